@@ -1,0 +1,174 @@
+"""weighthub: a hub for pretrained PyTorch weights.
+
+torchvision's multi-weight API (weights as enum members carrying their URL, preprocessing and
+metadata) across every installed plugin::
+
+    import weighthub
+
+    weighthub.list_models("resnet*")
+    model = weighthub.get_model("resnet50", weights="DEFAULT")
+    weights = weighthub.get_weight("ResNet50_Weights.IMAGENET1K_V2")
+    preprocess = weights.transforms()
+
+``import weighthub`` imports neither torch nor any plugin; both load when first needed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._api import (
+    get_model,
+    get_model_builder,
+    get_model_entry,
+    get_model_weights,
+    get_weight,
+    list_models,
+    register_model,
+)
+from ._errors import (
+    IntegrityError,
+    LockTimeoutError,
+    MetaValidationError,
+    MetaValidationWarning,
+    OfflineModeError,
+    PluginConflictError,
+    PluginLoadError,
+    PluginWarning,
+    UnknownModelError,
+    UnknownWeightsError,
+    UnknownWeightsMemberError,
+    UnsafeCheckpointError,
+    WeightsDownloadError,
+)
+from ._legacy import (
+    handle_legacy_interface,
+    kwonly_to_pos_or_kw,
+    overwrite_named_param,
+    overwrite_value_param,
+)
+from ._markers import hookimpl, hookspec
+from ._plugins import PluginInfo, plugins, prefer_plugins, reload_plugins
+from ._refs import WeightsRef
+from ._registry import ModelEntry, Registry
+from ._weights import Weights, WeightsEnum
+
+if TYPE_CHECKING:
+    from ._fetch import (
+        CacheEntry,
+        cache_dir,
+        cached_files,
+        clear_cache,
+        construct_model,
+        fetch,
+        get_mirrors,
+        load_checkpoint,
+        load_state_dict_from_url,
+        offline_mode,
+        remove_cached,
+        set_mirrors,
+        set_offline,
+        verify_cache,
+    )
+
+__all__ = [
+    # Weights
+    "Weights",
+    "WeightsEnum",
+    "WeightsRef",
+    # Registry
+    "list_models",
+    "get_model",
+    "get_model_builder",
+    "get_model_entry",
+    "get_model_weights",
+    "get_weight",
+    "register_model",
+    "ModelEntry",
+    # Plugins
+    "Registry",
+    "hookimpl",
+    "hookspec",
+    "plugins",
+    "PluginInfo",
+    "prefer_plugins",
+    "reload_plugins",
+    # Fetching, caching and loading
+    "CacheEntry",
+    "cache_dir",
+    "cached_files",
+    "clear_cache",
+    "construct_model",
+    "fetch",
+    "get_mirrors",
+    "load_checkpoint",
+    "load_state_dict_from_url",
+    "offline_mode",
+    "remove_cached",
+    "set_mirrors",
+    "set_offline",
+    "verify_cache",
+    # Helpers for builders
+    "handle_legacy_interface",
+    "kwonly_to_pos_or_kw",
+    "overwrite_named_param",
+    "overwrite_value_param",
+    # Errors and warnings
+    "IntegrityError",
+    "LockTimeoutError",
+    "MetaValidationError",
+    "MetaValidationWarning",
+    "OfflineModeError",
+    "PluginConflictError",
+    "PluginLoadError",
+    "PluginWarning",
+    "UnknownModelError",
+    "UnknownWeightsError",
+    "UnknownWeightsMemberError",
+    "UnsafeCheckpointError",
+    "WeightsDownloadError",
+]
+
+_FETCH_NAMES = frozenset(
+    {
+        "CacheEntry",
+        "cache_dir",
+        "cached_files",
+        "clear_cache",
+        "construct_model",
+        "fetch",
+        "get_mirrors",
+        "load_checkpoint",
+        "load_state_dict_from_url",
+        "offline_mode",
+        "remove_cached",
+        "set_mirrors",
+        "set_offline",
+        "verify_cache",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    # The fetch layer is imported on first use, keeping `import weighthub` small.
+    if name in _FETCH_NAMES:
+        from . import _fetch
+
+        return getattr(_fetch, name)
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("weighthub")
+    msg = f"module 'weighthub' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_FETCH_NAMES, "__version__"})
+
+
+for _name in __all__:
+    _obj = globals().get(_name)
+    if _obj is not None and getattr(_obj, "__module__", "").startswith("weighthub._"):
+        _obj.__module__ = "weighthub"
+del _name, _obj

@@ -1,0 +1,173 @@
+"""Helpers that keep pre-0.13 torchvision calls working: ``pretrained=True`` and positional args.
+
+Plugin builders use them exactly as torchvision's builders do, so the deprecation warnings a user
+sees are word for word the ones torchvision prints::
+
+    @handle_legacy_interface(weights=("pretrained", ResNet50_Weights.IMAGENET1K_V1))
+    def resnet50(*, weights=None, progress=True, **kwargs): ...
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from ._weights import WeightsEnum
+
+__all__ = [
+    "handle_legacy_interface",
+    "kwonly_to_pos_or_kw",
+    "overwrite_named_param",
+    "overwrite_value_param",
+    "sequence_to_str",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+V = TypeVar("V")
+
+LegacyDefault = WeightsEnum | None | Callable[[dict[str, Any]], WeightsEnum | None]
+
+
+def sequence_to_str(items: Sequence[str], separate_last: str = "") -> str:
+    """Render ``["a", "b", "c"]`` as ``'a', 'b', and 'c'`` (with ``separate_last="and "``)."""
+    quoted = [f"'{item}'" for item in items]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    if len(quoted) == 2:
+        return f"{quoted[0]} {separate_last}{quoted[1]}"
+    return ", ".join(quoted[:-1]) + f", {separate_last}{quoted[-1]}"
+
+
+def kwonly_to_pos_or_kw(fn: F) -> F:
+    """Let a builder's keyword-only parameters still be passed positionally, with a warning.
+
+    Raises:
+        TypeError: ``fn`` has no keyword-only parameter.
+    """
+    params = inspect.signature(fn).parameters
+    try:
+        first = next(i for i, p in enumerate(params.values()) if p.kind is p.KEYWORD_ONLY)
+    except StopIteration:
+        msg = f"Found no keyword-only parameter on function '{fn.__name__}'"
+        raise TypeError(msg) from None
+    keyword_only = [p.name for p in params.values() if p.kind is p.KEYWORD_ONLY]
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        args, extra = args[:first], args[first:]
+        if extra:
+            moved = dict(zip(keyword_only, extra, strict=False))
+            names = sequence_to_str(tuple(moved), separate_last="and ")
+            warnings.warn(
+                f"Using {names} as positional parameter(s) is deprecated since 0.13 and may be "
+                f"removed in the future. Please use keyword parameter(s) instead.",
+                stacklevel=2,
+            )
+            kwargs.update(moved)
+        return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F], F]:
+    """Map a builder's legacy boolean parameters onto its weights parameters, with warnings.
+
+    Args:
+        **weights: ``weights_param=(legacy_param, default)``. ``default`` is the member that
+            ``legacy_param=True`` stands for (torchvision uses the ``*_V1`` weights here, not
+            ``DEFAULT``), or a callable receiving the builder's kwargs and returning it.
+
+    Returns:
+        A decorator. The decorated builder also accepts its keyword-only parameters positionally
+        (see :func:`kwonly_to_pos_or_kw`).
+
+    Raises:
+        ValueError: (from the builder) ``legacy_param=True`` but no weights exist for it.
+    """
+
+    def decorator(builder: F) -> F:
+        @kwonly_to_pos_or_kw
+        @functools.wraps(builder)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            for weights_param, (pretrained_param, default) in weights.items():
+                sentinel = object()
+                weights_arg = kwargs.get(weights_param, sentinel)
+                given_as_legacy = pretrained_param in kwargs
+                if (weights_arg is sentinel and not given_as_legacy) or (
+                    weights_arg is not sentinel
+                    and (
+                        isinstance(weights_arg, WeightsEnum)
+                        or (isinstance(weights_arg, str) and weights_arg != "legacy")
+                        or weights_arg is None
+                    )
+                ):
+                    continue
+                # A positional bool lands on `weights`; "legacy" is torchvision's escape hatch.
+                pretrained_positional = weights_arg is not sentinel
+                if pretrained_positional:
+                    kwargs[pretrained_param] = kwargs.pop(weights_param)
+                pretrained_arg = kwargs[pretrained_param]
+                if pretrained_arg:
+                    default_weights = default(kwargs) if callable(default) else default
+                    if not isinstance(default_weights, WeightsEnum):
+                        msg = f"No weights available for model {builder.__name__}"
+                        raise ValueError(msg)
+                else:
+                    default_weights = None
+                if not pretrained_positional:
+                    warnings.warn(
+                        f"The parameter '{pretrained_param}' is deprecated since 0.13 and may be "
+                        f"removed in the future, please use '{weights_param}' instead.",
+                        stacklevel=2,
+                    )
+                message = (
+                    f"Arguments other than a weight enum or `None` for '{weights_param}' are "
+                    f"deprecated since 0.13 and may be removed in the future. The current behavior "
+                    f"is equivalent to passing `{weights_param}={default_weights}`."
+                )
+                if pretrained_arg:
+                    message += (
+                        f" You can also use `{weights_param}="
+                        f"{type(default_weights).__name__}.DEFAULT` to get the most up-to-date "
+                        f"weights."
+                    )
+                warnings.warn(message, stacklevel=2)
+                del kwargs[pretrained_param]
+                kwargs[weights_param] = default_weights
+            return builder(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def overwrite_named_param(kwargs: dict[str, Any], param: str, new_value: Any) -> None:
+    """Set ``kwargs[param]`` to what the weights require, or fail if the caller asked otherwise.
+
+    Raises:
+        ValueError: ``kwargs[param]`` was given and differs from ``new_value``.
+    """
+    if param in kwargs:
+        if kwargs[param] != new_value:
+            msg = (
+                f"The parameter '{param}' expected value {new_value} but got {kwargs[param]} "
+                f"instead."
+            )
+            raise ValueError(msg)
+    else:
+        kwargs[param] = new_value
+
+
+def overwrite_value_param(param: str, actual: V | None, expected: V) -> V:
+    """Return ``expected``, failing if the caller gave a different, non-None ``actual``.
+
+    Raises:
+        ValueError: ``actual`` is neither None nor ``expected``.
+    """
+    if actual is not None and actual != expected:
+        msg = f"The parameter '{param}' expected value {expected} but got {actual} instead."
+        raise ValueError(msg)
+    return expected

@@ -1,0 +1,206 @@
+"""The meta schema: which ``meta`` keys each task requires and permits, and their checks.
+
+The schema is torchvision's (``test_schema_meta_validation``), moved into the library so that every
+plugin is held to it: at first use of a weights enum, and by :mod:`weighthub.testing`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "BASE_KEYS",
+    "PERMITTED_KEYS",
+    "TaskSchema",
+    "get_task_schema",
+    "register_task",
+    "task_schemas",
+    "validate_meta",
+]
+
+MetricPath = tuple[str, str, str]
+"""A required metric, as ``("_metrics", dataset, metric)``."""
+
+BASE_KEYS: frozenset[str] = frozenset(
+    {"_metrics", "min_size", "num_params", "recipe", "_docs", "_file_size", "_ops"}
+)
+"""Keys every weights entry carries, whatever its task."""
+
+PERMITTED_KEYS: frozenset[str] = frozenset(
+    {
+        "backend",
+        "categories",
+        "keypoint_names",
+        "license",
+        "_metrics",
+        "min_size",
+        "min_temporal_size",
+        "num_params",
+        "recipe",
+        "unquantized",
+        "_docs",
+        "_ops",
+        "_file_size",
+    }
+)
+"""Top-level keys allowed in ``meta``. Plugins may add their own keys prefixed with ``x_``."""
+
+EXTENSION_PREFIX = "x_"
+
+
+@dataclass(frozen=True)
+class TaskSchema:
+    """What a task requires of each weights entry's ``meta``.
+
+    Attributes:
+        name: The task, e.g. ``"image_classification"``.
+        keys: Top-level keys required on top of :data:`BASE_KEYS`.
+        metrics: Required ``(dataset, metric)`` pairs under ``meta["_metrics"]``.
+    """
+
+    name: str
+    keys: frozenset[str] = frozenset()
+    metrics: frozenset[tuple[str, str]] = frozenset()
+
+    @property
+    def required_keys(self) -> frozenset[str]:
+        """Every required top-level key: the base keys plus the task's own."""
+        return BASE_KEYS | self.keys
+
+
+def _classification_metrics(dataset: str) -> frozenset[tuple[str, str]]:
+    return frozenset({(dataset, "acc@1"), (dataset, "acc@5")})
+
+
+_SCHEMAS: dict[str, TaskSchema] = {
+    schema.name: schema
+    for schema in (
+        TaskSchema(
+            "image_classification",
+            frozenset({"categories"}),
+            _classification_metrics("ImageNet-1K"),
+        ),
+        TaskSchema(
+            "quantized_image_classification",
+            frozenset({"categories", "backend", "unquantized"}),
+            _classification_metrics("ImageNet-1K"),
+        ),
+        TaskSchema(
+            "object_detection",
+            frozenset({"categories"}),
+            frozenset({("COCO-val2017", "box_map")}),
+        ),
+        TaskSchema(
+            "semantic_segmentation",
+            frozenset({"categories"}),
+            frozenset({("COCO-val2017-VOC-labels", "miou"), ("COCO-val2017-VOC-labels", "pixel_acc")}),
+        ),
+        TaskSchema(
+            "video_classification",
+            frozenset({"categories"}),
+            _classification_metrics("Kinetics-400"),
+        ),
+        TaskSchema("optical_flow"),
+    )
+}
+
+
+def register_task(schema: TaskSchema) -> None:
+    """Declare the schema of a new task, so its weights get more than the base checks.
+
+    Raises:
+        ValueError: The task already has a different schema.
+    """
+    existing = _SCHEMAS.get(schema.name)
+    if existing is not None and existing != schema:
+        msg = f"Task {schema.name!r} already has a schema: {existing}."
+        raise ValueError(msg)
+    _SCHEMAS[schema.name] = schema
+
+
+def get_task_schema(task: str) -> TaskSchema:
+    """Return the schema of ``task``; a task without one gets the base schema."""
+    return _SCHEMAS.get(task) or TaskSchema(task)
+
+
+def task_schemas() -> Mapping[str, TaskSchema]:
+    """Return the schemas of every known task, by name."""
+    return dict(_SCHEMAS)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _type_problems(meta: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    """Yield ``(field, problem)`` for values of the wrong type."""
+    if "num_params" in meta and (
+        not isinstance(meta["num_params"], int) or isinstance(meta["num_params"], bool)
+    ):
+        yield "num_params", f"must be an int, got {meta['num_params']!r}"
+    for key in ("_ops", "_file_size"):
+        if key in meta and not _is_number(meta[key]):
+            yield key, f"must be a number, got {meta[key]!r}"
+    if "min_size" in meta:
+        size = meta["min_size"]
+        if not (isinstance(size, tuple) and len(size) == 2 and all(isinstance(s, int) for s in size)):
+            yield "min_size", f"must be an (height, width) tuple of ints, got {size!r}"
+    for key in ("recipe", "license", "_docs", "backend"):
+        if key in meta and not isinstance(meta[key], str):
+            yield key, f"must be a string, got {type(meta[key]).__name__}"
+    for key in ("categories", "keypoint_names"):
+        value = meta.get(key)
+        if value is not None and not (
+            isinstance(value, list | tuple) and all(isinstance(c, str) for c in value)
+        ):
+            yield key, "must be a list of strings or None"
+    metrics = meta.get("_metrics")
+    if metrics is not None:
+        if not isinstance(metrics, Mapping):
+            yield "_metrics", "must map dataset names to {metric: value} dicts"
+            return
+        for dataset, values in metrics.items():
+            if not isinstance(values, Mapping):
+                yield f"_metrics.{dataset}", "must map metric names to numbers"
+                continue
+            for metric, value in values.items():
+                if not _is_number(value):
+                    yield f"_metrics.{dataset}.{metric}", f"must be a number, got {value!r}"
+
+
+def validate_meta(meta: Mapping[str, Any], task: str) -> list[tuple[str, str]]:
+    """Check one weights entry's ``meta`` against the schema of ``task``.
+
+    Args:
+        meta: The ``meta`` dict of a :class:`~weighthub.Weights`.
+        task: The task of the model the weights belong to.
+
+    Returns:
+        ``(field, problem)`` pairs; empty when the meta follows the schema.
+    """
+    schema = get_task_schema(task)
+    problems: list[tuple[str, str]] = []
+    problems.extend((key, "missing") for key in sorted(schema.required_keys - set(meta)))
+    metrics = meta.get("_metrics")
+    if isinstance(metrics, Mapping):
+        for dataset, metric in sorted(schema.metrics):
+            values = metrics.get(dataset)
+            if not isinstance(values, Mapping) or metric not in values:
+                problems.append((f"_metrics.{dataset}.{metric}", "missing"))
+    for key in sorted(set(meta) - PERMITTED_KEYS):
+        if not key.startswith(EXTENSION_PREFIX):
+            problems.append(
+                (key, f"not a permitted key (plugin-specific keys start with {EXTENSION_PREFIX!r})")
+            )
+    problems.extend(_type_problems(meta))
+    value = meta.get("num_params")
+    if isinstance(value, int) and value <= 0:
+        problems.append(("num_params", f"must be positive, got {value}"))
+    for key in ("_ops", "_file_size"):
+        number = meta.get(key)
+        if _is_number(number) and (math.isnan(number) or number < 0):
+            problems.append((key, f"must be a non-negative number, got {number}"))
+    return problems

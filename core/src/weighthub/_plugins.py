@@ -1,0 +1,265 @@
+"""Plugin discovery: entry points in the ``weighthub.plugins`` group, called through pluggy.
+
+Discovery runs once, on the first registry lookup (never at ``import weighthub``). Each plugin is
+loaded and called on its own: one that fails to import or whose hook raises is skipped with a
+single :class:`~weighthub.PluginWarning`, and the others keep working.
+
+Environment variables (read at discovery; call :func:`reload_plugins` after changing them):
+
+``WEIGHTHUB_PLUGINS``
+    Comma-separated allow-list of plugin (entry-point) or distribution names.
+``WEIGHTHUB_DISABLE_PLUGINS``
+    Comma-separated block-list; wins over the allow-list.
+``WEIGHTHUB_PREFER``
+    Comma-separated plugin or distribution names, most preferred first, that settle name conflicts.
+``WEIGHTHUB_STRICT``
+    ``1`` turns every plugin warning into an exception.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points
+from typing import Literal
+
+import pluggy
+
+from . import hookspecs
+from ._errors import PluginConflictError, PluginLoadError, PluginWarning
+from ._markers import PROJECT_NAME
+from ._registry import ModelEntry, Registry
+from ._settings import env_list, strict_mode
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "PluginInfo",
+    "catalogue",
+    "plugins",
+    "prefer_plugins",
+    "reload_plugins",
+]
+
+ENTRY_POINT_GROUP = "weighthub.plugins"
+RUNTIME_PLUGIN = "<runtime>"
+
+PluginStatus = Literal["loaded", "failed", "disabled"]
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """What discovery found out about one plugin.
+
+    Attributes:
+        name: The entry-point name.
+        distribution: The distribution that declares the entry point.
+        version: That distribution's version.
+        status: ``"loaded"``, ``"failed"`` (see ``error``) or ``"disabled"`` (by
+            ``WEIGHTHUB_PLUGINS`` / ``WEIGHTHUB_DISABLE_PLUGINS``).
+        error: Why the plugin failed, or None.
+        models: How many models it registered.
+        module: The entry point's value, the plugin module.
+    """
+
+    name: str
+    distribution: str | None
+    version: str | None
+    status: PluginStatus
+    error: str | None
+    models: int
+    module: str
+
+
+def _normalise(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def _matches(names: Iterable[str], plugin: str, distribution: str | None) -> bool:
+    wanted = {_normalise(n) for n in names}
+    return _normalise(plugin) in wanted or (
+        distribution is not None and _normalise(distribution) in wanted
+    )
+
+
+_preferred: list[str] | None = None
+
+
+def prefer_plugins(names: Sequence[str] | None) -> None:
+    """Settle name conflicts in favour of these plugins (most preferred first).
+
+    Overrides ``WEIGHTHUB_PREFER``; None goes back to it. Takes effect immediately.
+
+    Args:
+        names: Plugin (entry-point) or distribution names.
+    """
+    global _preferred
+    _preferred = None if names is None else list(names)
+    reload_plugins()
+
+
+def _rank(entry: ModelEntry) -> int | None:
+    names = _preferred if _preferred is not None else env_list("WEIGHTHUB_PREFER") or []
+    for position, name in enumerate(names):
+        if _matches([name], entry.plugin, entry.distribution):
+            return position
+    return None
+
+
+@dataclass
+class Catalogue:
+    """Every model and weights enum of the loaded plugins, by name."""
+
+    models: dict[str, ModelEntry] = field(default_factory=dict)
+    enums: dict[str, ModelEntry] = field(default_factory=dict)
+    conflicts: dict[str, list[ModelEntry]] = field(default_factory=dict)
+    plugins: list[PluginInfo] = field(default_factory=list)
+
+    def add(self, entry: ModelEntry) -> None:
+        """Add one entry, settling a name clash by preference or recording the conflict."""
+        self._place(self.models, entry.name.lower(), entry, "model", entry.name)
+        if entry.weights_name is not None:
+            self._place(self.enums, entry.weights_name, entry, "weights enum", entry.weights_name)
+
+    def _place(
+        self, table: dict[str, ModelEntry], key: str, entry: ModelEntry, kind: str, shown: str
+    ) -> None:
+        current = table.get(key)
+        if current is None:
+            table[key] = entry
+            return
+        if kind == "weights enum" and current.weights_ref == entry.weights_ref:
+            return  # Two models sharing one enum is fine.
+        mine, theirs = _rank(entry), _rank(current)
+        if mine is not None and (theirs is None or mine < theirs):
+            table[key] = entry
+            return
+        if theirs is not None:
+            return
+        self.conflicts.setdefault(f"{kind}:{key}", [current]).append(entry)
+        message = conflict_message(kind, shown, self.conflicts[f"{kind}:{key}"])
+        if strict_mode():
+            raise PluginConflictError(message)
+        warnings.warn(message, PluginWarning, stacklevel=2)
+
+    def conflict(self, kind: str, key: str) -> list[ModelEntry] | None:
+        """Return the entries that clash on ``key``, or None."""
+        return self.conflicts.get(f"{kind}:{key}")
+
+
+def conflict_message(kind: str, name: str, entries: Sequence[ModelEntry]) -> str:
+    """Explain a name clash and how to settle it."""
+    origins = " and ".join(entry.origin for entry in entries)
+    return (
+        f"The {kind} name {name!r} is provided by {origins}. Uninstall one, or pick the winner "
+        f"with WEIGHTHUB_PREFER=<plugin or distribution> (or weighthub.prefer_plugins([...]))."
+    )
+
+
+_lock = threading.RLock()
+_catalogue: Catalogue | None = None
+_runtime_entries: list[ModelEntry] = []
+
+
+def _unique_entry_points() -> list[EntryPoint]:
+    seen: dict[tuple[str, str, str], EntryPoint] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        dist = ep.dist.name if ep.dist is not None else ""
+        seen.setdefault((_normalise(dist), ep.name, ep.value), ep)
+    return sorted(seen.values(), key=lambda ep: (_normalise(ep.dist.name if ep.dist else ""), ep.name))
+
+
+def _load_one(manager: pluggy.PluginManager, ep: EntryPoint, registry: Registry) -> None:
+    module = ep.load()
+    manager.register(module, name=ep.name)
+    try:
+        manager.check_pending()
+        others = [plugin for plugin in manager.get_plugins() if plugin is not module]
+        manager.subset_hook_caller("register_models", remove_plugins=others)(registry=registry)
+    except BaseException:
+        manager.unregister(module)
+        raise
+
+
+def _discover() -> Catalogue:
+    found = Catalogue()
+    manager = pluggy.PluginManager(PROJECT_NAME)
+    manager.add_hookspecs(hookspecs)
+    allow, block = env_list("WEIGHTHUB_PLUGINS"), env_list("WEIGHTHUB_DISABLE_PLUGINS") or []
+    for ep in _unique_entry_points():
+        dist = ep.dist.name if ep.dist is not None else None
+        version = ep.dist.version if ep.dist is not None else None
+        if _matches(block, ep.name, dist) or (allow is not None and not _matches(allow, ep.name, dist)):
+            found.plugins.append(PluginInfo(ep.name, dist, version, "disabled", None, 0, ep.value))
+            continue
+        registry = Registry(ep.name, dist)
+        try:
+            _load_one(manager, ep, registry)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            found.plugins.append(PluginInfo(ep.name, dist, version, "failed", error, 0, ep.value))
+            message = f"Skipping weighthub plugin {ep.name!r} from distribution {dist!r}: {error}"
+            if strict_mode():
+                raise PluginLoadError(message, name=ep.value) from exc
+            warnings.warn(message, PluginWarning, stacklevel=4)
+            continue
+        for entry in registry.entries:
+            found.add(entry)
+        found.plugins.append(
+            PluginInfo(ep.name, dist, version, "loaded", None, len(registry.entries), ep.value)
+        )
+    for entry in _runtime_entries:
+        found.add(entry)
+    return found
+
+
+def catalogue() -> Catalogue:
+    """Return the catalogue, discovering the plugins on first use."""
+    global _catalogue
+    with _lock:
+        if _catalogue is None:
+            _catalogue = _discover()
+        return _catalogue
+
+
+def reload_plugins() -> None:
+    """Forget what discovery found; the next lookup scans the entry points again.
+
+    Call it after installing a plugin in a running process or changing ``WEIGHTHUB_*`` settings.
+    Models registered with :func:`weighthub.register_model` are kept.
+    """
+    global _catalogue
+    with _lock:
+        _catalogue = None
+
+
+def add_runtime_entry(entry: ModelEntry) -> None:
+    """Register a model at runtime, refusing a name some plugin already provides."""
+    with _lock:
+        current = catalogue()
+        clash = current.models.get(entry.name.lower())
+        if clash is None and entry.weights_name is not None:
+            other = current.enums.get(entry.weights_name)
+            clash = other if other is not None and other.weights_ref != entry.weights_ref else None
+        if clash is not None:
+            msg = f"An entry is already registered under the name {entry.name!r}: {clash.origin}."
+            raise PluginConflictError(msg)
+        _runtime_entries.append(entry)
+        current.add(entry)
+
+
+def plugins() -> list[PluginInfo]:
+    """Return one record per plugin found: name, distribution, version, status, error, models."""
+    return list(catalogue().plugins)
+
+
+def environment_hint() -> str:
+    """Describe the active plugin filters, for error messages."""
+    active = [
+        f"{name}={os.environ[name]!r}"
+        for name in ("WEIGHTHUB_PLUGINS", "WEIGHTHUB_DISABLE_PLUGINS")
+        if name in os.environ
+    ]
+    return f" (active filters: {', '.join(active)})" if active else ""

@@ -1,0 +1,194 @@
+"""The model registry: what plugins register, and resolving it lazily.
+
+A :class:`ModelEntry` holds a model's builder and weights enum either as objects or as
+``"module:attribute"`` strings; a string is imported on first use, so listing models imports no
+model code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import threading
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._errors import MetaValidationError, MetaValidationWarning, PluginLoadError
+from ._meta import validate_meta
+from ._settings import strict_mode
+from ._weights import WeightsEnum
+
+__all__ = ["ModelEntry", "Registry", "resolve_reference"]
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+
+
+def resolve_reference(reference: str) -> Any:
+    """Import ``"package.module:attribute"`` and return the attribute.
+
+    Raises:
+        ImportError: The module cannot be imported or lacks the attribute.
+    """
+    module_name, _, attribute = reference.partition(":")
+    obj: Any = importlib.import_module(module_name)
+    for part in attribute.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            msg = f"Module {module_name!r} has no attribute {attribute!r} (from {reference!r})."
+            raise ImportError(msg, name=module_name) from None
+    return obj
+
+
+def _object_name(obj: Any) -> str:
+    """Return the attribute name under which ``obj`` (or ``"module:attr"``) is known."""
+    if isinstance(obj, str):
+        return obj.rpartition(":")[2].rpartition(".")[2]
+    return str(getattr(obj, "__name__", repr(obj)))
+
+
+@dataclass(eq=False)
+class ModelEntry:
+    """One registered model.
+
+    Attributes:
+        name: The model name as registered, e.g. ``"resnet50"``.
+        task: The task, e.g. ``"image_classification"``; picks the meta schema.
+        plugin: The name of the plugin that registered it (its entry-point name), or
+            ``"<runtime>"`` for :func:`weighthub.register_model`.
+        distribution: The distribution that ships the plugin, or None at runtime.
+    """
+
+    name: str
+    task: str
+    plugin: str
+    distribution: str | None
+    builder_ref: Callable[..., Any] | str = field(repr=False)
+    weights_ref: type[WeightsEnum] | str | None = field(repr=False)
+    _builder: Callable[..., Any] | None = field(default=None, init=False, repr=False)
+    _weights: type[WeightsEnum] | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def weights_name(self) -> str | None:
+        """The weights enum's class name, known without importing it."""
+        return None if self.weights_ref is None else _object_name(self.weights_ref)
+
+    @property
+    def origin(self) -> str:
+        """``"plugin 'x' (distribution 'y')"``, for messages."""
+        if self.distribution is None:
+            return f"plugin {self.plugin!r}"
+        return f"plugin {self.plugin!r} (distribution {self.distribution!r})"
+
+    def _resolve(self, reference: str, what: str) -> Any:
+        try:
+            return resolve_reference(reference)
+        except ImportError as exc:
+            msg = f"Could not import the {what} of model {self.name!r} from {self.origin}: {exc}"
+            raise PluginLoadError(msg, name=exc.name) from exc
+
+    def load_builder(self) -> Callable[..., Any]:
+        """Import (once) and return the builder function."""
+        with self._lock:
+            if self._builder is None:
+                ref = self.builder_ref
+                builder = self._resolve(ref, "builder") if isinstance(ref, str) else ref
+                if not callable(builder):
+                    msg = f"The builder of {self.name!r} from {self.origin} is not callable."
+                    raise PluginLoadError(msg)
+                self._builder = builder
+            return self._builder
+
+    def load_weights(self) -> type[WeightsEnum] | None:
+        """Import (once), validate and return the weights enum, or None if there is none.
+
+        The first resolution checks every member's meta against the task's schema: a warning
+        by default, a :class:`~weighthub.MetaValidationError` under ``WEIGHTHUB_STRICT=1``.
+        """
+        if self.weights_ref is None:
+            return None
+        with self._lock:
+            if self._weights is None:
+                ref = self.weights_ref
+                enum = self._resolve(ref, "weights enum") if isinstance(ref, str) else ref
+                if not (isinstance(enum, type) and issubclass(enum, WeightsEnum)):
+                    msg = (
+                        f"The weights of model {self.name!r} from {self.origin} must be a "
+                        f"WeightsEnum subclass, got {enum!r}."
+                    )
+                    raise PluginLoadError(msg)
+                self._check_meta(enum)
+                self._weights = enum
+            return self._weights
+
+    def _check_meta(self, enum: type[WeightsEnum]) -> None:
+        problems = [
+            f"{member!r} field {field_name!r}: {problem}"
+            for member in enum
+            for field_name, problem in validate_meta(member.meta, self.task)
+        ]
+        if not problems:
+            return
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        msg = f"Weights meta of {self.origin}, enum {enum.__name__}, breaks the {self.task!r} schema: {shown}."
+        if strict_mode():
+            raise MetaValidationError(msg)
+        warnings.warn(msg, MetaValidationWarning, stacklevel=4)
+
+
+class Registry:
+    """Collects the models of one plugin; passed to the ``register_models`` hook.
+
+    Nothing a plugin adds becomes visible unless its whole hook call succeeds.
+    """
+
+    def __init__(self, plugin: str, distribution: str | None) -> None:
+        self.plugin = plugin
+        self.distribution = distribution
+        self.entries: list[ModelEntry] = []
+
+    def add_model(
+        self,
+        name: str,
+        *,
+        task: str,
+        builder: Callable[..., Any] | str,
+        weights: type[WeightsEnum] | str | None = None,
+    ) -> None:
+        """Register one model.
+
+        Args:
+            name: The model's name, a lower-case Python identifier by convention
+                (``get_model`` looks names up case-insensitively).
+            task: ``image_classification``, ``quantized_image_classification``,
+                ``object_detection``, ``semantic_segmentation``, ``video_classification``,
+                ``optical_flow``, or any other string (which gets the base meta schema).
+            builder: The builder function, or ``"module:attribute"`` to import it on first use.
+                It takes keyword-only ``weights`` and ``progress`` plus model options.
+            weights: The model's :class:`~weighthub.WeightsEnum` subclass, or
+                ``"module:ClassName"``, or None when the model has no pretrained weights.
+
+        Raises:
+            ValueError: A malformed name or reference, or the name is already in this plugin.
+        """
+        if not _NAME.match(name):
+            msg = f"Model name {name!r} from plugin {self.plugin!r} is not a valid identifier."
+            raise ValueError(msg)
+        if not task or not isinstance(task, str):
+            msg = f"Model {name!r} from plugin {self.plugin!r} needs a task string."
+            raise ValueError(msg)
+        for ref, what in ((builder, "builder"), (weights, "weights")):
+            if isinstance(ref, str) and not _REFERENCE.match(ref):
+                msg = (
+                    f"The {what} of model {name!r} from plugin {self.plugin!r} must be an "
+                    f"object or a 'module:attribute' string, got {ref!r}."
+                )
+                raise ValueError(msg)
+        if any(entry.name.lower() == name.lower() for entry in self.entries):
+            msg = f"Plugin {self.plugin!r} registers model {name!r} twice."
+            raise ValueError(msg)
+        self.entries.append(ModelEntry(name, task, self.plugin, self.distribution, builder, weights))

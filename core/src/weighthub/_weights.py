@@ -1,0 +1,197 @@
+"""``Weights`` and ``WeightsEnum``: a set of pretrained weights as an enum member.
+
+This module imports no torch: a plugin's weights enums are plain data, so listing and describing
+weights stays fast. Torch is imported only when weights are fetched or their transforms are built.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from ._errors import UnknownWeightsMemberError, close_matches_hint
+
+if TYPE_CHECKING:
+    import torch
+
+if sys.version_info >= (3, 11):
+    from typing import Self
+else:  # pragma: no cover - Python 3.10
+    from typing_extensions import Self
+
+__all__ = ["Weights", "WeightsEnum"]
+
+
+@dataclass(eq=False)
+class Weights:
+    """One set of pretrained weights: where they live, how to preprocess inputs, and what they are.
+
+    Args:
+        url: Where the checkpoint lives: ``http(s)://``, a local path or ``file://``,
+            ``pkg://<import package>/<path>`` for a file shipped inside a Python package, or any
+            fsspec URL (``s3://``, ``hf://``, ``memory://`` ...).
+        transforms: A *constructor* of the preprocessing transform, such as
+            ``weighthub.transforms.preset("ImageClassification", crop_size=224)`` or a
+            ``functools.partial``. ``weights.transforms()`` builds it; keyword arguments override
+            its settings.
+        meta: Facts about the weights (``categories``, ``num_params``, ``_metrics`` ...). See
+            :mod:`weighthub.meta` for the schema of each task.
+        sha256: The full sha256 of the checkpoint file. When given, every download is checked
+            against it; otherwise the torch.hub rule applies (the 8+ hex digits after the last
+            ``-`` of the file name are a sha256 prefix).
+        file_size: The checkpoint's size in bytes, checked after download when given.
+        weights_only: Load with ``torch.load(weights_only=True)``. Set to False only for legacy
+            checkpoints that cannot be loaded otherwise; weighthub then warns at every load.
+    """
+
+    url: str
+    transforms: Callable[..., Any]
+    meta: dict[str, Any]
+    sha256: str | None = field(default=None, kw_only=True)
+    file_size: int | None = field(default=None, kw_only=True)
+    weights_only: bool = field(default=True, kw_only=True)
+
+    def __post_init__(self) -> None:
+        if self.sha256 is not None:
+            digest = self.sha256.lower()
+            if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+                msg = f"sha256 must be 64 hex digits, got {self.sha256!r} for {self.url}."
+                raise ValueError(msg)
+            self.sha256 = digest
+        if self.file_size is not None and self.file_size <= 0:
+            msg = f"file_size must be a positive number of bytes, got {self.file_size!r}."
+            raise ValueError(msg)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Weights):
+            return NotImplemented
+        if (self.url, self.sha256, self.file_size, self.weights_only) != (
+            other.url,
+            other.sha256,
+            other.file_size,
+            other.weights_only,
+        ):
+            return False
+        if self.meta != other.meta:
+            return False
+        # Copies of a functools.partial are never equal to the original, so compare its parts.
+        mine, theirs = self.transforms, other.transforms
+        if isinstance(mine, functools.partial) and isinstance(theirs, functools.partial):
+            return (mine.func, mine.args, mine.keywords) == (
+                theirs.func,
+                theirs.args,
+                theirs.keywords,
+            )
+        return bool(mine == theirs)
+
+    # Defining __eq__ would otherwise make Weights unhashable; the URL identifies it well enough.
+    def __hash__(self) -> int:
+        return hash(self.url)
+
+
+class WeightsEnum(Enum):
+    """Base class of every weights enum: one member per set of weights, plus a ``DEFAULT`` alias.
+
+    Example::
+
+        class MyNet_Weights(WeightsEnum):
+            IMAGENET1K_V1 = Weights(url=..., transforms=..., meta={...})
+            DEFAULT = IMAGENET1K_V1
+
+    ``DEFAULT`` is an ordinary enum alias: ``list(MyNet_Weights)`` and ``len(MyNet_Weights)`` skip it,
+    and ``MyNet_Weights.DEFAULT.name`` is the canonical member's name. Members copy, deep-copy and
+    pickle to themselves.
+    """
+
+    @classmethod
+    def verify(cls, obj: Any) -> Self | None:
+        """Turn what a user passed as ``weights=`` into a member of this enum.
+
+        Args:
+            obj: ``None``, a member of this enum, or its name: ``"IMAGENET1K_V1"``,
+                ``"MyNet_Weights.IMAGENET1K_V1"`` or ``"DEFAULT"`` (case-sensitive).
+
+        Returns:
+            The member, or None when ``obj`` is None.
+
+        Raises:
+            UnknownWeightsMemberError: (a ``KeyError``) the string names no member.
+            TypeError: ``obj`` is a member of another enum, or of another type.
+        """
+        if obj is None:
+            return None
+        if isinstance(obj, str):
+            member_name = obj.replace(cls.__name__ + ".", "")
+            try:
+                return cls[member_name]
+            except KeyError:
+                names = list(cls.__members__)
+                msg = (
+                    f"{cls.__name__} has no member {member_name!r}; its members are "
+                    f"{', '.join(names)}.{close_matches_hint(member_name, names)}"
+                )
+                raise UnknownWeightsMemberError(msg) from None
+        if not isinstance(obj, cls):
+            msg = (
+                f"Invalid Weight class provided; expected {cls.__name__} but received "
+                f"{obj.__class__.__name__}."
+            )
+            raise TypeError(msg)
+        return obj
+
+    def get_state_dict(self, *args: Any, **kwargs: Any) -> dict[str, torch.Tensor]:
+        """Fetch (or find in the cache), verify and load this member's checkpoint.
+
+        Accepts the keywords of :func:`weighthub.load_state_dict_from_url` (``progress``,
+        ``model_dir``, ``check_hash``, ``map_location``, ``mmap`` ...); a leading positional
+        argument is ``model_dir`` as in torch.hub.
+
+        Returns:
+            The state dict, loaded with ``weights_only=True`` unless the weights opt out.
+        """
+        from ._fetch import load_state_dict_from_url
+
+        value: Weights = self.value
+        kwargs.setdefault("sha256", value.sha256)
+        kwargs.setdefault("file_size", value.file_size)
+        kwargs.setdefault("weights_only", value.weights_only)
+        return load_state_dict_from_url(value.url, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}.{self._name_}"
+
+    __str__ = __repr__
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        # Pickle by name, as Python 3.12 does: unpickling by value would compare meta dicts, and
+        # a NaN metric would make a member unequal to itself.
+        return getattr, (self.__class__, self._name_)
+
+    @property
+    def url(self) -> str:
+        """Where the checkpoint lives."""
+        return self.value.url  # type: ignore[no-any-return]
+
+    @property
+    def transforms(self) -> Callable[..., Any]:
+        """The constructor of the preprocessing transform; call it to build the transform."""
+        return self.value.transforms  # type: ignore[no-any-return]
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """Facts about the weights; see :mod:`weighthub.meta`."""
+        return self.value.meta  # type: ignore[no-any-return]
+
+    @property
+    def sha256(self) -> str | None:
+        """The full sha256 of the checkpoint, when the plugin declares it."""
+        return self.value.sha256  # type: ignore[no-any-return]
+
+    @property
+    def file_size(self) -> int | None:
+        """The checkpoint's size in bytes, when the plugin declares it."""
+        return self.value.file_size  # type: ignore[no-any-return]
