@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Set up a development environment and run weighthub's main jobs, with nothing but python3.
+
+    python3 scripts/dev.py demo   # install everything into .venv, classify a real photo offline
+    python3 scripts/dev.py test   # install what the tests need into .venv, run the whole suite
+    python3 scripts/dev.py check  # lint, type-check, build the docs, check a standalone install
+
+Only the standard library is used here, so it runs before any dependency is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+TORCH_PINS = ["torch==2.14.1", "torchvision==0.29.1"]
+PLUGINS = ["classification", "quantized", "detection", "segmentation", "video", "optical-flow"]
+EXAMPLE = ROOT / "examples" / "plugin-efficientnet-lite"
+PHOTO_CODE = (
+    "import matplotlib.cbook as c; print(c.get_sample_data('grace_hopper.jpg', asfileobj=False))"
+)
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    """Run a command from the repository root, echoing it, and stop on failure."""
+    print("+", " ".join(str(a) for a in args), flush=True)
+    completed = subprocess.run([str(a) for a in args], cwd=ROOT, env=env, check=False)
+    if completed.returncode != 0:
+        sys.exit(completed.returncode)
+
+
+def venv_bin(venv: Path, name: str) -> Path:
+    return venv / ("Scripts" if os.name == "nt" else "bin") / name
+
+
+def make_venv(venv: Path) -> Path:
+    """Create ``venv`` if needed and return its python."""
+    python = venv_bin(venv, "python")
+    if not python.exists():
+        run(sys.executable, "-m", "venv", venv)
+        run(python, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    return python
+
+
+def install(python: Path, *, dev: bool) -> None:
+    """Install torch, the core, every first-party plugin and the example plugin (editable)."""
+    packages = ["core", *(f"plugins/{p}" for p in PLUGINS), str(EXAMPLE.relative_to(ROOT))]
+    pip = [python, "-m", "pip", "install", "--quiet"]
+    run(*pip, *TORCH_PINS, "hatchling>=1.24", "matplotlib>=3.7")
+    if dev:
+        run(*pip, "-r", "requirements-dev.txt")
+    editable = [arg for package in packages for arg in ("-e", package)]
+    run(*pip, "--no-build-isolation", *editable)
+
+
+def demo() -> None:
+    python = make_venv(VENV)
+    install(python, dev=False)
+    photo = subprocess.run(
+        [str(python), "-c", PHOTO_CODE], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    env = {**os.environ, "WEIGHTHUB_OFFLINE": "1"}
+    run(venv_bin(VENV, "weighthub"), "predict", photo, "--model", "efficientnet_lite0", env=env)
+
+
+def test(pytest_args: list[str]) -> None:
+    python = make_venv(VENV)
+    install(python, dev=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WEIGHTHUB_")}
+    run(python, "-m", "pytest", *pytest_args, env=env)
+
+
+def lint() -> None:
+    python = venv_bin(VENV, "python")
+    run(python, "-m", "ruff", "check", ".")
+    run(python, "-m", "ruff", "format", "--check", ".")
+    run(python, "-m", "mypy")
+
+
+def docs() -> None:
+    build = ROOT / "docs" / "_build" / "html"
+    run(venv_bin(VENV, "python"), "-m", "sphinx", "-W", "--keep-going", "-b", "html", "docs", build)
+
+
+def standalone_quantized() -> None:
+    """``pip install ./core ./plugins/quantized`` alone, from wheels, in a second venv."""
+    with tempfile.TemporaryDirectory(prefix="weighthub-standalone-") as folder:
+        venv = Path(folder) / "venv"
+        python = make_venv(venv)
+        run(python, "-m", "pip", "install", "--quiet", *TORCH_PINS, "pytest>=8", "matplotlib>=3.7")
+        run(python, "-m", "pip", "install", "--quiet", "./core", "./plugins/quantized")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WEIGHTHUB_")}
+        run(python, "-m", "pytest", "-p", "no:cacheprovider", "plugins/quantized/tests", env=env)
+        shutil.rmtree(venv, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("job", choices=["demo", "test", "check"])
+    parser.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (test only)")
+    args = parser.parse_args()
+    if args.job == "demo":
+        demo()
+    elif args.job == "test":
+        test(args.pytest_args)
+    else:
+        make_venv(VENV)
+        install(venv_bin(VENV, "python"), dev=True)
+        lint()
+        docs()
+        standalone_quantized()
+
+
+if __name__ == "__main__":
+    main()

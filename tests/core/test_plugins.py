@@ -1,0 +1,162 @@
+"""Discovery against real distributions that the session installs (tests/fixtures/plugins)."""
+
+import subprocess
+import sys
+import warnings
+
+import pytest
+
+import weighthub
+
+
+def test_a_good_plugin_is_discovered_through_its_entry_point(use_plugins):
+    use_plugins("good")
+    assert weighthub.list_models() == ["goodnet", "plainnet"]
+    [record] = [p for p in weighthub.plugins() if p.status != "disabled"]
+    assert record.name == "good"
+    assert record.distribution == "weighthub-test-good"
+    assert record.version == "1.2.3"
+    assert (record.status, record.error, record.models) == ("loaded", None, 2)
+    assert record.module == "wh_test_good._plugin"
+
+
+def test_listing_imports_no_model_code(use_plugins):
+    use_plugins("good")
+    weighthub.list_models()
+    assert "wh_test_good._builders" not in sys.modules
+    assert "wh_test_good._weights" not in sys.modules
+    weighthub.get_model_builder("goodnet")
+    assert "wh_test_good._builders" in sys.modules
+
+
+def test_a_plugin_that_fails_to_import_is_skipped_with_one_warning(use_plugins):
+    with pytest.warns(weighthub.PluginWarning) as caught:
+        use_plugins("good", "broken-import")
+        models = weighthub.list_models()
+    assert models == ["goodnet", "plainnet"]
+    [warning] = [w for w in caught if issubclass(w.category, weighthub.PluginWarning)]
+    message = str(warning.message)
+    assert "'broken-import'" in message
+    assert "weighthub-test-broken-import" in message
+    assert "a_module_that_does_not_exist" in message
+    failed = {p.name: p for p in weighthub.plugins()}["broken-import"]
+    assert failed.status == "failed"
+    assert "ModuleNotFoundError" in failed.error
+
+
+def test_a_plugin_whose_hook_raises_is_skipped_and_leaves_nothing(use_plugins):
+    with pytest.warns(weighthub.PluginWarning, match="registration exploded halfway"):
+        use_plugins("good", "broken-hook")
+        assert "halfnet" not in weighthub.list_models()
+    record = {p.name: p for p in weighthub.plugins()}["broken-hook"]
+    assert (record.status, record.models) == ("failed", 0)
+
+
+def test_strict_mode_raises_an_import_error_naming_the_distribution(use_plugins, monkeypatch):
+    use_plugins("broken-import")
+    monkeypatch.setenv("WEIGHTHUB_STRICT", "1")
+    with pytest.raises(ImportError, match="weighthub-test-broken-import") as info:
+        weighthub.list_models()
+    assert isinstance(info.value, weighthub.PluginLoadError)
+
+
+def test_name_clash_names_both_distributions_and_is_never_silent(use_plugins):
+    with pytest.warns(weighthub.PluginWarning, match="weighthub-test-clash"):
+        use_plugins("good", "clash")
+        models = weighthub.list_models()
+    assert "goodnet" not in models, "a clashing name is not listed as if it were fine"
+    assert "clashnet" in models
+    with pytest.raises(ValueError, match="weighthub-test-clash") as info:
+        weighthub.get_model("goodnet")
+    assert "weighthub-test-good" in str(info.value)
+    assert isinstance(info.value, weighthub.PluginConflictError)
+    assert "WEIGHTHUB_PREFER" in str(info.value)
+    with pytest.raises(weighthub.PluginConflictError, match="weights enum name 'GoodNet_Weights'"):
+        weighthub.get_weight("GoodNet_Weights.DEFAULT")
+
+
+@pytest.mark.filterwarnings("ignore::weighthub.MetaValidationWarning")
+@pytest.mark.parametrize("winner", ["clash", "weighthub-test-clash"])
+def test_a_preference_settles_a_clash(use_plugins, monkeypatch, winner):
+    monkeypatch.setenv("WEIGHTHUB_PREFER", winner)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", weighthub.PluginWarning)
+        use_plugins("good", "clash")
+        assert weighthub.get_model("goodnet") == "the clash plugin's goodnet"
+        assert repr(weighthub.get_weight("GoodNet_Weights.DEFAULT")) == "GoodNet_Weights.OTHER_V1"
+
+
+def test_prefer_plugins_from_python(use_plugins):
+    use_plugins("good", "clash")
+    try:
+        weighthub.prefer_plugins(["good"])
+        assert weighthub.get_model_builder("goodnet").__module__ == "wh_test_good._builders"
+    finally:
+        weighthub.prefer_plugins(None)
+
+
+def test_strict_mode_makes_a_clash_an_error(use_plugins, monkeypatch):
+    use_plugins("good", "clash")
+    monkeypatch.setenv("WEIGHTHUB_STRICT", "1")
+    with pytest.raises(weighthub.PluginConflictError):
+        weighthub.list_models()
+
+
+def test_block_list_wins_over_allow_list(use_plugins):
+    use_plugins("good", "clash", disable="weighthub-test-clash")
+    assert weighthub.list_models() == ["goodnet", "plainnet"]
+    statuses = {p.name: p.status for p in weighthub.plugins() if p.name in ("good", "clash")}
+    assert statuses == {"good": "loaded", "clash": "disabled"}
+
+
+def test_a_disabled_first_party_plugin_is_named_in_the_error(use_plugins, monkeypatch):
+    use_plugins("good")
+    with pytest.raises(weighthub.UnknownModelError, match="pip install weighthub-classification"):
+        weighthub.get_model("resnet50")
+
+
+def test_meta_problems_warn_once_naming_plugin_enum_member_and_field(use_plugins):
+    use_plugins("good")
+    with pytest.warns(weighthub.MetaValidationWarning) as caught:
+        weighthub.get_weight("GoodNet_Weights.IMAGENET1K_V1")
+    message = str(caught[0].message)
+    for part in ("'good'", "weighthub-test-good", "GoodNet_Weights", "IMAGENET1K_V2", "num_params"):
+        assert part in message
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        weighthub.get_weight("GoodNet_Weights.IMAGENET1K_V2")
+
+
+def test_meta_problems_raise_in_strict_mode(use_plugins, monkeypatch):
+    use_plugins("good")
+    monkeypatch.setenv("WEIGHTHUB_STRICT", "1")
+    with pytest.raises(weighthub.MetaValidationError, match="GoodNet_Weights.IMAGENET1K_V2"):
+        weighthub.get_model_weights("goodnet")
+
+
+def test_import_and_listing_do_not_import_torch_or_model_code(test_plugins_site):
+    code = (
+        "import sys, weighthub\n"
+        "models = weighthub.list_models()\n"
+        "assert 'goodnet' in models, models\n"
+        "heavy = [m for m in sys.modules if m == 'torch' or m.startswith(('torch.', 'torchvision'))]\n"
+        "assert not heavy, heavy\n"
+        "assert 'wh_test_good._builders' not in sys.modules\n"
+    )
+    env = {"PYTHONPATH": str(test_plugins_site), "WEIGHTHUB_PLUGINS": "good"}
+    subprocess.run([sys.executable, "-c", code], check=True, env={**_base_env(), **env})
+
+
+def test_first_party_plugins_list_without_torch():
+    code = (
+        "import sys, weighthub\n"
+        "weighthub.list_models()\n"
+        "assert 'torch' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, env=_base_env())
+
+
+def _base_env():
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith("WEIGHTHUB_")}
