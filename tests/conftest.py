@@ -21,8 +21,15 @@ def test_plugins_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("test-plugins-site")
     subprocess.run(
         [
-            sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-            "--no-build-isolation", "--target", str(site),
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(site),
             *(str(FIXTURES / name) for name in TEST_PLUGINS),
         ],
         check=True,
@@ -31,9 +38,7 @@ def test_plugins_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def use_plugins(
-    test_plugins_site: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[callable]:
+def use_plugins(test_plugins_site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[callable]:
     """Make the test plugins importable and discover only the ones a test names."""
 
     def activate(*names: str, disable: str | None = None) -> None:

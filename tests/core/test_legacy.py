@@ -134,7 +134,7 @@ def test_overwrite_named_param():
     assert kwargs == {"num_classes": 1000}
     weighthub.overwrite_named_param(kwargs, "num_classes", 1000)
     with pytest.raises(
-        ValueError, match="^The parameter 'num_classes' expected value 1000 but got 10 instead.$"
+        ValueError, match=r"^The parameter 'num_classes' expected value 1000 but got 10 instead\.$"
     ):
         weighthub.overwrite_named_param({"num_classes": 10}, "num_classes", 1000)
 

@@ -57,7 +57,11 @@ def _missing_plugin_hint(name: str, kind: str) -> str:
         if name in names[kind]:
             distribution = f"weighthub-{plugin}"
             record = next(
-                (p for p in catalogue().plugins if _matches([distribution], p.name, p.distribution)),
+                (
+                    p
+                    for p in catalogue().plugins
+                    if _matches([distribution], p.name, p.distribution)
+                ),
                 None,
             )
             if record is None:
@@ -239,9 +243,9 @@ def get_weight(name: str) -> WeightsEnum:
         )
         raise UnknownWeightsError(msg)
     enum = entry.load_weights()
-    assert enum is not None  # noqa: S101 - entries are indexed by enum only when they have one
+    assert enum is not None
     verified = enum.verify(member)
-    assert verified is not None  # noqa: S101 - verify only returns None for None
+    assert verified is not None
     return verified
 
 

@@ -96,7 +96,9 @@ _SCHEMAS: dict[str, TaskSchema] = {
         TaskSchema(
             "semantic_segmentation",
             frozenset({"categories"}),
-            frozenset({("COCO-val2017-VOC-labels", "miou"), ("COCO-val2017-VOC-labels", "pixel_acc")}),
+            frozenset(
+                {("COCO-val2017-VOC-labels", "miou"), ("COCO-val2017-VOC-labels", "pixel_acc")}
+            ),
         ),
         TaskSchema(
             "video_classification",
@@ -146,7 +148,9 @@ def _type_problems(meta: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
             yield key, f"must be a number, got {meta[key]!r}"
     if "min_size" in meta:
         size = meta["min_size"]
-        if not (isinstance(size, tuple) and len(size) == 2 and all(isinstance(s, int) for s in size)):
+        if not (
+            isinstance(size, tuple) and len(size) == 2 and all(isinstance(s, int) for s in size)
+        ):
             yield "min_size", f"must be an (height, width) tuple of ints, got {size!r}"
     for key in ("recipe", "license", "_docs", "backend"):
         if key in meta and not isinstance(meta[key], str):
@@ -201,6 +205,6 @@ def validate_meta(meta: Mapping[str, Any], task: str) -> list[tuple[str, str]]:
         problems.append(("num_params", f"must be positive, got {value}"))
     for key in ("_ops", "_file_size"):
         number = meta.get(key)
-        if _is_number(number) and (math.isnan(number) or number < 0):
+        if isinstance(number, int | float) and (math.isnan(number) or number < 0):
             problems.append((key, f"must be a non-negative number, got {number}"))
     return problems

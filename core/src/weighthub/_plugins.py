@@ -168,7 +168,9 @@ def _unique_entry_points() -> list[EntryPoint]:
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         dist = ep.dist.name if ep.dist is not None else ""
         seen.setdefault((_normalise(dist), ep.name, ep.value), ep)
-    return sorted(seen.values(), key=lambda ep: (_normalise(ep.dist.name if ep.dist else ""), ep.name))
+    return sorted(
+        seen.values(), key=lambda ep: (_normalise(ep.dist.name if ep.dist else ""), ep.name)
+    )
 
 
 def _load_one(manager: pluggy.PluginManager, ep: EntryPoint, registry: Registry) -> None:
@@ -191,7 +193,9 @@ def _discover() -> Catalogue:
     for ep in _unique_entry_points():
         dist = ep.dist.name if ep.dist is not None else None
         version = ep.dist.version if ep.dist is not None else None
-        if _matches(block, ep.name, dist) or (allow is not None and not _matches(allow, ep.name, dist)):
+        if _matches(block, ep.name, dist) or (
+            allow is not None and not _matches(allow, ep.name, dist)
+        ):
             found.plugins.append(PluginInfo(ep.name, dist, version, "disabled", None, 0, ep.value))
             continue
         registry = Registry(ep.name, dist)

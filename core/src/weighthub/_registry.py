@@ -133,8 +133,13 @@ class ModelEntry:
         ]
         if not problems:
             return
-        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-        msg = f"Weights meta of {self.origin}, enum {enum.__name__}, breaks the {self.task!r} schema: {shown}."
+        shown = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
+        msg = (
+            f"Weights meta of {self.origin}, enum {enum.__name__}, breaks the {self.task!r} "
+            f"schema: {shown}."
+        )
         if strict_mode():
             raise MetaValidationError(msg)
         warnings.warn(msg, MetaValidationWarning, stacklevel=4)
@@ -191,4 +196,6 @@ class Registry:
         if any(entry.name.lower() == name.lower() for entry in self.entries):
             msg = f"Plugin {self.plugin!r} registers model {name!r} twice."
             raise ValueError(msg)
-        self.entries.append(ModelEntry(name, task, self.plugin, self.distribution, builder, weights))
+        self.entries.append(
+            ModelEntry(name, task, self.plugin, self.distribution, builder, weights)
+        )

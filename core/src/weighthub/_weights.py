@@ -102,8 +102,8 @@ class WeightsEnum(Enum):
             IMAGENET1K_V1 = Weights(url=..., transforms=..., meta={...})
             DEFAULT = IMAGENET1K_V1
 
-    ``DEFAULT`` is an ordinary enum alias: ``list(MyNet_Weights)`` and ``len(MyNet_Weights)`` skip it,
-    and ``MyNet_Weights.DEFAULT.name`` is the canonical member's name. Members copy, deep-copy and
+    ``DEFAULT`` is an ordinary enum alias: ``list(MyNet_Weights)`` and ``len(MyNet_Weights)``
+    skip it, and ``MyNet_Weights.DEFAULT.name`` is the canonical member's name. Members copy, deep-copy and
     pickle to themselves.
     """
 
