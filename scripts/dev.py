@@ -53,7 +53,7 @@ def install(python: Path, *, dev: bool) -> None:
     """Install torch, the core, every first-party plugin and the example plugin (editable)."""
     packages = ["core", *(f"plugins/{p}" for p in PLUGINS), str(EXAMPLE.relative_to(ROOT))]
     pip = [python, "-m", "pip", "install", "--quiet"]
-    run(*pip, *TORCH_PINS, "hatchling>=1.24", "matplotlib>=3.7")
+    run(*pip, *TORCH_PINS, "hatchling>=1.24", "editables>=0.5", "matplotlib>=3.7")
     if dev:
         run(*pip, "-r", "requirements-dev.txt")
     editable = [arg for package in packages for arg in ("-e", package)]
