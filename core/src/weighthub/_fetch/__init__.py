@@ -1,0 +1,38 @@
+"""Fetching, caching, verifying and loading checkpoints, and fast model construction.
+
+Nothing here imports torch at import time: ``import weighthub`` stays fast. Torch is imported by the
+functions that need it (loading and construction).
+"""
+
+from __future__ import annotations
+
+from ._config import (
+    cache_dir,
+    get_mirrors,
+    offline_mode,
+    rewrite_url,
+    set_mirrors,
+    set_offline,
+)
+from ._construct import construct_model
+from ._fetch import fetch
+from ._load import load_checkpoint, load_state_dict_from_url
+from ._manage import CacheEntry, cached_files, clear_cache, remove_cached, verify_cache
+
+__all__ = [
+    "load_state_dict_from_url",
+    "fetch",
+    "load_checkpoint",
+    "construct_model",
+    "verify_cache",
+    "cached_files",
+    "remove_cached",
+    "clear_cache",
+    "CacheEntry",
+    "cache_dir",
+    "set_mirrors",
+    "get_mirrors",
+    "rewrite_url",
+    "offline_mode",
+    "set_offline",
+]

@@ -1,0 +1,152 @@
+"""Where the cache lives, URL mirrors, offline mode and the numeric settings of the fetch layer.
+
+Every setting is read when it is needed (never cached at import), so a test or a notebook can change
+``os.environ`` and see the effect on the next call. Torch is never imported here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from .._settings import env_flag
+
+__all__ = [
+    "cache_dir",
+    "env_number",
+    "get_mirrors",
+    "offline_mode",
+    "parse_mirrors",
+    "rewrite_url",
+    "set_mirrors",
+    "set_offline",
+]
+
+# None means "not set from Python": the environment variable decides.
+_mirrors: dict[str, str] | None = None
+_offline: bool | None = None
+
+
+def cache_dir(model_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Return the folder that holds downloaded checkpoints.
+
+    Resolution order: ``model_dir`` when given; ``$WEIGHTHUB_HOME/checkpoints``; otherwise
+    torch.hub's folder ``<hub dir>/checkpoints``, so that checkpoints torchvision downloaded are
+    reused (and vice versa). The hub dir follows ``torch.hub.get_dir()`` without importing torch:
+    ``$TORCH_HOME/hub``, else ``$XDG_CACHE_HOME/torch/hub``, else ``~/.cache/torch/hub``. When torch
+    is already imported, ``torch.hub.get_dir()`` itself is asked, so ``torch.hub.set_dir()`` is
+    honoured.
+
+    Args:
+        model_dir: An explicit folder, which wins over everything else.
+
+    Returns:
+        The folder (not created).
+    """
+    if model_dir is not None:
+        return Path(model_dir).expanduser()
+    home = os.environ.get("WEIGHTHUB_HOME")
+    if home:
+        return Path(home).expanduser() / "checkpoints"
+    torch = sys.modules.get("torch")
+    hub = getattr(torch, "hub", None) if torch is not None else None
+    if hub is not None:
+        return Path(hub.get_dir()).expanduser() / "checkpoints"
+    torch_home = os.environ.get("TORCH_HOME")
+    if torch_home:
+        base = Path(torch_home).expanduser()
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        base = (Path(xdg).expanduser() if xdg else Path("~/.cache").expanduser()) / "torch"
+    return base / "hub" / "checkpoints"
+
+
+def parse_mirrors(spec: str) -> dict[str, str]:
+    """Parse ``"<prefix>=<replacement>;<prefix>=<replacement>"`` (the ``WEIGHTHUB_MIRROR`` format).
+
+    Raises:
+        ValueError: A pair has no ``=`` or an empty prefix.
+    """
+    mapping: dict[str, str] = {}
+    for raw in spec.split(";"):
+        pair = raw.strip()
+        if not pair:
+            continue
+        prefix, sep, replacement = pair.partition("=")
+        if not sep or not prefix.strip():
+            msg = (
+                f"Invalid mirror {pair!r}: expected '<url prefix>=<mirror prefix>', e.g. "
+                "'https://download.pytorch.org/models/=http://mirror.internal/models/'; separate "
+                "several pairs with ';'."
+            )
+            raise ValueError(msg)
+        mapping[prefix.strip()] = replacement.strip()
+    return mapping
+
+
+def set_mirrors(mapping: Mapping[str, str] | str | None) -> None:
+    """Set the URL prefix rewrites from Python; this wins over ``WEIGHTHUB_MIRROR``.
+
+    Args:
+        mapping: ``{url prefix: mirror prefix}``, a string in the ``WEIGHTHUB_MIRROR`` format, or
+            None to go back to the environment variable.
+    """
+    global _mirrors
+    if mapping is None:
+        _mirrors = None
+    elif isinstance(mapping, str):
+        _mirrors = parse_mirrors(mapping)
+    else:
+        _mirrors = {str(k): str(v) for k, v in mapping.items()}
+
+
+def get_mirrors() -> dict[str, str]:
+    """Return the active URL prefix rewrites (the Python setting, else ``WEIGHTHUB_MIRROR``)."""
+    if _mirrors is not None:
+        return dict(_mirrors)
+    return parse_mirrors(os.environ.get("WEIGHTHUB_MIRROR", ""))
+
+
+def rewrite_url(url: str) -> str:
+    """Apply the mirror whose prefix is the longest one matching ``url``; unchanged if none does."""
+    best = ""
+    for prefix in get_mirrors():
+        if url.startswith(prefix) and len(prefix) > len(best):
+            best = prefix
+    if not best:
+        return url
+    return get_mirrors()[best] + url[len(best) :]
+
+
+def set_offline(value: bool | None) -> None:
+    """Turn offline mode on or off from Python; None goes back to ``WEIGHTHUB_OFFLINE``."""
+    global _offline
+    _offline = value
+
+
+def offline_mode() -> bool:
+    """Return whether the network must not be used (``set_offline`` or ``WEIGHTHUB_OFFLINE=1``)."""
+    if _offline is not None:
+        return _offline
+    return env_flag("WEIGHTHUB_OFFLINE")
+
+
+def env_number(name: str, default: float) -> float:
+    """Return the non-negative number in environment variable ``name``, or ``default`` if unset.
+
+    Raises:
+        ValueError: The variable is not a non-negative number.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        msg = f"{name}={raw!r} is not a non-negative number."
+        raise ValueError(msg)
+    return value

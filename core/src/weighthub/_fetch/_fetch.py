@@ -1,0 +1,185 @@
+"""``fetch``: turn a checkpoint URL into a verified local file, downloading it at most once.
+
+Flow: rewrite the URL through the mirrors; a local or ``pkg://`` file is verified and used in place;
+otherwise look in the cache (a recorded file is checked with one ``stat``; an unrecorded one is
+hashed once when a hash is known, then recorded); a missing or bad file is downloaded under the
+file's cross-process lock, unless offline mode forbids the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from .._errors import IntegrityError, OfflineModeError
+from ._config import cache_dir, offline_mode, rewrite_url
+from ._download import download_to_cache
+from ._integrity import (
+    Expected,
+    hash_file,
+    read_record,
+    record_path,
+    write_record,
+)
+from ._lock import cache_lock, clean_stale_partials
+from ._sources import resolve_source, url_file_name
+
+__all__ = ["check_cached", "fetch"]
+
+logger = logging.getLogger("weighthub")
+
+_LOCAL_RECORDS = ".local-records"
+
+
+@dataclass(frozen=True)
+class CacheCheck:
+    """The outcome of looking at a cached file.
+
+    Attributes:
+        state: ``"ok"``, ``"missing"`` or ``"bad"``.
+        reason: Why a file is bad.
+    """
+
+    state: str
+    reason: str = ""
+
+
+def check_cached(
+    path: Path, expected: Expected, *, url: str | None, record_file: Path | None = None
+) -> CacheCheck:
+    """Decide whether the file at ``path`` can be used, cheaply when it has a record.
+
+    Args:
+        path: The file.
+        expected: The declared size and hash.
+        url: Its URL, stored in a new record.
+        record_file: Where its record lives (``<path>.weighthub.json`` by default).
+    """
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return CacheCheck("missing")
+    if expected.size is not None and st.st_size != expected.size:
+        return CacheCheck("bad", f"its size is {st.st_size} bytes, not {expected.size}")
+    rec_file = record_file if record_file is not None else record_path(path)
+    record = read_record(path, rec_file)
+    if record is not None:
+        if record.corrupt:
+            return CacheCheck("bad", "verify_cache found it corrupt")
+        if record.size != st.st_size:
+            return CacheCheck(
+                "bad", f"it was {record.size} bytes when downloaded and is now {st.st_size} bytes"
+            )
+        digest = record.sha256
+        if record.mtime_ns != st.st_mtime_ns:
+            digest = hash_file(path)
+            if digest != record.sha256:
+                return CacheCheck("bad", "its content changed since it was downloaded")
+            write_record(
+                path, digest, url=record.url, verified=record.verified, record_file=rec_file
+            )
+        problem = expected.mismatch(digest, None)
+        if problem is not None:
+            return CacheCheck("bad", problem)
+        if expected.has_hash and not record.verified:
+            write_record(path, digest, url=record.url, verified=True, record_file=rec_file)
+        return CacheCheck("ok")
+    if expected.has_hash:
+        logger.info("Verifying %s once (no record of it yet).", path)
+        digest = hash_file(path)
+        problem = expected.mismatch(digest, None)
+        if problem is not None:
+            return CacheCheck("bad", problem)
+        write_record(path, digest, url=url, verified=True, record_file=rec_file)
+    return CacheCheck("ok")
+
+
+def _local_record_file(path: Path, folder: Path) -> Path:
+    key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    return folder / _LOCAL_RECORDS / f"{key}-{path.name}.weighthub.json"
+
+
+def fetch(
+    url: str,
+    *,
+    model_dir: str | os.PathLike[str] | None = None,
+    progress: bool = True,
+    check_hash: bool = True,
+    file_name: str | None = None,
+    sha256: str | None = None,
+    file_size: int | None = None,
+) -> Path:
+    """Return the local, verified file of a checkpoint URL, downloading it if needed.
+
+    Args:
+        url: ``http(s)://``, a local path, ``file://``, ``pkg://<package>/<path>`` or an fsspec URL.
+        model_dir: The cache folder; see :func:`cache_dir`.
+        progress: Show a progress bar while downloading (only when stderr is a terminal).
+        check_hash: Verify the sha256 (declared, or the file-name prefix). The size is always
+            checked when declared.
+        file_name: The cache file name; ``basename(urlparse(url).path)`` by default.
+        sha256: The full declared sha256.
+        file_size: The declared size in bytes.
+
+    Returns:
+        The path of the verified file: in the cache, or the local file itself.
+
+    Raises:
+        IntegrityError: The file (downloaded or local) is not the declared one.
+        OfflineModeError: Offline mode is on and the file is not (intact) in the cache.
+        WeightsDownloadError: The download failed for good.
+        LockTimeoutError: Another process held the download lock too long.
+        FileNotFoundError: A local file does not exist.
+    """
+    name = file_name or url_file_name(url)
+    if not name:
+        msg = f"Cannot derive a file name from {url!r}; pass file_name=."
+        raise ValueError(msg)
+    expected = Expected.build(name, sha256, file_size, check_hash=check_hash)
+    target_url = rewrite_url(url)
+    if target_url != url:
+        logger.debug("Mirror: %s -> %s", url, target_url)
+    source = resolve_source(target_url)
+    folder = cache_dir(model_dir)
+    if source.kind == "local" and source.path is not None:
+        return _verify_local(source.path, expected, url=url, folder=folder)
+
+    target = folder / name
+    check = check_cached(target, expected, url=url)
+    if check.state == "ok":
+        return target
+    if offline_mode():
+        why = "is not in the cache" if check.state == "missing" else f"is unusable: {check.reason}"
+        msg = (
+            f"Offline mode is on (WEIGHTHUB_OFFLINE) and {name} {why}. Put the file {name} in "
+            f"{folder} (the full path: {target}), or turn offline mode off to download it from "
+            f"{url}."
+        )
+        raise OfflineModeError(msg)
+    if check.state == "bad":
+        warnings.warn(
+            f"The cached file {target} is not usable ({check.reason}); downloading it again.",
+            UserWarning,
+            stacklevel=2,
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    with cache_lock(target):
+        # Another process may have downloaded it while this one waited for the lock.
+        if check_cached(target, expected, url=url).state == "ok":
+            return target
+        clean_stale_partials(target)
+        download_to_cache(source, target, expected, record_url=url, progress=progress)
+    return target
+
+
+def _verify_local(path: Path, expected: Expected, *, url: str, folder: Path) -> Path:
+    record_file = _local_record_file(path, folder)
+    check = check_cached(path, expected, url=url, record_file=record_file)
+    if check.state != "ok":
+        msg = f"The checkpoint file {path} (from {url}) is not the expected one: {check.reason}."
+        raise IntegrityError(msg)
+    return path

@@ -1,0 +1,212 @@
+"""What a checkpoint's bytes are expected to be, hashing, and the records kept next to cached files.
+
+A *record* is a small JSON sidecar ``<file>.weighthub.json`` written when a file is downloaded or
+first verified. It holds the size, the sha256, the modification time and the URL, so a later load
+detects a truncated or altered file with one ``stat`` instead of re-hashing gigabytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+__all__ = [
+    "CHUNK_SIZE",
+    "RECORD_SUFFIX",
+    "Expected",
+    "Record",
+    "hash_file",
+    "hash_prefix_of",
+    "read_record",
+    "record_path",
+    "remove_record",
+    "write_record",
+]
+
+CHUNK_SIZE = 1 << 20
+RECORD_SUFFIX = ".weighthub.json"
+# torch.hub's rule: the characters after the first "-" and before the next "." of the file name.
+_HASH_REGEX = re.compile(r"-([a-f0-9]*)\.")
+_MIN_PREFIX = 8
+
+
+def hash_prefix_of(file_name: str) -> str | None:
+    """Return the sha256 prefix a torch.hub-style file name carries (8+ hex digits), or None."""
+    match = _HASH_REGEX.search(file_name)
+    if match is None or len(match.group(1)) < _MIN_PREFIX:
+        return None
+    return match.group(1)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a file must be: a full sha256 or a sha256 prefix (or neither), and maybe a size.
+
+    Attributes:
+        sha256: The full declared sha256, lower-case.
+        prefix: The sha256 prefix from the file name when no full sha256 is declared.
+        size: The declared size in bytes.
+    """
+
+    sha256: str | None = None
+    prefix: str | None = None
+    size: int | None = None
+
+    @classmethod
+    def build(
+        cls, file_name: str, sha256: str | None, file_size: int | None, *, check_hash: bool
+    ) -> Expected:
+        """Combine the declared facts with torch.hub's file-name rule.
+
+        Args:
+            file_name: The cache file name (for the hash-prefix rule).
+            sha256: A declared full sha256.
+            file_size: A declared size in bytes.
+            check_hash: False turns hash verification off (the size is still checked).
+        """
+        if not check_hash:
+            return cls(size=file_size)
+        if sha256 is not None:
+            return cls(sha256=sha256.lower(), size=file_size)
+        return cls(prefix=hash_prefix_of(file_name), size=file_size)
+
+    @property
+    def has_hash(self) -> bool:
+        """Whether there is a hash to check against."""
+        return self.sha256 is not None or self.prefix is not None
+
+    def describe(self) -> str:
+        """Return the expected hash as text, for messages."""
+        if self.sha256 is not None:
+            return f"sha256 {self.sha256}"
+        if self.prefix is not None:
+            return f"a sha256 starting with {self.prefix} (from the file name)"
+        return "no hash"
+
+    def mismatch(self, digest: str | None, size: int | None) -> str | None:
+        """Return why ``digest``/``size`` break the expectation, or None when they satisfy it."""
+        if self.size is not None and size is not None and size != self.size:
+            return f"its size is {size} bytes but {self.size} bytes are expected"
+        if digest is None:
+            return None
+        if self.sha256 is not None and digest != self.sha256:
+            return f"its sha256 is {digest} but {self.describe()} is expected"
+        if self.prefix is not None and not digest.startswith(self.prefix):
+            return f"its sha256 is {digest} but {self.describe()} is expected"
+        return None
+
+
+def hash_file(path: Path) -> str:
+    """Return the sha256 of a file, read in 1 MiB chunks."""
+    hasher = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK_SIZE):
+            hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+@dataclass(frozen=True)
+class Record:
+    """What weighthub knows about a cached file.
+
+    Attributes:
+        size: Size in bytes when recorded.
+        sha256: The file's actual sha256.
+        mtime_ns: The file's modification time when recorded.
+        url: Where it was downloaded from, if known.
+        verified: Whether the sha256 was checked against a declared hash or prefix.
+        corrupt: Set by ``verify_cache`` when the file no longer matches; the next load re-fetches.
+        recorded_at: When the record was written (seconds since the epoch).
+    """
+
+    size: int
+    sha256: str
+    mtime_ns: int
+    url: str | None = None
+    verified: bool = False
+    corrupt: bool = False
+    recorded_at: float = 0.0
+
+
+def record_path(path: Path) -> Path:
+    """Return where the record of ``path`` lives: ``<path>.weighthub.json``."""
+    return path.with_name(path.name + RECORD_SUFFIX)
+
+
+def read_record(path: Path, record_file: Path | None = None) -> Record | None:
+    """Return the record of ``path`` (or the one in ``record_file``); None if missing or bad."""
+    target = record_file if record_file is not None else record_path(path)
+    try:
+        data = json.loads(target.read_text(encoding="utf-8"))
+        return Record(
+            size=int(data["size"]),
+            sha256=str(data["sha256"]),
+            mtime_ns=int(data["mtime_ns"]),
+            url=data.get("url"),
+            verified=bool(data.get("verified", False)),
+            corrupt=bool(data.get("corrupt", False)),
+            recorded_at=float(data.get("recorded_at", 0.0)),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_record(
+    path: Path,
+    sha256: str,
+    *,
+    url: str | None,
+    verified: bool,
+    corrupt: bool = False,
+    record_file: Path | None = None,
+) -> Record | None:
+    """Record the current size and mtime of ``path`` with its sha256 (atomically).
+
+    Args:
+        path: The checkpoint file.
+        sha256: Its actual sha256.
+        url: Where it came from.
+        verified: Whether ``sha256`` was checked against a declared hash.
+        corrupt: Flag the file as corrupt.
+        record_file: Where to write the record; ``<path>.weighthub.json`` by default.
+
+    Returns:
+        The record, or None when it could not be written (a read-only folder).
+    """
+    target = record_file if record_file is not None else record_path(path)
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    try:
+        st = path.stat()
+        record = Record(
+            size=st.st_size,
+            sha256=sha256,
+            mtime_ns=st.st_mtime_ns,
+            url=url,
+            verified=verified,
+            corrupt=corrupt,
+            recorded_at=time.time(),
+        )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(asdict(record), indent=1), encoding="utf-8")
+        tmp.replace(target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return None
+    return record
+
+
+def remove_record(path: Path) -> Path | None:
+    """Delete the record of ``path``; return its path when there was one."""
+    target = record_path(path)
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        return None
+    return target

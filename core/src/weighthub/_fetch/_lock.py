@@ -1,0 +1,196 @@
+"""A cross-process lock per cached file, so N processes asking for the same weights download once.
+
+The lock is ``filelock.FileLock`` on ``<file>.lock`` (``flock``: the kernel releases it when its
+holder dies, so a killed process never blocks the others). Set ``WEIGHTHUB_SOFT_LOCK=1`` on file
+systems where ``flock`` silently succeeds for everyone (some NFS/Lustre set-ups): a ``SoftFileLock``
+is used instead, and a lock left by a dead process on this host is detected and removed. The holder
+writes its pid and host into ``<file>.lockinfo`` so waiters can say whom they wait for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .._errors import LockTimeoutError
+from .._settings import env_flag
+from ._config import env_number
+
+__all__ = [
+    "LOCK_SUFFIX",
+    "LOCKINFO_SUFFIX",
+    "PARTIAL_SUFFIX",
+    "cache_lock",
+    "clean_stale_partials",
+    "partial_path",
+    "pid_alive",
+]
+
+logger = logging.getLogger("weighthub")
+
+LOCK_SUFFIX = ".lock"
+LOCKINFO_SUFFIX = ".lockinfo"
+PARTIAL_SUFFIX = ".partial"
+_DEFAULT_TIMEOUT = 30 * 60.0
+_STALE_PARTIAL_AGE = 24 * 3600.0
+
+
+def pid_alive(pid: int) -> bool:
+    """Return whether process ``pid`` exists on this host."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _read_holder(info: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(info.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _describe_holder(holder: dict[str, Any]) -> str:
+    if not holder:
+        return "another process"
+    return f"process {holder.get('pid')} on host {holder.get('host')}"
+
+
+def _make_lock(lock_file: Path, *, soft: bool) -> Any:
+    import filelock
+
+    if soft:
+        return filelock.SoftFileLock(str(lock_file))
+    return filelock.FileLock(str(lock_file))
+
+
+def _remove_stale_soft_lock(lock_file: Path, info: Path) -> None:
+    """Remove a SoftFileLock file whose holder, on this host, is dead."""
+    holder = _read_holder(info)
+    if not lock_file.exists() or holder.get("host") != socket.gethostname():
+        return
+    pid = holder.get("pid")
+    if isinstance(pid, int) and not pid_alive(pid):
+        logger.warning(
+            "Removing the stale lock %s left by process %d, which no longer runs.", lock_file, pid
+        )
+        with contextlib.suppress(OSError):
+            lock_file.unlink()
+
+
+@contextlib.contextmanager
+def cache_lock(target: Path, *, timeout: float | None = None) -> Iterator[None]:
+    """Hold the cross-process lock of ``target`` (a file in the cache folder).
+
+    Args:
+        target: The cached file the lock protects; the lock is ``<target>.lock``.
+        timeout: Seconds to wait for another process; ``WEIGHTHUB_LOCK_TIMEOUT`` (default 30 min)
+            when None.
+
+    Raises:
+        LockTimeoutError: Another process held the lock for longer than ``timeout``.
+    """
+    import filelock
+
+    if timeout is None:
+        timeout = env_number("WEIGHTHUB_LOCK_TIMEOUT", _DEFAULT_TIMEOUT)
+    lock_file = target.with_name(target.name + LOCK_SUFFIX)
+    info = target.with_name(target.name + LOCKINFO_SUFFIX)
+    soft = env_flag("WEIGHTHUB_SOFT_LOCK")
+    lock = _make_lock(lock_file, soft=soft)
+    deadline = time.monotonic() + timeout
+    poll = 10.0
+    announced = False
+    while True:
+        if soft:
+            _remove_stale_soft_lock(lock_file, info)
+        remaining = deadline - time.monotonic()
+        # The first attempt does not wait, so that a waiting process says at once whom it waits for.
+        wait = max(0.0, min(poll, remaining)) if announced else 0.0
+        try:
+            lock.acquire(timeout=wait, poll_interval=0.05)
+            break
+        except NotImplementedError:
+            # flock is not supported on this file system.
+            logger.debug("flock is not supported for %s; using a SoftFileLock.", lock_file)
+            soft = True
+            lock = _make_lock(lock_file, soft=True)
+        except filelock.Timeout:
+            holder = _describe_holder(_read_holder(info))
+            if announced and time.monotonic() >= deadline:
+                msg = (
+                    f"Waited {timeout:.0f} s for {holder} to finish downloading {target.name} "
+                    f"(lock {lock_file}). Raise WEIGHTHUB_LOCK_TIMEOUT, or delete the lock file if "
+                    "no such process is running."
+                )
+                raise LockTimeoutError(msg) from None
+            log = logger.info if announced else logger.warning
+            log(
+                "Waiting for %s, which is downloading %s (lock %s).", holder, target.name, lock_file
+            )
+            announced = True
+    try:
+        with contextlib.suppress(OSError):
+            payload = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
+            info.write_text(json.dumps(payload), encoding="utf-8")
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            info.unlink()
+        lock.release()
+
+
+def partial_path(target: Path) -> Path:
+    """Return a process-unique temporary name next to ``target``: ``<name>.<pid>.<hex>.partial``."""
+    return target.with_name(f"{target.name}.{os.getpid()}.{os.urandom(4).hex()}{PARTIAL_SUFFIX}")
+
+
+def clean_stale_partials(target: Path) -> list[Path]:
+    """Delete the leftover ``.partial`` files of ``target`` (call with its lock held).
+
+    A partial file is stale when the process named in it is dead, or when it was not written to for
+    a day (a process on another host, or a reused pid).
+
+    Returns:
+        The deleted files.
+    """
+    removed: list[Path] = []
+    prefix = target.name + "."
+    try:
+        candidates = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    now = time.time()
+    for path in candidates:
+        name = path.name
+        if not (name.startswith(prefix) and name.endswith(PARTIAL_SUFFIX)):
+            continue
+        middle = name[len(prefix) : -len(PARTIAL_SUFFIX)].split(".")
+        pid = int(middle[0]) if len(middle) == 2 and middle[0].isdigit() else -1
+        try:
+            age = now - path.stat().st_mtime
+        except OSError:
+            continue
+        if pid == os.getpid():
+            continue
+        if not pid_alive(pid) or age > _STALE_PARTIAL_AGE:
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path)
+                logger.debug("Removed the stale partial download %s.", path)
+    return removed

@@ -1,0 +1,183 @@
+"""A real loopback HTTP server for the fetch tests, with Range support and injectable faults."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Fault:
+    """What to do to the next request(s) of a path.
+
+    kind: "status" (answer ``status``), "drop" (close the connection after ``after`` bytes),
+    "corrupt" (flip a byte), "slow" (``delay`` seconds between ``chunk``-byte writes),
+    "ignore_range" (always answer 200 with the whole file).
+    times: how many requests it applies to; -1 for all of them.
+    """
+
+    kind: str
+    status: int = 500
+    after: int = 0
+    delay: float = 0.0
+    chunk: int = 64 * 1024
+    times: int = 1
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: LoopbackServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_HEAD(self) -> None:
+        self._serve(head=True)
+
+    def do_GET(self) -> None:
+        self._serve(head=False)
+
+    def _serve(self, *, head: bool) -> None:
+        srv = self.server
+        path = self.path.split("?", 1)[0]
+        fault = srv.record(self.command, path, dict(self.headers))
+        data = srv.files.get(path)
+        if fault is not None and fault.kind == "status":
+            self._plain(fault.status, f"fault {fault.status}".encode())
+            return
+        if data is None:
+            self._plain(404, b"not found")
+            return
+        if fault is not None and fault.kind == "corrupt":
+            data = bytes([data[0] ^ 0xFF]) + data[1:]
+        start = 0
+        rng = self.headers.get("Range")
+        if rng and rng.startswith("bytes=") and not (fault and fault.kind == "ignore_range"):
+            start = int(rng[6:].split("-", 1)[0])
+            if start >= len(data):
+                self._plain(416, b"range not satisfiable")
+                return
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+        else:
+            self.send_response(200)
+        body = data[start:]
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Accept-Ranges", "bytes")
+        self.end_headers()
+        if head:
+            return
+        try:
+            if fault is not None and fault.kind == "drop":
+                self.wfile.write(body[: fault.after])
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if fault is not None and fault.kind == "slow":
+                for i in range(0, len(body), fault.chunk):
+                    self.wfile.write(body[i : i + fault.chunk])
+                    self.wfile.flush()
+                    time.sleep(fault.delay)
+                return
+            self.wfile.write(body)
+        except OSError:
+            self.close_connection = True
+
+    def _plain(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class LoopbackServer(ThreadingHTTPServer):
+    """Serves ``files`` (path -> bytes) on 127.0.0.1, counting requests and applying faults."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.files: dict[str, bytes] = {}
+        self.faults: dict[str, list[Fault]] = {}
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # broken pipes from killed clients are expected
+
+    def start(self) -> LoopbackServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+    @property
+    def base(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def add(self, path: str, data: bytes) -> str:
+        """Serve ``data`` at ``path``; return its URL."""
+        self.files[path] = data
+        return self.base + path
+
+    def fault(self, path: str, fault: Fault) -> None:
+        """Queue a fault for the next request(s) of ``path``."""
+        with self._lock:
+            self.faults.setdefault(path, []).append(fault)
+
+    def record(self, method: str, path: str, headers: dict[str, str]) -> Fault | None:
+        with self._lock:
+            self.requests.append((method, path, headers))
+            queue = self.faults.get(path)
+            if not queue:
+                return None
+            fault = queue[0]
+            if fault.times > 0:
+                fault.times -= 1
+                if fault.times == 0:
+                    queue.pop(0)
+            return fault
+
+    def count(self, path: str | None = None, method: str = "GET") -> int:
+        with self._lock:
+            return sum(1 for m, p, _ in self.requests if m == method and path in (None, p))
+
+    def headers_of(self, path: str) -> list[dict[str, str]]:
+        with self._lock:
+            return [h for m, p, h in self.requests if p == path and m == "GET"]
+
+
+@contextlib.contextmanager
+def running_server():  # type: ignore[no-untyped-def]
+    server = LoopbackServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def make_checkpoint(seed: int = 0, n: int = 4096) -> bytes:
+    """Return the bytes of a small random state dict saved with torch.save."""
+    import torch
+
+    gen = torch.Generator().manual_seed(seed)
+    sd = {"w": torch.randn(n, generator=gen), "b": torch.randn(7, generator=gen)}
+    buf = io.BytesIO()
+    torch.save(sd, buf)
+    return buf.getvalue()
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
