@@ -3,6 +3,7 @@
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -109,10 +110,49 @@ def test_block_list_wins_over_allow_list(use_plugins):
     assert statuses == {"good": "loaded", "clash": "disabled"}
 
 
-def test_a_disabled_first_party_plugin_is_named_in_the_error(use_plugins, monkeypatch):
+def test_a_disabled_first_party_plugin_is_named_in_the_error(use_plugins):
     use_plugins("good")
-    with pytest.raises(weighthub.UnknownModelError, match="pip install weighthub-classification"):
+    with pytest.raises(weighthub.UnknownModelError) as info:
         weighthub.get_model("resnet50")
+    assert first_party_hint("classification") in str(info.value)
+
+
+def first_party_hint(plugin):
+    """What the error says about a first-party plugin in this environment."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        distribution(f"weighthub-{plugin}")
+    except PackageNotFoundError:
+        return f"pip install weighthub-{plugin}"
+    return f"Its plugin 'weighthub-{plugin}' is installed but disabled (active filters:"
+
+
+def test_a_missing_first_party_plugin_gives_the_pip_line(tmp_path):
+    """Run core from its source folder with no site-packages: no plugin is installed at all."""
+    import pluggy
+
+    (tmp_path / "pluggy").symlink_to(Path(pluggy.__file__).parent)
+    code = (
+        "import weighthub\n"
+        "try:\n"
+        "    weighthub.get_model('resnet50')\n"
+        "except ValueError as exc:\n"
+        "    print(exc)\n"
+    )
+    core_src = Path(weighthub.__file__).parent.parent
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code],
+        env={"PYTHONPATH": f"{core_src}:{tmp_path}"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == (
+        "Unknown model resnet50. It is provided by the plugin 'weighthub-classification', which "
+        "is not installed: pip install weighthub-classification (from a weighthub checkout: "
+        "pip install ./plugins/classification)."
+    )
 
 
 def test_meta_problems_warn_once_naming_plugin_enum_member_and_field(use_plugins):

@@ -110,3 +110,34 @@ def test_weights_rejects_malformed_integrity_data():
         Weights(url="u", transforms=dict, meta={}, sha256="abc")
     with pytest.raises(ValueError, match="positive"):
         Weights(url="u", transforms=dict, meta={}, file_size=0)
+
+
+def test_verify_maps_a_torchvision_member_with_the_same_name_and_url():
+    from torchvision.models import ResNet50_Weights as TorchvisionWeights
+
+    class ResNet50_Weights(WeightsEnum):
+        IMAGENET1K_V2 = Weights(url=TorchvisionWeights.IMAGENET1K_V2.url, transforms=dict, meta={})
+        IMAGENET1K_V1 = Weights(
+            url="https://example.invalid/elsewhere.pth", transforms=dict, meta={}
+        )
+
+    assert (
+        ResNet50_Weights.verify(TorchvisionWeights.IMAGENET1K_V2) is ResNet50_Weights.IMAGENET1K_V2
+    )
+    with pytest.raises(TypeError, match=r"torchvision\.models\.resnet\.ResNet50_Weights") as info:
+        ResNet50_Weights.verify(TorchvisionWeights.IMAGENET1K_V1)
+    assert "is not the same weights" in str(info.value)
+
+
+def test_a_foreign_member_is_not_mistaken_for_a_legacy_flag():
+    from torchvision.models import ResNet50_Weights as TorchvisionWeights
+
+    @weighthub.handle_legacy_interface(weights=("pretrained", Tiny_Weights.V1))
+    def builder(*, weights=None):
+        return weights
+
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert builder(weights=TorchvisionWeights.IMAGENET1K_V2) is TorchvisionWeights.IMAGENET1K_V2

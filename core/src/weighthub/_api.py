@@ -73,7 +73,9 @@ def _missing_plugin_hint(name: str, kind: str) -> str:
             if record.status == "failed":
                 return f" Its plugin {distribution!r} failed to load: {record.error}"
             if record.status == "disabled":
-                return f" Its plugin {distribution!r} is disabled{environment_hint()}."
+                return (
+                    f" Its plugin {distribution!r} is installed but disabled{environment_hint()}."
+                )
     return ""
 
 

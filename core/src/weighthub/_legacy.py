@@ -13,6 +13,7 @@ import functools
 import inspect
 import warnings
 from collections.abc import Callable, Sequence
+from enum import Enum
 from typing import Any, TypeVar
 
 from ._weights import WeightsEnum
@@ -99,7 +100,8 @@ def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F
                 if (weights_arg is sentinel and not given_as_legacy) or (
                     weights_arg is not sentinel
                     and (
-                        isinstance(weights_arg, WeightsEnum)
+                        # Any enum member, torchvision's included, is a weights choice, not legacy.
+                        isinstance(weights_arg, Enum)
                         or (isinstance(weights_arg, str) and weights_arg != "legacy")
                         or weights_arg is None
                     )

@@ -103,8 +103,8 @@ class WeightsEnum(Enum):
             DEFAULT = IMAGENET1K_V1
 
     ``DEFAULT`` is an ordinary enum alias: ``list(MyNet_Weights)`` and ``len(MyNet_Weights)``
-    skip it, and ``MyNet_Weights.DEFAULT.name`` is the canonical member's name. Members copy, deep-copy and
-    pickle to themselves.
+    skip it, and ``MyNet_Weights.DEFAULT.name`` is the canonical member's name. Members copy,
+    deep-copy and pickle to themselves.
     """
 
     @classmethod
@@ -135,13 +135,34 @@ class WeightsEnum(Enum):
                     f"{', '.join(names)}.{close_matches_hint(member_name, names)}"
                 )
                 raise UnknownWeightsMemberError(msg) from None
-        if not isinstance(obj, cls):
+        if isinstance(obj, cls):
+            return obj
+        twin = cls._same_weights_from_another_enum(obj)
+        if twin is not None:
+            return twin
+        received = type(obj)
+        if received.__name__ == cls.__name__:
+            msg = (
+                f"Invalid Weight class provided; expected {cls.__module__}.{cls.__name__} but "
+                f"received {received.__module__}.{received.__name__}, whose {obj!r} is not the "
+                f"same weights. Pass weights={cls.__name__}.<MEMBER> or the member's name."
+            )
+        else:
             msg = (
                 f"Invalid Weight class provided; expected {cls.__name__} but received "
-                f"{obj.__class__.__name__}."
+                f"{received.__name__}."
             )
-            raise TypeError(msg)
-        return obj
+        raise TypeError(msg)
+
+    @classmethod
+    def _same_weights_from_another_enum(cls, obj: Any) -> Self | None:
+        """Map a member of a same-named enum (torchvision's, say) with the same URL to ours."""
+        if not (isinstance(obj, Enum) and type(obj).__name__ == cls.__name__):
+            return None
+        ours = cls.__members__.get(obj.name)
+        if ours is None or getattr(obj.value, "url", None) != ours.url:
+            return None
+        return ours
 
     def get_state_dict(self, *args: Any, **kwargs: Any) -> dict[str, torch.Tensor]:
         """Fetch (or find in the cache), verify and load this member's checkpoint.
