@@ -1,0 +1,123 @@
+"""The RAFT builders against torchvision's: architecture, loading, a real forward, legacy."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from matplotlib import cbook
+from PIL import Image
+from torchvision.models import optical_flow as tvof
+from torchvision.transforms import functional as F
+
+import weighthub
+
+NAMES = ["raft_large", "raft_small"]
+
+
+def _signature(model: torch.nn.Module) -> dict[str, tuple[tuple[int, ...], torch.dtype]]:
+    return {k: (tuple(v.shape), v.dtype) for k, v in model.state_dict().items()}
+
+
+def _warnings_of(fn):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            fn()
+        except Exception as exc:  # compared across implementations
+            return [str(w.message) for w in caught], f"{type(exc).__name__}: {exc}"
+    return [str(w.message) for w in caught], None
+
+
+def _photo_pair(size: int = 128, shift: int = 4) -> tuple[torch.Tensor, torch.Tensor]:
+    """Two (1, 3, size, size) uint8 frames of the grace_hopper photo, the second shifted right."""
+    with cbook.get_sample_data("grace_hopper.jpg") as file:
+        image = torch.from_numpy(np.array(Image.open(file).convert("RGB"))).permute(2, 0, 1)
+    image = F.resize(image, [size + 16, size + 16], antialias=True)
+    first = image[:, 8 : 8 + size, 8 : 8 + size]
+    second = image[:, 8 : 8 + size, 8 - shift : 8 - shift + size]
+    return first.unsqueeze(0).contiguous(), second.unsqueeze(0).contiguous()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_architecture_matches_torchvision(name):
+    with torch.device("meta"):
+        ours = weighthub.get_model(name)
+        theirs = getattr(tvof, name)()
+    assert type(ours) is type(theirs)
+    assert _signature(ours) == _signature(theirs)
+    assert repr(ours) == repr(theirs)
+
+
+def test_replacement_blocks_are_used_as_in_torchvision():
+    with torch.device("meta"):
+        encoder = tvof.raft.FeatureEncoder(
+            block=tvof.raft.BottleneckBlock, layers=(32, 32, 64, 96, 128)
+        )
+        ours = weighthub.get_model("raft_small", feature_encoder=encoder)
+        theirs = tvof.raft_small(feature_encoder=encoder)
+    assert ours.feature_encoder is encoder
+    assert _signature(ours) == _signature(theirs)
+
+
+def test_raft_small_forward_on_real_frames():
+    weights = weighthub.get_weight("Raft_Small_Weights.DEFAULT")
+    img1, img2 = weights.transforms()(*_photo_pair())
+    assert img1.shape == (1, 3, 128, 128)
+    assert img1.min() >= -1 and img1.max() <= 1
+    torch.manual_seed(0)
+    model = weighthub.get_model("raft_small").eval()
+    with torch.inference_mode():
+        flows = model(img1, img2, num_flow_updates=3)
+    assert isinstance(flows, list)
+    assert len(flows) == 3
+    for flow in flows:
+        assert flow.shape == (1, 2, 128, 128)
+        assert torch.isfinite(flow).all()
+
+
+def test_checkpoint_loads_to_torchvisions_outputs(tmp_path, monkeypatch):
+    """A generated checkpoint, loaded through a file:// URL (meta-device fast path)."""
+    monkeypatch.setenv("WEIGHTHUB_HOME", str(tmp_path / "home"))
+    torch.manual_seed(4)
+    theirs = tvof.raft_small().eval()
+    path = tmp_path / "raft_small.pth"
+    torch.save(theirs.state_dict(), path)
+    member = weighthub.get_weight("Raft_Small_Weights.C_T_V2")
+    monkeypatch.setattr(member.value, "url", path.as_uri())
+    ours = weighthub.get_model("raft_small", weights=member).eval()
+    img1, img2 = member.transforms()(*_photo_pair())
+    with torch.inference_mode():
+        mine = ours(img1, img2, num_flow_updates=2)
+        their = theirs(img1, img2, num_flow_updates=2)
+    for a, b in zip(mine, their, strict=True):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [lambda b: b(pretrained=False), lambda b: b(False), lambda b: b(False, True)],
+    ids=["keyword", "positional", "positional-progress"],
+)
+def test_legacy_pretrained_false_warns_as_torchvision(call):
+    ours = weighthub.get_model_builder("raft_small")
+    with torch.device("meta"):
+        assert _warnings_of(lambda: call(ours)) == _warnings_of(lambda: call(tvof.raft_small))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("raft_large", "Raft_Large_Weights.C_T_SKHT_V2"), ("raft_small", "Raft_Small_Weights.C_T_V2")],
+)
+def test_legacy_pretrained_true_picks_torchvisions_default(monkeypatch, name, expected):
+    seen = []
+    monkeypatch.setattr(
+        weighthub, "construct_model", lambda f, w, **k: seen.append(w), raising=False
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        weighthub.get_model(name, pretrained=True)
+    assert repr(seen[0]) == expected
+    assert f"`weights={expected}`" in str(caught[-1].message)

@@ -1,0 +1,61 @@
+"""The plugin module of ``weighthub-quantized``: registers its models by reference only.
+
+Imported by ``weighthub.list_models()``, so it must import neither torch nor the builders.
+"""
+
+from __future__ import annotations
+
+import weighthub
+
+TASK = "quantized_image_classification"
+
+# Registered name -> (builder, weights enum), as "module:attribute" references.
+MODELS: dict[str, tuple[str, str]] = {
+    "quantized_googlenet": ("_builders:googlenet", "GoogLeNet_QuantizedWeights"),
+    "quantized_inception_v3": ("_builders:inception_v3", "Inception_V3_QuantizedWeights"),
+    "quantized_mobilenet_v2": ("_builders:mobilenet_v2", "MobileNet_V2_QuantizedWeights"),
+    "quantized_mobilenet_v3_large": (
+        "_builders:mobilenet_v3_large",
+        "MobileNet_V3_Large_QuantizedWeights",
+    ),
+    "quantized_resnet18": ("_builders:resnet18", "ResNet18_QuantizedWeights"),
+    "quantized_resnet50": ("_builders:resnet50", "ResNet50_QuantizedWeights"),
+    "quantized_resnext101_32x8d": (
+        "_builders:resnext101_32x8d",
+        "ResNeXt101_32X8D_QuantizedWeights",
+    ),
+    "quantized_resnext101_64x4d": (
+        "_builders:resnext101_64x4d",
+        "ResNeXt101_64X4D_QuantizedWeights",
+    ),
+    "quantized_shufflenet_v2_x0_5": (
+        "_shufflenet:shufflenet_v2_x0_5",
+        "ShuffleNet_V2_X0_5_QuantizedWeights",
+    ),
+    "quantized_shufflenet_v2_x1_0": (
+        "_shufflenet:shufflenet_v2_x1_0",
+        "ShuffleNet_V2_X1_0_QuantizedWeights",
+    ),
+    "quantized_shufflenet_v2_x1_5": (
+        "_shufflenet:shufflenet_v2_x1_5",
+        "ShuffleNet_V2_X1_5_QuantizedWeights",
+    ),
+    "quantized_shufflenet_v2_x2_0": (
+        "_shufflenet:shufflenet_v2_x2_0",
+        "ShuffleNet_V2_X2_0_QuantizedWeights",
+    ),
+}
+
+_PACKAGE = "weighthub_quantized"
+
+
+@weighthub.hookimpl
+def register_models(registry: weighthub.Registry) -> None:
+    """Register the 12 quantized classification models."""
+    for name, (builder, enum) in MODELS.items():
+        registry.add_model(
+            name,
+            task=TASK,
+            builder=f"{_PACKAGE}.{builder}",
+            weights=f"{_PACKAGE}._weights:{enum}",
+        )

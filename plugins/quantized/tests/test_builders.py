@@ -1,0 +1,222 @@
+"""The quantized builders against torchvision's: architecture, loading, weights, legacy."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+import torch
+import torchvision
+from torchvision.models import quantization as tvq
+
+import weighthub
+from weighthub_quantized import _common
+
+NAMES = sorted(torchvision.models.list_models(tvq))
+
+
+def _signature(model: torch.nn.Module) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in model.state_dict().items():
+        if isinstance(value, torch.Tensor):
+            out[key] = (tuple(value.shape), value.dtype)
+        else:  # packed quantized params and the like
+            out[key] = type(value).__name__
+    return out
+
+
+def _warnings_of(fn):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            fn()
+        except Exception as exc:  # compared across implementations
+            return [str(w.message) for w in caught], f"{type(exc).__name__}: {exc}"
+    return [str(w.message) for w in caught], None
+
+
+@pytest.fixture
+def record_weights(monkeypatch):
+    """Make builders record the weights they would load instead of downloading them."""
+    seen: list[object] = []
+
+    def construct_model(factory, weights, **kwargs):
+        seen.append(weights)
+        return factory()
+
+    monkeypatch.setattr(weighthub, "construct_model", construct_model, raising=False)
+    return seen
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_float_architecture_matches_torchvision(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # GoogLeNet/Inception init warnings
+        with torch.device("meta"):
+            ours = weighthub.get_model(name)
+            theirs = torchvision.models.get_model(name)
+    assert type(ours) is type(theirs)
+    assert _signature(ours) == _signature(theirs)
+
+
+def _quantized_pair(name: str, backend: str | None):
+    if (backend or "fbgemm") not in torch.backends.quantized.supported_engines:
+        pytest.skip(f"quantized engine {backend} not available")
+    kwargs = {"quantize": True} if backend is None else {"quantize": True, "backend": backend}
+    torch.manual_seed(0)
+    theirs = torchvision.models.get_model(name, **kwargs)
+    torch.manual_seed(0)
+    ours = weighthub.get_model(name, **kwargs)
+    return ours, theirs
+
+
+@pytest.mark.parametrize(
+    ("name", "backend"),
+    [("quantized_shufflenet_v2_x0_5", None), ("quantized_mobilenet_v2", "qnnpack")],
+)
+def test_quantized_architecture_matches_torchvision(name, backend):
+    ours, theirs = _quantized_pair(name, backend)
+    assert type(ours) is type(theirs)
+    assert _signature(ours) == _signature(theirs)
+    assert repr(ours) == repr(theirs)
+
+
+def test_quantized_mobilenet_v3_qat_path_matches_torchvision():
+    if "qnnpack" not in torch.backends.quantized.supported_engines:
+        pytest.skip("qnnpack not available")
+    ours = weighthub.get_model("quantized_mobilenet_v3_large", quantize=True)
+    theirs = tvq.mobilenet_v3_large(quantize=True)
+    assert _signature(ours) == _signature(theirs)
+    assert not ours.training
+
+
+def test_quantized_checkpoint_loads_to_torchvisions_outputs(tmp_path, monkeypatch):
+    """A quantized state dict saved from torchvision, loaded through a file:// weights URL."""
+    monkeypatch.setenv("WEIGHTHUB_HOME", str(tmp_path / "home"))
+    torch.manual_seed(1)
+    theirs = tvq.shufflenet_v2_x0_5(quantize=True).eval()
+    path = tmp_path / "shufflenet_q.pth"
+    torch.save(theirs.state_dict(), path)
+    member = weighthub.get_weight("ShuffleNet_V2_X0_5_QuantizedWeights.IMAGENET1K_FBGEMM_V1")
+    monkeypatch.setattr(member.value, "url", path.as_uri())
+    torch.manual_seed(2)  # a different calibration: the checkpoint must overwrite everything
+    ours = weighthub.get_model("quantized_shufflenet_v2_x0_5", weights=member, quantize=True)
+    ours.eval()
+    x = torch.rand(2, 3, 96, 96)
+    with torch.inference_mode():
+        torch.testing.assert_close(ours(x), theirs(x), rtol=0, atol=0)
+
+
+def test_default_without_quantize_resolves_to_the_float_weights(record_weights, monkeypatch):
+    """torchvision's gotcha: weights="DEFAULT" without quantize=True means the float DEFAULT."""
+    monkeypatch.setattr(
+        _common, "float_weights_enum", lambda name: getattr(torchvision.models, name)
+    )
+    with torch.device("meta"):
+        weighthub.get_model("quantized_resnet50", weights="DEFAULT")
+    # Quantizing calibrates with a real forward pass, so not on the meta device.
+    weighthub.get_model("quantized_shufflenet_v2_x0_5", weights="DEFAULT", quantize=True)
+    assert record_weights[0] is torchvision.models.ResNet50_Weights.IMAGENET1K_V2
+    assert repr(record_weights[1]) == "ShuffleNet_V2_X0_5_QuantizedWeights.IMAGENET1K_FBGEMM_V1"
+
+
+def test_default_without_quantize_resolves_through_the_classification_plugin(record_weights):
+    pytest.importorskip("weighthub_classification")
+    with torch.device("meta"):
+        weighthub.get_model("quantized_resnet50", weights="DEFAULT")
+        weighthub.get_model("quantized_mobilenet_v2", weights="IMAGENET1K_V1")
+    assert repr(record_weights[0]) == "ResNet50_Weights.IMAGENET1K_V2"
+    assert record_weights[0] is weighthub.get_weight("ResNet50_Weights.IMAGENET1K_V2")
+    assert repr(record_weights[1]) == "MobileNet_V2_Weights.IMAGENET1K_V1"
+
+
+def test_quantized_weights_without_quantize_is_torchvisions_type_error():
+    ours_enum = weighthub.get_model_weights("quantized_resnet50")
+    with pytest.raises(TypeError) as theirs:
+        tvq.resnet50(weights=tvq.ResNet50_QuantizedWeights.DEFAULT)
+    with pytest.raises(TypeError) as ours:
+        weighthub.get_model("quantized_resnet50", weights=ours_enum.DEFAULT)
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_backend_comes_from_meta(record_weights):
+    with pytest.raises(ValueError) as ours:
+        weighthub.get_model(
+            "quantized_mobilenet_v2", weights="DEFAULT", quantize=True, backend="fbgemm"
+        )
+    assert str(ours.value) == (
+        "The parameter 'backend' expected value qnnpack but got fbgemm instead."
+    )
+    assert record_weights == []
+
+
+def test_num_classes_conflict_is_torchvisions_error(record_weights):
+    with pytest.raises(ValueError) as theirs:
+        tvq.resnet18(weights="DEFAULT", quantize=True, num_classes=10)
+    with pytest.raises(ValueError) as ours:
+        weighthub.get_model("quantized_resnet18", weights="DEFAULT", quantize=True, num_classes=10)
+    assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda b: b(pretrained=False),
+        lambda b: b(False),
+        lambda b: b(pretrained=False, quantize=True),
+        lambda b: b(False, True),
+    ],
+    ids=["keyword", "positional", "keyword-quantize", "positional-progress"],
+)
+def test_legacy_pretrained_false_warns_as_torchvision(call):
+    ours = weighthub.get_model_builder("quantized_shufflenet_v2_x0_5")
+    assert _warnings_of(lambda: call(ours)) == _warnings_of(lambda: call(tvq.shufflenet_v2_x0_5))
+
+
+def test_legacy_pretrained_true_picks_torchvisions_defaults(record_weights):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        weighthub.get_model("quantized_shufflenet_v2_x0_5", pretrained=True, quantize=True)
+    assert repr(record_weights[0]) == "ShuffleNet_V2_X0_5_QuantizedWeights.IMAGENET1K_FBGEMM_V1"
+    assert [str(w.message) for w in caught][:2] == [
+        "The parameter 'pretrained' is deprecated since 0.13 and may be removed in the future, "
+        "please use 'weights' instead.",
+        "Arguments other than a weight enum or `None` for 'weights' are deprecated since 0.13 and "
+        "may be removed in the future. The current behavior is equivalent to passing "
+        "`weights=ShuffleNet_V2_X0_5_QuantizedWeights.IMAGENET1K_FBGEMM_V1`. You can also use "
+        "`weights=ShuffleNet_V2_X0_5_QuantizedWeights.DEFAULT` to get the most up-to-date "
+        "weights.",
+    ]
+
+
+def test_legacy_pretrained_true_float_default_is_v1(record_weights):
+    pytest.importorskip("weighthub_classification")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with torch.device("meta"):
+            weighthub.get_model("quantized_resnet50", pretrained=True)
+    assert repr(record_weights[0]) == "ResNet50_Weights.IMAGENET1K_V1"
+
+
+def test_float_checkpoint_loads_into_the_quantizable_googlenet(tmp_path, monkeypatch):
+    """quantize=False loads the classification plugin's float weights, as torchvision does."""
+    pytest.importorskip("weighthub_classification")
+    monkeypatch.setenv("WEIGHTHUB_HOME", str(tmp_path / "home"))
+    torch.manual_seed(5)
+    source = torchvision.models.googlenet(aux_logits=True, init_weights=True)
+    path = tmp_path / "googlenet_float.pth"
+    torch.save(source.state_dict(), path)
+    member = weighthub.get_weight("GoogLeNet_Weights.IMAGENET1K_V1")
+    monkeypatch.setattr(member.value, "url", path.as_uri())
+
+    ours = weighthub.get_model("quantized_googlenet", weights="IMAGENET1K_V1").eval()
+    # torchvision's builder, step by step, without its download.
+    theirs = tvq.googlenet(aux_logits=True, transform_input=True, init_weights=False)
+    theirs.load_state_dict(source.state_dict())
+    theirs.aux_logits, theirs.aux1, theirs.aux2 = False, None, None
+    theirs.eval()
+    assert ours.aux1 is None and ours.aux2 is None and ours.transform_input
+    assert _signature(ours) == _signature(theirs)
+    x = torch.rand(1, 3, 64, 64)
+    with torch.inference_mode():
+        torch.testing.assert_close(ours(x), theirs(x), rtol=0, atol=0)

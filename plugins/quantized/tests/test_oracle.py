@@ -1,0 +1,178 @@
+"""The torchvision oracle: every quantized enum, member, URL, meta value and transform matches."""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+from torchvision.models import get_model_weights as tv_get_model_weights
+from torchvision.models import list_models as tv_list_models
+from torchvision.models import quantization as tvq
+
+import weighthub
+import weighthub_quantized
+from weighthub.meta import validate_meta
+from weighthub_quantized._plugin import MODELS, TASK
+
+TV_NAMES = sorted(tv_list_models(tvq))
+PAIRS = [(tv_get_model_weights(name), weighthub.get_model_weights(name)) for name in TV_NAMES]
+MEMBERS = [(tv_member, ours[tv_member.name]) for tv_enum, ours in PAIRS for tv_member in tv_enum]
+
+
+def test_registers_exactly_torchvisions_quantized_builders():
+    assert sorted(MODELS) == TV_NAMES
+    assert weighthub.list_models(task=TASK) == TV_NAMES
+    assert weighthub.list_models(plugin="weighthub-quantized") == TV_NAMES
+    assert len(MEMBERS) == 14
+
+
+@pytest.mark.parametrize("name", TV_NAMES)
+def test_enum_names_members_and_default(name):
+    tv_enum, ours = tv_get_model_weights(name), weighthub.get_model_weights(name)
+    assert ours.__name__ == tv_enum.__name__
+    assert [m.name for m in ours] == [m.name for m in tv_enum]
+    assert ours.DEFAULT.name == tv_enum.DEFAULT.name
+    assert weighthub.get_weight(f"{tv_enum.__name__}.DEFAULT") is ours.DEFAULT
+    # The builder is found by name and by its weights annotation, like torchvision's.
+    builder = weighthub.get_model_builder(name)
+    assert weighthub.get_model_weights(builder) is ours
+    assert builder.__name__ == tv_get_model_builder_name(name)
+    assert getattr(weighthub_quantized, tv_enum.__name__) is ours
+
+
+def tv_get_model_builder_name(name: str) -> str:
+    from torchvision.models import get_model_builder
+
+    return get_model_builder(name).__name__
+
+
+@pytest.mark.parametrize(("tv_member", "member"), MEMBERS, ids=[repr(m) for m, _ in MEMBERS])
+def test_member_matches_torchvision(tv_member, member):
+    assert repr(member) == repr(tv_member)
+    assert member.url == tv_member.url
+    assert member.sha256 is None
+    assert set(member.meta) == set(tv_member.meta)
+    for key, value in tv_member.meta.items():
+        if key == "unquantized":
+            ref = member.meta[key]
+            assert isinstance(ref, weighthub.WeightsRef)
+            assert repr(ref) == repr(value)
+        elif key == "categories":
+            assert member.meta[key] == value
+            assert member.meta[key] is weighthub.categories.IMAGENET1K
+        else:
+            assert member.meta[key] == value, key
+            assert type(member.meta[key]) is type(value), key
+    assert validate_meta(member.meta, TASK) == []
+
+
+@pytest.mark.parametrize(("tv_member", "member"), MEMBERS, ids=[repr(m) for m, _ in MEMBERS])
+def test_transforms_match_torchvision(tv_member, member):
+    factory = member.transforms
+    assert isinstance(factory, weighthub.transforms.PresetFactory)
+    tv_partial = tv_member.transforms
+    assert isinstance(tv_partial, functools.partial)
+    assert factory.name == tv_partial.func.__name__
+    assert dict(factory.keywords) == tv_partial.keywords
+    ours, theirs = factory(), tv_partial()
+    assert repr(ours) == repr(theirs)
+    assert ours.describe() == theirs.describe()
+    image = torch.randint(0, 256, (3, 300, 260), dtype=torch.uint8)
+    torch.testing.assert_close(ours(image), theirs(image), rtol=0, atol=0)
+
+
+def test_unquantized_resolves_to_the_classification_member():
+    pytest.importorskip("weighthub_classification")
+    for tv_member, member in MEMBERS:
+        resolved = member.meta["unquantized"].resolve()
+        assert repr(resolved) == repr(tv_member.meta["unquantized"])
+        assert member.meta["unquantized"] == resolved
+        # torchvision's schema test: the quantized entry has its float entry's params and ops.
+        assert member.meta["num_params"] == resolved.meta["num_params"]
+        assert member.meta["_ops"] == resolved.meta["_ops"]
+
+
+_WITHOUT_CLASSIFICATION = """
+import sys
+import weighthub
+assert "quantized_resnet50" in weighthub.list_models()
+assert "resnet50" not in weighthub.list_models()
+ref = weighthub.get_weight("ResNet50_QuantizedWeights.DEFAULT").meta["unquantized"]
+assert repr(ref) == "ResNet50_Weights.IMAGENET1K_V2"
+for attempt in (
+    lambda: ref.meta,
+    lambda: weighthub.get_model("quantized_resnet50", weights="DEFAULT"),
+    lambda: weighthub.get_model("quantized_resnet50", pretrained=True),
+):
+    try:
+        attempt()
+    except weighthub.UnknownWeightsError as exc:
+        print("ERROR:", exc)
+    else:
+        raise SystemExit("no error")
+# Random weights, quantized weights and pretrained=False need no classification plugin.
+import warnings
+warnings.simplefilter("ignore")
+weighthub.get_model("quantized_shufflenet_v2_x0_5")
+weighthub.get_model("quantized_shufflenet_v2_x0_5", pretrained=False)
+print("torch imported:", "torch" in sys.modules)
+"""
+
+
+# Hides the classification distribution from discovery, as if it were not installed.
+_UNINSTALLED = """
+import weighthub._plugins as discovery
+_all = discovery._unique_entry_points
+discovery._unique_entry_points = lambda: [
+    ep for ep in _all() if ep.dist is None or ep.dist.name != "weighthub-classification"
+]
+"""
+
+
+@pytest.mark.parametrize(
+    ("how", "expected"),
+    [
+        ("uninstalled", ["pip install weighthub-classification"]),
+        ("disabled", ["'weighthub-classification'", "disabled", "WEIGHTHUB_DISABLE_PLUGINS"]),
+    ],
+)
+def test_without_the_classification_plugin_float_weights_name_it(tmp_path, how, expected):
+    env = {**os.environ, "WEIGHTHUB_HOME": str(tmp_path)}
+    code = _WITHOUT_CLASSIFICATION
+    if how == "uninstalled":
+        code = _UNINSTALLED + code
+    else:
+        env["WEIGHTHUB_DISABLE_PLUGINS"] = "classification"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    errors = [line for line in result.stdout.splitlines() if line.startswith("ERROR:")]
+    assert len(errors) == 3, result.stdout
+    for line in errors:
+        assert "ResNet50_Weights" in line
+        for text in expected:
+            assert text in line, line
+
+
+def test_listing_imports_no_torch():
+    code = (
+        "import sys, weighthub, weighthub_quantized\n"
+        "weighthub.list_models()\n"
+        "weighthub.get_weight('ResNet50_QuantizedWeights.DEFAULT').meta['unquantized']\n"
+        "weighthub_quantized.ResNet50_QuantizedWeights\n"
+        "print('torch' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,133 @@
+"""The video builders against torchvision's: architecture, loading, a real forward, legacy."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from matplotlib import cbook
+from PIL import Image
+from torchvision.models import get_model as tv_get_model
+from torchvision.models import list_models as tv_list_models
+from torchvision.models import video as tvv
+
+import weighthub
+
+NAMES = sorted(tv_list_models(tvv))
+
+
+def _signature(model: torch.nn.Module) -> dict[str, tuple[tuple[int, ...], torch.dtype]]:
+    return {k: (tuple(v.shape), v.dtype) for k, v in model.state_dict().items()}
+
+
+def _warnings_of(fn):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            fn()
+        except Exception as exc:  # compared across implementations
+            return [str(w.message) for w in caught], f"{type(exc).__name__}: {exc}"
+    return [str(w.message) for w in caught], None
+
+
+def _photo_frames(count: int, shift: int = 3) -> torch.Tensor:
+    """``count`` uint8 frames (T, C, H, W) of the grace_hopper photo, panning right."""
+    with cbook.get_sample_data("grace_hopper.jpg") as file:
+        image = torch.from_numpy(np.array(Image.open(file).convert("RGB"))).permute(2, 0, 1)
+    return torch.stack([torch.roll(image, shifts=i * shift, dims=2) for i in range(count)])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_architecture_matches_torchvision(name):
+    with torch.device("meta"):
+        ours = weighthub.get_model(name)
+        theirs = tv_get_model(name)
+    assert type(ours) is type(theirs)
+    assert _signature(ours) == _signature(theirs)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("r3d_18", {"num_classes": 7}),
+        ("mvit_v2_s", {"num_classes": 7, "stochastic_depth_prob": 0.1, "dropout": 0.3}),
+        ("swin3d_t", {"num_classes": 7, "mlp_ratio": 2.0}),
+        ("s3d", {"num_classes": 7, "dropout": 0.5}),
+    ],
+)
+def test_builder_kwargs_match_torchvision(name, kwargs):
+    with torch.device("meta"):
+        ours = weighthub.get_model(name, **kwargs)
+        theirs = tv_get_model(name, **kwargs)
+    assert _signature(ours) == _signature(theirs)
+    assert repr(ours) == repr(theirs)
+
+
+def test_r3d_18_forward_on_real_frames():
+    weights = weighthub.get_weight("R3D_18_Weights.DEFAULT")
+    clip = weights.transforms()(_photo_frames(4))
+    assert clip.shape == (3, 4, 112, 112)
+    torch.manual_seed(0)
+    model = weighthub.get_model("r3d_18").eval()
+    with torch.inference_mode():
+        out = model(clip.unsqueeze(0))
+    assert out.shape == (1, 400)
+    assert torch.isfinite(out).all()
+
+
+def test_checkpoint_loads_to_torchvisions_outputs(tmp_path, monkeypatch):
+    """A generated checkpoint, loaded through a file:// URL (meta-device fast path)."""
+    monkeypatch.setenv("WEIGHTHUB_HOME", str(tmp_path / "home"))
+    torch.manual_seed(3)
+    theirs = tvv.mc3_18().eval()
+    path = tmp_path / "mc3_18.pth"
+    torch.save(theirs.state_dict(), path)
+    member = weighthub.get_weight("MC3_18_Weights.KINETICS400_V1")
+    monkeypatch.setattr(member.value, "url", path.as_uri())
+    ours = weighthub.get_model("mc3_18", weights=member).eval()
+    clip = member.transforms()(_photo_frames(4)).unsqueeze(0)
+    with torch.inference_mode():
+        torch.testing.assert_close(ours(clip), theirs(clip), rtol=0, atol=0)
+
+
+def test_num_classes_conflict_is_torchvisions_error(monkeypatch):
+    monkeypatch.setattr(weighthub, "construct_model", lambda *a, **k: None, raising=False)
+    with pytest.raises(ValueError) as theirs:
+        tvv.r3d_18(weights="DEFAULT", num_classes=10)
+    with pytest.raises(ValueError) as ours:
+        weighthub.get_model("r3d_18", weights="DEFAULT", num_classes=10)
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_mvit_fixed_sizes_are_torchvisions(monkeypatch):
+    """As in torchvision, spatial_size/temporal_size are fixed by the builder (a TypeError)."""
+    monkeypatch.setattr(weighthub, "construct_model", lambda *a, **k: None, raising=False)
+    with pytest.raises(TypeError, match="multiple values for keyword argument 'temporal_size'"):
+        tvv.mvit_v2_s(temporal_size=8)
+    with pytest.raises(TypeError, match="multiple values for keyword argument 'temporal_size'"):
+        weighthub.get_model("mvit_v2_s", temporal_size=8)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [lambda b: b(pretrained=False), lambda b: b(False), lambda b: b(False, True)],
+    ids=["keyword", "positional", "positional-progress"],
+)
+def test_legacy_pretrained_false_warns_as_torchvision(call):
+    ours = weighthub.get_model_builder("mc3_18")
+    with torch.device("meta"):
+        assert _warnings_of(lambda: call(ours)) == _warnings_of(lambda: call(tvv.mc3_18))
+
+
+def test_legacy_pretrained_true_picks_torchvisions_default(monkeypatch):
+    seen = []
+    monkeypatch.setattr(
+        weighthub, "construct_model", lambda f, w, **k: seen.append(w), raising=False
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        weighthub.get_model("swin3d_b", pretrained=True)
+    assert repr(seen[0]) == "Swin3D_B_Weights.KINETICS400_V1"
+    assert "`weights=Swin3D_B_Weights.KINETICS400_V1`" in str(caught[-1].message)
