@@ -1,0 +1,49 @@
+"""The plugin's entry-point module: registers the detection models with weighthub.
+
+Light by design: it names builders and weights enums as ``"module:attribute"`` strings, so
+``weighthub.list_models()`` imports neither torch nor the model code.
+"""
+
+from __future__ import annotations
+
+import weighthub
+
+__all__ = ["MODELS", "TASK", "register_models"]
+
+TASK = "object_detection"
+
+_PACKAGE = "weighthub_detection"
+
+# model name -> (builder module, weights enum); the builder function has the model's name.
+MODELS: dict[str, tuple[str, str]] = {
+    "fasterrcnn_resnet50_fpn": ("_faster_rcnn", "FasterRCNN_ResNet50_FPN_Weights"),
+    "fasterrcnn_resnet50_fpn_v2": ("_faster_rcnn", "FasterRCNN_ResNet50_FPN_V2_Weights"),
+    "fasterrcnn_mobilenet_v3_large_fpn": (
+        "_faster_rcnn",
+        "FasterRCNN_MobileNet_V3_Large_FPN_Weights",
+    ),
+    "fasterrcnn_mobilenet_v3_large_320_fpn": (
+        "_faster_rcnn",
+        "FasterRCNN_MobileNet_V3_Large_320_FPN_Weights",
+    ),
+    "fcos_resnet50_fpn": ("_retinanet_fcos", "FCOS_ResNet50_FPN_Weights"),
+    "retinanet_resnet50_fpn": ("_retinanet_fcos", "RetinaNet_ResNet50_FPN_Weights"),
+    "retinanet_resnet50_fpn_v2": ("_retinanet_fcos", "RetinaNet_ResNet50_FPN_V2_Weights"),
+    "maskrcnn_resnet50_fpn": ("_mask_keypoint_rcnn", "MaskRCNN_ResNet50_FPN_Weights"),
+    "maskrcnn_resnet50_fpn_v2": ("_mask_keypoint_rcnn", "MaskRCNN_ResNet50_FPN_V2_Weights"),
+    "keypointrcnn_resnet50_fpn": ("_mask_keypoint_rcnn", "KeypointRCNN_ResNet50_FPN_Weights"),
+    "ssd300_vgg16": ("_ssd", "SSD300_VGG16_Weights"),
+    "ssdlite320_mobilenet_v3_large": ("_ssd", "SSDLite320_MobileNet_V3_Large_Weights"),
+}
+
+
+@weighthub.hookimpl
+def register_models(registry: weighthub.Registry) -> None:
+    """Register the 12 torchvision detection builders and their weights enums."""
+    for name, (module, enum) in MODELS.items():
+        registry.add_model(
+            name,
+            task=TASK,
+            builder=f"{_PACKAGE}.{module}:{name}",
+            weights=f"{_PACKAGE}._weights:{enum}",
+        )
