@@ -144,3 +144,22 @@ def test_overwrite_value_param():
     assert weighthub.overwrite_value_param("num_classes", 91, 91) == 91
     with pytest.raises(ValueError, match="expected value 91 but got 3 instead"):
         weighthub.overwrite_value_param("num_classes", 3, 91)
+
+
+def test_a_weights_ref_default_resolves_only_when_pretrained_is_true():
+    @weighthub.handle_legacy_interface(
+        weights=("pretrained", weighthub.WeightsRef("NoSuchPlugin_Weights.V1"))
+    )
+    def by_ref(*, weights=None):
+        return weights
+
+    result, texts = calls(by_ref, pretrained=False)
+    assert result is None
+    assert "equivalent to passing `weights=None`" in texts[1]
+    with pytest.raises(ValueError, match="NoSuchPlugin_Weights"):
+        by_ref(pretrained=True)
+
+
+def test_an_explicit_weights_ref_is_a_weights_value_not_a_legacy_flag():
+    ref = weighthub.WeightsRef("Some_Weights.V1")
+    assert builder(weights=ref) is ref

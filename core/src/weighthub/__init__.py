@@ -49,7 +49,7 @@ from ._legacy import (
 )
 from ._markers import hookimpl, hookspec
 from ._plugins import PluginInfo, plugins, prefer_plugins, reload_plugins
-from ._refs import WeightsRef
+from ._refs import WeightsRef, resolve_weights
 from ._registry import ModelEntry, Registry
 from ._weights import Weights, WeightsEnum
 
@@ -76,6 +76,7 @@ __all__ = [
     "Weights",
     "WeightsEnum",
     "WeightsRef",
+    "resolve_weights",
     # Registry
     "list_models",
     "get_model",

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any, TypeVar
 
+from ._refs import WeightsRef
 from ._weights import WeightsEnum
 
 __all__ = [
@@ -29,7 +30,7 @@ __all__ = [
 F = TypeVar("F", bound=Callable[..., Any])
 V = TypeVar("V")
 
-LegacyDefault = WeightsEnum | None | Callable[[dict[str, Any]], WeightsEnum | None]
+LegacyDefault = WeightsEnum | WeightsRef | None | Callable[[dict[str, Any]], WeightsEnum | None]
 
 
 def sequence_to_str(items: Sequence[str], separate_last: str = "") -> str:
@@ -79,7 +80,8 @@ def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F
     Args:
         **weights: ``weights_param=(legacy_param, default)``. ``default`` is the member that
             ``legacy_param=True`` stands for (torchvision uses the ``*_V1`` weights here, not
-            ``DEFAULT``), or a callable receiving the builder's kwargs and returning it.
+            ``DEFAULT``), a :class:`~weighthub.WeightsRef` to another plugin's member (resolved
+            only then), or a callable receiving the builder's kwargs and returning it.
 
     Returns:
         A decorator. The decorated builder also accepts its keyword-only parameters positionally
@@ -101,7 +103,7 @@ def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F
                     weights_arg is not sentinel
                     and (
                         # Any enum member, torchvision's included, is a weights choice, not legacy.
-                        isinstance(weights_arg, Enum)
+                        isinstance(weights_arg, Enum | WeightsRef)
                         or (isinstance(weights_arg, str) and weights_arg != "legacy")
                         or weights_arg is None
                     )
@@ -112,13 +114,17 @@ def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F
                 if pretrained_positional:
                     kwargs[pretrained_param] = kwargs.pop(weights_param)
                 pretrained_arg = kwargs[pretrained_param]
+                default_weights: WeightsEnum | None = None
                 if pretrained_arg:
-                    default_weights = default(kwargs) if callable(default) else default
+                    if isinstance(default, WeightsRef):
+                        default_weights = default.resolve()
+                    elif callable(default):
+                        default_weights = default(kwargs)
+                    else:
+                        default_weights = default
                     if not isinstance(default_weights, WeightsEnum):
                         msg = f"No weights available for model {builder.__name__}"
                         raise ValueError(msg)
-                else:
-                    default_weights = None
                 if not pretrained_positional:
                     warnings.warn(
                         f"The parameter '{pretrained_param}' is deprecated since 0.13 and may be "

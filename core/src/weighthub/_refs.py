@@ -11,7 +11,7 @@ from typing import Any
 
 from ._weights import WeightsEnum
 
-__all__ = ["WeightsRef"]
+__all__ = ["WeightsRef", "resolve_weights"]
 
 
 class WeightsRef:
@@ -62,3 +62,44 @@ class WeightsRef:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return WeightsRef, (self.name,)
+
+
+def resolve_weights(
+    value: WeightsEnum | WeightsRef | str | None, enum_name: str
+) -> WeightsEnum | None:
+    """Turn a ``weights``-style argument naming another plugin's weights into a member.
+
+    For builders that take weights from an enum they cannot import, such as a detection
+    builder's ``weights_backbone``: the enum is looked up by name only when weights are asked for,
+    so the plugin that provides it is needed only then.
+
+    Args:
+        value: None; a ``WeightsEnum`` member (taken as is); a :class:`WeightsRef`; or the name of
+            a member of ``enum_name``: ``"IMAGENET1K_V1"``, ``"DEFAULT"`` or
+            ``"ResNet50_Weights.IMAGENET1K_V1"``.
+        enum_name: The weights enum the names refer to, e.g. ``"ResNet50_Weights"``.
+
+    Returns:
+        The member, or None when ``value`` is None.
+
+    Raises:
+        UnknownWeightsError: No installed plugin provides ``enum_name`` (the message carries the
+            ``pip install`` line for a first-party enum).
+        UnknownWeightsMemberError: The enum has no such member.
+        TypeError: A name of another enum, or a value of another type.
+    """
+    if value is None or isinstance(value, WeightsEnum):
+        return value
+    if isinstance(value, WeightsRef):
+        return value.resolve()
+    if isinstance(value, str):
+        member = value.replace(enum_name + ".", "")
+        if "." in member:
+            msg = (
+                f"Invalid Weight class provided; expected {enum_name} but received "
+                f"{member.partition('.')[0]}."
+            )
+            raise TypeError(msg)
+        return WeightsRef(f"{enum_name}.{member}").resolve()
+    msg = f"Expected a {enum_name} member, its name or None, got {type(value).__name__}."
+    raise TypeError(msg)

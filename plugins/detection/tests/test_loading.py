@@ -145,7 +145,7 @@ def test_backbone_by_name_needs_the_classification_plugin(without_classification
 
 def test_backbone_names_resolve_through_weighthub() -> None:
     classification = pytest.importorskip("weighthub_classification")
-    from weighthub_detection._common import resolve_backbone_weights
+    from weighthub import resolve_weights as resolve_backbone_weights
 
     expected = classification.ResNet50_Weights.IMAGENET1K_V1
     for name in ("IMAGENET1K_V1", "ResNet50_Weights.IMAGENET1K_V1"):

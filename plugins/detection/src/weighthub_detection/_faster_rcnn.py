@@ -25,9 +25,7 @@ from ._common import (
     MOBILENET_V3_LARGE_V1,
     RESNET50_V1,
     BackboneWeights,
-    backbone_refs_by_name,
     configure,
-    legacy_backbone,
     load_backbone,
 )
 from ._weights import (
@@ -45,10 +43,9 @@ __all__ = [
 ]
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", FasterRCNN_ResNet50_FPN_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(RESNET50_V1)),
+    weights_backbone=("pretrained_backbone", RESNET50_V1),
 )
 def fasterrcnn_resnet50_fpn(
     *,
@@ -98,10 +95,9 @@ def fasterrcnn_resnet50_fpn(
     return model
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", FasterRCNN_ResNet50_FPN_V2_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(RESNET50_V1)),
+    weights_backbone=("pretrained_backbone", RESNET50_V1),
 )
 def fasterrcnn_resnet50_fpn_v2(
     *,
@@ -192,10 +188,9 @@ def _fasterrcnn_mobilenet_v3_large_fpn(
     return construct_model(factory, weights, progress=progress)
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(MOBILENET_V3_LARGE_V1)),
+    weights_backbone=("pretrained_backbone", MOBILENET_V3_LARGE_V1),
 )
 def fasterrcnn_mobilenet_v3_large_320_fpn(
     *,
@@ -238,10 +233,9 @@ def fasterrcnn_mobilenet_v3_large_320_fpn(
     )
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", FasterRCNN_MobileNet_V3_Large_FPN_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(MOBILENET_V3_LARGE_V1)),
+    weights_backbone=("pretrained_backbone", MOBILENET_V3_LARGE_V1),
 )
 def fasterrcnn_mobilenet_v3_large_fpn(
     *,

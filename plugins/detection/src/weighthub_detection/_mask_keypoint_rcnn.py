@@ -22,9 +22,7 @@ from weighthub import WeightsEnum, construct_model, handle_legacy_interface
 from ._common import (
     RESNET50_V1,
     BackboneWeights,
-    backbone_refs_by_name,
     configure,
-    legacy_backbone,
     load_backbone,
 )
 from ._weights import (
@@ -36,10 +34,9 @@ from ._weights import (
 __all__ = ["keypointrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn_v2"]
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", MaskRCNN_ResNet50_FPN_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(RESNET50_V1)),
+    weights_backbone=("pretrained_backbone", RESNET50_V1),
 )
 def maskrcnn_resnet50_fpn(
     *,
@@ -86,10 +83,9 @@ def maskrcnn_resnet50_fpn(
     return model
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", MaskRCNN_ResNet50_FPN_V2_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(RESNET50_V1)),
+    weights_backbone=("pretrained_backbone", RESNET50_V1),
 )
 def maskrcnn_resnet50_fpn_v2(
     *,
@@ -155,10 +151,9 @@ def _keypoint_legacy_weights(kwargs: dict[str, Any]) -> WeightsEnum:
     return KeypointRCNN_ResNet50_FPN_Weights.COCO_V1
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", _keypoint_legacy_weights),
-    weights_backbone=("pretrained_backbone", legacy_backbone(RESNET50_V1)),
+    weights_backbone=("pretrained_backbone", RESNET50_V1),
 )
 def keypointrcnn_resnet50_fpn(
     *,

@@ -18,9 +18,7 @@ from weighthub import construct_model, handle_legacy_interface
 from ._common import (
     RESNET50_V1,
     BackboneWeights,
-    backbone_refs_by_name,
     configure,
-    legacy_backbone,
     load_backbone,
 )
 from ._weights import (
@@ -32,10 +30,9 @@ from ._weights import (
 __all__ = ["fcos_resnet50_fpn", "retinanet_resnet50_fpn", "retinanet_resnet50_fpn_v2"]
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", FCOS_ResNet50_FPN_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(RESNET50_V1)),
+    weights_backbone=("pretrained_backbone", RESNET50_V1),
 )
 def fcos_resnet50_fpn(
     *,
@@ -84,10 +81,9 @@ def fcos_resnet50_fpn(
     return construct_model(factory, weights, progress=progress)
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", RetinaNet_ResNet50_FPN_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(RESNET50_V1)),
+    weights_backbone=("pretrained_backbone", RESNET50_V1),
 )
 def retinanet_resnet50_fpn(
     *,
@@ -139,10 +135,9 @@ def retinanet_resnet50_fpn(
     return model
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", RetinaNet_ResNet50_FPN_V2_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(RESNET50_V1)),
+    weights_backbone=("pretrained_backbone", RESNET50_V1),
 )
 def retinanet_resnet50_fpn_v2(
     *,

@@ -24,9 +24,7 @@ from ._common import (
     MOBILENET_V3_LARGE_V1,
     VGG16_FEATURES,
     BackboneWeights,
-    backbone_refs_by_name,
     configure,
-    legacy_backbone,
     load_backbone,
 )
 from ._weights import SSD300_VGG16_Weights, SSDLite320_MobileNet_V3_Large_Weights
@@ -41,10 +39,9 @@ def _warn_fixed_size(kwargs: dict[str, Any]) -> None:
         )
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", SSD300_VGG16_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(VGG16_FEATURES)),
+    weights_backbone=("pretrained_backbone", VGG16_FEATURES),
 )
 def ssd300_vgg16(
     *,
@@ -98,10 +95,9 @@ def ssd300_vgg16(
     return construct_model(factory, weights, progress=progress)
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", SSDLite320_MobileNet_V3_Large_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(MOBILENET_V3_LARGE_V1)),
+    weights_backbone=("pretrained_backbone", MOBILENET_V3_LARGE_V1),
 )
 def ssdlite320_mobilenet_v3_large(
     *,

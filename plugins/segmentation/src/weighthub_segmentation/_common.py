@@ -8,9 +8,8 @@ as no backbone weights are requested; requesting them without it raises weighthu
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeAlias
 
 from torch import nn
 
@@ -22,11 +21,8 @@ __all__ = [
     "RESNET50_V1",
     "RESNET101_V1",
     "BackboneWeights",
-    "backbone_refs_by_name",
     "configure",
-    "legacy_backbone",
     "load_backbone",
-    "resolve_backbone_weights",
 ]
 
 BackboneWeights: TypeAlias = WeightsEnum | WeightsRef | str | None
@@ -36,78 +32,6 @@ BackboneWeights: TypeAlias = WeightsEnum | WeightsRef | str | None
 RESNET50_V1 = WeightsRef("ResNet50_Weights.IMAGENET1K_V1")
 RESNET101_V1 = WeightsRef("ResNet101_Weights.IMAGENET1K_V1")
 MOBILENET_V3_LARGE_V1 = WeightsRef("MobileNet_V3_Large_Weights.IMAGENET1K_V1")
-
-
-def legacy_backbone(ref: WeightsRef) -> Callable[[dict[str, Any]], WeightsEnum]:
-    """Return the ``pretrained_backbone=True`` default for ``handle_legacy_interface``.
-
-    Args:
-        ref: The weights; looked up only when a caller passes ``pretrained_backbone=True``.
-    """
-
-    def default(kwargs: dict[str, Any]) -> WeightsEnum:
-        return ref.resolve()
-
-    return default
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def backbone_refs_by_name(builder: F) -> F:
-    """Pass an explicit ``weights_backbone=WeightsRef(...)`` on as its name.
-
-    ``handle_legacy_interface`` would take any non-enum, non-string value for a legacy boolean;
-    a reference by name keeps its meaning (and stays unresolved while ``weights`` is given).
-    """
-
-    @functools.wraps(builder)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ref = kwargs.get("weights_backbone")
-        if isinstance(ref, WeightsRef):
-            kwargs["weights_backbone"] = ref.name
-        return builder(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def resolve_backbone_weights(
-    weights_backbone: BackboneWeights, enum_name: str
-) -> WeightsEnum | None:
-    """Turn a builder's ``weights_backbone`` argument into a weights member.
-
-    Args:
-        weights_backbone: None; any ``WeightsEnum`` member (taken as is: its checkpoint must fit
-            the backbone); a ``WeightsRef``; or a name of a member of ``enum_name``:
-            ``"IMAGENET1K_V1"``, ``"DEFAULT"`` or ``"ResNet50_Weights.IMAGENET1K_V1"``.
-        enum_name: The backbone's weights enum, e.g. ``"ResNet50_Weights"``.
-
-    Returns:
-        The member, or None.
-
-    Raises:
-        UnknownWeightsError: The plugin providing ``enum_name`` is not installed.
-        UnknownWeightsMemberError: The enum has no such member.
-        TypeError: A name of another enum, or an argument of another type.
-    """
-    if weights_backbone is None or isinstance(weights_backbone, WeightsEnum):
-        return weights_backbone
-    if isinstance(weights_backbone, WeightsRef):
-        return weights_backbone.resolve()
-    if isinstance(weights_backbone, str):
-        member = weights_backbone.replace(enum_name + ".", "")
-        if "." in member:
-            msg = (
-                f"Invalid Weight class provided; expected {enum_name} but received "
-                f"{member.partition('.')[0]}."
-            )
-            raise TypeError(msg)
-        return weighthub.get_weight(f"{enum_name}.{member}")
-    msg = (
-        f"weights_backbone must be a WeightsEnum member, its name or None, got "
-        f"{type(weights_backbone).__name__}."
-    )
-    raise TypeError(msg)
 
 
 def load_backbone(
@@ -164,7 +88,7 @@ def configure(
         ValueError: ``num_classes`` or ``aux_loss`` conflicts with the weights.
     """
     if weights is None:
-        backbone = resolve_backbone_weights(weights_backbone, backbone_enum)
+        backbone = weighthub.resolve_weights(weights_backbone, backbone_enum)
         return (21 if num_classes is None else num_classes), aux_loss, backbone
     classes = weighthub.overwrite_value_param(
         "num_classes", num_classes, len(weights.meta["categories"])

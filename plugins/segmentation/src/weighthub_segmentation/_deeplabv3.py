@@ -18,9 +18,7 @@ from ._common import (
     RESNET50_V1,
     RESNET101_V1,
     BackboneWeights,
-    backbone_refs_by_name,
     configure,
-    legacy_backbone,
     load_backbone,
 )
 from ._weights import (
@@ -34,10 +32,9 @@ __all__ = ["deeplabv3_mobilenet_v3_large", "deeplabv3_resnet101", "deeplabv3_res
 _DILATION = [False, True, True]
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", DeepLabV3_ResNet50_Weights.COCO_WITH_VOC_LABELS_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(RESNET50_V1)),
+    weights_backbone=("pretrained_backbone", RESNET50_V1),
 )
 def deeplabv3_resnet50(
     *,
@@ -74,10 +71,9 @@ def deeplabv3_resnet50(
     return construct_model(factory, weights, progress=progress)
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", DeepLabV3_ResNet101_Weights.COCO_WITH_VOC_LABELS_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(RESNET101_V1)),
+    weights_backbone=("pretrained_backbone", RESNET101_V1),
 )
 def deeplabv3_resnet101(
     *,
@@ -114,10 +110,9 @@ def deeplabv3_resnet101(
     return construct_model(factory, weights, progress=progress)
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", DeepLabV3_MobileNet_V3_Large_Weights.COCO_WITH_VOC_LABELS_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(MOBILENET_V3_LARGE_V1)),
+    weights_backbone=("pretrained_backbone", MOBILENET_V3_LARGE_V1),
 )
 def deeplabv3_mobilenet_v3_large(
     *,

@@ -13,9 +13,7 @@ from ._common import (
     RESNET50_V1,
     RESNET101_V1,
     BackboneWeights,
-    backbone_refs_by_name,
     configure,
-    legacy_backbone,
     load_backbone,
 )
 from ._weights import FCN_ResNet50_Weights, FCN_ResNet101_Weights
@@ -25,10 +23,9 @@ __all__ = ["fcn_resnet101", "fcn_resnet50"]
 _DILATION = [False, True, True]
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", FCN_ResNet50_Weights.COCO_WITH_VOC_LABELS_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(RESNET50_V1)),
+    weights_backbone=("pretrained_backbone", RESNET50_V1),
 )
 def fcn_resnet50(
     *,
@@ -65,10 +62,9 @@ def fcn_resnet50(
     return construct_model(factory, weights, progress=progress)
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", FCN_ResNet101_Weights.COCO_WITH_VOC_LABELS_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(RESNET101_V1)),
+    weights_backbone=("pretrained_backbone", RESNET101_V1),
 )
 def fcn_resnet101(
     *,

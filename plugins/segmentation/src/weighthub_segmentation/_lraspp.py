@@ -12,9 +12,7 @@ from weighthub import construct_model, handle_legacy_interface
 from ._common import (
     MOBILENET_V3_LARGE_V1,
     BackboneWeights,
-    backbone_refs_by_name,
     configure,
-    legacy_backbone,
     load_backbone,
 )
 from ._weights import LRASPP_MobileNet_V3_Large_Weights
@@ -22,10 +20,9 @@ from ._weights import LRASPP_MobileNet_V3_Large_Weights
 __all__ = ["lraspp_mobilenet_v3_large"]
 
 
-@backbone_refs_by_name
 @handle_legacy_interface(
     weights=("pretrained", LRASPP_MobileNet_V3_Large_Weights.COCO_WITH_VOC_LABELS_V1),
-    weights_backbone=("pretrained_backbone", legacy_backbone(MOBILENET_V3_LARGE_V1)),
+    weights_backbone=("pretrained_backbone", MOBILENET_V3_LARGE_V1),
 )
 def lraspp_mobilenet_v3_large(
     *,
