@@ -86,7 +86,8 @@ def lint() -> None:
 
 def docs() -> None:
     build = ROOT / "docs" / "_build" / "html"
-    run(venv_bin(VENV, "python"), "-m", "sphinx", "-W", "--keep-going", "-b", "html", "docs", build)
+    python = venv_bin(VENV, "python")
+    run(python, "-m", "sphinx", "-E", "-W", "--keep-going", "-b", "html", "docs", build)
 
 
 def standalone_quantized() -> None:
