@@ -129,7 +129,7 @@ def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F
                     warnings.warn(
                         f"The parameter '{pretrained_param}' is deprecated since 0.13 and may be "
                         f"removed in the future, please use '{weights_param}' instead.",
-                        stacklevel=2,
+                        stacklevel=3,
                     )
                 message = (
                     f"Arguments other than a weight enum or `None` for '{weights_param}' are "
@@ -142,7 +142,7 @@ def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F
                         f"{type(default_weights).__name__}.DEFAULT` to get the most up-to-date "
                         f"weights."
                     )
-                warnings.warn(message, stacklevel=2)
+                warnings.warn(message, stacklevel=3)
                 del kwargs[pretrained_param]
                 kwargs[weights_param] = default_weights
             return builder(*args, **kwargs)

@@ -1,0 +1,427 @@
+"""The individual checks; each returns the problems it found and never raises."""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import pickle
+import typing
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
+from unittest import mock
+
+from .._meta import validate_meta
+from .._registry import ModelEntry
+from .._weights import WeightsEnum
+from ._building import build_empty, no_weight_loading
+from ._ops import DETECTION_TASKS, count_gmacs, sample_input
+
+__all__ = [
+    "Problem",
+    "check_copy_pickle",
+    "check_get_weight",
+    "check_legacy",
+    "check_meta_schema",
+    "check_naming",
+    "check_num_params",
+    "check_ops",
+    "check_signature",
+    "check_transforms",
+    "expected_enum_name",
+    "parameter_count",
+]
+
+QUANTIZED_TASK = "quantized_image_classification"
+
+Problem = tuple[str | None, str]
+"""``(weights name or None, message)``."""
+
+
+def _name(member: WeightsEnum) -> str:
+    return f"{type(member).__name__}.{member.name}"
+
+
+def expected_enum_name(model: str, task: str) -> str:
+    """The lower-cased enum name a model's enum must have (torchvision's naming rule)."""
+    if task == QUANTIZED_TASK:
+        return model.lower().removeprefix("quantized_") + "_quantizedweights"
+    return model.lower() + "_weights"
+
+
+def check_meta_schema(entry: ModelEntry, enum: type[WeightsEnum]) -> Iterator[Problem]:
+    """(a) every member's meta follows the schema of the model's task."""
+    for member in enum:
+        for field, problem in validate_meta(member.meta, entry.task):
+            yield _name(member), f"meta field {field!r}: {problem}"
+
+
+def check_naming(entry: ModelEntry, enum: type[WeightsEnum]) -> Iterator[Problem]:
+    """(b) the enum's name, upper-case member names, and a DEFAULT alias."""
+    expected = expected_enum_name(entry.name, entry.task)
+    if enum.__name__.lower() != expected:
+        yield (
+            None,
+            (
+                f"weights enum {enum.__name__!r} should be named like the model: its lower-cased "
+                f"name must be {expected!r}"
+            ),
+        )
+    for name in enum.__members__:
+        if not name.isupper():
+            yield None, f"member name {enum.__name__}.{name} is not upper-case"
+    if len(enum) and "DEFAULT" not in enum.__members__:
+        yield None, f"{enum.__name__} has members but no DEFAULT alias"
+    if "DEFAULT" in enum.__members__ and enum.__members__["DEFAULT"].name == "DEFAULT":
+        yield None, f"{enum.__name__}.DEFAULT must be an alias of another member"
+
+
+def check_signature(builder: Callable[..., Any], enum: type[WeightsEnum]) -> Iterator[Problem]:
+    """The builder takes keyword-only ``weights=None`` annotated with the enum, and ``progress``."""
+    try:
+        parameters = inspect.signature(builder).parameters
+    except (TypeError, ValueError) as exc:
+        yield None, f"cannot read the builder's signature: {exc}"
+        return
+    weights = parameters.get("weights")
+    if weights is None or weights.kind is not inspect.Parameter.KEYWORD_ONLY:
+        yield None, "the builder has no keyword-only 'weights' parameter"
+        return
+    if weights.default is not None:
+        yield None, f"'weights' defaults to {weights.default!r} instead of None"
+    annotation = weights.annotation
+    if isinstance(annotation, str):
+        try:
+            annotation = typing.get_type_hints(builder).get("weights")
+        except Exception as exc:
+            yield None, f"cannot resolve the 'weights' annotation {annotation!r}: {exc}"
+            return
+    if enum is not annotation and enum not in typing.get_args(annotation):
+        yield (
+            None,
+            (
+                f"the 'weights' annotation {annotation!r} does not name {enum.__name__}, so "
+                f"get_model_weights(builder) cannot find it"
+            ),
+        )
+    progress = parameters.get("progress")
+    if progress is None or progress.default is not True:
+        yield None, "the builder has no 'progress' parameter defaulting to True"
+
+
+def parameter_count(model: Any) -> int:
+    """Count a model's parameters (works for meta tensors)."""
+    return sum(p.numel() for p in model.parameters())
+
+
+def _resolve_unquantized(member: WeightsEnum) -> tuple[Any, str | None]:
+    reference = member.meta.get("unquantized")
+    if reference is None:
+        return None, f"{_name(member)} has no 'unquantized' meta"
+    resolve = getattr(reference, "resolve", None)
+    try:
+        return (resolve() if callable(resolve) else reference), None
+    except Exception as exc:
+        return None, f"{_name(member)}: unquantized {reference!r} not resolvable ({exc})"
+
+
+def check_num_params(
+    entry: ModelEntry,
+    builder: Callable[..., Any],
+    enum: type[WeightsEnum],
+    notes: list[str],
+) -> Iterator[Problem]:
+    """(c) ``num_params`` is the parameter count of the architecture, built without memory.
+
+    The architecture is built with ``weights=None``; when a member's count differs (its meta
+    changes the architecture, e.g. a ViT's ``image_size``), it is rebuilt with ``weights=member``
+    and weight loading disabled. Quantized models are compared with their float model.
+    """
+    members = list(enum)
+    if not members:
+        return
+    try:
+        count = parameter_count(build_empty(builder, weights=None))
+    except Exception as exc:
+        yield None, f"building with weights=None failed: {type(exc).__name__}: {exc}"
+        return
+    for member in members:
+        expected = member.meta.get("num_params")
+        if entry.task == QUANTIZED_TASK:
+            unquantized, why = _resolve_unquantized(member)
+            if unquantized is None:
+                notes.append(f"num_params of {_name(member)} not compared: {why}")
+            elif unquantized.meta.get("num_params") != expected:
+                yield (
+                    _name(member),
+                    (
+                        f"num_params {expected} differs from the unquantized "
+                        f"{unquantized!r}'s {unquantized.meta.get('num_params')}"
+                    ),
+                )
+            if count != expected:
+                yield (
+                    _name(member),
+                    (f"meta num_params is {expected}, the float architecture has {count}"),
+                )
+            continue
+        if count == expected:
+            continue
+        try:
+            actual = parameter_count(build_empty(builder, weights=member))
+        except Exception as exc:
+            yield (
+                _name(member),
+                (
+                    f"meta num_params is {expected}, weights=None gives {count}, and building "
+                    f"with these weights (loading disabled) failed: {type(exc).__name__}: {exc}"
+                ),
+            )
+            continue
+        if actual != expected:
+            yield _name(member), f"meta num_params is {expected}, the architecture has {actual}"
+
+
+def check_ops(
+    entry: ModelEntry,
+    builder: Callable[..., Any],
+    enum: type[WeightsEnum],
+    notes: list[str],
+) -> Iterator[Problem]:
+    """(d) ``_ops`` equals the recounted GMACs of one forward pass (3 decimals).
+
+    Builds the model for real (random values, weight loading disabled) once per distinct
+    ``(transforms, num_params, _ops)`` among the members.
+    """
+    if entry.task == QUANTIZED_TASK:
+        for member in enum:
+            unquantized, why = _resolve_unquantized(member)
+            if unquantized is None:
+                notes.append(f"_ops of {_name(member)} not compared: {why}")
+            elif unquantized.meta.get("_ops") != member.meta.get("_ops"):
+                yield (
+                    _name(member),
+                    (
+                        f"_ops {member.meta.get('_ops')} differs from the unquantized "
+                        f"{unquantized!r}'s {unquantized.meta.get('_ops')}"
+                    ),
+                )
+        return
+    import torch
+
+    seen: set[Any] = set()
+    for member in enum:
+        key = (repr(member.transforms), member.meta.get("num_params"), member.meta.get("_ops"))
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            with no_weight_loading():
+                model = builder(weights=member)
+            torch.manual_seed(0)
+            args, as_list = sample_input(entry.task, entry.name, member.transforms())
+            gmacs = round(count_gmacs(model, args, as_list=as_list), 3)
+        except Exception as exc:
+            yield _name(member), f"counting the ops failed: {type(exc).__name__}: {exc}"
+            continue
+        if gmacs != member.meta.get("_ops"):
+            yield _name(member), f"meta _ops is {member.meta.get('_ops')}, counted {gmacs} GMACs"
+
+
+def _expected_shape_problem(task: str, transform: Any) -> tuple[Any, Callable[[Any], str | None]]:
+    """Return a sample input for ``transform`` and a function judging its output."""
+    import torch
+
+    def size(value: Any) -> list[int]:
+        values = list(value) if isinstance(value, list | tuple) else [value]
+        return values * 2 if len(values) == 1 else values
+
+    if task in DETECTION_TASKS:
+        image = torch.randint(0, 256, (3, 60, 80), dtype=torch.uint8)
+
+        def judge_detection(out: Any) -> str | None:
+            if not (out.is_floating_point() and out.shape == image.shape):
+                return f"expected a float image of shape {tuple(image.shape)}, got {out.shape}"
+            if out.min() < 0 or out.max() > 1:
+                return "expected values in [0, 1]"
+            return None
+
+        return (image,), judge_detection
+    if task == "optical_flow":
+        image = torch.randint(0, 256, (1, 3, 64, 80), dtype=torch.uint8)
+
+        def judge_flow(out: Any) -> str | None:
+            if not (isinstance(out, tuple) and len(out) == 2):
+                return "expected a pair of images"
+            for img in out:
+                if img.shape != image.shape or img.min() < -1 or img.max() > 1:
+                    return f"expected {tuple(image.shape)} images in [-1, 1]"
+            return None
+
+        return (image, image), judge_flow
+    if task == "video_classification":
+        video = torch.rand(1, 4, 3, 300, 400)
+        crop = size(getattr(transform, "crop_size", []))
+
+        def judge_video(out: Any) -> str | None:
+            expected = (1, 3, 4, *crop)
+            return None if tuple(out.shape) == expected else f"expected {expected}, got {out.shape}"
+
+        return (video,), judge_video
+    image = torch.rand(1, 3, 300, 400)
+    if task == "semantic_segmentation":
+
+        def judge_segmentation(out: Any) -> str | None:
+            ok = out.ndim == 4 and tuple(out.shape[:2]) == (1, 3)
+            return None if ok else f"expected (1, 3, H', W'), got {tuple(out.shape)}"
+
+        return (image,), judge_segmentation
+    crop = size(getattr(transform, "crop_size", []))
+
+    def judge_classification(out: Any) -> str | None:
+        expected = (1, 3, *crop)
+        return None if tuple(out.shape) == expected else f"expected {expected}, got {out.shape}"
+
+    return (image,), judge_classification
+
+
+def check_transforms(
+    entry: ModelEntry, enum: type[WeightsEnum], cache: dict[Any, str | None]
+) -> Iterator[Problem]:
+    """(e) ``torch.jit.script(weights.transforms())`` works and its output has the task's shape.
+
+    Results are cached per distinct transforms constructor (many weights share one).
+    """
+    import torch
+
+    for member in enum:
+        try:
+            key: Any = (entry.task, member.transforms)
+            hash(key)
+        except TypeError:
+            key = None
+        if key is not None and key in cache:
+            problem = cache[key]
+        else:
+            problem = None
+            try:
+                transform = member.transforms()
+                with warnings.catch_warnings():
+                    # torch.jit.script is deprecated in recent torch; checking it is the point.
+                    warnings.simplefilter("ignore", FutureWarning)
+                    scripted = torch.jit.script(transform)
+                args, judge = _expected_shape_problem(entry.task, transform)
+                eager_out = transform(*args)
+                problem = judge(eager_out)
+                script_out = scripted(*args)
+                pairs = zip(
+                    eager_out if isinstance(eager_out, tuple) else (eager_out,),
+                    script_out if isinstance(script_out, tuple) else (script_out,),
+                    strict=True,
+                )
+                if problem is None and not all(
+                    torch.allclose(a, b, atol=1e-4, rtol=1e-4) for a, b in pairs
+                ):
+                    problem = "the scripted transform's output differs from the eager one"
+            except Exception as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+            if key is not None:
+                cache[key] = problem
+        if problem is not None:
+            yield _name(member), problem
+
+
+def check_get_weight(enum: type[WeightsEnum]) -> Iterator[Problem]:
+    """(f) ``weighthub.get_weight("Enum.MEMBER")`` returns the member, for DEFAULT too."""
+    from .._api import get_weight
+
+    for name, member in enum.__members__.items():
+        full = f"{enum.__name__}.{name}"
+        try:
+            found = get_weight(full)
+        except Exception as exc:
+            yield full, f"get_weight({full!r}) failed: {type(exc).__name__}: {exc}"
+            continue
+        if found is not member:
+            yield full, f"get_weight({full!r}) returned {found!r}"
+
+
+def check_copy_pickle(enum: type[WeightsEnum]) -> Iterator[Problem]:
+    """(g) copy, deepcopy and a pickle round trip return the member itself."""
+    for member in enum:
+        copiers: list[tuple[str, Callable[[Any], Any]]] = [
+            ("copy.copy", copy.copy),
+            ("copy.deepcopy", copy.deepcopy),
+            ("pickle", lambda m: pickle.loads(pickle.dumps(m))),
+        ]
+        for how, fn in copiers:
+            try:
+                ok = fn(member) is member
+            except Exception as exc:
+                yield _name(member), f"{how} failed: {type(exc).__name__}: {exc}"
+                continue
+            if not ok:
+                yield _name(member), f"{how} does not return the member itself"
+
+
+class _Built(Exception):
+    """Raised by the first ``nn.Module.__init__``: the legacy handling has run by then."""
+
+
+def _warnings_of(call: Callable[[], Any]) -> tuple[list[str], str | None]:
+    """Call ``call``, stopping it as soon as it constructs its first module; return the warnings
+    it emitted and the error it raised (None if it got as far as building).
+    """
+    from torch import nn
+
+    def stop(*args: Any, **kwargs: Any) -> None:
+        raise _Built
+
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        mock.patch.object(nn.Module, "__init__", stop),
+    ):
+        warnings.simplefilter("always")
+        try:
+            call()
+        except _Built:
+            pass
+        except Exception as exc:
+            return [str(w.message) for w in caught], f"{type(exc).__name__}: {exc}"
+    return [str(w.message) for w in caught], None
+
+
+def check_legacy(builder: Callable[..., Any]) -> Iterator[Problem]:
+    """(h) ``pretrained=False`` and a positional ``False`` warn as torchvision's builders do.
+
+    Never passes ``pretrained=True`` (that would download). The warnings come before the model
+    is built, so the build is cut short at its first module.
+    """
+    messages, error = _warnings_of(lambda: build_empty(builder, pretrained=False))
+    if error is not None:
+        yield None, f"builder(pretrained=False) failed: {error}"
+    else:
+        if not any("'pretrained' is deprecated" in m for m in messages):
+            yield None, "builder(pretrained=False) did not warn that 'pretrained' is deprecated"
+        if not any("equivalent to passing `weights=None`" in m for m in messages):
+            yield (
+                None,
+                (
+                    "builder(pretrained=False) did not warn that it is equivalent to passing "
+                    "`weights=None`"
+                ),
+            )
+    messages, error = _warnings_of(lambda: build_empty(builder_positional(builder), flag=False))
+    if error is not None:
+        yield None, f"builder(False) failed: {error}"
+    elif not any("positional" in m for m in messages):
+        yield None, "builder(False) did not warn about positional parameters"
+
+
+def builder_positional(builder: Callable[..., Any]) -> Callable[..., Any]:
+    """Adapt ``builder`` so that ``build_empty(adapted, flag=x)`` calls ``builder(x)``."""
+
+    def call(*, flag: bool) -> Any:
+        return builder(flag)
+
+    return call

@@ -1,0 +1,211 @@
+"""Running the checks over a plugin's models and collecting a :class:`ConformanceReport`."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
+
+from .._errors import MetaValidationError, MetaValidationWarning
+from .._plugins import _matches, catalogue
+from .._registry import ModelEntry, resolve_reference
+from .._weights import WeightsEnum
+from . import _checks
+from ._report import ConformanceReport, Failure
+
+__all__ = ["CHECKS", "assert_plugin_conforms", "check_model", "check_plugin"]
+
+CHECKS: tuple[str, ...] = (
+    "import",
+    "meta_schema",
+    "naming",
+    "signature",
+    "num_params",
+    "ops",
+    "transforms",
+    "get_weight",
+    "copy_pickle",
+    "legacy",
+)
+"""The names of the checks, in the order they run; pass some as ``skip=`` to leave them out."""
+
+_BUILDING_CHECKS = frozenset({"num_params", "ops", "legacy"})
+
+
+def _plugin_entries(name: str) -> list[ModelEntry]:
+    found = catalogue()
+    return sorted(
+        (e for e in found.models.values() if _matches([name], e.plugin, e.distribution)),
+        key=lambda e: e.name,
+    )
+
+
+def _smallest(
+    entries: Iterable[tuple[ModelEntry, type[WeightsEnum] | None]], k: int | None
+) -> set[str]:
+    def size(item: tuple[ModelEntry, type[WeightsEnum] | None]) -> tuple[float, str]:
+        entry, enum = item
+        counts = [m.meta.get("num_params") for m in (enum or [])]
+        numbers = [c for c in counts if isinstance(c, int)]
+        return (min(numbers) if numbers else float("inf"), entry.name)
+
+    ranked = sorted((item for item in entries if item[1]), key=size)
+    chosen = ranked if k is None else ranked[: max(k, 0)]
+    return {entry.name for entry, _ in chosen}
+
+
+class _Run:
+    """State shared by the checks of one report: the report itself and caches."""
+
+    def __init__(self, report: ConformanceReport, *, build: bool, skip: Collection[str]) -> None:
+        unknown = set(skip) - set(CHECKS)
+        if unknown:
+            msg = f"Unknown check(s) {sorted(unknown)}; the checks are {', '.join(CHECKS)}."
+            raise ValueError(msg)
+        self.report = report
+        self.skip = set(skip) | (set() if build else set(_BUILDING_CHECKS))
+        self.transforms_cache: dict[Any, str | None] = {}
+
+    def run(self, entry: ModelEntry, check: str, problems: Callable[[], Iterable[Any]]) -> None:
+        if check in self.skip:
+            return
+        try:
+            for weights, message in problems():
+                self.report.failures.append(Failure(entry.name, weights, check, message))
+        except Exception as exc:
+            self.report.failures.append(
+                Failure(entry.name, None, check, f"the check crashed: {type(exc).__name__}: {exc}")
+            )
+
+    def load(self, entry: ModelEntry) -> tuple[Callable[..., Any] | None, type[WeightsEnum] | None]:
+        # Meta problems are the meta_schema check's to report: silence the load-time warning,
+        # and under WEIGHTHUB_STRICT=1 resolve the enum without the load-time validation.
+        try:
+            builder = entry.load_builder()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", MetaValidationWarning)
+                try:
+                    enum = entry.load_weights()
+                except MetaValidationError:
+                    ref = entry.weights_ref
+                    enum = resolve_reference(ref) if isinstance(ref, str) else ref
+            return builder, enum
+        except Exception as exc:
+            self.report.failures.append(
+                Failure(entry.name, None, "import", f"{type(exc).__name__}: {exc}")
+            )
+            return None, None
+
+    def check(
+        self,
+        entry: ModelEntry,
+        builder: Callable[..., Any],
+        enum: type[WeightsEnum] | None,
+        *,
+        ops: bool,
+    ) -> None:
+        report = self.report
+        report.checked_models.append(entry.name)
+        if enum is None:
+            report.notes.append(f"{entry.name} has no weights enum: only its import was checked")
+            return
+        report.checked_weights.extend(f"{enum.__name__}.{m.name}" for m in enum)
+        notes = report.notes
+        self.run(entry, "meta_schema", lambda: _checks.check_meta_schema(entry, enum))
+        self.run(entry, "naming", lambda: _checks.check_naming(entry, enum))
+        self.run(entry, "signature", lambda: _checks.check_signature(builder, enum))
+        self.run(entry, "num_params", lambda: _checks.check_num_params(entry, builder, enum, notes))
+        if ops:
+            self.run(entry, "ops", lambda: _checks.check_ops(entry, builder, enum, notes))
+        self.run(
+            entry,
+            "transforms",
+            lambda: _checks.check_transforms(entry, enum, self.transforms_cache),
+        )
+        self.run(entry, "get_weight", lambda: _checks.check_get_weight(enum))
+        self.run(entry, "copy_pickle", lambda: _checks.check_copy_pickle(enum))
+        self.run(entry, "legacy", lambda: _checks.check_legacy(builder))
+
+
+def check_plugin(
+    plugin_or_distribution: str,
+    *,
+    ops_sample: int | None = 2,
+    build: bool = True,
+    skip: Collection[str] = (),
+) -> ConformanceReport:
+    """Check every model and weights of an installed plugin against weighthub's conventions.
+
+    Args:
+        plugin_or_distribution: The plugin's entry-point name (``"classification"``) or its
+            distribution (``"weighthub-classification"``); ``"<runtime>"`` checks the models
+            registered with :func:`weighthub.register_model`.
+        ops_sample: Recompute ``_ops`` for this many models, the smallest by ``num_params``
+            (deterministic); None recomputes all of them, 0 none.
+        build: Run the checks that build models (``num_params``, ``ops``, ``legacy``). Models are
+            built on the meta device, except the ``ops`` sample.
+        skip: Names of checks to leave out (see :data:`CHECKS`).
+
+    Returns:
+        The report; ``report.ok`` is True when nothing failed.
+    """
+    report = ConformanceReport(plugin_or_distribution)
+    run = _Run(report, build=build, skip=skip)
+    entries = _plugin_entries(plugin_or_distribution)
+    if not entries:
+        status = [
+            f"{p.name} ({p.distribution}): {p.status}{f', {p.error}' if p.error else ''}"
+            for p in catalogue().plugins
+            if _matches([plugin_or_distribution], p.name, p.distribution)
+        ]
+        detail = "; ".join(status) if status else "no such plugin is installed"
+        report.failures.append(
+            Failure(plugin_or_distribution, None, "import", f"no models registered ({detail})")
+        )
+        return report
+    loaded = [(entry, *run.load(entry)) for entry in entries]
+    sample = _smallest(((e, enum) for e, _, enum in loaded), ops_sample)
+    if "ops" not in run.skip and ops_sample is not None:
+        report.notes.append(
+            f"_ops recomputed for the {len(sample)} smallest: {', '.join(sorted(sample))}"
+        )
+    for entry, builder, enum in loaded:
+        if builder is not None:
+            run.check(entry, builder, enum, ops=entry.name in sample)
+    return report
+
+
+def check_model(
+    name: str,
+    *,
+    ops_sample: int | None = 2,
+    build: bool = True,
+    skip: Collection[str] = (),
+) -> list[Failure]:
+    """Check one registered model (any plugin) and its weights; see :func:`check_plugin`.
+
+    ``_ops`` is recomputed unless ``ops_sample`` is 0.
+
+    Returns:
+        The failures; empty when the model conforms.
+    """
+    from .._api import get_model_entry
+
+    entry = get_model_entry(name)
+    report = ConformanceReport(entry.plugin)
+    run = _Run(report, build=build, skip=skip)
+    builder, enum = run.load(entry)
+    if builder is not None:
+        run.check(entry, builder, enum, ops=ops_sample is None or ops_sample > 0)
+    return report.failures
+
+
+def assert_plugin_conforms(name: str, **kwargs: Any) -> None:
+    """Run :func:`check_plugin` and raise if anything failed.
+
+    Raises:
+        AssertionError: With the readable report (:meth:`ConformanceReport.format`).
+    """
+    report = check_plugin(name, **kwargs)
+    if not report.ok:
+        raise AssertionError(report.format())

@@ -1,0 +1,1 @@
+"""The builders, one module per model family; they import torch and torchvision."""

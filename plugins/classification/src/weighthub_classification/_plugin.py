@@ -1,0 +1,28 @@
+"""The plugin hook: registers every model of :data:`~._catalogue.MODELS`.
+
+Builders and enums are given as ``"module:attribute"`` strings, so ``weighthub.list_models()``
+imports neither torch nor any model code.
+"""
+
+from __future__ import annotations
+
+import weighthub
+
+from ._catalogue import MODELS
+
+__all__ = ["TASK", "register_models"]
+
+TASK = "image_classification"
+_PACKAGE = __name__.rpartition(".")[0]
+
+
+@weighthub.hookimpl
+def register_models(registry: weighthub.Registry) -> None:
+    """Register the 80 image-classification models."""
+    for name, (builder_module, weights_module, enum_name) in MODELS.items():
+        registry.add_model(
+            name,
+            task=TASK,
+            builder=f"{_PACKAGE}._models._{builder_module}:{name}",
+            weights=f"{_PACKAGE}._weights._{weights_module}:{enum_name}",
+        )
