@@ -1,0 +1,154 @@
+"""The ``weighthub`` command line: list, describe, download and try pretrained weights.
+
+Built on :mod:`argparse` from the standard library: the CLI adds no dependency, and its start-up
+stays as fast as ``import weighthub`` itself. ``weighthub list``, ``plugins`` and ``cache ls`` never
+import torch; commands that need it (``predict``, ``check``, ``info`` for the transforms'
+description) import it when they run.
+
+One private module per command group; each provides ``add_parser(subparsers)``, which registers its
+sub-command(s) with a ``run(args) -> int`` handler as the ``handler`` default.
+
+Exit codes: 0 success; 1 a failure that is not the user's (a download or a conformance check
+failed, a corrupt cache file); 2 a user error (unknown name, missing or unreadable file, offline
+and not cached, bad usage), printed as one ``weighthub: error: ...`` line without a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
+
+from .._errors import (
+    IntegrityError,
+    LockTimeoutError,
+    OfflineModeError,
+    PluginConflictError,
+    PluginLoadError,
+    UnknownModelError,
+    UnknownWeightsError,
+    UnknownWeightsMemberError,
+    WeightsDownloadError,
+)
+from . import _cache, _catalog, _check, _download, _info, _predict
+from ._common import CLIError, Parser
+
+__all__ = ["build_parser", "main"]
+
+_USER_ERRORS: tuple[type[BaseException], ...] = (
+    UnknownModelError,
+    UnknownWeightsError,
+    UnknownWeightsMemberError,
+    PluginConflictError,
+    OfflineModeError,
+)
+_FAILURES: tuple[type[BaseException], ...] = (
+    WeightsDownloadError,
+    IntegrityError,
+    LockTimeoutError,
+    PluginLoadError,
+)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("weighthub")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+        return "unknown"
+
+
+def build_parser() -> Parser:
+    """Return the ``weighthub`` argument parser with every sub-command."""
+    parser = Parser(
+        prog="weighthub",
+        description="List, describe, download and try the pretrained weights of every installed "
+        "weighthub plugin.",
+        epilog="Run 'weighthub <command> --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"weighthub {_version()}")
+    subparsers = parser.add_subparsers(title="commands", metavar="<command>")
+    for module in (_catalog, _info, _download, _predict, _cache, _check):
+        module.add_parser(subparsers)
+    return parser
+
+
+def _parse(parser: Parser, argv: Sequence[str] | None) -> Any:
+    """Parse, letting positionals follow options (``download a --all b``) as users expect.
+
+    argparse stops filling a ``nargs="*"`` positional at the first option; the leftovers are
+    added to the command's positional list (named by its ``positionals`` default).
+    """
+    args, extras = parser.parse_known_args(argv)
+    sink = getattr(args, "positionals", None)
+    if extras and sink is not None and not any(e.startswith("-") for e in extras):
+        getattr(args, sink).extend(extras)
+    elif extras:
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    return args
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+    return " ".join(text.split()) or type(exc).__name__
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    stream = file if file is not None else sys.stderr
+    stream.write(f"weighthub: warning: {' '.join(str(message).split())}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``weighthub`` command line.
+
+    Args:
+        argv: The arguments, without the program name; ``sys.argv[1:]`` by default.
+
+    Returns:
+        The exit code.
+    """
+    parser = build_parser()
+    previous = warnings.showwarning
+    warnings.showwarning = _show_warning
+    try:
+        args = _parse(parser, argv)
+        handler: Callable[[Any], int] | None = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help(sys.stderr)
+            return 2
+        return handler(args)
+    except CLIError as exc:
+        _error(_one_line(exc))
+        return exc.exit_code
+    except _USER_ERRORS as exc:
+        _error(_one_line(exc))
+        return 2
+    except _FAILURES as exc:
+        _error(_one_line(exc))
+        return 1
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+    except BrokenPipeError:
+        # `weighthub list | head`: the reader went away. Point stdout at /dev/null so that the
+        # interpreter's final flush does not fail again, and exit quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    finally:
+        warnings.showwarning = previous
+
+
+def _error(message: str) -> None:
+    sys.stdout.flush()
+    sys.stderr.write(f"weighthub: error: {message}\n")

@@ -1,0 +1,84 @@
+"""``weighthub check PLUGIN``: run the conformance kit (:mod:`weighthub.testing`) on a plugin."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from typing import Any
+
+from ._common import CLIError, dump_json
+
+__all__ = ["add_parser"]
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``check``."""
+    p = subparsers.add_parser(
+        "check",
+        help="check that a plugin follows the weighthub contract",
+        description="Run the conformance kit (weighthub.testing.check_plugin) on an installed "
+        "plugin, given by entry-point or distribution name. Exit 1 when a check fails.",
+    )
+    p.add_argument("plugin", metavar="DIST_OR_PLUGIN", help="plugin or distribution name")
+    p.add_argument(
+        "--ops-sample",
+        type=int,
+        default=2,
+        metavar="N",
+        help="recompute the GFLOPs of N weights per plugin (default 2; 0 skips it)",
+    )
+    p.add_argument(
+        "--no-build", action="store_true", help="skip building the models (faster, fewer checks)"
+    )
+    p.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="CHECK",
+        help="leave out a check (repeatable), e.g. legacy for builders that never had 'pretrained'",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=run)
+
+
+def _plugin_exists(name: str) -> bool:
+    from .._plugins import _matches, plugins
+
+    return any(_matches([name], info.name, info.distribution) for info in plugins())
+
+
+def _as_json(report: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if dataclasses.is_dataclass(report) and not isinstance(report, type):
+        data = {f.name: getattr(report, f.name) for f in dataclasses.fields(report)}
+    data["ok"] = bool(report.ok)
+    data["failures"] = [str(f) for f in report.failures]
+    data["report"] = report.format()
+    return data
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the plugin and print the report."""
+    if args.ops_sample < 0:
+        msg = f"--ops-sample must be >= 0, got {args.ops_sample}"
+        raise CLIError(msg)
+    if not _plugin_exists(args.plugin):
+        from .._plugins import plugins
+
+        known = ", ".join(sorted(info.name for info in plugins())) or "none"
+        msg = f"No installed plugin or distribution is named {args.plugin!r} (plugins: {known})."
+        raise CLIError(msg)
+    from ..testing import CHECKS, check_plugin
+
+    unknown = sorted(set(args.skip) - set(CHECKS))
+    if unknown:
+        msg = f"unknown check(s) for --skip: {', '.join(unknown)} (checks: {', '.join(CHECKS)})"
+        raise CLIError(msg)
+    report = check_plugin(
+        args.plugin, ops_sample=args.ops_sample, build=not args.no_build, skip=args.skip
+    )
+    if args.json:
+        dump_json(_as_json(report))
+    else:
+        print(report.format())
+    return 0 if report.ok else 1

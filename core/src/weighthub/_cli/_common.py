@@ -1,0 +1,162 @@
+"""Helpers shared by the ``weighthub`` commands: errors, output, tables and name resolution.
+
+Nothing here imports torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn, TextIO
+
+from .._registry import ModelEntry
+from .._weights import WeightsEnum
+
+__all__ = [
+    "CLIError",
+    "CLIFailure",
+    "Parser",
+    "Resolved",
+    "default_member",
+    "dump_json",
+    "format_bytes",
+    "format_table",
+    "jsonable",
+    "plugin_version",
+    "resolve",
+    "wrap",
+]
+
+
+class CLIError(Exception):
+    """A user error: printed as one ``weighthub: error: ...`` line, exit code 2."""
+
+    exit_code = 2
+
+
+class CLIFailure(CLIError):
+    """A failure that is not the user's fault (download, integrity): one line, exit code 1."""
+
+    exit_code = 1
+
+
+def default_member(enum: type[WeightsEnum]) -> WeightsEnum | None:
+    """Return the enum's ``DEFAULT`` member, or None when it declares none."""
+    member = enum.__members__.get("DEFAULT")
+    return member if isinstance(member, WeightsEnum) else None
+
+
+@dataclass
+class Resolved:
+    """What a command-line NAME refers to.
+
+    Attributes:
+        name: The name as typed.
+        models: The models involved (the model itself, or the models using the weights enum).
+        members: The weights: every member of the model's enum, or the one named.
+        explicit: True when NAME named weights (``Enum.MEMBER``) rather than a model.
+    """
+
+    name: str
+    models: list[ModelEntry] = field(default_factory=list)
+    members: list[WeightsEnum] = field(default_factory=list)
+    explicit: bool = False
+
+
+def _models_of_enum(enum_name: str) -> list[ModelEntry]:
+    from .._api import get_model_entry, list_models
+
+    entries = [get_model_entry(name) for name in list_models()]
+    return [entry for entry in entries if entry.weights_name == enum_name]
+
+
+def resolve(name: str) -> Resolved:
+    """Resolve a model name (``resnet50``) or a weights name (``ResNet50_Weights.DEFAULT``).
+
+    Raises:
+        UnknownModelError, UnknownWeightsError, UnknownWeightsMemberError: The name is unknown
+            (their messages already suggest close matches).
+    """
+    from .._api import get_model_entry, get_weight
+
+    if "." in name:
+        member = get_weight(name)
+        return Resolved(name, _models_of_enum(type(member).__name__), [member], explicit=True)
+    entry = get_model_entry(name)
+    enum = entry.load_weights()
+    return Resolved(name, [entry], list(enum) if enum is not None else [])
+
+
+def plugin_version(entry: ModelEntry) -> str | None:
+    """Return the version of the distribution that registered ``entry``."""
+    from .._plugins import plugins
+
+    for info in plugins():
+        if info.name == entry.plugin:
+            return info.version
+    return None
+
+
+def jsonable(value: Any) -> Any:
+    """Turn meta values (tuples, enum members, weights references, NaN) into JSON values."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def dump_json(data: Any, stream: TextIO | None = None) -> None:
+    """Print ``data`` as indented, strict JSON."""
+    out = stream if stream is not None else sys.stdout
+    json.dump(jsonable(data), out, indent=2, allow_nan=False)
+    out.write("\n")
+
+
+def format_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """Return a plain text table with left-aligned columns separated by two spaces."""
+    cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
+    return "\n".join(lines)
+
+
+def format_bytes(size: float) -> str:
+    """Return ``size`` bytes in the largest binary unit that keeps it at least 1 (``17.95 MiB``)."""
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{int(value)} B" if unit == "B" else f"{value:.2f} {unit}"
+        value /= 1024
+    return f"{value:.2f} GiB"  # pragma: no cover - the loop always returns
+
+
+def wrap(text: str, indent: int, width: int = 100) -> str:
+    """Fill ``text`` to ``width`` columns, indenting the lines after the first by ``indent``."""
+    lines = textwrap.wrap(
+        " ".join(text.split()),
+        width=width - indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return ("\n" + " " * indent).join(lines)
+
+
+class Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose usage errors are one ``weighthub: error:`` line (exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        prog = self.prog
+        msg = f"{message} (see '{prog} --help')"
+        raise CLIError(msg)

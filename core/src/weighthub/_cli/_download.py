@@ -1,0 +1,175 @@
+"""``weighthub download``: fetch checkpoints into the cache, or into a folder for other machines."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+from .._errors import (
+    IntegrityError,
+    LockTimeoutError,
+    OfflineModeError,
+    WeightsDownloadError,
+)
+from .._weights import WeightsEnum
+from ._common import CLIError, default_member, dump_json, format_bytes, resolve
+
+__all__ = ["add_parser", "select_weights"]
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``download``."""
+    p = subparsers.add_parser(
+        "download",
+        help="download checkpoints into the cache (or into a folder)",
+        description="Download checkpoints into the cache, or with --to into a folder that another "
+        "machine can use as its cache (WEIGHTHUB_HOME) or as a mirror (WEIGHTHUB_MIRROR). A model "
+        "NAME downloads its default weights (all of them with --all); 'Enum.MEMBER' downloads "
+        "those weights. Without NAME, --task and/or --all select the models.",
+    )
+    p.add_argument("names", nargs="*", metavar="NAME", help="model or 'EnumName.MEMBER'")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="every weights of the named models; without NAME, of every installed model",
+    )
+    p.add_argument("--task", metavar="T", help="without NAME: the models of task T")
+    p.add_argument("--plugin", metavar="P", help="without NAME: the models of plugin P")
+    p.add_argument(
+        "--to",
+        metavar="DIR",
+        type=Path,
+        help="write DIR/checkpoints/<file> (a WEIGHTHUB_HOME layout) instead of the cache",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--json", action="store_true", help="print a JSON report")
+    p.set_defaults(positionals="names", handler=run)
+
+
+def _members_of_model(name: str, every: bool) -> list[WeightsEnum]:
+    resolved = resolve(name)
+    if resolved.explicit:
+        return resolved.members
+    if not resolved.members:
+        msg = f"Model {name!r} has no pretrained weights to download."
+        raise CLIError(msg)
+    default = default_member(type(resolved.members[0]))
+    if every or default is None:
+        return resolved.members
+    return [default]
+
+
+def select_weights(args: argparse.Namespace) -> list[WeightsEnum]:
+    """Turn NAMEs / --all / --task / --plugin into the weights to download, without duplicates.
+
+    Raises:
+        CLIError: Nothing was selected, or NAME and --task/--plugin were mixed.
+    """
+    from .._api import list_models
+
+    if args.names and (args.task or args.plugin):
+        msg = "--task and --plugin select models by themselves; drop them or the NAMEs."
+        raise CLIError(msg)
+    if args.names:
+        names = list(args.names)
+    elif args.all or args.task or args.plugin:
+        names = list_models(task=args.task, plugin=args.plugin, pretrained=True)
+        if not names:
+            msg = "No installed model with pretrained weights matches --task/--plugin."
+            raise CLIError(msg)
+    else:
+        msg = "Nothing to download: give model or weights NAME(s), --task T or --all."
+        raise CLIError(msg)
+    selected: dict[str, WeightsEnum] = {}
+    for name in names:
+        for member in _members_of_model(name, args.all):
+            selected.setdefault(member.url, member)
+    return list(selected.values())
+
+
+def _download_one(member: WeightsEnum, folder: Path | None, progress: bool) -> dict[str, Any]:
+    from .._fetch import fetch, rewrite_url
+    from .._fetch._sources import resolve_source
+
+    record: dict[str, Any] = {"weights": str(member), "url": member.url, "path": None}
+    source = resolve_source(rewrite_url(member.url))
+    if source.kind == "local" and source.path is not None:
+        record["path"] = str(source.path)
+        record["status"] = "local"
+        if folder is None:
+            record["note"] = "a local or package file, used where it is"
+        else:
+            record["note"] = "a local or package file: not copied (the URL does not read a cache)"
+        return record
+    path = fetch(
+        member.url,
+        model_dir=folder,
+        progress=progress,
+        sha256=member.sha256,
+        file_size=member.file_size,
+    )
+    record["path"] = str(path)
+    record["size"] = path.stat().st_size
+    record["status"] = "ok"
+    return record
+
+
+def _how_to_use(root: Path, records: list[dict[str, Any]]) -> list[str]:
+    checkpoints = (root / "checkpoints").resolve()
+    prefixes = sorted({r["url"].rsplit("/", 1)[0] + "/" for r in records if r["status"] == "ok"})
+    mirror = ";".join(f"{prefix}={checkpoints.as_uri()}/" for prefix in prefixes)
+    lines = [
+        f"Copy {root} to the other machine, then use it as the cache:",
+        f"  export WEIGHTHUB_HOME={shlex.quote(str(root.resolve()))}",
+    ]
+    if mirror:
+        lines += [
+            f"or as a mirror (or serve {checkpoints} over HTTP and use its URL instead):",
+            f"  export WEIGHTHUB_MIRROR={shlex.quote(mirror)}",
+        ]
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    """Download the selected weights; exit 1 if any download failed."""
+    members = select_weights(args)
+    folder = args.to / "checkpoints" if args.to is not None else None
+    records: list[dict[str, Any]] = []
+    code = 0
+    for member in members:
+        try:
+            record = _download_one(member, folder, progress=not args.no_progress)
+        except OfflineModeError as exc:
+            record = {
+                "weights": str(member),
+                "url": member.url,
+                "status": "error",
+                "error": str(exc),
+            }
+            code = max(code, 2)
+        except (WeightsDownloadError, IntegrityError, LockTimeoutError, OSError, ValueError) as exc:
+            record = {
+                "weights": str(member),
+                "url": member.url,
+                "status": "error",
+                "error": str(exc),
+            }
+            code = max(code, 1)
+        records.append(record)
+        if record["status"] == "error":
+            print(
+                f"weighthub: error: {member}: {' '.join(record['error'].split())}", file=sys.stderr
+            )
+        elif not args.json:
+            size = f" ({format_bytes(record['size'])})" if "size" in record else ""
+            note = f"  [{record['note']}]" if "note" in record else ""
+            print(f"{member}: {record['path']}{size}{note}")
+    if args.json:
+        dump_json(records)
+    elif args.to is not None and any(r["status"] == "ok" for r in records):
+        print()
+        print("\n".join(_how_to_use(args.to, records)))
+    return code

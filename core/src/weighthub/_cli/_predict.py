@@ -1,0 +1,318 @@
+"""``weighthub predict``: run pretrained weights on images (or videos) with their own preprocessing.
+
+Classification prints the top-k labels with softmax probabilities; detection prints the boxes above
+``--threshold`` and ``--save`` draws them; segmentation prints the classes found with their share of
+the pixels and ``--save`` draws the colour overlay; video classification reads a folder of frames,
+an animated GIF, or a video file (with torchcodec).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .._weights import WeightsEnum
+from ._common import CLIError, dump_json
+from ._media import load_image, load_video, output_paths, save_image
+
+if TYPE_CHECKING:
+    import torch
+    from PIL import Image
+
+__all__ = ["add_parser"]
+
+_DETECTION_TASKS = ("object_detection", "instance_segmentation", "keypoint_detection")
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``predict``."""
+    p = subparsers.add_parser(
+        "predict",
+        help="run a pretrained model on images or videos",
+        description="Run a model with its pretrained weights and their preprocessing on images "
+        "(batched). Classification: top-k labels with probabilities. Detection: boxes above "
+        "--threshold; --save draws them. Segmentation: classes found; --save draws the overlay. "
+        "Video classification: each INPUT is a folder of frames, an animated GIF or a video file.",
+    )
+    p.add_argument("inputs", nargs="+", metavar="IMAGE", help="image files (or videos)")
+    p.add_argument("--model", "-m", required=True, metavar="M", help="the model name")
+    p.add_argument(
+        "--weights",
+        "-w",
+        default="DEFAULT",
+        metavar="W",
+        help="the weights: a member name (IMAGENET1K_V1) or 'Enum.MEMBER' (default: DEFAULT)",
+    )
+    p.add_argument("--topk", "-k", type=int, default=5, metavar="K", help="labels to show (5)")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=0.5,
+        metavar="S",
+        help="detection: minimum score of the boxes shown (0.5)",
+    )
+    p.add_argument(
+        "--save",
+        metavar="OUT",
+        help="detection/segmentation: write the annotated image to OUT (a folder when there are "
+        "several inputs: OUT/<stem>_pred.png)",
+    )
+    p.add_argument("--batch-size", type=int, default=8, metavar="N", help="images per batch (8)")
+    p.add_argument(
+        "--clip-len",
+        type=int,
+        metavar="T",
+        help="video: frames sampled evenly from each input (default: 16, or the weights' "
+        "min_temporal_size if larger)",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no download progress bar")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(positionals="inputs", handler=run)
+
+
+def _label(categories: Sequence[str] | None, index: int) -> str:
+    if categories is not None and 0 <= index < len(categories):
+        return str(categories[index])
+    return str(index)
+
+
+def _batches(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _topk(
+    logits: torch.Tensor, k: int, categories: Sequence[str] | None
+) -> list[list[dict[str, Any]]]:
+    import torch
+
+    probabilities = torch.softmax(logits.float(), dim=1)
+    scores, indices = probabilities.topk(min(k, probabilities.shape[1]), dim=1)
+    return [
+        [
+            {
+                "rank": rank + 1,
+                "index": int(i),
+                "label": _label(categories, int(i)),
+                "score": float(s),
+            }
+            for rank, (s, i) in enumerate(zip(row_scores, row_indices, strict=True))
+        ]
+        for row_scores, row_indices in zip(scores.tolist(), indices.tolist(), strict=True)
+    ]
+
+
+def _classify(ctx: _Context) -> list[dict[str, Any]]:
+    import torch
+
+    images = [load_image(path) for path in ctx.inputs]
+    results: list[dict[str, Any]] = []
+    model, preprocess = ctx.build()
+    for chunk in _batches(list(zip(ctx.inputs, images, strict=True)), ctx.args.batch_size):
+        batch = torch.stack([preprocess(image) for _, image in chunk])
+        with torch.inference_mode():
+            logits = model(batch)
+        for (path, _), predictions in zip(
+            chunk, _topk(logits, ctx.args.topk, ctx.categories), strict=True
+        ):
+            results.append({"input": path, "predictions": predictions})
+    return results
+
+
+def _classify_video(ctx: _Context) -> list[dict[str, Any]]:
+    import torch
+
+    minimum = int(ctx.weights.meta.get("min_temporal_size", 1))
+    clip_len = ctx.args.clip_len or max(16, minimum)
+    if clip_len < minimum:
+        msg = f"--clip-len {clip_len} is below the weights' min_temporal_size {minimum}"
+        raise CLIError(msg)
+    videos = [load_video(path, clip_len) for path in ctx.inputs]
+    model, preprocess = ctx.build()
+    results: list[dict[str, Any]] = []
+    for chunk in _batches(list(zip(ctx.inputs, videos, strict=True)), ctx.args.batch_size):
+        batch = torch.stack([preprocess(video) for _, video in chunk])
+        with torch.inference_mode():
+            logits = model(batch)
+        for (path, _), predictions in zip(
+            chunk, _topk(logits, ctx.args.topk, ctx.categories), strict=True
+        ):
+            results.append({"input": path, "frames": clip_len, "predictions": predictions})
+    return results
+
+
+def _draw_detections(
+    image: Image.Image, output: dict[str, torch.Tensor], keep: torch.Tensor, labels: list[str]
+) -> torch.Tensor:
+    from torchvision.transforms.functional import pil_to_tensor
+    from torchvision.utils import draw_bounding_boxes, draw_keypoints, draw_segmentation_masks
+
+    canvas: torch.Tensor = pil_to_tensor(image)
+    if not bool(keep.any()):
+        return canvas
+    if "masks" in output:
+        canvas = draw_segmentation_masks(canvas, output["masks"][keep][:, 0] > 0.5, alpha=0.5)
+    canvas = draw_bounding_boxes(canvas, output["boxes"][keep], labels=labels, width=3)
+    if "keypoints" in output:
+        canvas = draw_keypoints(
+            canvas, output["keypoints"][keep][..., :2], colors="yellow", radius=3
+        )
+    return canvas
+
+
+def _detect(ctx: _Context) -> list[dict[str, Any]]:
+    import torch
+
+    images = [load_image(path) for path in ctx.inputs]
+    saves = output_paths(ctx.inputs, ctx.args.save) if ctx.args.save else None
+    model, preprocess = ctx.build()
+    results: list[dict[str, Any]] = []
+    pairs = list(enumerate(images))
+    for chunk in _batches(pairs, ctx.args.batch_size):
+        with torch.inference_mode():
+            outputs = model([preprocess(image) for _, image in chunk])
+        for (index, image), output in zip(chunk, outputs, strict=True):
+            keep = output["scores"] >= ctx.args.threshold
+            detections = [
+                {
+                    "label": _label(ctx.categories, int(label)),
+                    "index": int(label),
+                    "score": float(score),
+                    "box": [round(float(v), 2) for v in box],
+                }
+                for box, label, score in zip(
+                    output["boxes"][keep],
+                    output["labels"][keep],
+                    output["scores"][keep],
+                    strict=True,
+                )
+            ]
+            result: dict[str, Any] = {"input": ctx.inputs[index], "detections": detections}
+            if saves is not None:
+                names = [f"{d['label']} {d['score']:.2f}" for d in detections]
+                save_image(_draw_detections(image, output, keep, names), saves[index])
+                result["saved"] = str(saves[index])
+            results.append(result)
+    return results
+
+
+def _segment(ctx: _Context) -> list[dict[str, Any]]:
+    import torch
+    from torch.nn.functional import interpolate
+    from torchvision.transforms.functional import pil_to_tensor
+    from torchvision.utils import draw_segmentation_masks
+
+    images = [load_image(path) for path in ctx.inputs]
+    saves = output_paths(ctx.inputs, ctx.args.save) if ctx.args.save else None
+    model, preprocess = ctx.build()
+    results: list[dict[str, Any]] = []
+    for index, image in enumerate(images):
+        with torch.inference_mode():
+            output = model(preprocess(image).unsqueeze(0))
+            logits = output["out"] if isinstance(output, dict) else output
+            logits = interpolate(
+                logits, size=(image.height, image.width), mode="bilinear", align_corners=False
+            )
+            labels = logits.argmax(1)[0]
+        counts = torch.bincount(labels.flatten(), minlength=logits.shape[1])
+        total = labels.numel()
+        classes = [
+            {"label": _label(ctx.categories, i), "index": i, "fraction": round(int(c) / total, 4)}
+            for i, c in sorted(enumerate(counts.tolist()), key=lambda pair: -pair[1])
+            if c > 0
+        ]
+        result: dict[str, Any] = {"input": ctx.inputs[index], "classes": classes}
+        if saves is not None:
+            first = 1 if ctx.categories and ctx.categories[0] == "__background__" else 0
+            masks = labels.unsqueeze(0) == torch.arange(first, logits.shape[1]).view(-1, 1, 1)
+            canvas = pil_to_tensor(image)
+            if bool(masks.any()):
+                canvas = draw_segmentation_masks(canvas, masks, alpha=0.6)
+            save_image(canvas, saves[index])
+            result["saved"] = str(saves[index])
+        results.append(result)
+    return results
+
+
+_HANDLERS: dict[str, Callable[[_Context], list[dict[str, Any]]]] = {
+    "image_classification": _classify,
+    "quantized_image_classification": _classify,
+    "semantic_segmentation": _segment,
+    "video_classification": _classify_video,
+    **dict.fromkeys(_DETECTION_TASKS, _detect),
+}
+
+
+class _Context:
+    """What a task handler needs: the inputs, the weights and a way to build the model."""
+
+    def __init__(
+        self, args: argparse.Namespace, builder: Callable[..., Any], weights: WeightsEnum, task: str
+    ) -> None:
+        self.args = args
+        self.inputs: list[str] = list(args.inputs)
+        self.builder = builder
+        self.weights = weights
+        self.task = task
+        self.categories: Sequence[str] | None = weights.meta.get("categories")
+
+    def build(self) -> tuple[Any, Callable[..., Any]]:
+        """Build the model in eval mode with its weights, and the preprocessing transform."""
+        extra = {"quantize": True} if self.task == "quantized_image_classification" else {}
+        model = self.builder(weights=self.weights, progress=not self.args.no_progress, **extra)
+        model.eval()
+        return model, self.weights.transforms()
+
+
+def _print_results(ctx: _Context, results: list[dict[str, Any]]) -> None:
+    for result in results:
+        print(f"{result['input']}:")
+        for p in result.get("predictions", []):
+            print(f"  {p['rank']:>2}  {p['score']:.4f}  {p['label']}")
+        if "detections" in result:
+            if not result["detections"]:
+                print(f"  no detection with a score >= {ctx.args.threshold}")
+            for d in result["detections"]:
+                box = ", ".join(f"{v:.1f}" for v in d["box"])
+                print(f"  {d['score']:.3f}  {d['label']}  [{box}]")
+        for c in result.get("classes", []):
+            print(f"  {c['fraction'] * 100:6.2f}%  {c['label']}")
+        if "saved" in result:
+            print(f"  saved {result['saved']}")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Predict on every input and print (or dump) the results."""
+    from .._api import get_model_entry
+
+    entry = get_model_entry(args.model)
+    handler = _HANDLERS.get(entry.task)
+    if handler is None:
+        supported = ", ".join(sorted(_HANDLERS))
+        msg = (
+            f"predict does not support the task {entry.task!r} of model {entry.name!r} "
+            f"(it supports {supported})."
+        )
+        raise CLIError(msg)
+    if args.topk < 1 or args.batch_size < 1:
+        msg = "--topk and --batch-size must be at least 1"
+        raise CLIError(msg)
+    if args.save and handler not in (_detect, _segment):
+        msg = f"--save draws detections and segmentations; {entry.name!r} is {entry.task}"
+        raise CLIError(msg)
+    enum = entry.load_weights()
+    if enum is None:
+        msg = f"Model {entry.name!r} has no pretrained weights; predict needs them."
+        raise CLIError(msg)
+    weights = enum.verify(args.weights)
+    assert weights is not None  # verify returns None only for None
+    ctx = _Context(args, entry.load_builder(), weights, entry.task)
+    results = handler(ctx)
+    if args.json:
+        dump_json(
+            {"model": entry.name, "weights": str(weights), "task": entry.task, "results": results}
+        )
+    else:
+        _print_results(ctx, results)
+    return 0

@@ -1,0 +1,174 @@
+"""Fixtures of the CLI tests: every command runs in a real subprocess (``python -m weighthub``).
+
+Two test plugin distributions (``fixtures/clitest-plugin`` and ``fixtures/broken-plugin``) are
+installed with pip into temporary target folders; a CLI run sees one when its folder is on
+``PYTHONPATH``, so discovery goes through their real entry points. The tiny models' checkpoints are
+generated once and served by a loopback HTTP server; the plugin's URLs
+(``https://weights.invalid/clitest/...``) reach it through ``WEIGHTHUB_MIRROR``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def photo() -> str:
+    """The real photo of Grace Hopper shipped with matplotlib (512x600 JPEG)."""
+    from matplotlib import cbook
+
+    return str(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
+
+
+def _pip_install_target(source: Path, target: Path) -> Path:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "--target",
+            str(target),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return target
+
+
+@pytest.fixture(scope="session")
+def clitest_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the installed ``weighthub-clitest`` distribution."""
+    return _pip_install_target(FIXTURES / "clitest-plugin", tmp_path_factory.mktemp("clitest"))
+
+
+@pytest.fixture(scope="session")
+def broken_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the installed ``weighthub-clitest-broken`` distribution."""
+    return _pip_install_target(FIXTURES / "broken-plugin", tmp_path_factory.mktemp("broken"))
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def weights_server(clitest_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Generate the tiny checkpoints and serve them; yield the server's base URL."""
+    folder = tmp_path_factory.mktemp("served")
+    subprocess.run(
+        [sys.executable, "-m", "weighthub_clitest._checkpoints", str(folder)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(clitest_path)},
+    )
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class Result:
+    """A finished CLI run."""
+
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> object:
+        return json.loads(self.out)
+
+
+@dataclass
+class CLI:
+    """Runs ``python -m weighthub`` with an isolated cache and chosen plugin folders."""
+
+    home: Path
+    env: dict[str, str]
+
+    def __call__(
+        self, *args: str, env: dict[str, str] | None = None, timeout: float = 300
+    ) -> Result:
+        full_env = {**self.env, **(env or {})}
+        done = subprocess.run(
+            [sys.executable, "-m", "weighthub", *args],
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=timeout,
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
+
+
+def _base_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WEIGHTHUB_")}
+    env.update(
+        WEIGHTHUB_HOME=str(tmp_path / "home"),
+        TORCH_HOME=str(tmp_path / "torch"),
+        COLUMNS="200",
+    )
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+@pytest.fixture
+def cli(tmp_path: Path, clitest_path: Path, weights_server: str) -> CLI:
+    """The CLI with the clitest plugin installed and its URLs mirrored to the loopback server."""
+    env = _base_env(tmp_path)
+    env["PYTHONPATH"] = str(clitest_path)
+    env["WEIGHTHUB_MIRROR"] = f"https://weights.invalid/clitest/={weights_server}"
+    return CLI(tmp_path / "home", env)
+
+
+@pytest.fixture
+def broken_cli(tmp_path: Path, clitest_path: Path, broken_path: Path) -> CLI:
+    """The CLI with both test distributions installed (one plugin of which fails to import)."""
+    env = _base_env(tmp_path)
+    env["PYTHONPATH"] = os.pathsep.join([str(clitest_path), str(broken_path)])
+    return CLI(tmp_path / "home", env)
+
+
+def assert_one_line_error(result: Result, code: int = 2, contains: str = "") -> None:
+    """The run failed with ``code`` and exactly one ``weighthub: error:`` line, no traceback."""
+    assert result.code == code, (result.code, result.out, result.err)
+    errors = [line for line in result.err.splitlines() if line.startswith("weighthub: error: ")]
+    others = [
+        line
+        for line in result.err.splitlines()
+        if not line.startswith(("weighthub: error: ", "weighthub: warning: "))
+    ]
+    assert len(errors) == 1, result.err
+    assert not others, result.err
+    assert "Traceback" not in result.err
+    assert contains in errors[0], errors[0]
+
+
+@pytest.fixture
+def expect_error() -> object:
+    """``expect_error(result, code=2, contains="")``: see :func:`assert_one_line_error`."""
+    return assert_one_line_error

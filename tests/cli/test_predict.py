@@ -1,0 +1,201 @@
+"""``weighthub predict``: real weights on a real photo, and tiny models of every task."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, distribution
+
+import pytest
+from PIL import Image
+
+UNIFORM_RELATED = {
+    "military uniform",
+    "academic gown",
+    "mortarboard",
+    "suit",
+    "bow tie",
+    "Windsor tie",
+}
+
+
+@pytest.fixture
+def lite0_installed():
+    try:
+        distribution("weighthub-efficientnet-lite")
+    except PackageNotFoundError:
+        pytest.skip("the example plugin weighthub-efficientnet-lite is not installed")
+
+
+def test_classification_on_the_real_photo(cli, photo, lite0_installed):
+    result = cli("predict", "--model", "efficientnet_lite0", photo)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0] == f"{photo}:"
+    ranks = [line.split(maxsplit=2) for line in lines[1:]]
+    assert [r[0] for r in ranks] == ["1", "2", "3", "4", "5"]
+    labels = [r[2] for r in ranks]
+    assert UNIFORM_RELATED & set(labels[:3]), labels
+    scores = [float(r[1]) for r in ranks]
+    assert scores == sorted(scores, reverse=True)
+    assert 0 < scores[0] <= 1
+
+
+def test_classification_json_batched_offline(cli, photo, tmp_path, lite0_installed):
+    small = tmp_path / "small.png"
+    Image.open(photo).resize((300, 256)).save(small)
+    result = cli(
+        "predict",
+        "-m",
+        "efficientnet_lite0",
+        photo,
+        str(small),
+        "--topk",
+        "3",
+        "--json",
+        env={"WEIGHTHUB_OFFLINE": "1"},  # pkg:// weights need no network
+    )
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["model"] == "efficientnet_lite0"
+    assert data["weights"] == "EfficientNet_Lite0_Weights.IMAGENET1K_V1"
+    assert data["task"] == "image_classification"
+    assert [r["input"] for r in data["results"]] == [photo, str(small)]
+    for r in data["results"]:
+        assert [p["rank"] for p in r["predictions"]] == [1, 2, 3]
+        assert UNIFORM_RELATED & {p["label"] for p in r["predictions"]}
+    top = data["results"][0]["predictions"][0]
+    assert top["label"] == "academic gown"
+    assert top["index"] == 400
+    assert 0.2 < top["score"] < 0.3
+
+
+def test_unreadable_images_exit_2(cli, tmp_path, expect_error):
+    broken = tmp_path / "broken.jpg"
+    broken.write_text("this is not a JPEG")
+    expect_error(
+        cli("predict", "-m", "clitest_tinynet", str(broken)),
+        contains=f"cannot read image {broken}: not an image",
+    )
+    truncated = tmp_path / "truncated.png"
+    Image.new("RGB", (64, 64), "red").save(truncated)
+    truncated.write_bytes(truncated.read_bytes()[:60])
+    expect_error(
+        cli("predict", "-m", "clitest_tinynet", str(truncated)),
+        contains=f"cannot read image {truncated}",
+    )
+    expect_error(
+        cli("predict", "-m", "clitest_tinynet", str(tmp_path / "nope.jpg")), contains="no such file"
+    )
+    expect_error(cli("predict", "-m", "clitest_tinynet", str(tmp_path)), contains="it is a folder")
+
+
+def test_predict_option_errors(cli, photo, expect_error):
+    expect_error(
+        cli("predict", "-m", "clitest_tinynet", photo, "--save", "x.png"), contains="--save draws"
+    )
+    expect_error(
+        cli("predict", "-m", "clitest_noweights", photo), contains="has no pretrained weights"
+    )
+    expect_error(cli("predict", "-m", "clitest_tinynet", photo, "--topk", "0"), contains="--topk")
+
+
+def test_tiny_classifier_weights_choice(cli, photo):
+    result = cli(
+        "predict",
+        "-m",
+        "clitest_tinynet",
+        "-w",
+        "TinyNet_Weights.SYNTHETIC_V1",
+        photo,
+        "--json",
+        "-k",
+        "1",
+    )
+    assert result.code == 0, result.err
+    assert result.json()["weights"] == "TinyNet_Weights.SYNTHETIC_V1"
+    assert cli("predict", "-m", "clitest_tinynet", "-w", "SYNTHETIC_V1", photo).code == 0
+
+
+def test_detection_draws_boxes(cli, photo, tmp_path):
+    out = tmp_path / "boxes.png"
+    result = cli("predict", "-m", "clitest_tinydet", photo, "--save", str(out), "--json")
+    assert result.code == 0, result.err
+    [r] = result.json()["results"]
+    assert r["saved"] == str(out)
+    assert r["detections"], "the biased detector finds 'person' boxes"
+    for d in r["detections"]:
+        assert d["label"] == "person"
+        assert d["index"] == 1
+        assert d["score"] >= 0.5
+        x1, y1, x2, y2 = d["box"]
+        assert 0 <= x1 < x2 <= 512 and 0 <= y1 < y2 <= 600
+    original, drawn = Image.open(photo).convert("RGB"), Image.open(out).convert("RGB")
+    assert drawn.size == original.size
+    assert drawn.tobytes() != original.tobytes()
+
+    text = cli("predict", "-m", "clitest_tinydet", photo, "--threshold", "1.01")
+    assert text.code == 0, text.err
+    assert "no detection with a score >= 1.01" in text.out
+
+
+def test_detection_several_inputs_save_into_a_folder(cli, photo, tmp_path):
+    second = tmp_path / "second.jpg"
+    Image.open(photo).resize((200, 240)).save(second)
+    out = tmp_path / "out"
+    result = cli("predict", "-m", "clitest_tinydet", photo, str(second), "--save", str(out))
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in out.iterdir()) == ["grace_hopper_pred.png", "second_pred.png"]
+    assert Image.open(out / "second_pred.png").size == (200, 240)
+    assert "person" in result.out
+
+
+def test_segmentation_overlay(cli, photo, tmp_path):
+    out = tmp_path / "overlay.png"
+    result = cli("predict", "-m", "clitest_tinyseg", photo, "--save", str(out), "--json")
+    assert result.code == 0, result.err
+    [r] = result.json()["results"]
+    assert r["classes"] == [{"label": "person", "index": 15, "fraction": 1.0}]
+    drawn = Image.open(out)
+    assert drawn.size == Image.open(photo).size
+    assert drawn.convert("RGB").tobytes() != Image.open(photo).convert("RGB").tobytes()
+    text = cli("predict", "-m", "clitest_tinyseg", photo)
+    assert "100.00%  person" in text.out
+
+
+def test_video_from_frames_and_gif(cli, tmp_path, expect_error):
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    for i in range(6):
+        Image.new("RGB", (48, 40), (40 * i, 10, 200)).save(frames / f"{i:03d}.png")
+    gif = tmp_path / "clip.gif"
+    pictures = [Image.new("RGB", (48, 40), (10, 40 * i, 10)) for i in range(5)]
+    pictures[0].save(gif, save_all=True, append_images=pictures[1:])
+    result = cli(
+        "predict",
+        "-m",
+        "clitest_tinyvideo",
+        str(frames),
+        str(gif),
+        "--clip-len",
+        "4",
+        "-k",
+        "2",
+        "--json",
+    )
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["task"] == "video_classification"
+    assert [r["input"] for r in data["results"]] == [str(frames), str(gif)]
+    for r in data["results"]:
+        assert r["frames"] == 4
+        assert len(r["predictions"]) == 2
+    expect_error(
+        cli("predict", "-m", "clitest_tinyvideo", str(frames)), contains="fewer than --clip-len 16"
+    )
+    expect_error(
+        cli("predict", "-m", "clitest_tinyvideo", str(frames), "--clip-len", "2"),
+        contains="below the weights' min_temporal_size 4",
+    )
+    expect_error(
+        cli("predict", "-m", "clitest_tinyvideo", str(tmp_path / "clip.mp4")),
+        contains="no such file or folder",
+    )
