@@ -58,6 +58,7 @@ elif mode in ("tv", "wh"):
         class Bench_Weights(WeightsEnum):
             V1 = Weights(url="file://" + ckpt, transforms=lambda: None, meta={})
         model = wf.construct_model(lambda: builder(), Bench_Weights.V1, progress=False)
+    result["ready"] = time.perf_counter() - t0
     model.eval()
     with torch.inference_mode():
         out = model(x)
@@ -151,6 +152,7 @@ def main() -> None:
                 runs[mode].append(_run([mode, name, str(ckpt), "-"]))
         assert runs["tv"][0]["out"] == runs["wh"][0]["out"], "outputs differ"
         t = {m: statistics.median(r["time"] for r in runs[m]) for m in runs}
+        ready = {m: statistics.median(r["ready"] for r in runs[m]) for m in runs}
         rss = {m: statistics.median(r["rss"] for r in runs[m]) - base for m in runs}
         cache, url = _warm_cache(folder, ckpt)
         load = _run(["load", name, str(ckpt), str(cache), url])
@@ -160,6 +162,11 @@ def main() -> None:
             f"{rss['tv'] / size_mib:>7.2f} {rss['wh'] / size_mib:>7.2f} | "
             f"{load['bare'] * 1e3:>13.1f} {load['ours'] * 1e3:>8.1f} "
             f"{load['ours'] / load['bare']:>9.3f}",
+            flush=True,
+        )
+        print(
+            f"{'':<10} model ready (before the forward pass): torchvision {ready['tv']:.2f} s, "
+            f"weighthub {ready['wh']:.2f} s, {ready['tv'] / ready['wh']:.1f}x",
             flush=True,
         )
 
