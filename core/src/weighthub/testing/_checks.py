@@ -135,7 +135,8 @@ def check_num_params(
 
     The architecture is built with ``weights=None``; when a member's count differs (its meta
     changes the architecture, e.g. a ViT's ``image_size``), it is rebuilt with ``weights=member``
-    and weight loading disabled. Quantized models are compared with their float model.
+    and weight loading disabled. Quantized weights are compared with their ``unquantized`` float
+    weights, as torchvision's own test does (whose counts this check holds in the float plugin).
     """
     members = list(enum)
     if not members:
@@ -158,11 +159,6 @@ def check_num_params(
                         f"num_params {expected} differs from the unquantized "
                         f"{unquantized!r}'s {unquantized.meta.get('num_params')}"
                     ),
-                )
-            if count != expected:
-                yield (
-                    _name(member),
-                    (f"meta num_params is {expected}, the float architecture has {count}"),
                 )
             continue
         if count == expected:
