@@ -155,7 +155,10 @@ def __getattr__(name: str) -> Any:
     if name in _FETCH_NAMES:
         from . import _fetch
 
-        return getattr(_fetch, name)
+        obj = getattr(_fetch, name)
+        if getattr(obj, "__module__", "").startswith("weighthub._"):
+            obj.__module__ = "weighthub"
+        return obj
     if name == "__version__":
         from importlib.metadata import version
 
