@@ -27,11 +27,15 @@ Every check runs even when others fail; a report lists all failures. In a plugin
 Use :func:`check_plugin` for the :class:`ConformanceReport` itself, :func:`check_model` for one
 model, and ``skip=("legacy",)`` for checks that do not apply (e.g. a plugin whose builders never
 had a ``pretrained`` argument).
+
+:func:`check_readme_table` keeps a README's table of models and weights (:func:`models_table`) in
+step with the registered meta.
 """
 
 from __future__ import annotations
 
 from ._conformance import CHECKS, assert_plugin_conforms, check_model, check_plugin
+from ._readme import README_TABLE_BEGIN, README_TABLE_END, check_readme_table, models_table
 from ._report import ConformanceReport, Failure
 
 __all__ = [
@@ -41,4 +45,8 @@ __all__ = [
     "ConformanceReport",
     "Failure",
     "CHECKS",
+    "models_table",
+    "check_readme_table",
+    "README_TABLE_BEGIN",
+    "README_TABLE_END",
 ]
