@@ -152,6 +152,10 @@ def test_public_api():
         "ConformanceReport",
         "Failure",
         "CHECKS",
+        "models_table",
+        "check_readme_table",
+        "README_TABLE_BEGIN",
+        "README_TABLE_END",
     }
 
 
