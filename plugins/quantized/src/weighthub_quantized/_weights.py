@@ -26,6 +26,24 @@ __all__ = [
     "ShuffleNet_V2_X2_0_QuantizedWeights",
 ]
 
+# torchvision's _docs texts, kept verbatim (whitespace included) for the oracle cross-check.
+_PTQ_DOCS = (
+    "\n"
+    "                These weights were produced by doing Post "
+    "Training Quantization (eager mode) on top of the "
+    "unquantized\n"
+    "                weights listed below.\n"
+    "            "
+)
+_QAT_DOCS = (
+    "\n"
+    "                These weights were produced by doing "
+    "Quantization Aware Training (eager mode) on top of the "
+    "unquantized\n"
+    "                weights listed below.\n"
+    "            "
+)
+
 _GOOGLENET_META: dict[str, Any] = {
     "min_size": (15, 15),
     "categories": categories.IMAGENET1K,
@@ -47,14 +65,7 @@ class GoogLeNet_QuantizedWeights(WeightsEnum):
             "_metrics": {"ImageNet-1K": {"acc@1": 69.826, "acc@5": 89.404}},
             "_ops": 1.498,
             "_file_size": 12.618,
-            "_docs": (
-                "\n"
-                "                These weights were produced by doing Post "
-                "Training Quantization (eager mode) on top of the "
-                "unquantized\n"
-                "                weights listed below.\n"
-                "            "
-            ),
+            "_docs": _PTQ_DOCS,
         },
     )
     DEFAULT = IMAGENET1K_FBGEMM_V1
@@ -81,14 +92,7 @@ class Inception_V3_QuantizedWeights(WeightsEnum):
             "_metrics": {"ImageNet-1K": {"acc@1": 77.176, "acc@5": 93.354}},
             "_ops": 5.713,
             "_file_size": 23.146,
-            "_docs": (
-                "\n"
-                "                These weights were produced by doing Post "
-                "Training Quantization (eager mode) on top of the "
-                "unquantized\n"
-                "                weights listed below.\n"
-                "            "
-            ),
+            "_docs": _PTQ_DOCS,
         },
     )
     DEFAULT = IMAGENET1K_FBGEMM_V1
@@ -115,14 +119,7 @@ class MobileNet_V2_QuantizedWeights(WeightsEnum):
             "_metrics": {"ImageNet-1K": {"acc@1": 71.658, "acc@5": 90.15}},
             "_ops": 0.301,
             "_file_size": 3.423,
-            "_docs": (
-                "\n"
-                "                These weights were produced by doing "
-                "Quantization Aware Training (eager mode) on top of the "
-                "unquantized\n"
-                "                weights listed below.\n"
-                "            "
-            ),
+            "_docs": _QAT_DOCS,
         },
     )
     DEFAULT = IMAGENET1K_QNNPACK_V1
@@ -149,14 +146,7 @@ class MobileNet_V3_Large_QuantizedWeights(WeightsEnum):
             "_metrics": {"ImageNet-1K": {"acc@1": 73.004, "acc@5": 90.858}},
             "_ops": 0.217,
             "_file_size": 21.554,
-            "_docs": (
-                "\n"
-                "                These weights were produced by doing "
-                "Quantization Aware Training (eager mode) on top of the "
-                "unquantized\n"
-                "                weights listed below.\n"
-                "            "
-            ),
+            "_docs": _QAT_DOCS,
         },
     )
     DEFAULT = IMAGENET1K_QNNPACK_V1

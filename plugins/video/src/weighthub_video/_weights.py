@@ -184,19 +184,21 @@ _SWIN3D_META: dict[str, Any] = {
     ),
 }
 
+_SWIN3D_TRANSFORMS = preset(
+    "VideoClassification",
+    crop_size=(224, 224),
+    resize_size=(256,),
+    mean=(0.485, 0.456, 0.406),
+    std=(0.229, 0.224, 0.225),
+)
+
 
 class Swin3D_T_Weights(WeightsEnum):
     """Pretrained weights: the entries of torchvision's ``Swin3D_T_Weights``."""
 
     KINETICS400_V1 = Weights(
         url="https://download.pytorch.org/models/swin3d_t-7615ae03.pth",
-        transforms=preset(
-            "VideoClassification",
-            crop_size=(224, 224),
-            resize_size=(256,),
-            mean=(0.485, 0.456, 0.406),
-            std=(0.229, 0.224, 0.225),
-        ),
+        transforms=_SWIN3D_TRANSFORMS,
         meta={
             **_SWIN3D_META,
             "num_params": 28158070,
@@ -213,13 +215,7 @@ class Swin3D_S_Weights(WeightsEnum):
 
     KINETICS400_V1 = Weights(
         url="https://download.pytorch.org/models/swin3d_s-da41c237.pth",
-        transforms=preset(
-            "VideoClassification",
-            crop_size=(224, 224),
-            resize_size=(256,),
-            mean=(0.485, 0.456, 0.406),
-            std=(0.229, 0.224, 0.225),
-        ),
+        transforms=_SWIN3D_TRANSFORMS,
         meta={
             **_SWIN3D_META,
             "num_params": 49816678,
@@ -236,13 +232,7 @@ class Swin3D_B_Weights(WeightsEnum):
 
     KINETICS400_V1 = Weights(
         url="https://download.pytorch.org/models/swin3d_b_1k-24f7c7c6.pth",
-        transforms=preset(
-            "VideoClassification",
-            crop_size=(224, 224),
-            resize_size=(256,),
-            mean=(0.485, 0.456, 0.406),
-            std=(0.229, 0.224, 0.225),
-        ),
+        transforms=_SWIN3D_TRANSFORMS,
         meta={
             **_SWIN3D_META,
             "num_params": 88048984,
@@ -253,13 +243,7 @@ class Swin3D_B_Weights(WeightsEnum):
     )
     KINETICS400_IMAGENET22K_V1 = Weights(
         url="https://download.pytorch.org/models/swin3d_b_22k-7c6ae6fa.pth",
-        transforms=preset(
-            "VideoClassification",
-            crop_size=(224, 224),
-            resize_size=(256,),
-            mean=(0.485, 0.456, 0.406),
-            std=(0.229, 0.224, 0.225),
-        ),
+        transforms=_SWIN3D_TRANSFORMS,
         meta={
             **_SWIN3D_META,
             "num_params": 88048984,
