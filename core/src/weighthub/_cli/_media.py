@@ -33,7 +33,8 @@ def load_image(path: str) -> Image.Image:
     try:
         with Image.open(path) as image:
             image.load()
-            return image.convert("RGB")
+            rgb: Image.Image = image.convert("RGB")
+            return rgb
     except FileNotFoundError:
         msg = f"cannot read image {path}: no such file"
     except IsADirectoryError:
