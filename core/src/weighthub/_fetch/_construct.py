@@ -20,11 +20,12 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .._loads import notify_load
+from .._weights import WeightsEnum
+
 if TYPE_CHECKING:
     import torch
     from torch import nn
-
-    from .._weights import WeightsEnum
 
 __all__ = ["construct_model", "meta_parameters"]
 
@@ -186,6 +187,9 @@ def construct_model(
     """
     if weights is None:
         return factory()
+    if not isinstance(weights, WeightsEnum):
+        # Another library's member (torchvision's): its get_state_dict does not tell listeners.
+        notify_load(weights)
 
     def load() -> dict[str, torch.Tensor]:
         return weights.get_state_dict(
