@@ -36,7 +36,7 @@ def checkpoint_bytes(checkpoint: Checkpoint) -> bytes:
     import torch
 
     buffer = io.BytesIO()
-    torch.save(dict(checkpoint), buffer)
+    torch.save(checkpoint, buffer)  # as is: a state dict's _metadata (module versions) matters
     return buffer.getvalue()
 
 
