@@ -70,16 +70,12 @@ def kitbroken(*, weights: WrongName_Weights | None = None, progress: bool = True
 @pytest.fixture(scope="module", autouse=True)
 def runtime_models():
     """Register the two models at runtime, isolated from other tests' runtime models."""
-    from weighthub import _plugins
-
-    saved = list(_plugins._runtime_entries)
-    _plugins._runtime_entries.clear()
-    weighthub.reload_plugins()
-    weighthub.register_model(task="image_classification", weights=KitTinyNet_Weights)(kittinynet)
-    weighthub.register_model(task="image_classification", weights=WrongName_Weights)(kitbroken)
-    yield
-    _plugins._runtime_entries[:] = saved
-    weighthub.reload_plugins()
+    with weighthub.testing.restore_registrations(clear=True):
+        weighthub.register_model(task="image_classification", weights=KitTinyNet_Weights)(
+            kittinynet
+        )
+        weighthub.register_model(task="image_classification", weights=WrongName_Weights)(kitbroken)
+        yield
 
 
 def test_conforming_model_has_no_failures():
@@ -158,6 +154,7 @@ def test_public_api():
         "README_TABLE_END",
         "build_empty",
         "record_loads",
+        "restore_registrations",
         "LoadRecorder",
         "WeightsLoadStopped",
         "WeightsServer",

@@ -37,6 +37,7 @@ fixtures of :mod:`weighthub.testing.pytest_plugin` with ``pytest_plugins =
 :class:`WeightsServer` (a :class:`LoopbackServer`, with injectable :class:`Fault` s, serving
 generated checkpoints as a member's), :class:`TorchHubCache` (torchvision's cache),
 :func:`record_loads` and :func:`python_without` (a Python that does not see some distributions).
+:func:`restore_registrations` undoes :func:`weighthub.register_model` calls.
 :func:`build_empty` builds a model without allocating parameters or loading weights.
 """
 
@@ -46,7 +47,7 @@ from ._building import build_empty
 from ._conformance import CHECKS, assert_plugin_conforms, check_model, check_plugin
 from ._environments import Interpreter, python_without
 from ._readme import README_TABLE_BEGIN, README_TABLE_END, check_readme_table, models_table
-from ._recording import LoadRecorder, WeightsLoadStopped, record_loads
+from ._recording import LoadRecorder, WeightsLoadStopped, record_loads, restore_registrations
 from ._report import ConformanceReport, Failure
 from ._server import Fault, LoopbackServer, running_server
 from ._serving import TorchHubCache, WeightsServer
@@ -64,6 +65,7 @@ __all__ = [
     "README_TABLE_END",
     "build_empty",
     "record_loads",
+    "restore_registrations",
     "LoadRecorder",
     "WeightsLoadStopped",
     "WeightsServer",

@@ -1,4 +1,5 @@
-"""Recording which weights get loaded, through :func:`weighthub.add_load_listener`."""
+"""Recording which weights get loaded (through :func:`weighthub.add_load_listener`), and
+undoing runtime registrations at the end of a test."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from .._loads import add_load_listener
 
-__all__ = ["LoadRecorder", "WeightsLoadStopped", "record_loads"]
+__all__ = ["LoadRecorder", "WeightsLoadStopped", "record_loads", "restore_registrations"]
 
 
 class WeightsLoadStopped(RuntimeError):
@@ -62,3 +63,23 @@ def record_loads(*, stop: bool = False) -> Iterator[LoadRecorder]:
         yield recorder
     finally:
         remove()
+
+
+@contextlib.contextmanager
+def restore_registrations(*, clear: bool = False) -> Iterator[None]:
+    """Forget the models :func:`weighthub.register_model` registers within the block.
+
+    Args:
+        clear: Also hide, within the block, the models registered before it (they come back after).
+    """
+    from .. import _plugins
+
+    saved = list(_plugins._runtime_entries)
+    if clear:
+        _plugins._runtime_entries.clear()
+        _plugins.reload_plugins()
+    try:
+        yield
+    finally:
+        _plugins._runtime_entries[:] = saved
+        _plugins.reload_plugins()
