@@ -172,7 +172,9 @@ def construct_model(
     and the memory-mapped checkpoint is assigned into it; the outputs are bit-identical to
     ``factory()`` followed by ``load_state_dict``. That ordinary path runs instead when ``fast`` is
     False, when the factory fails under meta parameters, when the model has quantized modules, or
-    when a tensor is left on the meta device; the reason is logged at DEBUG level.
+    when a tensor is left on the meta device; the reason is logged at DEBUG level. Listeners added
+    with :func:`weighthub.add_load_listener` are told of the load once, before the checkpoint is
+    fetched.
 
     Args:
         factory: Builds the architecture with random weights, e.g. ``lambda: ResNet(...)``.
