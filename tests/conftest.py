@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import weighthub
+import weighthub.testing
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plugins"
 TEST_PLUGINS = ("good", "broken-import", "broken-hook", "clash")
@@ -59,9 +60,5 @@ def use_plugins(test_plugins_site: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 @pytest.fixture(autouse=True)
 def _forget_runtime_registrations() -> Iterator[None]:
-    from weighthub import _plugins
-
-    saved = list(_plugins._runtime_entries)
-    yield
-    _plugins._runtime_entries[:] = saved
-    weighthub.reload_plugins()
+    with weighthub.testing.restore_registrations():
+        yield

@@ -70,16 +70,12 @@ def kitbroken(*, weights: WrongName_Weights | None = None, progress: bool = True
 @pytest.fixture(scope="module", autouse=True)
 def runtime_models():
     """Register the two models at runtime, isolated from other tests' runtime models."""
-    from weighthub import _plugins
-
-    saved = list(_plugins._runtime_entries)
-    _plugins._runtime_entries.clear()
-    weighthub.reload_plugins()
-    weighthub.register_model(task="image_classification", weights=KitTinyNet_Weights)(kittinynet)
-    weighthub.register_model(task="image_classification", weights=WrongName_Weights)(kitbroken)
-    yield
-    _plugins._runtime_entries[:] = saved
-    weighthub.reload_plugins()
+    with weighthub.testing.restore_registrations(clear=True):
+        weighthub.register_model(task="image_classification", weights=KitTinyNet_Weights)(
+            kittinynet
+        )
+        weighthub.register_model(task="image_classification", weights=WrongName_Weights)(kitbroken)
+        yield
 
 
 def test_conforming_model_has_no_failures():
@@ -156,15 +152,26 @@ def test_public_api():
         "check_readme_table",
         "README_TABLE_BEGIN",
         "README_TABLE_END",
+        "build_empty",
+        "record_loads",
+        "restore_registrations",
+        "LoadRecorder",
+        "WeightsLoadStopped",
+        "WeightsServer",
+        "TorchHubCache",
+        "LoopbackServer",
+        "Fault",
+        "running_server",
+        "python_without",
+        "Interpreter",
     }
 
 
-def test_no_download_and_no_allocation_for_checks(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("the kit tried to fetch weights")
-
-    monkeypatch.setattr(weighthub._fetch, "fetch", refuse)
+def test_no_download_and_no_allocation_for_checks(stopped_loads, isolated_weighthub):
+    # A load would be stopped (failing a check); a fetch fails offline or records into the cache.
     assert weighthub.testing.check_model("kittinynet") == []
+    assert stopped_loads == []
+    assert not isolated_weighthub.exists()
 
 
 def test_ops_counter_matches_flop_counter():

@@ -47,6 +47,7 @@ from ._legacy import (
     overwrite_named_param,
     overwrite_value_param,
 )
+from ._loads import add_load_listener
 from ._markers import hookimpl, hookspec
 from ._plugins import PluginInfo, plugins, prefer_plugins, reload_plugins
 from ._refs import WeightsRef, resolve_weights
@@ -104,6 +105,7 @@ __all__ = [
     "get_mirrors",
     "load_checkpoint",
     "load_state_dict_from_url",
+    "add_load_listener",
     "offline_mode",
     "remove_cached",
     "set_mirrors",

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from ._errors import UnknownWeightsMemberError, close_matches_hint
+from ._loads import notify_load
 
 if TYPE_CHECKING:
     import torch
@@ -171,11 +172,14 @@ class WeightsEnum(Enum):
         ``model_dir``, ``check_hash``, ``map_location``, ``mmap`` ...); a leading positional
         argument is ``model_dir`` as in torch.hub.
 
+        Listeners added with :func:`weighthub.add_load_listener` are called first.
+
         Returns:
             The state dict, loaded with ``weights_only=True`` unless the weights opt out.
         """
         from ._fetch import load_state_dict_from_url
 
+        notify_load(self)
         value: Weights = self.value
         kwargs.setdefault("sha256", value.sha256)
         kwargs.setdefault("file_size", value.file_size)

@@ -82,6 +82,12 @@ def test_builder_options_and_legacy():
     assert any("Arguments other than a weight enum" in m for m in messages), messages
 
 
+def test_pretrained_true_means_v1(stopped_loads):
+    with pytest.raises(weighthub.testing.WeightsLoadStopped):
+        weighthub.get_model("efficientnet_lite0", pretrained=True)
+    assert stopped_loads == [weighthub.get_weight("EfficientNet_Lite0_Weights.IMAGENET1K_V1")]
+
+
 def test_conformance():
     report = weighthub.testing.check_plugin("weighthub-efficientnet-lite")
     assert report.ok, report.format()

@@ -12,7 +12,7 @@ import torch
 import torchvision.models as tvm
 
 import weighthub
-from weighthub.testing._building import build_empty
+from weighthub.testing import WeightsLoadStopped, build_empty
 
 MODEL_NAMES = tvm.list_models(tvm)
 
@@ -43,10 +43,10 @@ def test_architecture_equals_torchvision(name):
         ("vgg16", "IMAGENET1K_FEATURES"),
     ],
 )
-def test_meta_driven_config_equals_torchvision(name, member, monkeypatch):
-    """With weights (loading disabled) the same configuration as torchvision's builder."""
-    monkeypatch.setattr(tvm.WeightsEnum, "get_state_dict", lambda self, *a, **k: {})
+def test_meta_driven_config_equals_torchvision(name, member, torch_hub_cache):
+    """With weights (nothing loaded) the same configuration as torchvision's builder."""
     ours_enum, theirs_enum = weighthub.get_model_weights(name), tvm.get_model_weights(name)
+    torch_hub_cache.add(theirs_enum[member], {})  # torchvision's builder loads an empty dict
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         ours = build_empty(weighthub.get_model_builder(name), weights=ours_enum[member])
@@ -57,14 +57,9 @@ def test_meta_driven_config_equals_torchvision(name, member, monkeypatch):
         assert getattr(ours, attribute, None) == getattr(theirs, attribute, None)
 
 
-def _patch_url(monkeypatch, member, path):
-    monkeypatch.setattr(member.value, "url", str(path))
-
-
 @pytest.mark.parametrize("name", ["resnet18", "densenet121"])
-def test_load_generated_checkpoint_bit_identical(name, tmp_path, monkeypatch):
+def test_load_generated_checkpoint_bit_identical(name, weights_server):
     """Our builder + weighthub's loader == torchvision's model with the same state dict."""
-    monkeypatch.setenv("WEIGHTHUB_HOME", str(tmp_path / "home"))
     torch.manual_seed(0)
     reference = tvm.get_model_builder(name)().eval()
     state_dict = reference.state_dict()
@@ -78,10 +73,8 @@ def test_load_generated_checkpoint_bit_identical(name, tmp_path, monkeypatch):
             for k, v in state_dict.items()
         }
         assert any(".norm.1." in k for k in state_dict)
-    path = tmp_path / f"{name}-generated.pth"
-    torch.save(state_dict, path)
     member = weighthub.get_model_weights(name).IMAGENET1K_V1
-    _patch_url(monkeypatch, member, path)
+    weights_server.serve(member, state_dict)
 
     model = weighthub.get_model(name, weights="DEFAULT" if name == "resnet18" else member).eval()
     assert not any(p.is_meta for p in model.parameters())
@@ -122,17 +115,10 @@ def test_pretrained_true_without_v1_weights(name):
         tvm.get_model_builder(name)(pretrained=True)
 
 
-def test_pretrained_true_means_v1(monkeypatch):
-    seen = []
-
-    def fake_load(factory, weights, **kwargs):
-        seen.append(weights)
-        raise RuntimeError("stop")
-
-    monkeypatch.setattr(weighthub._fetch, "construct_model", fake_load)
-    with pytest.raises(RuntimeError, match="stop"), pytest.warns(UserWarning, match="deprecated"):
+def test_pretrained_true_means_v1(stopped_loads):
+    with pytest.raises(WeightsLoadStopped), pytest.warns(UserWarning, match="deprecated"):
         weighthub.get_model("resnet50", pretrained=True)
-    assert seen == [weighthub.get_weight("ResNet50_Weights.IMAGENET1K_V1")]
+    assert stopped_loads == [weighthub.get_weight("ResNet50_Weights.IMAGENET1K_V1")]
 
 
 @pytest.mark.parametrize(

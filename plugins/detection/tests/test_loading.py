@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +13,8 @@ from PIL import Image
 from torchvision.ops.misc import FrozenBatchNorm2d
 
 import weighthub_detection
-from weighthub import WeightsEnum, WeightsRef
+from weighthub import WeightsEnum
+from weighthub.testing import Interpreter, TorchHubCache, WeightsServer
 
 
 def backbone_body(model: torch.nn.Module) -> dict[str, torch.Tensor]:
@@ -29,11 +29,10 @@ def trainable_count(model: torch.nn.Module) -> int:
 
 
 def test_coco_checkpoint_loads_bit_identically(
-    checkpoint_dir: Path,
     photo: Image.Image,
-    monkeypatch: pytest.MonkeyPatch,
-    tv_state_dict: Callable[[Path], None],
-    without_classification: None,
+    weights_server: WeightsServer,
+    torch_hub_cache: TorchHubCache,
+    only_plugins: Callable[..., None],
 ) -> None:
     name = "fasterrcnn_mobilenet_v3_large_320_fpn"
     member = weighthub_detection.FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.COCO_V1
@@ -46,16 +45,14 @@ def test_coco_checkpoint_loads_bit_identically(
         # confident heads, so that boxes come out of the random model
         source.rpn.head.cls_logits.bias += 6.0
         source.roi_heads.box_predictor.cls_score.bias[1] += 10.0
-    path = checkpoint_dir / "fasterrcnn_320_generated.pth"
-    torch.save(source.state_dict(), path)
+    tv_member = tvd.FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.COCO_V1
 
-    # Our member, pointed at the local file; the classification plugin is not even discovered.
-    monkeypatch.setattr(member.value, "url", path.as_uri())
+    # Our member's file, served on loopback; the classification plugin is not even discovered.
+    only_plugins("weighthub-detection")
+    weights_server.serve(member, source.state_dict())
     ours = getattr(weighthub_detection, name)(weights=member).eval()
-    tv_state_dict(path)
-    theirs = tvd.fasterrcnn_mobilenet_v3_large_320_fpn(
-        weights=tvd.FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.COCO_V1
-    ).eval()
+    torch_hub_cache.add(tv_member, source.state_dict())
+    theirs = tvd.fasterrcnn_mobilenet_v3_large_320_fpn(weights=tv_member).eval()
 
     assert ours.state_dict().keys() == theirs.state_dict().keys()
     for key, value in theirs.state_dict().items():
@@ -97,12 +94,12 @@ def test_backbone_weights_and_trainable_layers(
     expected: list[int] | None,
     backbone_checkpoint: Callable[[str], Path],
     backbone_member: Callable[[str, str], WeightsEnum],
-    tv_state_dict: Callable[[Path], None],
+    torch_hub_cache: TorchHubCache,
 ) -> None:
     path = backbone_checkpoint(arch)
     tv_enum = tvm.get_model_weights(arch)
     member = backbone_member(enum_name or "AnyName_Weights", arch)
-    tv_state_dict(path)
+    torch_hub_cache.add(tv_enum.IMAGENET1K_V1, path)
     checkpoint = torch.load(path, weights_only=True)
     counts = []
     for n in layers:
@@ -125,22 +122,44 @@ def test_backbone_weights_and_trainable_layers(
     assert any(torch.equal(v, checkpoint[first_conv]) for v in ours.state_dict().values())
 
 
-def test_backbone_by_name_needs_the_classification_plugin(without_classification: None) -> None:
-    for weights_backbone in ("DEFAULT", "IMAGENET1K_V1", "ResNet50_Weights.IMAGENET1K_V1"):
-        with pytest.raises(ValueError, match="pip install weighthub-classification"):
-            weighthub_detection.fasterrcnn_resnet50_fpn(weights_backbone=weights_backbone)
+# Each call must fail naming the missing plugin; the last one with warnings as errors too (an
+# explicit reference keeps its meaning: no legacy-boolean handling, no warning).
+_BACKBONE_BY_NAME = """
+import warnings
+import weighthub_detection as detection
+from weighthub import WeightsRef
+
+calls = [
+    *(
+        lambda name=name: detection.fasterrcnn_resnet50_fpn(weights_backbone=name)
+        for name in ("DEFAULT", "IMAGENET1K_V1", "ResNet50_Weights.IMAGENET1K_V1")
+    ),
     # the torchvision default weights_backbone=ResNet50_Weights.IMAGENET1K_V1, by name
-    with pytest.raises(ValueError, match="pip install weighthub-classification"):
-        weighthub_detection.retinanet_resnet50_fpn()
-    with pytest.raises(ValueError, match="pip install weighthub-classification"):
-        weighthub_detection.ssd300_vgg16(pretrained_backbone=True)
-    # an explicit reference keeps its meaning (no legacy-boolean handling, no warning)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with pytest.raises(ValueError, match="pip install weighthub-classification"):
-            weighthub_detection.fcos_resnet50_fpn(
-                weights_backbone=WeightsRef("ResNet50_Weights.IMAGENET1K_V2")
-            )
+    lambda: detection.retinanet_resnet50_fpn(),
+    lambda: detection.ssd300_vgg16(pretrained_backbone=True),
+]
+for call in calls:
+    try:
+        call()
+    except ValueError as exc:
+        print("ERROR:", str(exc).replace(chr(10), " "))
+warnings.simplefilter("error")
+try:
+    detection.fcos_resnet50_fpn(weights_backbone=WeightsRef("ResNet50_Weights.IMAGENET1K_V2"))
+except ValueError as exc:
+    print("ERROR:", str(exc).replace(chr(10), " "))
+"""
+
+
+def test_backbone_by_name_needs_the_classification_plugin(
+    python_without: Callable[..., Interpreter],
+) -> None:
+    result = python_without("weighthub-classification").run(_BACKBONE_BY_NAME, timeout=300)
+    assert result.returncode == 0, result.stderr
+    errors = [line for line in result.stdout.splitlines() if line.startswith("ERROR:")]
+    assert len(errors) == 6, result.stdout
+    for line in errors:
+        assert "pip install weighthub-classification" in line, line
 
 
 def test_backbone_names_resolve_through_weighthub() -> None:

@@ -13,6 +13,7 @@ from torchvision.models import optical_flow as tvof
 from torchvision.transforms import functional as F
 
 import weighthub
+from weighthub.testing import WeightsLoadStopped
 
 NAMES = ["raft_large", "raft_small"]
 
@@ -78,15 +79,12 @@ def test_raft_small_forward_on_real_frames():
         assert torch.isfinite(flow).all()
 
 
-def test_checkpoint_loads_to_torchvisions_outputs(tmp_path, monkeypatch):
-    """A generated checkpoint, loaded through a file:// URL (meta-device fast path)."""
-    monkeypatch.setenv("WEIGHTHUB_HOME", str(tmp_path / "home"))
+def test_checkpoint_loads_to_torchvisions_outputs(weights_server):
+    """A generated checkpoint, served as the member's file (meta-device fast path)."""
     torch.manual_seed(4)
     theirs = tvof.raft_small().eval()
-    path = tmp_path / "raft_small.pth"
-    torch.save(theirs.state_dict(), path)
     member = weighthub.get_weight("Raft_Small_Weights.C_T_V2")
-    monkeypatch.setattr(member.value, "url", path.as_uri())
+    weights_server.serve(member, theirs.state_dict())
     ours = weighthub.get_model("raft_small", weights=member).eval()
     img1, img2 = member.transforms()(*_photo_pair())
     with torch.inference_mode():
@@ -111,13 +109,10 @@ def test_legacy_pretrained_false_warns_as_torchvision(call):
     ("name", "expected"),
     [("raft_large", "Raft_Large_Weights.C_T_SKHT_V2"), ("raft_small", "Raft_Small_Weights.C_T_V2")],
 )
-def test_legacy_pretrained_true_picks_torchvisions_default(monkeypatch, name, expected):
-    seen = []
-    monkeypatch.setattr(
-        weighthub, "construct_model", lambda f, w, **k: seen.append(w), raising=False
-    )
+def test_legacy_pretrained_true_picks_torchvisions_default(stopped_loads, name, expected):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        weighthub.get_model(name, pretrained=True)
-    assert repr(seen[0]) == expected
+        with pytest.raises(WeightsLoadStopped):
+            weighthub.get_model(name, pretrained=True)
+    assert repr(stopped_loads[0]) == expected
     assert f"`weights={expected}`" in str(caught[-1].message)

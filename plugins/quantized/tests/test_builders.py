@@ -10,6 +10,7 @@ import torchvision
 from torchvision.models import quantization as tvq
 
 import weighthub
+from weighthub.testing import WeightsLoadStopped
 from weighthub_quantized import _common
 
 NAMES = sorted(torchvision.models.list_models(tvq))
@@ -35,17 +36,10 @@ def _warnings_of(fn):
     return [str(w.message) for w in caught], None
 
 
-@pytest.fixture
-def record_weights(monkeypatch):
-    """Make builders record the weights they would load instead of downloading them."""
-    seen: list[object] = []
-
-    def construct_model(factory, weights, **kwargs):
-        seen.append(weights)
-        return factory()
-
-    monkeypatch.setattr(weighthub, "construct_model", construct_model, raising=False)
-    return seen
+def _build_until_loading(name, **kwargs):
+    """Build up to the weights load, which the ``stopped_loads`` fixture records and stops."""
+    with pytest.raises(WeightsLoadStopped):
+        weighthub.get_model(name, **kwargs)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -90,15 +84,12 @@ def test_quantized_mobilenet_v3_qat_path_matches_torchvision():
     assert not ours.training
 
 
-def test_quantized_checkpoint_loads_to_torchvisions_outputs(tmp_path, monkeypatch):
-    """A quantized state dict saved from torchvision, loaded through a file:// weights URL."""
-    monkeypatch.setenv("WEIGHTHUB_HOME", str(tmp_path / "home"))
+def test_quantized_checkpoint_loads_to_torchvisions_outputs(weights_server):
+    """A quantized state dict saved from torchvision, served as the member's file."""
     torch.manual_seed(1)
     theirs = tvq.shufflenet_v2_x0_5(quantize=True).eval()
-    path = tmp_path / "shufflenet_q.pth"
-    torch.save(theirs.state_dict(), path)
     member = weighthub.get_weight("ShuffleNet_V2_X0_5_QuantizedWeights.IMAGENET1K_FBGEMM_V1")
-    monkeypatch.setattr(member.value, "url", path.as_uri())
+    weights_server.serve(member, theirs.state_dict())
     torch.manual_seed(2)  # a different calibration: the checkpoint must overwrite everything
     ours = weighthub.get_model("quantized_shufflenet_v2_x0_5", weights=member, quantize=True)
     ours.eval()
@@ -107,27 +98,27 @@ def test_quantized_checkpoint_loads_to_torchvisions_outputs(tmp_path, monkeypatc
         torch.testing.assert_close(ours(x), theirs(x), rtol=0, atol=0)
 
 
-def test_default_without_quantize_resolves_to_the_float_weights(record_weights, monkeypatch):
+def test_default_without_quantize_resolves_to_the_float_weights(stopped_loads, monkeypatch):
     """torchvision's gotcha: weights="DEFAULT" without quantize=True means the float DEFAULT."""
     monkeypatch.setattr(
         _common, "float_weights_enum", lambda name: getattr(torchvision.models, name)
     )
     with torch.device("meta"):
-        weighthub.get_model("quantized_resnet50", weights="DEFAULT")
+        _build_until_loading("quantized_resnet50", weights="DEFAULT")
     # Quantizing calibrates with a real forward pass, so not on the meta device.
-    weighthub.get_model("quantized_shufflenet_v2_x0_5", weights="DEFAULT", quantize=True)
-    assert record_weights[0] is torchvision.models.ResNet50_Weights.IMAGENET1K_V2
-    assert repr(record_weights[1]) == "ShuffleNet_V2_X0_5_QuantizedWeights.IMAGENET1K_FBGEMM_V1"
+    _build_until_loading("quantized_shufflenet_v2_x0_5", weights="DEFAULT", quantize=True)
+    assert stopped_loads[0] is torchvision.models.ResNet50_Weights.IMAGENET1K_V2
+    assert repr(stopped_loads[1]) == "ShuffleNet_V2_X0_5_QuantizedWeights.IMAGENET1K_FBGEMM_V1"
 
 
-def test_default_without_quantize_resolves_through_the_classification_plugin(record_weights):
+def test_default_without_quantize_resolves_through_the_classification_plugin(stopped_loads):
     pytest.importorskip("weighthub_classification")
     with torch.device("meta"):
-        weighthub.get_model("quantized_resnet50", weights="DEFAULT")
-        weighthub.get_model("quantized_mobilenet_v2", weights="IMAGENET1K_V1")
-    assert repr(record_weights[0]) == "ResNet50_Weights.IMAGENET1K_V2"
-    assert record_weights[0] is weighthub.get_weight("ResNet50_Weights.IMAGENET1K_V2")
-    assert repr(record_weights[1]) == "MobileNet_V2_Weights.IMAGENET1K_V1"
+        _build_until_loading("quantized_resnet50", weights="DEFAULT")
+        _build_until_loading("quantized_mobilenet_v2", weights="IMAGENET1K_V1")
+    assert repr(stopped_loads[0]) == "ResNet50_Weights.IMAGENET1K_V2"
+    assert stopped_loads[0] is weighthub.get_weight("ResNet50_Weights.IMAGENET1K_V2")
+    assert repr(stopped_loads[1]) == "MobileNet_V2_Weights.IMAGENET1K_V1"
 
 
 def test_quantized_weights_without_quantize_is_torchvisions_type_error():
@@ -139,7 +130,7 @@ def test_quantized_weights_without_quantize_is_torchvisions_type_error():
     assert str(ours.value) == str(theirs.value)
 
 
-def test_backend_comes_from_meta(record_weights):
+def test_backend_comes_from_meta(stopped_loads):
     with pytest.raises(ValueError) as ours:
         weighthub.get_model(
             "quantized_mobilenet_v2", weights="DEFAULT", quantize=True, backend="fbgemm"
@@ -147,10 +138,10 @@ def test_backend_comes_from_meta(record_weights):
     assert str(ours.value) == (
         "The parameter 'backend' expected value qnnpack but got fbgemm instead."
     )
-    assert record_weights == []
+    assert stopped_loads == []
 
 
-def test_num_classes_conflict_is_torchvisions_error(record_weights):
+def test_num_classes_conflict_is_torchvisions_error(stopped_loads):
     with pytest.raises(ValueError) as theirs:
         tvq.resnet18(weights="DEFAULT", quantize=True, num_classes=10)
     with pytest.raises(ValueError) as ours:
@@ -173,11 +164,11 @@ def test_legacy_pretrained_false_warns_as_torchvision(call):
     assert _warnings_of(lambda: call(ours)) == _warnings_of(lambda: call(tvq.shufflenet_v2_x0_5))
 
 
-def test_legacy_pretrained_true_picks_torchvisions_defaults(record_weights):
+def test_legacy_pretrained_true_picks_torchvisions_defaults(stopped_loads):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        weighthub.get_model("quantized_shufflenet_v2_x0_5", pretrained=True, quantize=True)
-    assert repr(record_weights[0]) == "ShuffleNet_V2_X0_5_QuantizedWeights.IMAGENET1K_FBGEMM_V1"
+        _build_until_loading("quantized_shufflenet_v2_x0_5", pretrained=True, quantize=True)
+    assert repr(stopped_loads[0]) == "ShuffleNet_V2_X0_5_QuantizedWeights.IMAGENET1K_FBGEMM_V1"
     assert [str(w.message) for w in caught][:2] == [
         "The parameter 'pretrained' is deprecated since 0.13 and may be removed in the future, "
         "please use 'weights' instead.",
@@ -189,25 +180,22 @@ def test_legacy_pretrained_true_picks_torchvisions_defaults(record_weights):
     ]
 
 
-def test_legacy_pretrained_true_float_default_is_v1(record_weights):
+def test_legacy_pretrained_true_float_default_is_v1(stopped_loads):
     pytest.importorskip("weighthub_classification")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with torch.device("meta"):
-            weighthub.get_model("quantized_resnet50", pretrained=True)
-    assert repr(record_weights[0]) == "ResNet50_Weights.IMAGENET1K_V1"
+            _build_until_loading("quantized_resnet50", pretrained=True)
+    assert repr(stopped_loads[0]) == "ResNet50_Weights.IMAGENET1K_V1"
 
 
-def test_float_checkpoint_loads_into_the_quantizable_googlenet(tmp_path, monkeypatch):
+def test_float_checkpoint_loads_into_the_quantizable_googlenet(weights_server):
     """quantize=False loads the classification plugin's float weights, as torchvision does."""
     pytest.importorskip("weighthub_classification")
-    monkeypatch.setenv("WEIGHTHUB_HOME", str(tmp_path / "home"))
     torch.manual_seed(5)
     source = torchvision.models.googlenet(aux_logits=True, init_weights=True)
-    path = tmp_path / "googlenet_float.pth"
-    torch.save(source.state_dict(), path)
     member = weighthub.get_weight("GoogLeNet_Weights.IMAGENET1K_V1")
-    monkeypatch.setattr(member.value, "url", path.as_uri())
+    weights_server.serve(member, source.state_dict())
 
     ours = weighthub.get_model("quantized_googlenet", weights="IMAGENET1K_V1").eval()
     # torchvision's builder, step by step, without its download.

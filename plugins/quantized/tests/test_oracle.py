@@ -124,16 +124,6 @@ print("torch imported:", "torch" in sys.modules)
 """
 
 
-# Hides the classification distribution from discovery, as if it were not installed.
-_UNINSTALLED = """
-import weighthub._plugins as discovery
-_all = discovery._unique_entry_points
-discovery._unique_entry_points = lambda: [
-    ep for ep in _all() if ep.dist is None or ep.dist.name != "weighthub-classification"
-]
-"""
-
-
 @pytest.mark.parametrize(
     ("how", "expected"),
     [
@@ -141,23 +131,30 @@ discovery._unique_entry_points = lambda: [
         ("disabled", ["'weighthub-classification'", "disabled", "WEIGHTHUB_DISABLE_PLUGINS"]),
     ],
 )
-def test_without_the_classification_plugin_float_weights_name_it(tmp_path, how, expected):
+def test_without_the_classification_plugin_float_weights_name_it(
+    tmp_path, python_without, how, expected
+):
     if how == "disabled" and importlib.util.find_spec("weighthub_classification") is None:
         pytest.skip("disabling needs weighthub-classification installed (standalone install)")
     env = {**os.environ, "WEIGHTHUB_HOME": str(tmp_path)}
-    code = _WITHOUT_CLASSIFICATION
     if how == "uninstalled":
-        code = _UNINSTALLED + code
+        # A real Python in which the classification distribution is not installed.
+        interpreter = python_without("weighthub-classification")
+        result = interpreter.run(
+            _WITHOUT_CLASSIFICATION,
+            env={**interpreter.env, "WEIGHTHUB_HOME": str(tmp_path)},
+            timeout=300,
+        )
     else:
         env["WEIGHTHUB_DISABLE_PLUGINS"] = "classification"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+        result = subprocess.run(
+            [sys.executable, "-c", _WITHOUT_CLASSIFICATION],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
     assert result.returncode == 0, result.stderr + result.stdout
     errors = [line for line in result.stdout.splitlines() if line.startswith("ERROR:")]
     assert len(errors) == 3, result.stdout

@@ -11,6 +11,7 @@ import torch
 import torchvision.models.segmentation as tvs
 
 import weighthub_segmentation
+from weighthub.testing import Interpreter
 
 
 def messages(build: Callable[[], Any]) -> list[str]:
@@ -66,11 +67,32 @@ def test_lraspp_has_no_aux_loss() -> None:
         weighthub_segmentation.lraspp_mobilenet_v3_large(aux_loss=True)
 
 
-def test_backbone_by_name_needs_the_classification_plugin(without_classification: None) -> None:
-    for weights_backbone in ("DEFAULT", "IMAGENET1K_V1", "ResNet101_Weights.IMAGENET1K_V1"):
-        with pytest.raises(ValueError, match="pip install weighthub-classification"):
-            weighthub_segmentation.fcn_resnet101(weights_backbone=weights_backbone)
-    with pytest.raises(ValueError, match="pip install weighthub-classification"):
-        weighthub_segmentation.deeplabv3_mobilenet_v3_large()
-    with pytest.raises(ValueError, match="pip install weighthub-classification"):
-        weighthub_segmentation.fcn_resnet50(pretrained_backbone=True)
+# Each call must fail naming the missing plugin, in a Python where it is not installed.
+_BACKBONE_BY_NAME = """
+import weighthub_segmentation as segmentation
+
+calls = [
+    *(
+        lambda name=name: segmentation.fcn_resnet101(weights_backbone=name)
+        for name in ("DEFAULT", "IMAGENET1K_V1", "ResNet101_Weights.IMAGENET1K_V1")
+    ),
+    lambda: segmentation.deeplabv3_mobilenet_v3_large(),
+    lambda: segmentation.fcn_resnet50(pretrained_backbone=True),
+]
+for call in calls:
+    try:
+        call()
+    except ValueError as exc:
+        print("ERROR:", str(exc).replace(chr(10), " "))
+"""
+
+
+def test_backbone_by_name_needs_the_classification_plugin(
+    python_without: Callable[..., Interpreter],
+) -> None:
+    result = python_without("weighthub-classification").run(_BACKBONE_BY_NAME, timeout=300)
+    assert result.returncode == 0, result.stderr
+    errors = [line for line in result.stdout.splitlines() if line.startswith("ERROR:")]
+    assert len(errors) == 5, result.stdout
+    for line in errors:
+        assert "pip install weighthub-classification" in line, line

@@ -12,14 +12,14 @@ from PIL import Image
 
 import weighthub_segmentation
 from weighthub import WeightsEnum
+from weighthub.testing import TorchHubCache, WeightsServer
 
 
 def test_checkpoint_loads_bit_identically(
-    checkpoint_dir: Path,
     photo: Image.Image,
-    monkeypatch: pytest.MonkeyPatch,
-    tv_state_dict: Callable[[Path], None],
-    without_classification: None,
+    weights_server: WeightsServer,
+    torch_hub_cache: TorchHubCache,
+    only_plugins: Callable[..., None],
 ) -> None:
     member = weighthub_segmentation.LRASPP_MobileNet_V3_Large_Weights.COCO_WITH_VOC_LABELS_V1
     torch.manual_seed(2)
@@ -27,15 +27,13 @@ def test_checkpoint_loads_bit_identically(
     for name, buffer in source.named_buffers():
         if name.endswith(("running_mean", "running_var")):
             buffer.uniform_(0.5, 1.5)
-    path = checkpoint_dir / "lraspp_generated.pth"
-    torch.save(source.state_dict(), path)
+    tv_member = tvs.LRASPP_MobileNet_V3_Large_Weights.COCO_WITH_VOC_LABELS_V1
 
-    monkeypatch.setattr(member.value, "url", path.as_uri())
+    only_plugins("weighthub-segmentation")
+    weights_server.serve(member, source.state_dict())
     ours = weighthub_segmentation.lraspp_mobilenet_v3_large(weights=member).eval()
-    tv_state_dict(path)
-    theirs = tvs.lraspp_mobilenet_v3_large(
-        weights=tvs.LRASPP_MobileNet_V3_Large_Weights.COCO_WITH_VOC_LABELS_V1
-    ).eval()
+    torch_hub_cache.add(tv_member, source.state_dict())
+    theirs = tvs.lraspp_mobilenet_v3_large(weights=tv_member).eval()
     batch = member.transforms()(photo).unsqueeze(0)
     with torch.no_grad():
         out_ours, out_theirs = ours(batch), theirs(batch)

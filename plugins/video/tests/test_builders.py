@@ -14,6 +14,7 @@ from torchvision.models import list_models as tv_list_models
 from torchvision.models import video as tvv
 
 import weighthub
+from weighthub.testing import WeightsLoadStopped
 
 NAMES = sorted(tv_list_models(tvv))
 
@@ -77,23 +78,19 @@ def test_r3d_18_forward_on_real_frames():
     assert torch.isfinite(out).all()
 
 
-def test_checkpoint_loads_to_torchvisions_outputs(tmp_path, monkeypatch):
-    """A generated checkpoint, loaded through a file:// URL (meta-device fast path)."""
-    monkeypatch.setenv("WEIGHTHUB_HOME", str(tmp_path / "home"))
+def test_checkpoint_loads_to_torchvisions_outputs(weights_server):
+    """A generated checkpoint, served as the member's file (meta-device fast path)."""
     torch.manual_seed(3)
     theirs = tvv.mc3_18().eval()
-    path = tmp_path / "mc3_18.pth"
-    torch.save(theirs.state_dict(), path)
     member = weighthub.get_weight("MC3_18_Weights.KINETICS400_V1")
-    monkeypatch.setattr(member.value, "url", path.as_uri())
+    weights_server.serve(member, theirs.state_dict())
     ours = weighthub.get_model("mc3_18", weights=member).eval()
     clip = member.transforms()(_photo_frames(4)).unsqueeze(0)
     with torch.inference_mode():
         torch.testing.assert_close(ours(clip), theirs(clip), rtol=0, atol=0)
 
 
-def test_num_classes_conflict_is_torchvisions_error(monkeypatch):
-    monkeypatch.setattr(weighthub, "construct_model", lambda *a, **k: None, raising=False)
+def test_num_classes_conflict_is_torchvisions_error(stopped_loads):
     with pytest.raises(ValueError) as theirs:
         tvv.r3d_18(weights="DEFAULT", num_classes=10)
     with pytest.raises(ValueError) as ours:
@@ -101,9 +98,8 @@ def test_num_classes_conflict_is_torchvisions_error(monkeypatch):
     assert str(ours.value) == str(theirs.value)
 
 
-def test_mvit_fixed_sizes_are_torchvisions(monkeypatch):
+def test_mvit_fixed_sizes_are_torchvisions():
     """As in torchvision, spatial_size/temporal_size are fixed by the builder (a TypeError)."""
-    monkeypatch.setattr(weighthub, "construct_model", lambda *a, **k: None, raising=False)
     with pytest.raises(TypeError, match="multiple values for keyword argument 'temporal_size'"):
         tvv.mvit_v2_s(temporal_size=8)
     with pytest.raises(TypeError, match="multiple values for keyword argument 'temporal_size'"):
@@ -121,13 +117,10 @@ def test_legacy_pretrained_false_warns_as_torchvision(call):
         assert _warnings_of(lambda: call(ours)) == _warnings_of(lambda: call(tvv.mc3_18))
 
 
-def test_legacy_pretrained_true_picks_torchvisions_default(monkeypatch):
-    seen = []
-    monkeypatch.setattr(
-        weighthub, "construct_model", lambda f, w, **k: seen.append(w), raising=False
-    )
+def test_legacy_pretrained_true_picks_torchvisions_default(stopped_loads):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        weighthub.get_model("swin3d_b", pretrained=True)
-    assert repr(seen[0]) == "Swin3D_B_Weights.KINETICS400_V1"
+        with pytest.raises(WeightsLoadStopped):
+            weighthub.get_model("swin3d_b", pretrained=True)
+    assert repr(stopped_loads[0]) == "Swin3D_B_Weights.KINETICS400_V1"
     assert "`weights=Swin3D_B_Weights.KINETICS400_V1`" in str(caught[-1].message)

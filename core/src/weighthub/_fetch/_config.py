@@ -17,6 +17,7 @@ __all__ = [
     "cache_dir",
     "env_number",
     "get_mirrors",
+    "hash_checks_enabled",
     "offline_mode",
     "parse_mirrors",
     "rewrite_url",
@@ -131,6 +132,17 @@ def offline_mode() -> bool:
     if _offline is not None:
         return _offline
     return env_flag("WEIGHTHUB_OFFLINE")
+
+
+def hash_checks_enabled() -> bool:
+    """Return whether sha256 checks are on: ``WEIGHTHUB_CHECK_HASH=0`` turns them off everywhere.
+
+    Off, every checkpoint is treated as if ``check_hash=False`` were passed (torch.hub's default):
+    declared sizes are still checked, and an unverified download warns with its sha256.
+    """
+    if not os.environ.get("WEIGHTHUB_CHECK_HASH", "").strip():
+        return True
+    return env_flag("WEIGHTHUB_CHECK_HASH")
 
 
 def env_number(name: str, default: float) -> float:

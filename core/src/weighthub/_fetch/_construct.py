@@ -20,11 +20,12 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .._loads import notify_load
+from .._weights import WeightsEnum
+
 if TYPE_CHECKING:
     import torch
     from torch import nn
-
-    from .._weights import WeightsEnum
 
 __all__ = ["construct_model", "meta_parameters"]
 
@@ -171,7 +172,9 @@ def construct_model(
     and the memory-mapped checkpoint is assigned into it; the outputs are bit-identical to
     ``factory()`` followed by ``load_state_dict``. That ordinary path runs instead when ``fast`` is
     False, when the factory fails under meta parameters, when the model has quantized modules, or
-    when a tensor is left on the meta device; the reason is logged at DEBUG level.
+    when a tensor is left on the meta device; the reason is logged at DEBUG level. Listeners added
+    with :func:`weighthub.add_load_listener` are told of the load once, before the checkpoint is
+    fetched.
 
     Args:
         factory: Builds the architecture with random weights, e.g. ``lambda: ResNet(...)``.
@@ -186,6 +189,9 @@ def construct_model(
     """
     if weights is None:
         return factory()
+    if not isinstance(weights, WeightsEnum):
+        # Another library's member (torchvision's): its get_state_dict does not tell listeners.
+        notify_load(weights)
 
     def load() -> dict[str, torch.Tensor]:
         return weights.get_state_dict(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import IntegrityError, OfflineModeError
-from ._config import cache_dir, offline_mode, rewrite_url
+from ._config import cache_dir, hash_checks_enabled, offline_mode, rewrite_url
 from ._download import download_to_cache
 from ._integrity import (
     Expected,
@@ -120,7 +120,7 @@ def fetch(
         model_dir: The cache folder; see :func:`cache_dir`.
         progress: Show a progress bar while downloading (only when stderr is a terminal).
         check_hash: Verify the sha256 (declared, or the file-name prefix). The size is always
-            checked when declared.
+            checked when declared. ``WEIGHTHUB_CHECK_HASH=0`` makes it False for every call.
         file_name: The cache file name; ``basename(urlparse(url).path)`` by default.
         sha256: The full declared sha256.
         file_size: The declared size in bytes.
@@ -139,6 +139,7 @@ def fetch(
     if not name:
         msg = f"Cannot derive a file name from {url!r}; pass file_name=."
         raise ValueError(msg)
+    check_hash = check_hash and hash_checks_enabled()
     expected = Expected.build(name, sha256, file_size, check_hash=check_hash)
     target_url = rewrite_url(url)
     if target_url != url:

@@ -30,13 +30,27 @@ had a ``pretrained`` argument).
 
 :func:`check_readme_table` keeps a README's table of models and weights (:func:`models_table`) in
 step with the registered meta.
+
+Test helpers reach weighthub only through its public settings and hooks. Opt in to the pytest
+fixtures of :mod:`weighthub.testing.pytest_plugin` with ``pytest_plugins =
+["weighthub.testing.pytest_plugin"]`` in your top-level ``conftest.py``; they build on
+:class:`WeightsServer` (a :class:`LoopbackServer`, with injectable :class:`Fault` s, serving
+generated checkpoints as a member's), :class:`TorchHubCache` (torchvision's cache),
+:func:`record_loads` and :func:`python_without` (a Python that does not see some distributions).
+:func:`restore_registrations` undoes :func:`weighthub.register_model` calls.
+:func:`build_empty` builds a model without allocating parameters or loading weights.
 """
 
 from __future__ import annotations
 
+from ._building import build_empty
 from ._conformance import CHECKS, assert_plugin_conforms, check_model, check_plugin
+from ._environments import Interpreter, python_without
 from ._readme import README_TABLE_BEGIN, README_TABLE_END, check_readme_table, models_table
+from ._recording import LoadRecorder, WeightsLoadStopped, record_loads, restore_registrations
 from ._report import ConformanceReport, Failure
+from ._server import Fault, LoopbackServer, running_server
+from ._serving import TorchHubCache, WeightsServer
 
 __all__ = [
     "check_plugin",
@@ -49,4 +63,16 @@ __all__ = [
     "check_readme_table",
     "README_TABLE_BEGIN",
     "README_TABLE_END",
+    "build_empty",
+    "record_loads",
+    "restore_registrations",
+    "LoadRecorder",
+    "WeightsLoadStopped",
+    "WeightsServer",
+    "TorchHubCache",
+    "LoopbackServer",
+    "Fault",
+    "running_server",
+    "python_without",
+    "Interpreter",
 ]

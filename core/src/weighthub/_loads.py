@@ -1,0 +1,67 @@
+"""Watching weights loads: a public observation point for tests and tooling.
+
+weighthub calls every listener with the weights member it is about to load, before anything is
+fetched, so a test can check which weights a builder picked without patching weighthub, and a tool
+can log or audit loads. Torch is never imported here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["LoadListener", "add_load_listener", "notify_load"]
+
+LoadListener = Callable[[Any], None]
+"""A function called with the weights member (a ``WeightsEnum`` member) about to be loaded."""
+
+_listeners: list[LoadListener] = []
+_lock = threading.Lock()
+
+
+def add_load_listener(listener: LoadListener) -> Callable[[], None]:
+    """Call ``listener(weights)`` each time weighthub is about to load a checkpoint.
+
+    It is called, in the loading thread and before anything is fetched, once per load: by
+    :meth:`WeightsEnum.get_state_dict <weighthub.WeightsEnum.get_state_dict>` (which
+    :func:`weighthub.construct_model` uses), and by :func:`weighthub.construct_model` for a member
+    of another library's enum (torchvision's, say). An exception raised by a listener propagates to
+    the caller, and the checkpoint is then not loaded.
+
+    Args:
+        listener: Called with the weights member.
+
+    Returns:
+        A function that removes the listener (calling it again does nothing).
+
+    Example::
+
+        loaded = []
+        remove = weighthub.add_load_listener(loaded.append)
+        try:
+            model = weighthub.get_model("resnet50", weights="DEFAULT")
+        finally:
+            remove()
+        assert loaded == [weighthub.get_weight("ResNet50_Weights.IMAGENET1K_V2")]
+    """
+    with _lock:
+        _listeners.append(listener)
+
+    def remove() -> None:
+        with _lock:
+            # By identity: listeners may compare equal (two empty recording lists, say).
+            for index, added in enumerate(_listeners):
+                if added is listener:
+                    del _listeners[index]
+                    return
+
+    return remove
+
+
+def notify_load(weights: Any) -> None:
+    """Tell every listener that ``weights`` is about to be loaded (in the order they were added)."""
+    with _lock:
+        listeners = list(_listeners)
+    for listener in listeners:
+        listener(weights)

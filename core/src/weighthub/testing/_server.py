@@ -1,0 +1,181 @@
+"""A real HTTP server on 127.0.0.1 serving bytes from memory, with Range support and faults.
+
+It binds an ephemeral port and serves in a daemon thread. Tests inject faults per path (error
+statuses, dropped connections, corrupted bytes, slow bodies, ignored ``Range`` headers) and count
+the requests it received.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+__all__ = ["Fault", "LoopbackServer", "running_server"]
+
+
+@dataclass
+class Fault:
+    """What to do to the next request(s) of a path.
+
+    kind: "status" (answer ``status``), "drop" (close the connection after ``after`` bytes),
+    "corrupt" (flip a byte), "slow" (``delay`` seconds between ``chunk``-byte writes),
+    "ignore_range" (always answer 200 with the whole file).
+    times: how many requests it applies to; -1 for all of them.
+    """
+
+    kind: str
+    status: int = 500
+    after: int = 0
+    delay: float = 0.0
+    chunk: int = 64 * 1024
+    times: int = 1
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: LoopbackServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_HEAD(self) -> None:
+        self._serve(head=True)
+
+    def do_GET(self) -> None:
+        self._serve(head=False)
+
+    def _serve(self, *, head: bool) -> None:
+        srv = self.server
+        path = self.path.split("?", 1)[0]
+        fault = srv.record(self.command, path, dict(self.headers))
+        data = srv.files.get(path)
+        if fault is not None and fault.kind == "status":
+            self._plain(fault.status, f"fault {fault.status}".encode())
+            return
+        if data is None:
+            self._plain(404, b"not found")
+            return
+        if fault is not None and fault.kind == "corrupt":
+            data = bytes([data[0] ^ 0xFF]) + data[1:]
+        start = 0
+        rng = self.headers.get("Range")
+        if rng and rng.startswith("bytes=") and not (fault and fault.kind == "ignore_range"):
+            start = int(rng[6:].split("-", 1)[0])
+            if start >= len(data):
+                self._plain(416, b"range not satisfiable")
+                return
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+        else:
+            self.send_response(200)
+        body = data[start:]
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Accept-Ranges", "bytes")
+        self.end_headers()
+        if head:
+            return
+        try:
+            if fault is not None and fault.kind == "drop":
+                self.wfile.write(body[: fault.after])
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if fault is not None and fault.kind == "slow":
+                for i in range(0, len(body), fault.chunk):
+                    self.wfile.write(body[i : i + fault.chunk])
+                    self.wfile.flush()
+                    time.sleep(fault.delay)
+                return
+            self.wfile.write(body)
+        except OSError:
+            self.close_connection = True
+
+    def _plain(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class LoopbackServer(ThreadingHTTPServer):
+    """Serves ``files`` (path -> bytes) on 127.0.0.1, counting requests and applying faults."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.files: dict[str, bytes] = {}
+        self.faults: dict[str, list[Fault]] = {}
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # broken pipes from killed clients are expected
+
+    def start(self) -> LoopbackServer:
+        """Serve in a daemon thread; return the server itself."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        self.shutdown()
+        self.server_close()
+
+    @property
+    def base(self) -> str:
+        """``http://127.0.0.1:<port>``, without a trailing slash."""
+        port = self.server_address[1]
+        return f"http://127.0.0.1:{port}"
+
+    def add(self, path: str, data: bytes) -> str:
+        """Serve ``data`` at ``path``; return its URL."""
+        self.files[path] = data
+        return self.base + path
+
+    def fault(self, path: str, fault: Fault) -> None:
+        """Queue a fault for the next request(s) of ``path``."""
+        with self._lock:
+            self.faults.setdefault(path, []).append(fault)
+
+    def record(self, method: str, path: str, headers: dict[str, str]) -> Fault | None:
+        """Log a request; return the fault to apply to it, if one is queued."""
+        with self._lock:
+            self.requests.append((method, path, headers))
+            queue = self.faults.get(path)
+            if not queue:
+                return None
+            fault = queue[0]
+            if fault.times > 0:
+                fault.times -= 1
+                if fault.times == 0:
+                    queue.pop(0)
+            return fault
+
+    def count(self, path: str | None = None, method: str = "GET") -> int:
+        """How many ``method`` requests the server received (for ``path``, or for every path)."""
+        with self._lock:
+            return sum(1 for m, p, _ in self.requests if m == method and path in (None, p))
+
+    def headers_of(self, path: str) -> list[dict[str, str]]:
+        """The headers of every GET request of ``path``, oldest first."""
+        with self._lock:
+            return [h for m, p, h in self.requests if p == path and m == "GET"]
+
+
+@contextlib.contextmanager
+def running_server() -> Iterator[LoopbackServer]:
+    """Start a :class:`LoopbackServer`; stop it when the block ends."""
+    server = LoopbackServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

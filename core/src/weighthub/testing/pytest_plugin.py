@@ -1,0 +1,219 @@
+"""pytest fixtures for testing weighthub plugins through weighthub's public settings.
+
+Opt in from a ``conftest.py`` (this plugin is not auto-loaded, so it never changes the pytest
+sessions of projects that merely install weighthub)::
+
+    pytest_plugins = ["weighthub.testing.pytest_plugin"]
+
+Fixtures:
+
+* ``isolated_weighthub``: an empty cache in a temporary folder (``WEIGHTHUB_HOME``, and
+  ``TORCH_HOME`` for torchvision), every other ``WEIGHTHUB_*`` variable cleared, offline mode on,
+  mirrors and offline mode reset from Python. Make it autouse in your conftest to give every test
+  an isolated cache (see the plugin guide).
+* ``only_plugins``: ``only_plugins("weighthub-detection")`` discovers only those plugins
+  (``WEIGHTHUB_PLUGINS`` and :func:`weighthub.reload_plugins`), until the test ends.
+* ``weights_server``: a :class:`~weighthub.testing.WeightsServer` on a loopback port;
+  ``weights_server.serve(member, state_dict)`` makes loading ``member`` download that checkpoint.
+  ``weights_server.server`` is the :class:`~weighthub.testing.LoopbackServer` (faults, counts).
+* ``torch_hub_cache``: a :class:`~weighthub.testing.TorchHubCache`, to give torchvision's own
+  weights a generated checkpoint (for oracle tests against torchvision).
+* ``recorded_loads``: a :class:`~weighthub.testing.LoadRecorder` listing the weights loaded during
+  the test; ``stopped_loads`` records them and stops each load with
+  :class:`~weighthub.testing.WeightsLoadStopped`, so nothing is fetched.
+* ``backbone_checkpoint`` and ``backbone_member``: a torchvision classification network saved with
+  random weights (and non-trivial batch-norm statistics), once per session, and a member of a new
+  weights enum holding it, for tests of backbone weights.
+* ``python_without``: ``python_without("weighthub-classification")`` is an
+  :class:`~weighthub.testing.Interpreter` that sees every installed distribution but those, to
+  check in a real subprocess what users without a plugin get.
+* ``photo``: the grace_hopper photo shipped with matplotlib, as an RGB PIL image.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+import weighthub
+
+from ._environments import Interpreter
+from ._environments import python_without as _python_without
+from ._recording import LoadRecorder, record_loads
+from ._server import running_server
+from ._serving import TorchHubCache, WeightsServer
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+__all__ = [
+    "backbone_checkpoint",
+    "backbone_member",
+    "isolated_weighthub",
+    "only_plugins",
+    "photo",
+    "python_without",
+    "recorded_loads",
+    "stopped_loads",
+    "torch_hub_cache",
+    "weights_server",
+]
+
+_LOOPBACK = "127.0.0.1,localhost"
+_PROXY_VARIABLES = (
+    "http_proxy",
+    "https_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "all_proxy",
+)
+
+
+def _reset_python_settings() -> None:
+    weighthub.set_mirrors(None)
+    weighthub.set_offline(None)
+
+
+@pytest.fixture
+def isolated_weighthub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty weighthub cache for this test, offline; yields ``WEIGHTHUB_HOME``."""
+    for name in list(os.environ):
+        if name.startswith("WEIGHTHUB_"):
+            monkeypatch.delenv(name)
+    home = tmp_path / "weighthub-home"
+    monkeypatch.setenv("WEIGHTHUB_HOME", str(home))
+    monkeypatch.setenv("WEIGHTHUB_OFFLINE", "1")
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))
+    _reset_python_settings()
+    yield home
+    _reset_python_settings()
+
+
+@pytest.fixture
+def only_plugins() -> Iterator[Callable[..., None]]:
+    """Call ``only_plugins(*names)`` to discover only those plugins until the test ends."""
+    with pytest.MonkeyPatch.context() as patch:
+
+        def select(*names: str) -> None:
+            patch.setenv("WEIGHTHUB_PLUGINS", ",".join(names))
+            patch.delenv("WEIGHTHUB_DISABLE_PLUGINS", raising=False)
+            weighthub.reload_plugins()
+
+        yield select
+    weighthub.reload_plugins()
+
+
+@pytest.fixture
+def weights_server(
+    isolated_weighthub: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[WeightsServer]:
+    """A loopback server that serves generated checkpoints as weights members' files."""
+    for name in (
+        "http_proxy",
+        "https_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "all_proxy",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", _LOOPBACK)
+    monkeypatch.setenv("no_proxy", _LOOPBACK)
+    with running_server() as server:
+        yield WeightsServer(server, monkeypatch.setenv)
+
+
+@pytest.fixture
+def torch_hub_cache(isolated_weighthub: Path) -> TorchHubCache:
+    """torch.hub's checkpoint folder in the isolated ``TORCH_HOME``."""
+    return TorchHubCache()
+
+
+@pytest.fixture
+def recorded_loads() -> Iterator[LoadRecorder]:
+    """The weights members loaded during the test, oldest first; loads happen as usual."""
+    with record_loads() as recorder:
+        yield recorder
+
+
+@pytest.fixture
+def stopped_loads() -> Iterator[LoadRecorder]:
+    """The weights members the test tried to load; each load raises ``WeightsLoadStopped``."""
+    with record_loads(stop=True) as recorder:
+        yield recorder
+
+
+@pytest.fixture(scope="session")
+def backbone_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """Call with a torchvision classification architecture (``"resnet50"``) for a random checkpoint.
+
+    Saved once per session; batch-norm statistics are non-trivial, so loading them is visible.
+    """
+    folder = tmp_path_factory.mktemp("backbone-checkpoints")
+    made: dict[str, Path] = {}
+
+    def make(arch: str) -> Path:
+        if arch not in made:
+            import torch
+            import torchvision.models as tvm
+
+            torch.manual_seed(0)
+            model = tvm.get_model(arch, weights=None)
+            for name, buffer in model.named_buffers():
+                if name.endswith(("running_mean", "running_var")):
+                    buffer.uniform_(0.5, 1.5)
+            made[arch] = folder / f"{arch}-random.pth"
+            torch.save(model.state_dict(), made[arch])
+        return made[arch]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def backbone_member(backbone_checkpoint: Callable[[str], Path]) -> Callable[[str, str], Any]:
+    """Call with ``(enum_name, arch)`` for ``<enum_name>.IMAGENET1K_V1`` holding that checkpoint.
+
+    The member belongs to a new weights enum (nothing registered is changed) and has ImageNet
+    classification transforms and categories.
+    """
+    from weighthub import Weights, WeightsEnum, categories
+    from weighthub.transforms import preset
+
+    def make(enum_name: str, arch: str) -> Any:
+        weights = Weights(
+            url=backbone_checkpoint(arch).as_uri(),
+            transforms=preset("ImageClassification", crop_size=224),
+            meta={"categories": categories.IMAGENET1K, "min_size": (1, 1)},
+        )
+        enum: Any = WeightsEnum(enum_name, {"IMAGENET1K_V1": weights})  # type: ignore[call-arg]
+        return enum.IMAGENET1K_V1
+
+    return make
+
+
+@pytest.fixture
+def python_without(tmp_path: Path) -> Callable[..., Interpreter]:
+    """Call with distribution names for a Python (``python -S``) that does not see them."""
+    made = 0
+
+    def make(*distributions: str) -> Interpreter:
+        nonlocal made
+        made += 1
+        return _python_without(*distributions, folder=tmp_path / f"python-without-{made}")
+
+    return make
+
+
+@pytest.fixture
+def photo() -> Image.Image:
+    """The grace_hopper photo shipped with matplotlib (512x600), RGB; skips without matplotlib."""
+    cbook = pytest.importorskip("matplotlib.cbook")
+    with cbook.get_sample_data("grace_hopper.jpg") as handle:
+        from PIL import Image
+
+        return Image.open(handle).convert("RGB")
