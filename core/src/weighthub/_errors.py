@@ -32,7 +32,9 @@ from __future__ import annotations
 
 import difflib
 import pickle
+import reprlib
 from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
     "IntegrityError",
@@ -49,6 +51,8 @@ __all__ = [
     "UnsafeCheckpointError",
     "WeightsDownloadError",
     "close_matches_hint",
+    "describe_value",
+    "require_str",
 ]
 
 
@@ -69,6 +73,32 @@ def close_matches_hint(name: str, candidates: Iterable[str], *, ignore_case: boo
     if not matches:
         return ""
     return " Did you mean " + " or ".join(repr(spelled[m]) for m in matches) + "?"
+
+
+def describe_value(value: Any) -> str:
+    """Return a short ``repr`` of ``value`` with its type, e.g. ``"0 (int)"``, for messages.
+
+    Never raises: a value whose ``repr`` fails is described by its type alone.
+    """
+    try:
+        shown = reprlib.repr(value)
+    except Exception:  # any repr may raise; the type alone still helps
+        shown = "<unprintable>"
+    return f"{shown} ({type(value).__qualname__})"
+
+
+def require_str(value: Any, function: str, accepted: str) -> str:
+    """Return ``value`` if it is a ``str``; otherwise raise a :class:`TypeError` that says so.
+
+    Args:
+        value: What the caller passed.
+        function: The public function, for the message, e.g. ``"get_weight()"``.
+        accepted: What it takes, e.g. ``"a weights name such as 'ResNet50_Weights.DEFAULT'"``.
+    """
+    if isinstance(value, str):
+        return value
+    msg = f"{function} takes {accepted} (a str), got {describe_value(value)}."
+    raise TypeError(msg)
 
 
 class UnknownModelError(ValueError):
