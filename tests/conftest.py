@@ -12,7 +12,16 @@ import pytest
 import weighthub
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plugins"
-TEST_PLUGINS = ("good", "broken-import", "broken-hook", "clash")
+TEST_PLUGINS = (
+    "good",
+    "broken-import",
+    "broken-hook",
+    "clash",
+    "sysexit-import",
+    "sysexit-hook",
+    "interrupt-hook",
+    "reentrant-hook",
+)
 
 
 @pytest.fixture(scope="session")
