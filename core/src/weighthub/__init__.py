@@ -28,9 +28,11 @@ from ._api import (
 )
 from ._errors import (
     IntegrityError,
+    LockfileError,
     LockTimeoutError,
     MetaValidationError,
     MetaValidationWarning,
+    NotInLockfileError,
     OfflineModeError,
     PluginConflictError,
     PluginLoadError,
@@ -68,6 +70,7 @@ if TYPE_CHECKING:
         remove_cached,
         set_mirrors,
         set_offline,
+        use_lock,
         verify_cache,
     )
 
@@ -108,6 +111,7 @@ __all__ = [
     "remove_cached",
     "set_mirrors",
     "set_offline",
+    "use_lock",
     "verify_cache",
     # Helpers for builders
     "handle_legacy_interface",
@@ -116,9 +120,11 @@ __all__ = [
     "overwrite_value_param",
     # Errors and warnings
     "IntegrityError",
+    "LockfileError",
     "LockTimeoutError",
     "MetaValidationError",
     "MetaValidationWarning",
+    "NotInLockfileError",
     "OfflineModeError",
     "PluginConflictError",
     "PluginLoadError",
@@ -145,6 +151,7 @@ _FETCH_NAMES = frozenset(
         "remove_cached",
         "set_mirrors",
         "set_offline",
+        "use_lock",
         "verify_cache",
     }
 )

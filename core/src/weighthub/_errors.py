@@ -9,7 +9,9 @@ torchvision keeps working::
     │   ├── UnknownWeightsError          unknown weights enum name, or a malformed weights name
     │   ├── PluginConflictError          two plugins provide the same name
     │   ├── MetaValidationError          a weights entry's meta breaks its task's schema
-    │   └── IntegrityError               a file's size or sha256 is not what the weights declare
+    │   ├── IntegrityError               a file's size or sha256 is not what the weights declare
+    │   │   └── NotInLockfileError       a lockfile is active and has no entry for the file
+    │   └── LockfileError                a lockfile is missing or malformed
     ├── KeyError
     │   └── UnknownWeightsMemberError    unknown member of a weights enum
     ├── ImportError
@@ -39,8 +41,10 @@ from typing import Any
 __all__ = [
     "IntegrityError",
     "LockTimeoutError",
+    "LockfileError",
     "MetaValidationError",
     "MetaValidationWarning",
+    "NotInLockfileError",
     "OfflineModeError",
     "PluginConflictError",
     "PluginLoadError",
@@ -133,6 +137,14 @@ class MetaValidationError(ValueError):
 
 class IntegrityError(ValueError):
     """A file's size or sha256 differs from what its weights declare."""
+
+
+class NotInLockfileError(IntegrityError):
+    """A lockfile is active (``WEIGHTHUB_LOCK``, ``use_lock``) and has no entry for the file."""
+
+
+class LockfileError(ValueError):
+    """A lockfile does not exist, is not valid TOML, or has a malformed entry."""
 
 
 class WeightsDownloadError(OSError):
