@@ -163,9 +163,13 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(msg)
     use_lock(lock.path)
     try:
-        return _run(args, members)
+        code = _run(args, members)
     finally:
         use_lock(None)
+    if args.to is not None and not args.json and code == 0:
+        where = shlex.quote(str(lock.path))
+        print(f"and keep refusing unlocked files there:\n  export WEIGHTHUB_LOCK={where}")
+    return code
 
 
 def _run(args: argparse.Namespace, members: Sequence[WeightsEnum | LockEntry]) -> int:

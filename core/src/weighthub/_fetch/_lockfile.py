@@ -323,11 +323,10 @@ def locked_expectation(url: str, name: str, expected: Expected) -> Expected:
         return expected
     entry = lock.entries.get(url)
     if entry is None:
-        hint = close_matches_hint(url, lock.entries)
         msg = (
             f"{name} ({url}) is not in the lockfile {lock.path}, and while a lockfile is active "
-            f"(WEIGHTHUB_LOCK or weighthub.use_lock) only the files it lists are used.{hint} If "
-            f"this file is wanted, add it: `{_how_to_lock(lock.path)}`."
+            "(WEIGHTHUB_LOCK or weighthub.use_lock) only the files it lists are used. If this "
+            f"file is wanted, add it: `{_how_to_lock(lock.path)}`."
         )
         raise NotInLockfileError(msg)
     declared = [
