@@ -72,9 +72,10 @@ def test_download_lock_fills_a_folder_with_exactly_the_locked_files(cli, tmp_pat
     assert cli("lock", "clitest_tinynet", "clitest_tinyseg", "-o", str(lockfile)).code == 0
     bundle = tmp_path / "bundle"
     fresh = {"WEIGHTHUB_HOME": str(tmp_path / "elsewhere")}
-    result = cli("download", "--lock", str(lockfile), "--to", str(bundle), "--json", env=fresh)
+    result = cli("download", "--lock", str(lockfile), "--to", str(bundle), env=fresh)
     assert result.code == 0, result.err
-    assert {r["status"] for r in result.json()} == {"ok"}
+    assert f"export WEIGHTHUB_HOME={bundle}" in result.out
+    assert f"export WEIGHTHUB_LOCK={lockfile}" in result.out
     assert _checkpoints(bundle / "checkpoints") == TINYNET_AND_TINYSEG
     assert not (tmp_path / "elsewhere" / "checkpoints").exists()
 

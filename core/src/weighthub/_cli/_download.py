@@ -163,13 +163,9 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(msg)
     use_lock(lock.path)
     try:
-        code = _run(args, members)
+        return _run(args, members)
     finally:
         use_lock(None)
-    if args.to is not None and not args.json and code == 0:
-        where = shlex.quote(str(lock.path))
-        print(f"and keep refusing unlocked files there:\n  export WEIGHTHUB_LOCK={where}")
-    return code
 
 
 def _run(args: argparse.Namespace, members: Sequence[WeightsEnum | LockEntry]) -> int:
@@ -209,4 +205,7 @@ def _run(args: argparse.Namespace, members: Sequence[WeightsEnum | LockEntry]) -
     elif args.to is not None and any(r["status"] == "ok" for r in records):
         print()
         print("\n".join(_how_to_use(args.to, records)))
+        if args.lock is not None:
+            where = shlex.quote(str(args.lock.expanduser().absolute()))
+            print(f"and keep refusing unlocked files there:\n  export WEIGHTHUB_LOCK={where}")
     return code
