@@ -211,3 +211,6 @@ def test_torchvision_compatible_forms_still_work(good):
     assert weighthub.get_model_weights(weighthub.get_model_builder("goodnet")) is enum_class
     annotated = _function_with(enum_class | None)
     assert weighthub.get_model_weights(annotated) is enum_class
+    namespace = {"GoodNet_Weights": enum_class}
+    exec("def builder(*, weights: 'GoodNet_Weights | None' = None, x: 'Nope' = 0): pass", namespace)
+    assert weighthub.get_model_weights(namespace["builder"]) is enum_class, "only weights= counts"
