@@ -19,6 +19,7 @@ TEST_PLUGINS = (
     "clash",
     "sysexit-import",
     "sysexit-hook",
+    "sysexit-builder",
     "interrupt-hook",
     "reentrant-hook",
 )

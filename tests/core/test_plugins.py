@@ -263,3 +263,12 @@ def test_a_hook_that_calls_back_into_the_registry_works_without_warnings(use_plu
 
     # Its hook ran once, and saw the plugins loaded before it ('good' sorts first).
     assert plugin.SEEN == [["goodnet", "plainnet"], ["good"]]
+
+
+def test_sys_exit_in_a_lazily_imported_builder_is_a_plugin_load_error(use_plugins):
+    use_plugins("sysexit-builder")
+    assert weighthub.list_models() == ["exitbuildernet"]
+    with pytest.raises(weighthub.PluginLoadError, match=r"exitbuildernet.*sys\.exit\(5\)") as info:
+        weighthub.get_model("exitbuildernet")
+    assert "weighthub-test-sysexit-builder" in str(info.value)
+    assert isinstance(info.value, ImportError)
