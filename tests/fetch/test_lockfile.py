@@ -168,6 +168,13 @@ def test_a_forged_file_matching_the_name_prefix_is_refused(server, tmp_path, tes
     leftovers = [p.name for p in fresh.iterdir() if not p.name.endswith(".lock")]
     assert leftovers == [], "nothing that looks complete is left behind"
 
+    # The forgery already cached (and recorded as verified by its prefix) is refused too.
+    with (
+        pytest.warns(UserWarning, match="from the lockfile"),
+        pytest.raises(weighthub.IntegrityError),
+    ):
+        weighthub.fetch(url, model_dir=tmp_path / "unlocked-cache")
+
 
 def test_a_lock_that_contradicts_the_declared_hash_is_refused(locked, ckpt):
     url, lockfile = locked
