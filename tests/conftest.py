@@ -13,7 +13,17 @@ import weighthub
 import weighthub.testing
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plugins"
-TEST_PLUGINS = ("good", "broken-import", "broken-hook", "clash")
+TEST_PLUGINS = (
+    "good",
+    "broken-import",
+    "broken-hook",
+    "clash",
+    "sysexit-import",
+    "sysexit-hook",
+    "sysexit-builder",
+    "interrupt-hook",
+    "reentrant-hook",
+)
 
 
 @pytest.fixture(scope="session")

@@ -196,3 +196,79 @@ def _base_env():
     import os
 
     return {k: v for k, v in os.environ.items() if not k.startswith("WEIGHTHUB_")}
+
+
+def test_a_plugin_calling_sys_exit_at_import_is_skipped(use_plugins):
+    with pytest.warns(weighthub.PluginWarning, match="'sysexit-import'.*SystemExit: 3"):
+        use_plugins("good", "sysexit-import")
+        assert weighthub.list_models() == ["goodnet", "plainnet"]
+    record = {p.name: p for p in weighthub.plugins()}["sysexit-import"]
+    assert record.status == "failed"
+    assert "sys.exit()" in record.error
+
+
+def test_a_hook_calling_sys_exit_is_skipped_and_leaves_nothing(use_plugins):
+    with pytest.warns(weighthub.PluginWarning, match="exitnet plugin gave up") as caught:
+        use_plugins("good", "sysexit-hook")
+        assert weighthub.list_models() == ["goodnet", "plainnet"]
+    assert len([w for w in caught if issubclass(w.category, weighthub.PluginWarning)]) == 1
+    record = {p.name: p for p in weighthub.plugins()}["sysexit-hook"]
+    assert (record.status, record.models) == ("failed", 0)
+
+
+def test_sys_exit_in_a_plugin_never_ends_the_callers_process(test_plugins_site):
+    code = (
+        "import warnings, weighthub\n"
+        "warnings.simplefilter('ignore')\n"
+        "print(weighthub.list_models())\n"
+        "print('still running')\n"
+    )
+    env = {"PYTHONPATH": str(test_plugins_site), "WEIGHTHUB_PLUGINS": "good,sysexit-import"}
+    for allowed in ("good,sysexit-import", "good,sysexit-hook"):
+        env["WEIGHTHUB_PLUGINS"] = allowed
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            env={**_base_env(), **env},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, (allowed, done.stderr)
+        assert done.stdout.splitlines() == ["['goodnet', 'plainnet']", "still running"]
+
+
+def test_sys_exit_in_strict_mode_is_a_plugin_load_error(use_plugins, monkeypatch):
+    use_plugins("sysexit-import")
+    monkeypatch.setenv("WEIGHTHUB_STRICT", "1")
+    with pytest.raises(weighthub.PluginLoadError, match="weighthub-test-sysexit-import"):
+        weighthub.list_models()
+
+
+def test_keyboard_interrupt_in_a_hook_still_reaches_the_user(use_plugins):
+    use_plugins("good", "interrupt-hook")
+    with pytest.raises(KeyboardInterrupt):
+        weighthub.list_models()
+    # Nothing half-discovered was kept: the next lookup discovers again (and is interrupted again).
+    with pytest.raises(KeyboardInterrupt):
+        weighthub.list_models()
+
+
+def test_a_hook_that_calls_back_into_the_registry_works_without_warnings(use_plugins):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        use_plugins("good", "reentrant-hook")
+        assert weighthub.list_models() == ["goodnet", "plainnet", "reentrantnet"]
+    record = {p.name: p for p in weighthub.plugins()}["reentrant-hook"]
+    assert (record.status, record.error, record.models) == ("loaded", None, 1)
+    import wh_test_reentrant_hook._plugin as plugin
+
+    # Its hook ran once, and saw the plugins loaded before it ('good' sorts first).
+    assert plugin.SEEN == [["goodnet", "plainnet"], ["good"]]
+
+
+def test_sys_exit_in_a_lazily_imported_builder_is_a_plugin_load_error(use_plugins):
+    use_plugins("sysexit-builder")
+    assert weighthub.list_models() == ["exitbuildernet"]
+    with pytest.raises(weighthub.PluginLoadError, match=r"exitbuildernet.*sys\.exit\(5\)") as info:
+        weighthub.get_model("exitbuildernet")
+    assert "weighthub-test-sysexit-builder" in str(info.value)
+    assert isinstance(info.value, ImportError)

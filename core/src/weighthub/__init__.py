@@ -28,9 +28,11 @@ from ._api import (
 )
 from ._errors import (
     IntegrityError,
+    LockfileError,
     LockTimeoutError,
     MetaValidationError,
     MetaValidationWarning,
+    NotInLockfileError,
     OfflineModeError,
     PluginConflictError,
     PluginLoadError,
@@ -69,6 +71,7 @@ if TYPE_CHECKING:
         remove_cached,
         set_mirrors,
         set_offline,
+        use_lock,
         verify_cache,
     )
 
@@ -110,6 +113,7 @@ __all__ = [
     "remove_cached",
     "set_mirrors",
     "set_offline",
+    "use_lock",
     "verify_cache",
     # Helpers for builders
     "handle_legacy_interface",
@@ -118,9 +122,11 @@ __all__ = [
     "overwrite_value_param",
     # Errors and warnings
     "IntegrityError",
+    "LockfileError",
     "LockTimeoutError",
     "MetaValidationError",
     "MetaValidationWarning",
+    "NotInLockfileError",
     "OfflineModeError",
     "PluginConflictError",
     "PluginLoadError",
@@ -147,6 +153,7 @@ _FETCH_NAMES = frozenset(
         "remove_cached",
         "set_mirrors",
         "set_offline",
+        "use_lock",
         "verify_cache",
     }
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import fnmatch
 import inspect
 import json
+import types
 import typing
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -19,6 +20,8 @@ from ._errors import (
     UnknownModelError,
     UnknownWeightsError,
     close_matches_hint,
+    describe_value,
+    require_str,
 )
 from ._plugins import (
     RUNTIME_PLUGIN,
@@ -79,10 +82,42 @@ def _missing_plugin_hint(name: str, kind: str) -> str:
     return ""
 
 
-def _to_patterns(patterns: Iterable[str] | str | None) -> list[str]:
-    if not patterns:
+_MODEL_NAME = "a model name such as 'resnet50'"
+
+
+def _to_patterns(patterns: Iterable[str] | str | None, argument: str) -> list[str]:
+    """Return ``list_models``' ``include``/``exclude`` as a list of patterns, checking types.
+
+    Raises:
+        TypeError: ``patterns`` is neither None, a str, nor an iterable of str.
+    """
+    if patterns is None:
         return []
-    return [patterns] if isinstance(patterns, str) else list(patterns)
+    if isinstance(patterns, str):
+        return [patterns] if patterns else []
+    wrong = f"list_models() takes {argument}= as a pattern (a str) or an iterable of patterns"
+    if not isinstance(patterns, Iterable) or isinstance(patterns, bytes | bytearray):
+        msg = f"{wrong}, got {describe_value(patterns)}."
+        raise TypeError(msg)
+    found = list(patterns)
+    for pattern in found:
+        if not isinstance(pattern, str):
+            msg = f"{wrong}, got {describe_value(pattern)} among them."
+            raise TypeError(msg)
+    return found
+
+
+def _check_filters(task: Any, plugin: Any, pretrained: Any) -> None:
+    """Raise a :class:`TypeError` when a ``list_models`` filter is of the wrong type."""
+    for argument, value in (("task", task), ("plugin", plugin)):
+        if value is not None:
+            require_str(value, "list_models()", f"{argument}= as a name or None")
+    if pretrained is not None and not isinstance(pretrained, bool):
+        msg = (
+            "list_models() takes pretrained= as True, False or None, got "
+            f"{describe_value(pretrained)}."
+        )
+        raise TypeError(msg)
 
 
 def list_models(
@@ -107,10 +142,16 @@ def list_models(
     Returns:
         The model names, sorted.
 
+    Raises:
+        TypeError: An argument is of the wrong type (patterns must be str).
+
     Example:
         >>> weighthub.list_models("resnet*", exclude=["*50*"])  # doctest: +SKIP
         ['resnet101', 'resnet152', 'resnet18', 'resnet34']
     """
+    include_patterns = _to_patterns(include, "include")
+    exclude_patterns = _to_patterns(exclude, "exclude")
+    _check_filters(task, plugin, pretrained)
     entries = [
         entry
         for key, entry in catalogue().models.items()
@@ -123,10 +164,9 @@ def list_models(
     if pretrained is not None:
         entries = [e for e in entries if (e.weights_ref is not None) == pretrained]
     names = [e.name for e in entries]
-    include_patterns = _to_patterns(include)
     if include_patterns:
         names = sorted({n for pattern in include_patterns for n in fnmatch.filter(names, pattern)})
-    for pattern in _to_patterns(exclude):
+    for pattern in exclude_patterns:
         names = [n for n in names if not fnmatch.fnmatch(n, pattern)]
     return sorted(names)
 
@@ -138,8 +178,9 @@ def get_model_entry(name: str) -> ModelEntry:
         UnknownModelError: (a ``ValueError``) no installed plugin provides it; the message lists
             close matches and, for a first-party model, the ``pip install`` line.
         PluginConflictError: two plugins provide it and no preference settles it.
+        TypeError: ``name`` is not a str.
     """
-    key = name.lower()
+    key = require_str(name, "get_model_entry()", _MODEL_NAME).lower()
     found = catalogue()
     clash = found.conflict("model", key)
     if clash is not None:
@@ -160,35 +201,75 @@ def get_model_builder(name: str) -> Callable[..., Any]:
 
     Raises:
         UnknownModelError: No installed plugin provides the model.
+        TypeError: ``name`` is not a str.
     """
-    return get_model_entry(name).load_builder()
+    return get_model_entry(require_str(name, "get_model_builder()", _MODEL_NAME)).load_builder()
 
 
 def get_model(name: str, **config: Any) -> Any:
     """Build model ``name``; every keyword (``weights="DEFAULT"``, ``num_classes`` ...) goes to
     its builder.
 
+    Raises:
+        UnknownModelError: No installed plugin provides the model.
+        TypeError: ``name`` is not a str.
+
     Example:
         >>> model = weighthub.get_model("resnet50", weights="DEFAULT")  # doctest: +SKIP
     """
-    return get_model_builder(name)(**config)
+    return get_model_builder(require_str(name, "get_model()", _MODEL_NAME))(**config)
+
+
+def _describe_function(fn: Callable[..., Any]) -> str:
+    module = getattr(fn, "__module__", None)
+    name = getattr(fn, "__qualname__", None) or describe_value(fn)
+    return f"{module}.{name}" if module else str(name)
+
+
+def _evaluate_annotation(fn: Callable[..., Any], annotation: str) -> Any:
+    """Evaluate the string annotation of ``weights`` alone, in ``fn``'s module.
+
+    ``typing.get_type_hints(fn)`` would evaluate every annotation of ``fn``, and fail on one that
+    has nothing to do with ``weights``.
+    """
+    namespace = getattr(inspect.unwrap(fn), "__globals__", None) or {}
+    holder = types.SimpleNamespace(__annotations__={"weights": annotation})
+    return typing.get_type_hints(holder, globalns=namespace)["weights"]
 
 
 def _enum_from_annotation(fn: Callable[..., Any]) -> type[WeightsEnum]:
-    parameter = inspect.signature(fn).parameters.get("weights")
+    shown = _describe_function(fn)
+    try:
+        parameter = inspect.signature(fn).parameters.get("weights")
+    except (TypeError, ValueError) as exc:
+        msg = f"Cannot read the signature of {shown} to find its weights enum: {exc}."
+        raise ValueError(msg) from None
     if parameter is None:
-        msg = "The method is missing the 'weights' argument."
+        msg = (
+            f"The method is missing the 'weights' argument: {shown} is not a registered model "
+            "builder and has no 'weights' parameter."
+        )
         raise ValueError(msg)
     annotation = parameter.annotation
     if isinstance(annotation, str):
-        annotation = typing.get_type_hints(fn).get("weights")
+        try:
+            annotation = _evaluate_annotation(fn, annotation)
+        except Exception as exc:  # evaluating an annotation runs arbitrary code
+            msg = (
+                f"The WeightsEnum class for the specific method couldn't be retrieved: the "
+                f"'weights' annotation {annotation!r} of {shown} cannot be resolved "
+                f"({type(exc).__name__}: {exc}). Import the enum in the builder's module, or "
+                "register the builder with its weights (weighthub.register_model)."
+            )
+            raise ValueError(msg) from None
     candidates = [annotation, *typing.get_args(annotation)]
     for candidate in candidates:
         if isinstance(candidate, type) and issubclass(candidate, WeightsEnum):
             return candidate
     msg = (
         "The WeightsEnum class for the specific method couldn't be retrieved. Make sure the "
-        "typing info is correct."
+        f"typing info is correct: the 'weights' annotation of {shown} is {annotation!r}, not a "
+        "WeightsEnum subclass."
     )
     raise ValueError(msg)
 
@@ -196,13 +277,18 @@ def _enum_from_annotation(fn: Callable[..., Any]) -> type[WeightsEnum]:
 def get_model_weights(name: Callable[..., Any] | str) -> type[WeightsEnum]:
     """Return the weights enum of a model, given its name or its builder.
 
+    A builder that is not registered is inspected as torchvision does: its ``weights``
+    parameter's annotation names the enum.
+
     Raises:
         UnknownModelError: The name is unknown.
-        ValueError: The model has no weights enum.
+        ValueError: The model has no weights enum, or an unregistered builder's ``weights``
+            annotation names none.
+        TypeError: ``name`` is neither a str nor a callable.
     """
     if isinstance(name, str):
         entry = get_model_entry(name)
-    else:
+    elif callable(name):
         entry_or_none = next(
             (e for e in catalogue().models.values() if e.builder_ref is name or e._builder is name),
             None,
@@ -210,6 +296,12 @@ def get_model_weights(name: Callable[..., Any] | str) -> type[WeightsEnum]:
         if entry_or_none is None:
             return _enum_from_annotation(name)
         entry = entry_or_none
+    else:
+        msg = (
+            "get_model_weights() takes a model name such as 'resnet50' (a str) or a builder "
+            f"function, got {describe_value(name)}."
+        )
+        raise TypeError(msg)
     enum = entry.load_weights()
     if enum is None:
         msg = f"Model {entry.name!r} from {entry.origin} has no pretrained weights."
@@ -226,8 +318,10 @@ def get_weight(name: str) -> WeightsEnum:
         UnknownWeightsError: (a ``ValueError``) the name is malformed or no plugin provides the
             enum; the message lists close matches and, for a first-party enum, the pip line.
         UnknownWeightsMemberError: (a ``KeyError``) the enum has no such member.
+        TypeError: ``name`` is not a str.
     """
-    parts = name.split(".")
+    accepted = "a weights name such as 'ResNet50_Weights.IMAGENET1K_V2'"
+    parts = require_str(name, "get_weight()", accepted).split(".")
     if len(parts) != 2:
         msg = f"Invalid weight name provided: '{name}'. Use 'EnumName.MEMBER'."
         raise UnknownWeightsError(msg)

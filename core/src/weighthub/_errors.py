@@ -9,7 +9,9 @@ torchvision keeps working::
     │   ├── UnknownWeightsError          unknown weights enum name, or a malformed weights name
     │   ├── PluginConflictError          two plugins provide the same name
     │   ├── MetaValidationError          a weights entry's meta breaks its task's schema
-    │   └── IntegrityError               a file's size or sha256 is not what the weights declare
+    │   ├── IntegrityError               a file's size or sha256 is not what the weights declare
+    │   │   └── NotInLockfileError       a lockfile is active and has no entry for the file
+    │   └── LockfileError                a lockfile is missing or malformed
     ├── KeyError
     │   └── UnknownWeightsMemberError    unknown member of a weights enum
     ├── ImportError
@@ -32,13 +34,17 @@ from __future__ import annotations
 
 import difflib
 import pickle
+import reprlib
 from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
     "IntegrityError",
     "LockTimeoutError",
+    "LockfileError",
     "MetaValidationError",
     "MetaValidationWarning",
+    "NotInLockfileError",
     "OfflineModeError",
     "PluginConflictError",
     "PluginLoadError",
@@ -49,6 +55,8 @@ __all__ = [
     "UnsafeCheckpointError",
     "WeightsDownloadError",
     "close_matches_hint",
+    "describe_value",
+    "require_str",
 ]
 
 
@@ -69,6 +77,32 @@ def close_matches_hint(name: str, candidates: Iterable[str], *, ignore_case: boo
     if not matches:
         return ""
     return " Did you mean " + " or ".join(repr(spelled[m]) for m in matches) + "?"
+
+
+def describe_value(value: Any) -> str:
+    """Return a short ``repr`` of ``value`` with its type, e.g. ``"0 (int)"``, for messages.
+
+    Never raises: a value whose ``repr`` fails is described by its type alone.
+    """
+    try:
+        shown = reprlib.repr(value)
+    except Exception:  # any repr may raise; the type alone still helps
+        shown = "<unprintable>"
+    return f"{shown} ({type(value).__qualname__})"
+
+
+def require_str(value: Any, function: str, accepted: str) -> str:
+    """Return ``value`` if it is a ``str``; otherwise raise a :class:`TypeError` that says so.
+
+    Args:
+        value: What the caller passed.
+        function: The public function, for the message, e.g. ``"get_weight()"``.
+        accepted: What it takes, e.g. ``"a weights name such as 'ResNet50_Weights.DEFAULT'"``.
+    """
+    if isinstance(value, str):
+        return value
+    msg = f"{function} takes {accepted} (a str), got {describe_value(value)}."
+    raise TypeError(msg)
 
 
 class UnknownModelError(ValueError):
@@ -103,6 +137,14 @@ class MetaValidationError(ValueError):
 
 class IntegrityError(ValueError):
     """A file's size or sha256 differs from what its weights declare."""
+
+
+class NotInLockfileError(IntegrityError):
+    """A lockfile is active (``WEIGHTHUB_LOCK``, ``use_lock``) and has no entry for the file."""
+
+
+class LockfileError(ValueError):
+    """A lockfile does not exist, is not valid TOML, or has a malformed entry."""
 
 
 class WeightsDownloadError(OSError):

@@ -1,8 +1,10 @@
 """Plugin discovery: entry points in the ``weighthub.plugins`` group, called through pluggy.
 
 Discovery runs once, on the first registry lookup (never at ``import weighthub``). Each plugin is
-loaded and called on its own: one that fails to import or whose hook raises is skipped with a
-single :class:`~weighthub.PluginWarning`, and the others keep working.
+loaded and called on its own: one that fails to import or whose hook raises (even ``SystemExit``:
+a plugin never ends the caller's process; ``KeyboardInterrupt`` still propagates) is skipped with
+a single :class:`~weighthub.PluginWarning`, and the others keep working. A hook that looks the
+registry up while discovery runs (``weighthub.list_models()``) sees the plugins loaded before it.
 
 Environment variables (read at discovery; call :func:`reload_plugins` after changing them):
 
@@ -160,6 +162,8 @@ def conflict_message(kind: str, name: str, entries: Sequence[ModelEntry]) -> str
 
 _lock = threading.RLock()
 _catalogue: Catalogue | None = None
+# The catalogue being filled while discovery runs: what a hook calling back into the registry sees.
+_discovering: Catalogue | None = None
 _runtime_entries: list[ModelEntry] = []
 
 
@@ -185,8 +189,7 @@ def _load_one(manager: pluggy.PluginManager, ep: EntryPoint, registry: Registry)
         raise
 
 
-def _discover() -> Catalogue:
-    found = Catalogue()
+def _discover(found: Catalogue) -> Catalogue:
     manager = pluggy.PluginManager(PROJECT_NAME)
     manager.add_hookspecs(hookspecs)
     allow, block = env_list("WEIGHTHUB_PLUGINS"), env_list("WEIGHTHUB_DISABLE_PLUGINS") or []
@@ -201,8 +204,10 @@ def _discover() -> Catalogue:
         registry = Registry(ep.name, dist)
         try:
             _load_one(manager, ep, registry)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             error = f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, SystemExit):
+                error += " (the plugin called sys.exit())"
             found.plugins.append(PluginInfo(ep.name, dist, version, "failed", error, 0, ep.value))
             message = f"Skipping weighthub plugin {ep.name!r} from distribution {dist!r}: {error}"
             if strict_mode():
@@ -221,10 +226,19 @@ def _discover() -> Catalogue:
 
 def catalogue() -> Catalogue:
     """Return the catalogue, discovering the plugins on first use."""
-    global _catalogue
+    global _catalogue, _discovering
     with _lock:
-        if _catalogue is None:
-            _catalogue = _discover()
+        if _catalogue is not None:
+            return _catalogue
+        if _discovering is not None:
+            # A plugin's hook looked the registry up (the lock is re-entrant, so only this thread
+            # gets here): answer with the plugins loaded so far instead of discovering again.
+            return _discovering
+        _discovering = Catalogue()
+        try:
+            _catalogue = _discover(_discovering)
+        finally:
+            _discovering = None
         return _catalogue
 
 

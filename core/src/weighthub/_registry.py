@@ -90,6 +90,13 @@ class ModelEntry:
         except ImportError as exc:
             msg = f"Could not import the {what} of model {self.name!r} from {self.origin}: {exc}"
             raise PluginLoadError(msg, name=exc.name) from exc
+        except SystemExit as exc:
+            # A plugin never ends the caller's process, even from a lazily imported module.
+            msg = (
+                f"Could not import the {what} of model {self.name!r} from {self.origin}: "
+                f"importing {reference!r} called sys.exit({exc.code!r})."
+            )
+            raise PluginLoadError(msg, name=reference.partition(":")[0]) from exc
 
     def load_builder(self) -> Callable[..., Any]:
         """Import (once) and return the builder function."""

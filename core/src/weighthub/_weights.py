@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from ._errors import UnknownWeightsMemberError, close_matches_hint
+from ._errors import UnknownWeightsMemberError, close_matches_hint, describe_value
 from ._loads import notify_load
 
 if TYPE_CHECKING:
@@ -151,7 +151,8 @@ class WeightsEnum(Enum):
         else:
             msg = (
                 f"Invalid Weight class provided; expected {cls.__name__} but received "
-                f"{received.__name__}."
+                f"{received.__name__}: {describe_value(obj)}. Pass a {cls.__name__} member, its "
+                f"name (one of {', '.join(cls.__members__)}) or None."
             )
         raise TypeError(msg)
 

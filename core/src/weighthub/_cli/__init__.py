@@ -23,6 +23,7 @@ from typing import Any, TextIO
 
 from .._errors import (
     IntegrityError,
+    LockfileError,
     LockTimeoutError,
     OfflineModeError,
     PluginConflictError,
@@ -32,7 +33,7 @@ from .._errors import (
     UnknownWeightsMemberError,
     WeightsDownloadError,
 )
-from . import _cache, _catalog, _check, _download, _info, _predict
+from . import _cache, _catalog, _check, _download, _info, _lockfile, _predict
 from ._common import CLIError, Parser
 
 __all__ = ["build_parser", "main"]
@@ -43,6 +44,7 @@ _USER_ERRORS: tuple[type[BaseException], ...] = (
     UnknownWeightsMemberError,
     PluginConflictError,
     OfflineModeError,
+    LockfileError,
 )
 _FAILURES: tuple[type[BaseException], ...] = (
     WeightsDownloadError,
@@ -71,7 +73,7 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--version", action="version", version=f"weighthub {_version()}")
     subparsers = parser.add_subparsers(title="commands", metavar="<command>")
-    for module in (_catalog, _info, _download, _predict, _cache, _check):
+    for module in (_catalog, _info, _download, _lockfile, _predict, _cache, _check):
         module.add_parser(subparsers)
     return parser
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._errors import (
     IntegrityError,
@@ -16,6 +17,9 @@ from .._errors import (
 )
 from .._weights import WeightsEnum
 from ._common import CLIError, default_member, dump_json, format_bytes, resolve
+
+if TYPE_CHECKING:
+    from .._fetch._lockfile import LockEntry
 
 __all__ = ["add_parser", "select_weights"]
 
@@ -28,7 +32,8 @@ def add_parser(subparsers: Any) -> None:
         description="Download checkpoints into the cache, or with --to into a folder that another "
         "machine can use as its cache (WEIGHTHUB_HOME) or as a mirror (WEIGHTHUB_MIRROR). A model "
         "NAME downloads its default weights (all of them with --all); 'Enum.MEMBER' downloads "
-        "those weights. Without NAME, --task and/or --all select the models.",
+        "those weights. Without NAME, --task and/or --all select the models. --lock FILE "
+        "requires every file to match the lockfile, and without NAME downloads all it lists.",
     )
     p.add_argument("names", nargs="*", metavar="NAME", help="model or 'EnumName.MEMBER'")
     p.add_argument(
@@ -43,6 +48,13 @@ def add_parser(subparsers: Any) -> None:
         metavar="DIR",
         type=Path,
         help="write DIR/checkpoints/<file> (a WEIGHTHUB_HOME layout) instead of the cache",
+    )
+    p.add_argument(
+        "--lock",
+        metavar="FILE",
+        type=Path,
+        help="every file must match lockfile FILE (see 'weighthub lock'); without NAME, --task "
+        "or --all: download exactly the files it lists",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument("--json", action="store_true", help="print a JSON report")
@@ -90,7 +102,9 @@ def select_weights(args: argparse.Namespace) -> list[WeightsEnum]:
     return list(selected.values())
 
 
-def _download_one(member: WeightsEnum, folder: Path | None, progress: bool) -> dict[str, Any]:
+def _download_one(
+    member: WeightsEnum | LockEntry, folder: Path | None, progress: bool
+) -> dict[str, Any]:
     from .._fetch import fetch, rewrite_url
     from .._fetch._sources import resolve_source
 
@@ -134,8 +148,27 @@ def _how_to_use(root: Path, records: list[dict[str, Any]]) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Download the selected weights; exit 1 if any download failed."""
-    members = select_weights(args)
+    """Download the selected weights (under ``--lock``, if given); exit 1 if any failed."""
+    if args.lock is None:
+        return _run(args, select_weights(args))
+    from .._fetch._lockfile import read_lockfile, use_lock
+
+    lock = read_lockfile(args.lock)
+    if args.names or args.all or args.task or args.plugin:
+        members: Sequence[WeightsEnum | LockEntry] = select_weights(args)
+    elif lock.entries:
+        members = list(lock.entries.values())
+    else:
+        msg = f"Nothing to download: the lockfile {lock.path} lists no files."
+        raise CLIError(msg)
+    use_lock(lock.path)
+    try:
+        return _run(args, members)
+    finally:
+        use_lock(None)
+
+
+def _run(args: argparse.Namespace, members: Sequence[WeightsEnum | LockEntry]) -> int:
     folder = args.to / "checkpoints" if args.to is not None else None
     records: list[dict[str, Any]] = []
     code = 0
@@ -172,4 +205,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.to is not None and any(r["status"] == "ok" for r in records):
         print()
         print("\n".join(_how_to_use(args.to, records)))
+        if args.lock is not None:
+            where = shlex.quote(str(args.lock.expanduser().absolute()))
+            print(f"and keep refusing unlocked files there:\n  export WEIGHTHUB_LOCK={where}")
     return code

@@ -17,6 +17,7 @@ from ._config import (
 from ._construct import construct_model
 from ._fetch import fetch
 from ._load import load_checkpoint, load_state_dict_from_url
+from ._lockfile import use_lock
 from ._manage import CacheEntry, cached_files, clear_cache, remove_cached, verify_cache
 
 __all__ = [
@@ -35,4 +36,5 @@ __all__ = [
     "rewrite_url",
     "offline_mode",
     "set_offline",
+    "use_lock",
 ]

@@ -26,6 +26,7 @@ from ._integrity import (
     write_record,
 )
 from ._lock import cache_lock, clean_stale_partials
+from ._lockfile import locked_expectation
 from ._sources import resolve_source, url_file_name
 
 __all__ = ["check_cached", "fetch"]
@@ -120,7 +121,8 @@ def fetch(
         model_dir: The cache folder; see :func:`cache_dir`.
         progress: Show a progress bar while downloading (only when stderr is a terminal).
         check_hash: Verify the sha256 (declared, or the file-name prefix). The size is always
-            checked when declared. ``WEIGHTHUB_CHECK_HASH=0`` makes it False for every call.
+            checked when declared. ``WEIGHTHUB_CHECK_HASH=0`` makes it False for every call. An
+            active lockfile is enforced either way.
         file_name: The cache file name; ``basename(urlparse(url).path)`` by default.
         sha256: The full declared sha256.
         file_size: The declared size in bytes.
@@ -129,7 +131,10 @@ def fetch(
         The path of the verified file: in the cache, or the local file itself.
 
     Raises:
-        IntegrityError: The file (downloaded or local) is not the declared one.
+        IntegrityError: The file (downloaded or local) is not the declared one, or not the one
+            the active lockfile (``WEIGHTHUB_LOCK``, :func:`use_lock`) pins.
+        NotInLockfileError: A lockfile is active and has no entry for ``url``.
+        LockfileError: The active lockfile does not exist or is malformed.
         OfflineModeError: Offline mode is on and the file is not (intact) in the cache.
         WeightsDownloadError: The download failed for good.
         LockTimeoutError: Another process held the download lock too long.
@@ -141,6 +146,7 @@ def fetch(
         raise ValueError(msg)
     check_hash = check_hash and hash_checks_enabled()
     expected = Expected.build(name, sha256, file_size, check_hash=check_hash)
+    expected = locked_expectation(url, name, expected)  # WEIGHTHUB_LOCK / use_lock, if active
     target_url = rewrite_url(url)
     if target_url != url:
         logger.debug("Mirror: %s -> %s", url, target_url)

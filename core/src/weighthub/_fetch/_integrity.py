@@ -52,11 +52,14 @@ class Expected:
         sha256: The full declared sha256, lower-case.
         prefix: The sha256 prefix from the file name when no full sha256 is declared.
         size: The declared size in bytes.
+        origin: Where a hash and size that the weights do not declare come from (e.g. ``"the
+            lockfile /srv/weights.lock"``), named in messages.
     """
 
     sha256: str | None = None
     prefix: str | None = None
     size: int | None = None
+    origin: str | None = None
 
     @classmethod
     def build(
@@ -84,15 +87,18 @@ class Expected:
     def describe(self) -> str:
         """Return the expected hash as text, for messages."""
         if self.sha256 is not None:
-            return f"sha256 {self.sha256}"
+            return f"sha256 {self.sha256}{self._from()}"
         if self.prefix is not None:
             return f"a sha256 starting with {self.prefix} (from the file name)"
         return "no hash"
 
+    def _from(self) -> str:
+        return f" (from {self.origin})" if self.origin is not None else ""
+
     def mismatch(self, digest: str | None, size: int | None) -> str | None:
         """Return why ``digest``/``size`` break the expectation, or None when they satisfy it."""
         if self.size is not None and size is not None and size != self.size:
-            return f"its size is {size} bytes but {self.size} bytes are expected"
+            return f"its size is {size} bytes but {self.size} bytes are expected{self._from()}"
         if digest is None:
             return None
         if self.sha256 is not None and digest != self.sha256:
