@@ -12,7 +12,15 @@ import pytest
 import weighthub
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plugins"
-TEST_PLUGINS = ("good", "broken-import", "broken-hook", "clash")
+TEST_PLUGINS = (
+    "good",
+    "broken-import",
+    "broken-hook",
+    "clash",
+    "weights-pets",
+    "weights-clash",
+    "weights-dangling",
+)
 
 
 @pytest.fixture(scope="session")
