@@ -184,3 +184,20 @@ def test_listing_weights_imports_no_torch(pets, test_plugins_site):
     assert count > 80
     assert not torch_loaded
     assert not torchvision_loaded
+
+
+def test_conformance_kit_checks_attached_enums(pets):
+    from weighthub.testing import check_plugin
+
+    report = check_plugin("weighthub-test-pets", ops_sample=None, skip=("transforms",))
+    by_weights = {}
+    for failure in report.failures:
+        by_weights.setdefault(failure.weights, []).append(failure)
+    assert "WhPets_ResNet18_Weights.PETS_V1" in report.checked_weights
+    assert not [f for f in report.failures if f.model == "resnet18"], report.format()
+    # The detection and segmentation meta carry made-up counts: the kit names them.
+    detection = "WhPets_FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.PETS_V1"
+    checks = {f.check for f in by_weights[detection]}
+    assert {"num_params", "ops"} <= checks, report.format()
+    assert "checkpoint" not in checks  # the checkpoint itself fits
+    assert any("meta num_params is 18930229" in f.message for f in by_weights[detection])

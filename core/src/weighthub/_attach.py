@@ -9,8 +9,9 @@ accept them.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._errors import PluginLoadError, PluginWarning
@@ -25,6 +26,7 @@ __all__ = [
     "attached_enum_names",
     "attached_member",
     "attachments_of",
+    "provisional_attachment",
     "settle_attachments",
 ]
 
@@ -118,3 +120,28 @@ def attached_enum_names(enum: type[WeightsEnum]) -> list[str]:
         return sorted({a.weights_name for a in _attachments_for_enum(enum)})
     except Exception:  # only used to make an error message more helpful
         return []
+
+
+@contextlib.contextmanager
+def provisional_attachment(model: str, enum: type[WeightsEnum]) -> Iterator[ModelEntry]:
+    """Attach ``enum`` to ``model`` for the duration of the block (``weighthub describe``).
+
+    The model's builder then accepts its members exactly as it will once a plugin attaches them.
+
+    Yields:
+        The model's entry.
+
+    Raises:
+        UnknownModelError: No installed plugin provides ``model``.
+    """
+    from ._api import get_model_entry
+    from ._plugins import catalogue
+
+    entry = get_model_entry(model)
+    attachment = WeightsAttachment(entry.name, "<provisional>", None, enum, target=entry)
+    attached = catalogue().attachments.setdefault(entry.name.lower(), [])
+    attached.append(attachment)
+    try:
+        yield entry
+    finally:
+        attached.remove(attachment)
