@@ -344,3 +344,39 @@ def test_bad_input_is_one_error_line_and_leaves_nothing(workdir, tmp_path, case,
             env=_env(), cwd=tmp_path,
         )  # fmt: skip
         _one_error(describe, *needles)
+
+
+def test_model_plugin_scaffold_end_to_end(tmp_path):
+    plugin, site = tmp_path / "acme-tiny", tmp_path / "site"
+    result = _weighthub("new", "plugin", str(plugin), "--name", "acme-tiny", env=_env())
+    assert result.returncode == 0, result.stderr
+    assert (plugin / "src" / "acme_tiny" / "_builder.py").is_file()
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation"),
+            *("--target", str(site), str(plugin)),
+        ],
+        check=True,
+        timeout=600,
+    )
+    check = _weighthub("check", "acme-tiny", env=_env(site))
+    assert check.returncode == 0, check.stdout + check.stderr
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(plugin)],
+        capture_output=True,
+        text=True,
+        env=_env(site),
+        cwd=plugin,
+        timeout=900,
+    )
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    config = str(ROOT / "pyproject.toml")
+    for command in (
+        ["ruff", "check", "--config", config, str(plugin)],
+        ["ruff", "format", "--check", "--config", config, str(plugin)],
+        ["mypy", "--config-file", config, str(plugin / "src"), str(plugin / "tests")],
+    ):
+        lint = subprocess.run(
+            [sys.executable, "-m", *command], capture_output=True, text=True, timeout=600
+        )
+        assert lint.returncode == 0, (command, lint.stdout, lint.stderr)

@@ -241,7 +241,9 @@ def _model_plugin(args: argparse.Namespace, package: str) -> dict[str, str | byt
 
     model = package
     enum_name = "_".join(_camel(part) for part in package.split("_")) + "_Weights"
-    member = _member_name(args.dataset)
+    # A model's own weights are held to its task's schema: ImageNet-1K metrics for classification.
+    dataset = "ImageNet-1K" if args.dataset == "custom" else args.dataset
+    member = "IMAGENET1K_V1" if dataset == "ImageNet-1K" else _member_name(dataset)
     namespace: dict[str, Any] = {"torch": torch, "nn": nn}
     exec(compile(T.TINY_NET, "<TinyNet>", "exec"), namespace)
     torch.manual_seed(0)
@@ -264,7 +266,7 @@ def _model_plugin(args: argparse.Namespace, package: str) -> dict[str, str | byt
         ops=round(count_gmacs(net, inputs, as_list=as_list), 3),
         min_size=(1, 1),
         transforms=transforms,
-        dataset=args.dataset,
+        dataset=dataset,
     )
     fields = {
         "dist": args.name,

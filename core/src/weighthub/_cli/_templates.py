@@ -168,7 +168,8 @@ class TinyNet(nn.Module):
         self.classifier = nn.Linear(8, num_classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.classifier(torch.flatten(self.features(x), 1))
+        logits: torch.Tensor = self.classifier(torch.flatten(self.features(x), 1))
+        return logits
 '''
 
 MODEL_BUILDER = '''\
@@ -190,6 +191,7 @@ __all__ = ["TinyNet", "{model}"]
 
 {tiny_net}
 
+@weighthub.handle_legacy_interface(weights=("pretrained", {enum}.{member}))
 def {model}(
     *, weights: {enum} | None = None, progress: bool = True, **kwargs: Any
 ) -> TinyNet:
@@ -202,9 +204,7 @@ def {model}(
     """
     verified = {enum}.verify(weights)
     if verified is not None:
-        weighthub.overwrite_named_param(
-            kwargs, "num_classes", len(verified.meta["categories"])
-        )
+        weighthub.overwrite_named_param(kwargs, "num_classes", len(verified.meta["categories"]))
         weighthub.apply_model_kwargs(verified, kwargs)
     return weighthub.construct_model(lambda: TinyNet(**kwargs), verified, progress=progress)
 '''
@@ -252,8 +252,7 @@ README = Path(__file__).parents[1] / "README.md"
 
 
 def test_plugin_conforms() -> None:
-    # "legacy": the builder never had torchvision's deprecated `pretrained` argument.
-    weighthub.testing.assert_plugin_conforms("{dist}", skip=("legacy",))
+    weighthub.testing.assert_plugin_conforms("{dist}")
 
 
 def test_readme_table() -> None:
