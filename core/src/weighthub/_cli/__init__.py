@@ -32,7 +32,17 @@ from .._errors import (
     UnknownWeightsMemberError,
     WeightsDownloadError,
 )
-from . import _cache, _catalog, _check, _describe, _download, _info, _new, _predict
+from . import (
+    _cache,
+    _catalog,
+    _check,
+    _convert,
+    _describe,
+    _download,
+    _info,
+    _new,
+    _predict,
+)
 from ._common import CLIError, Parser
 
 __all__ = ["build_parser", "main"]
@@ -71,7 +81,17 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--version", action="version", version=f"weighthub {_version()}")
     subparsers = parser.add_subparsers(title="commands", metavar="<command>")
-    for module in (_catalog, _info, _download, _predict, _cache, _check, _describe, _new):
+    for module in (
+        _catalog,
+        _info,
+        _download,
+        _predict,
+        _cache,
+        _check,
+        _describe,
+        _new,
+        _convert,
+    ):
         module.add_parser(subparsers)
     return parser
 
