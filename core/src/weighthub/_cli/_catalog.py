@@ -34,6 +34,12 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--pretrained", action="store_true", help="only models that have pretrained weights"
     )
+    p.add_argument(
+        "--weights",
+        action="store_true",
+        help="list weights instead (name, model, plugin, task, first metric), attached ones "
+        "included; PATTERN then matches weights or model names",
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(positionals="patterns", handler=run_list)
 
@@ -74,6 +80,11 @@ def _describe_entry(entry: ModelEntry) -> dict[str, Any]:
 def run_list(args: argparse.Namespace) -> int:
     """Print the models matching the filters."""
     from .._api import get_model_entry, list_models
+
+    if args.weights:
+        from ._list_weights import run_list_weights
+
+        return run_list_weights(args)
 
     names = list_models(
         args.patterns or None,
