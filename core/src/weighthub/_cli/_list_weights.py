@@ -9,6 +9,7 @@ import argparse
 import fnmatch
 import math
 import sys
+import warnings
 from typing import Any
 
 from ._common import dump_json, format_table
@@ -47,7 +48,12 @@ def weights_records(*, task: str | None = None, plugin: str | None = None) -> li
                 [plugin], provider.plugin, provider.distribution
             ):
                 continue
-            enum = provider.load_weights()
+            try:
+                enum = provider.load_weights()
+            except Exception as exc:  # one broken weights module must not hide the others
+                message = f"Skipping {provider.weights_name} from {provider.origin}: {exc}"
+                warnings.warn(message, UserWarning, stacklevel=1)
+                continue
             if enum is None:
                 continue
             default = enum.__members__.get("DEFAULT")
