@@ -201,3 +201,13 @@ def test_conformance_kit_checks_attached_enums(pets):
     assert {"num_params", "ops"} <= checks, report.format()
     assert "checkpoint" not in checks  # the checkpoint itself fits
     assert any("meta num_params is 18930229" in f.message for f in by_weights[detection])
+
+
+def test_quantizable_builder_takes_attached_float_weights(pets, use_plugins, pets_checkpoints):
+    use_plugins("pets", "classification", "quantized", "detection", "segmentation")
+    member = M.WhPets_ResNet18_Weights.PETS_V1
+    model = weighthub.get_model("quantized_resnet18", weights=member, quantize=False)
+    assert model.fc.out_features == 3
+    _same_state(model, pets_checkpoints["resnet18_pets.pth"])
+    with pytest.raises(TypeError, match="ResNet18_QuantizedWeights"):
+        weighthub.get_model("quantized_resnet18", weights=member, quantize=True)
