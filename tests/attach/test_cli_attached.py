@@ -58,3 +58,11 @@ def test_info_shows_attached_weights_with_their_plugin(pets_checkpoints, test_pl
     (weights,) = member["weights"]
     assert weights["attached_by"] == "plugin 'pets' (distribution 'weighthub-test-pets')"
     assert weights["num_categories"] == 3
+
+
+def test_plugins_counts_attached_enums(pets_checkpoints, test_plugins_site):
+    records = json.loads(_cli(test_plugins_site, "plugins", "--json").stdout)
+    pets = next(r for r in records if r["name"] == "pets")
+    assert (pets["models"], pets["attached"]) == (0, 3)
+    table = _cli(test_plugins_site, "plugins").stdout
+    assert table.splitlines()[0].split()[-2:] == ["MODELS", "ATTACHED"]

@@ -63,6 +63,7 @@ class PluginInfo:
         error: Why the plugin failed, or None.
         models: How many models it registered.
         module: The entry point's value, the plugin module.
+        attached: How many weights enums it attaches to models (its own or other plugins').
     """
 
     name: str
@@ -72,6 +73,7 @@ class PluginInfo:
     error: str | None
     models: int
     module: str
+    attached: int = 0
 
 
 def _normalise(name: str) -> str:
@@ -231,7 +233,16 @@ def _discover() -> Catalogue:
             found.add(entry)
         attachments.extend(registry.attachments)
         found.plugins.append(
-            PluginInfo(ep.name, dist, version, "loaded", None, len(registry.entries), ep.value)
+            PluginInfo(
+                ep.name,
+                dist,
+                version,
+                "loaded",
+                None,
+                len(registry.entries),
+                ep.value,
+                len(registry.attachments),
+            )
         )
     for entry in _runtime_entries:
         found.add(entry)

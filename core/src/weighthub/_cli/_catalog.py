@@ -129,6 +129,7 @@ def run_plugins(args: argparse.Namespace) -> int:
             "status": info.status,
             "error": info.error,
             "models": info.models,
+            "attached": info.attached,
             "module": info.module,
         }
         for info in found
@@ -144,10 +145,18 @@ def run_plugins(args: argparse.Namespace) -> int:
         )
         return 0
     rows = [
-        (r["name"], r["distribution"] or "-", r["version"] or "-", r["status"], r["models"])
+        (
+            r["name"],
+            r["distribution"] or "-",
+            r["version"] or "-",
+            r["status"],
+            r["models"],
+            r["attached"],
+        )
         for r in records
     ]
-    print(format_table(("PLUGIN", "DISTRIBUTION", "VERSION", "STATUS", "MODELS"), rows))
+    header = ("PLUGIN", "DISTRIBUTION", "VERSION", "STATUS", "MODELS", "ATTACHED")
+    print(format_table(header, rows))
     for r in records:
         if r["error"]:
             print(f"\n{r['name']}: {r['error']}")
