@@ -39,6 +39,7 @@ def apply_model_kwargs(
     """
     if weights is None:
         return
-    for param, value in weights.model_kwargs.items():
+    # torchvision's own members (which quantized builders may be handed) have no model_kwargs.
+    for param, value in getattr(weights, "model_kwargs", {}).items():
         if param not in handled:
             overwrite_named_param(kwargs, param, value)

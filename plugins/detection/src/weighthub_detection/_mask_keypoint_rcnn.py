@@ -193,7 +193,8 @@ def keypointrcnn_resnet50_fpn(
         default_num_classes=2,
     )
     if weights is not None:
-        expected = weights.model_kwargs.get("num_keypoints", len(weights.meta["keypoint_names"]))
+        declared = getattr(weights, "model_kwargs", {})
+        expected = declared.get("num_keypoints", len(weights.meta["keypoint_names"]))
         num_keypoints = weighthub.overwrite_value_param("num_keypoints", num_keypoints, expected)
     elif num_keypoints is None:
         num_keypoints = 17

@@ -94,5 +94,5 @@ def configure(
     classes = weighthub.overwrite_value_param(
         "num_classes", num_classes, len(weights.meta["categories"])
     )
-    expected_aux = bool(weights.model_kwargs.get("aux_loss", True))
+    expected_aux = bool(getattr(weights, "model_kwargs", {}).get("aux_loss", True))
     return classes, weighthub.overwrite_value_param("aux_loss", aux_loss, expected_aux), None
