@@ -211,3 +211,10 @@ def test_quantizable_builder_takes_attached_float_weights(pets, use_plugins, pet
     _same_state(model, pets_checkpoints["resnet18_pets.pth"])
     with pytest.raises(TypeError, match="ResNet18_QuantizedWeights"):
         weighthub.get_model("quantized_resnet18", weights=member, quantize=True)
+
+
+def test_clash_in_strict_mode_raises(pets, use_plugins, monkeypatch):
+    monkeypatch.setenv("WEIGHTHUB_STRICT", "1")
+    use_plugins("pets", "petsclash", "classification", "detection", "segmentation")
+    with pytest.raises(weighthub.PluginConflictError, match="weighthub-test-pets-clash"):
+        weighthub.list_models()
