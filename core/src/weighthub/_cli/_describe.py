@@ -315,7 +315,8 @@ def describe_checkpoint(
         state = _load_state(path)
         try:
             expected = build_empty(builder, weights=member, **kwargs).state_dict()
-        except ValueError as exc:
+        except (TypeError, ValueError) as exc:
+            # A conflicting --model-kwargs, or a builder that takes another enum's weights.
             msg = f"Cannot build {entry.name} for these weights: {exc}"
             raise CLIError(msg) from exc
         problems = state_dict_misfit(state, expected, task=entry.task)
