@@ -20,6 +20,7 @@ TEST_PLUGINS = (
     "weights-pets",
     "weights-clash",
     "weights-dangling",
+    "weights-motion",
 )
 
 

@@ -36,6 +36,24 @@ def pets_checkpoints(test_plugins_site: Path) -> dict[str, Path]:
     return paths
 
 
+@pytest.fixture(scope="session")
+def motion_checkpoints(test_plugins_site: Path) -> dict[str, Path]:
+    """Checkpoints in the shape of a 3-class s3d fine-tune and of a raft_small."""
+    from torchvision.models.optical_flow import raft_small
+    from torchvision.models.video import s3d
+
+    torch.manual_seed(0)
+    paths = {}
+    for name, model in {
+        "s3d_gestures.pth": s3d(num_classes=3),
+        "raft_small_drones.pth": raft_small(),
+    }.items():
+        path = test_plugins_site / "wh_test_motion" / name
+        torch.save(model.state_dict(), path)
+        paths[name] = path
+    return paths
+
+
 @pytest.fixture
 def pets(use_plugins, pets_checkpoints, monkeypatch, tmp_path):
     """Discover the pets plugin and the first-party plugins it attaches to, with a fresh cache."""

@@ -218,3 +218,21 @@ def test_clash_in_strict_mode_raises(pets, use_plugins, monkeypatch):
     use_plugins("pets", "petsclash", "classification", "detection", "segmentation")
     with pytest.raises(weighthub.PluginConflictError, match="weighthub-test-pets-clash"):
         weighthub.list_models()
+
+
+def test_video_and_optical_flow_builders_take_attached_weights(
+    use_plugins, motion_checkpoints, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("WEIGHTHUB_HOME", str(tmp_path / "home"))
+    use_plugins("motion", "video", "optical-flow")
+    video = M.s3d(weights=M.WhMotion_S3D_Weights.GESTURES_V1)
+    assert video.classifier[-1].out_channels == 3
+    _same_state(video, motion_checkpoints["s3d_gestures.pth"])
+    flow = weighthub.get_model("raft_small", weights="WhMotion_Raft_Small_Weights.DEFAULT")
+    _same_state(flow, motion_checkpoints["raft_small_drones.pth"])
+    with pytest.raises(TypeError, match="WhMotion_S3D_Weights"):
+        weighthub.get_model("raft_small", weights=M.WhMotion_S3D_Weights.GESTURES_V1)
+    assert weighthub.list_weights(plugin="motion") == [
+        "WhMotion_Raft_Small_Weights.DRONES_V1",
+        "WhMotion_S3D_Weights.GESTURES_V1",
+    ]
