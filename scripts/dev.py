@@ -22,7 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 TORCH_PINS = ["torch==2.14.1", "torchvision==0.29.1"]
 PLUGINS = ["classification", "quantized", "detection", "segmentation", "video", "optical-flow"]
-EXAMPLE = ROOT / "examples" / "plugin-efficientnet-lite"
+EXAMPLES = [
+    ROOT / "examples" / "plugin-efficientnet-lite",
+    ROOT / "examples" / "plugin-weights-pets",
+]
 PHOTO_CODE = (
     "import matplotlib.cbook as c; print(c.get_sample_data('grace_hopper.jpg', asfileobj=False))"
 )
@@ -50,8 +53,9 @@ def make_venv(venv: Path) -> Path:
 
 
 def install(python: Path, *, dev: bool) -> None:
-    """Install torch, the core, every first-party plugin and the example plugin (editable)."""
-    packages = ["core", *(f"plugins/{p}" for p in PLUGINS), str(EXAMPLE.relative_to(ROOT))]
+    """Install torch, the core, every first-party plugin and the example plugins (editable)."""
+    examples = [str(example.relative_to(ROOT)) for example in EXAMPLES]
+    packages = ["core", *(f"plugins/{p}" for p in PLUGINS), *examples]
     pip = [python, "-m", "pip", "install", "--quiet"]
     run(*pip, *TORCH_PINS, "hatchling>=1.24", "editables>=0.5", "matplotlib>=3.7")
     if dev:

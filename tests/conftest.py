@@ -23,6 +23,10 @@ TEST_PLUGINS = (
     "sysexit-builder",
     "interrupt-hook",
     "reentrant-hook",
+    "weights-pets",
+    "weights-clash",
+    "weights-dangling",
+    "weights-motion",
 )
 
 

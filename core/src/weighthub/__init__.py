@@ -24,8 +24,10 @@ from ._api import (
     get_model_weights,
     get_weight,
     list_models,
+    list_weights,
     register_model,
 )
+from ._builders import apply_model_kwargs
 from ._errors import (
     IntegrityError,
     LockfileError,
@@ -53,7 +55,7 @@ from ._loads import add_load_listener
 from ._markers import hookimpl, hookspec
 from ._plugins import PluginInfo, plugins, prefer_plugins, reload_plugins
 from ._refs import WeightsRef, resolve_weights
-from ._registry import ModelEntry, Registry
+from ._registry import ModelEntry, Registry, WeightsAttachment
 from ._weights import Weights, WeightsEnum
 
 if TYPE_CHECKING:
@@ -88,8 +90,10 @@ __all__ = [
     "get_model_entry",
     "get_model_weights",
     "get_weight",
+    "list_weights",
     "register_model",
     "ModelEntry",
+    "WeightsAttachment",
     # Plugins
     "Registry",
     "hookimpl",
@@ -120,6 +124,7 @@ __all__ = [
     "kwonly_to_pos_or_kw",
     "overwrite_named_param",
     "overwrite_value_param",
+    "apply_model_kwargs",
     # Errors and warnings
     "IntegrityError",
     "LockfileError",

@@ -10,11 +10,12 @@ import inspect
 import json
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from importlib.resources import files
 from typing import Any, TypeVar
 
+from ._attach import attachments_of, dangling_message
 from ._errors import (
     PluginConflictError,
     UnknownModelError,
@@ -25,6 +26,8 @@ from ._errors import (
 )
 from ._plugins import (
     RUNTIME_PLUGIN,
+    EnumProvider,
+    PluginInfo,
     _matches,
     add_runtime_entry,
     catalogue,
@@ -41,6 +44,7 @@ __all__ = [
     "get_model_weights",
     "get_weight",
     "list_models",
+    "list_weights",
     "register_model",
 ]
 
@@ -54,15 +58,18 @@ def _first_party() -> dict[str, dict[str, list[str]]]:
     return data
 
 
-def _missing_plugin_hint(name: str, kind: str) -> str:
-    """Say which first-party plugin provides ``name`` and how to get it."""
+def _missing_plugin_hint(name: str, kind: str, records: Sequence[PluginInfo] | None = None) -> str:
+    """Say which first-party plugin provides ``name`` and how to get it.
+
+    ``records`` are the plugins found, when asked during discovery; the catalogue's otherwise.
+    """
     for plugin, names in _first_party().items():
         if name in names[kind]:
             distribution = f"weighthub-{plugin}"
             record = next(
                 (
                     p
-                    for p in catalogue().plugins
+                    for p in (catalogue().plugins if records is None else records)
                     if _matches([distribution], p.name, p.distribution)
                 ),
                 None,
@@ -332,10 +339,12 @@ def get_weight(name: str) -> WeightsEnum:
         raise PluginConflictError(conflict_message("weights enum", enum_name, clash))
     entry = found.enums.get(enum_name)
     if entry is None:
+        dangling = next((a for a in found.dangling if a.weights_name == enum_name), None)
         msg = (
             f"The weight enum '{enum_name}' for the specific method couldn't be retrieved."
             f"{close_matches_hint(enum_name, found.enums)}"
             f"{_missing_plugin_hint(enum_name, 'enums')}"
+            + ("" if dangling is None else " " + dangling_message(dangling, found))
         )
         raise UnknownWeightsError(msg)
     enum = entry.load_weights()
@@ -343,6 +352,55 @@ def get_weight(name: str) -> WeightsEnum:
     verified = enum.verify(member)
     assert verified is not None
     return verified
+
+
+def list_weights(
+    model: str | None = None, *, plugin: str | None = None, task: str | None = None
+) -> list[str]:
+    """Return the ``"Enum.MEMBER"`` names of a model's weights, its own and attached ones.
+
+    Imports the plugins' weights modules (plain data) but no torch and no model code. Aliases
+    such as ``DEFAULT`` are skipped.
+
+    Args:
+        model: A model name (case-insensitive); None lists the weights of every model.
+        plugin: Keep only weights this plugin provides (entry-point or distribution name): a
+            model's own enum belongs to the model's plugin, an attached enum to the plugin that
+            attaches it.
+        task: Keep only weights of models of this task.
+
+    Returns:
+        The names, sorted.
+
+    Raises:
+        UnknownModelError: ``model`` is unknown.
+
+    Example:
+        >>> weighthub.list_weights("resnet18")  # doctest: +SKIP
+        ['AcmePets_ResNet18_Weights.PETS_V1', 'ResNet18_Weights.IMAGENET1K_V1']
+    """
+    if model is not None:
+        entries = [get_model_entry(model)]
+    else:
+        entries = [get_model_entry(name) for name in list_models()]
+    names: set[str] = set()
+    for entry in entries:
+        if task is not None and entry.task != task:
+            continue
+        providers: list[tuple[EnumProvider, str, str | None]] = []
+        if (
+            entry.weights_ref is not None
+            and catalogue().conflict("weights enum", str(entry.weights_name)) is None
+        ):
+            providers.append((entry, entry.plugin, entry.distribution))
+        providers.extend((a, a.plugin, a.distribution) for a in attachments_of(entry))
+        for provider, owner, distribution in providers:
+            if plugin is not None and not _matches([plugin], owner, distribution):
+                continue
+            enum = provider.load_weights()
+            if enum is not None:
+                names.update(f"{enum.__name__}.{member.name}" for member in enum)
+    return sorted(names)
 
 
 def register_model(

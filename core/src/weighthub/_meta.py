@@ -175,12 +175,34 @@ def _type_problems(meta: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
                     yield f"_metrics.{dataset}.{metric}", f"must be a number, got {value!r}"
 
 
-def validate_meta(meta: Mapping[str, Any], task: str) -> list[tuple[str, str]]:
+def _any_dataset_problems(
+    metrics: Mapping[str, Any], schema: TaskSchema
+) -> Iterable[tuple[str, str]]:
+    wanted = sorted({metric for _, metric in schema.metrics})
+    if not wanted:
+        return
+    for values in metrics.values():
+        if isinstance(values, Mapping) and all(metric in values for metric in wanted):
+            return
+    yield (
+        "_metrics",
+        f"needs {' and '.join(map(repr, wanted))} for at least one dataset, e.g. "
+        f"{{'<dataset>': {{{', '.join(f'{m!r}: ...' for m in wanted)}}}}}",
+    )
+
+
+def validate_meta(
+    meta: Mapping[str, Any], task: str, *, attached: bool = False
+) -> list[tuple[str, str]]:
     """Check one weights entry's ``meta`` against the schema of ``task``.
 
     Args:
         meta: The ``meta`` dict of a :class:`~weighthub.Weights`.
         task: The task of the model the weights belong to.
+        attached: The weights are attached to a model by a weights plugin
+            (:meth:`weighthub.Registry.add_weights`). Their metrics are then keyed by their own
+            dataset: the task's metric names (``acc@1`` and ``acc@5`` for classification) are
+            required for at least one dataset, whichever it is.
 
     Returns:
         ``(field, problem)`` pairs; empty when the meta follows the schema.
@@ -189,7 +211,9 @@ def validate_meta(meta: Mapping[str, Any], task: str) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     problems.extend((key, "missing") for key in sorted(schema.required_keys - set(meta)))
     metrics = meta.get("_metrics")
-    if isinstance(metrics, Mapping):
+    if isinstance(metrics, Mapping) and attached:
+        problems.extend(_any_dataset_problems(metrics, schema))
+    elif isinstance(metrics, Mapping):
         for dataset, metric in sorted(schema.metrics):
             values = metrics.get(dataset)
             if not isinstance(values, Mapping) or metric not in values:

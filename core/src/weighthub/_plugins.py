@@ -26,14 +26,15 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
-from typing import Literal
+from typing import Any, Literal
 
 import pluggy
 
 from . import hookspecs
+from ._attach import settle_attachments
 from ._errors import PluginConflictError, PluginLoadError, PluginWarning
 from ._markers import PROJECT_NAME
-from ._registry import ModelEntry, Registry
+from ._registry import ModelEntry, Registry, WeightsAttachment
 from ._settings import env_list, strict_mode
 
 __all__ = [
@@ -64,6 +65,7 @@ class PluginInfo:
         error: Why the plugin failed, or None.
         models: How many models it registered.
         module: The entry point's value, the plugin module.
+        attached: How many weights enums it attaches to models (its own or other plugins').
     """
 
     name: str
@@ -73,6 +75,7 @@ class PluginInfo:
     error: str | None
     models: int
     module: str
+    attached: int = 0
 
 
 def _normalise(name: str) -> str:
@@ -102,7 +105,7 @@ def prefer_plugins(names: Sequence[str] | None) -> None:
     reload_plugins()
 
 
-def _rank(entry: ModelEntry) -> int | None:
+def _rank(entry: ModelEntry | WeightsAttachment) -> int | None:
     names = _preferred if _preferred is not None else env_list("WEIGHTHUB_PREFER") or []
     for position, name in enumerate(names):
         if _matches([name], entry.plugin, entry.distribution):
@@ -110,23 +113,39 @@ def _rank(entry: ModelEntry) -> int | None:
     return None
 
 
+EnumProvider = ModelEntry | WeightsAttachment
+"""What provides a weights enum: a model's entry, or a weights plugin's attachment."""
+
+
 @dataclass
 class Catalogue:
-    """Every model and weights enum of the loaded plugins, by name."""
+    """Every model and weights enum of the loaded plugins, by name.
+
+    ``attachments`` maps a model's lower-case name to the enums weights plugins attach to it;
+    ``dangling`` holds the attachments to models no installed plugin registers.
+    """
 
     models: dict[str, ModelEntry] = field(default_factory=dict)
-    enums: dict[str, ModelEntry] = field(default_factory=dict)
-    conflicts: dict[str, list[ModelEntry]] = field(default_factory=dict)
+    enums: dict[str, EnumProvider] = field(default_factory=dict)
+    conflicts: dict[str, list[EnumProvider]] = field(default_factory=dict)
     plugins: list[PluginInfo] = field(default_factory=list)
+    attachments: dict[str, list[WeightsAttachment]] = field(default_factory=dict)
+    dangling: list[WeightsAttachment] = field(default_factory=list)
 
     def add(self, entry: ModelEntry) -> None:
         """Add one entry, settling a name clash by preference or recording the conflict."""
         self._place(self.models, entry.name.lower(), entry, "model", entry.name)
         if entry.weights_name is not None:
-            self._place(self.enums, entry.weights_name, entry, "weights enum", entry.weights_name)
+            self.add_enum(entry)
+
+    def add_enum(self, provider: EnumProvider) -> None:
+        """Add a weights enum by name, settling a clash as for models."""
+        assert provider.weights_name is not None
+        name = provider.weights_name
+        self._place(self.enums, name, provider, "weights enum", name)
 
     def _place(
-        self, table: dict[str, ModelEntry], key: str, entry: ModelEntry, kind: str, shown: str
+        self, table: dict[str, Any], key: str, entry: EnumProvider, kind: str, shown: str
     ) -> None:
         current = table.get(key)
         if current is None:
@@ -146,12 +165,12 @@ class Catalogue:
             raise PluginConflictError(message)
         warnings.warn(message, PluginWarning, stacklevel=2)
 
-    def conflict(self, kind: str, key: str) -> list[ModelEntry] | None:
+    def conflict(self, kind: str, key: str) -> list[EnumProvider] | None:
         """Return the entries that clash on ``key``, or None."""
         return self.conflicts.get(f"{kind}:{key}")
 
 
-def conflict_message(kind: str, name: str, entries: Sequence[ModelEntry]) -> str:
+def conflict_message(kind: str, name: str, entries: Sequence[EnumProvider]) -> str:
     """Explain a name clash and how to settle it."""
     origins = " and ".join(entry.origin for entry in entries)
     return (
@@ -193,6 +212,7 @@ def _discover(found: Catalogue) -> Catalogue:
     manager = pluggy.PluginManager(PROJECT_NAME)
     manager.add_hookspecs(hookspecs)
     allow, block = env_list("WEIGHTHUB_PLUGINS"), env_list("WEIGHTHUB_DISABLE_PLUGINS") or []
+    attachments: list[WeightsAttachment] = []
     for ep in _unique_entry_points():
         dist = ep.dist.name if ep.dist is not None else None
         version = ep.dist.version if ep.dist is not None else None
@@ -216,11 +236,22 @@ def _discover(found: Catalogue) -> Catalogue:
             continue
         for entry in registry.entries:
             found.add(entry)
+        attachments.extend(registry.attachments)
         found.plugins.append(
-            PluginInfo(ep.name, dist, version, "loaded", None, len(registry.entries), ep.value)
+            PluginInfo(
+                ep.name,
+                dist,
+                version,
+                "loaded",
+                None,
+                len(registry.entries),
+                ep.value,
+                len(registry.attachments),
+            )
         )
     for entry in _runtime_entries:
         found.add(entry)
+    settle_attachments(found, attachments)
     return found
 
 
@@ -257,7 +288,7 @@ def add_runtime_entry(entry: ModelEntry) -> None:
     """Register a model at runtime, refusing a name some plugin already provides."""
     with _lock:
         current = catalogue()
-        clash = current.models.get(entry.name.lower())
+        clash: EnumProvider | None = current.models.get(entry.name.lower())
         if clash is None and entry.weights_name is not None:
             other = current.enums.get(entry.weights_name)
             clash = other if other is not None and other.weights_ref != entry.weights_ref else None

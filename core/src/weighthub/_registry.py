@@ -20,7 +20,7 @@ from ._meta import validate_meta
 from ._settings import strict_mode
 from ._weights import WeightsEnum
 
-__all__ = ["ModelEntry", "Registry", "resolve_reference"]
+__all__ = ["ModelEntry", "Registry", "WeightsAttachment", "resolve_reference"]
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
@@ -85,18 +85,7 @@ class ModelEntry:
         return f"plugin {self.plugin!r} (distribution {self.distribution!r})"
 
     def _resolve(self, reference: str, what: str) -> Any:
-        try:
-            return resolve_reference(reference)
-        except ImportError as exc:
-            msg = f"Could not import the {what} of model {self.name!r} from {self.origin}: {exc}"
-            raise PluginLoadError(msg, name=exc.name) from exc
-        except SystemExit as exc:
-            # A plugin never ends the caller's process, even from a lazily imported module.
-            msg = (
-                f"Could not import the {what} of model {self.name!r} from {self.origin}: "
-                f"importing {reference!r} called sys.exit({exc.code!r})."
-            )
-            raise PluginLoadError(msg, name=reference.partition(":")[0]) from exc
+        return _resolve(reference, f"the {what} of model {self.name!r}", self.origin)
 
     def load_builder(self) -> Callable[..., Any]:
         """Import (once) and return the builder function."""
@@ -120,36 +109,109 @@ class ModelEntry:
             return None
         with self._lock:
             if self._weights is None:
-                ref = self.weights_ref
-                enum = self._resolve(ref, "weights enum") if isinstance(ref, str) else ref
-                if not (isinstance(enum, type) and issubclass(enum, WeightsEnum)):
-                    msg = (
-                        f"The weights of model {self.name!r} from {self.origin} must be a "
-                        f"WeightsEnum subclass, got {enum!r}."
-                    )
-                    raise PluginLoadError(msg)
-                self._check_meta(enum)
-                self._weights = enum
+                self._weights = _load_enum(
+                    self.weights_ref, f"model {self.name!r}", self.origin, self.task
+                )
             return self._weights
 
-    def _check_meta(self, enum: type[WeightsEnum]) -> None:
-        problems = [
-            f"{member!r} field {field_name!r}: {problem}"
-            for member in enum
-            for field_name, problem in validate_meta(member.meta, self.task)
-        ]
-        if not problems:
-            return
+
+def _resolve(reference: str, what: str, origin: str) -> Any:
+    try:
+        return resolve_reference(reference)
+    except ImportError as exc:
+        msg = f"Could not import {what} from {origin}: {exc}"
+        raise PluginLoadError(msg, name=exc.name) from exc
+    except SystemExit as exc:
+        # A plugin never ends the caller's process, even from a lazily imported module.
+        msg = (
+            f"Could not import {what} from {origin}: importing {reference!r} called "
+            f"sys.exit({exc.code!r})."
+        )
+        raise PluginLoadError(msg, name=reference.partition(":")[0]) from exc
+
+
+def _load_enum(
+    ref: type[WeightsEnum] | str, owner: str, origin: str, task: str, *, attached: bool = False
+) -> type[WeightsEnum]:
+    """Resolve a weights enum reference, check it is one and validate its members' meta."""
+    enum = _resolve(ref, f"the weights enum of {owner}", origin) if isinstance(ref, str) else ref
+    if not (isinstance(enum, type) and issubclass(enum, WeightsEnum)):
+        msg = f"The weights of {owner} from {origin} must be a WeightsEnum subclass, got {enum!r}."
+        raise PluginLoadError(msg)
+    problems = [
+        f"{member!r} field {field_name!r}: {problem}"
+        for member in enum
+        for field_name, problem in validate_meta(member.meta, task, attached=attached)
+    ]
+    if problems:
         shown = "; ".join(problems[:5]) + (
             f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
         )
         msg = (
-            f"Weights meta of {self.origin}, enum {enum.__name__}, breaks the {self.task!r} "
-            f"schema: {shown}."
+            f"Weights meta of {origin}, enum {enum.__name__}, breaks the {task!r} "
+            f"schema{' for attached weights' if attached else ''}: {shown}."
         )
         if strict_mode():
             raise MetaValidationError(msg)
         warnings.warn(msg, MetaValidationWarning, stacklevel=4)
+    return enum
+
+
+@dataclass(eq=False)
+class WeightsAttachment:
+    """A weights enum that one plugin attaches to a model another plugin (or itself) registers.
+
+    Attributes:
+        model: The name of the model the weights are for, e.g. ``"resnet18"``.
+        plugin: The name of the plugin that attaches them.
+        distribution: The distribution that ships that plugin, or None.
+        target: The model's entry, set at discovery; None while the model is not found.
+    """
+
+    model: str
+    plugin: str
+    distribution: str | None
+    weights_ref: type[WeightsEnum] | str = field(repr=False)
+    target: ModelEntry | None = field(default=None, repr=False)
+    _weights: type[WeightsEnum] | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def weights_name(self) -> str:
+        """The enum's class name, known without importing it."""
+        return _object_name(self.weights_ref)
+
+    @property
+    def task(self) -> str:
+        """The task of the model the weights are attached to."""
+        if self.target is None:
+            msg = f"{self.weights_name} is attached to model {self.model!r}, which is not found."
+            raise LookupError(msg)
+        return self.target.task
+
+    @property
+    def origin(self) -> str:
+        """``"plugin 'x' (distribution 'y')"``, for messages."""
+        if self.distribution is None:
+            return f"plugin {self.plugin!r}"
+        return f"plugin {self.plugin!r} (distribution {self.distribution!r})"
+
+    def load_weights(self) -> type[WeightsEnum]:
+        """Import (once), validate and return the enum.
+
+        Its meta is checked against the model's task, with metrics keyed by any dataset
+        (:func:`weighthub.meta.validate_meta` with ``attached=True``).
+        """
+        with self._lock:
+            if self._weights is None:
+                self._weights = _load_enum(
+                    self.weights_ref,
+                    f"the weights attached to model {self.model!r}",
+                    self.origin,
+                    self.task,
+                    attached=True,
+                )
+            return self._weights
 
 
 class Registry:
@@ -162,6 +224,7 @@ class Registry:
         self.plugin = plugin
         self.distribution = distribution
         self.entries: list[ModelEntry] = []
+        self.attachments: list[WeightsAttachment] = []
 
     def add_model(
         self,
@@ -206,3 +269,35 @@ class Registry:
         self.entries.append(
             ModelEntry(name, task, self.plugin, self.distribution, builder, weights)
         )
+
+    def add_weights(self, model: str, weights: type[WeightsEnum] | str) -> None:
+        """Attach a weights enum to a model that another plugin (or this one) registers.
+
+        The model's builder then accepts the enum's members, sets ``num_classes`` from their
+        ``meta["categories"]`` and applies their ``model_kwargs``; ``get_weight`` and
+        ``weighthub.models`` find the enum by name. Attaching to a model no installed plugin
+        registers warns once (raises under ``WEIGHTHUB_STRICT=1``).
+
+        Args:
+            model: The name of the model, e.g. ``"resnet18"``.
+            weights: The :class:`~weighthub.WeightsEnum` subclass, or ``"module:ClassName"`` to
+                import it on first use (listing then imports nothing).
+
+        Raises:
+            ValueError: A malformed model name or reference, or this plugin attaches the same
+                enum name twice.
+        """
+        if not isinstance(model, str) or not _NAME.match(model):
+            msg = f"Model name {model!r} from plugin {self.plugin!r} is not a valid identifier."
+            raise ValueError(msg)
+        if isinstance(weights, str) and not _REFERENCE.match(weights):
+            msg = (
+                f"The weights attached to model {model!r} by plugin {self.plugin!r} must be a "
+                f"WeightsEnum or a 'module:ClassName' string, got {weights!r}."
+            )
+            raise ValueError(msg)
+        attachment = WeightsAttachment(model, self.plugin, self.distribution, weights)
+        if any(a.weights_name == attachment.weights_name for a in self.attachments):
+            msg = f"Plugin {self.plugin!r} attaches weights {attachment.weights_name!r} twice."
+            raise ValueError(msg)
+        self.attachments.append(attachment)

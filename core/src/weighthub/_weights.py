@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ._errors import UnknownWeightsMemberError, close_matches_hint, describe_value
 from ._loads import notify_load
@@ -47,6 +47,9 @@ class Weights:
         file_size: The checkpoint's size in bytes, checked after download when given.
         weights_only: Load with ``torch.load(weights_only=True)``. Set to False only for legacy
             checkpoints that cannot be loaded otherwise; weighthub then warns at every load.
+        model_kwargs: Architecture arguments the checkpoint needs besides ``num_classes`` (which
+            comes from ``meta["categories"]``), e.g. ``{"aux_loss": True}``. The builder applies
+            them as it applies ``num_classes``: a caller's different value raises ``ValueError``.
     """
 
     url: str
@@ -55,8 +58,21 @@ class Weights:
     sha256: str | None = field(default=None, kw_only=True)
     file_size: int | None = field(default=None, kw_only=True)
     weights_only: bool = field(default=True, kw_only=True)
+    model_kwargs: dict[str, Any] = field(default_factory=dict, kw_only=True)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.model_kwargs, Mapping) or not all(
+            isinstance(key, str) for key in self.model_kwargs
+        ):
+            msg = f"model_kwargs must be a dict with string keys, got {self.model_kwargs!r}."
+            raise TypeError(msg)
+        self.model_kwargs = dict(self.model_kwargs)
+        if "num_classes" in self.model_kwargs:
+            msg = (
+                f"model_kwargs of {self.url} sets 'num_classes'; it comes from "
+                f"meta['categories'] instead: drop it from model_kwargs."
+            )
+            raise ValueError(msg)
         if self.sha256 is not None:
             digest = self.sha256.lower()
             if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
@@ -70,11 +86,12 @@ class Weights:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Weights):
             return NotImplemented
-        if (self.url, self.sha256, self.file_size, self.weights_only) != (
+        if (self.url, self.sha256, self.file_size, self.weights_only, self.model_kwargs) != (
             other.url,
             other.sha256,
             other.file_size,
             other.weights_only,
+            other.model_kwargs,
         ):
             return False
         if self.meta != other.meta:
@@ -112,6 +129,10 @@ class WeightsEnum(Enum):
     def verify(cls, obj: Any) -> Self | None:
         """Turn what a user passed as ``weights=`` into a member of this enum.
 
+        Members of the enums that weights plugins attach to a model using this enum
+        (:meth:`weighthub.Registry.add_weights`) are accepted too, as are their names
+        (``"Acme_ResNet18_Weights.PETS_V1"``): the result is then that enum's member.
+
         Args:
             obj: ``None``, a member of this enum, or its name: ``"IMAGENET1K_V1"``,
                 ``"MyNet_Weights.IMAGENET1K_V1"`` or ``"DEFAULT"`` (case-sensitive).
@@ -125,8 +146,18 @@ class WeightsEnum(Enum):
         """
         if obj is None:
             return None
+        attached = _attached_member(cls, obj)
+        if attached is not None:
+            # A member of another enum, attached to this enum's model: builders treat it as
+            # their own (its meta, checkpoint and model_kwargs are what they read).
+            return cast("Self", attached)
         if isinstance(obj, str):
-            member_name = obj.replace(cls.__name__ + ".", "")
+            enum_name, dot, member_name = obj.rpartition(".")
+            if dot and enum_name != cls.__name__:
+                msg = (
+                    f"{obj!r} names weights of enum {enum_name!r}; expected {_accepted_names(cls)}."
+                )
+                raise UnknownWeightsMemberError(msg)
             try:
                 return cls[member_name]
             except KeyError:
@@ -150,7 +181,7 @@ class WeightsEnum(Enum):
             )
         else:
             msg = (
-                f"Invalid Weight class provided; expected {cls.__name__} but received "
+                f"Invalid Weight class provided; expected {_accepted_names(cls)} but received "
                 f"{received.__name__}: {describe_value(obj)}. Pass a {cls.__name__} member, its "
                 f"name (one of {', '.join(cls.__members__)}) or None."
             )
@@ -221,3 +252,30 @@ class WeightsEnum(Enum):
     def file_size(self) -> int | None:
         """The checkpoint's size in bytes, when the plugin declares it."""
         return self.value.file_size  # type: ignore[no-any-return]
+
+    @property
+    def model_kwargs(self) -> dict[str, Any]:
+        """Architecture arguments the checkpoint needs besides ``num_classes``."""
+        return self.value.model_kwargs  # type: ignore[no-any-return]
+
+
+def _attached_member(enum: type[WeightsEnum], obj: Any) -> Any:
+    # Only members (or "Enum.MEMBER" names) of other enums can be attached ones; anything else
+    # is settled without looking at the plugins.
+    if isinstance(obj, str):
+        if obj.partition(".")[0] in ("", enum.__name__) or "." not in obj:
+            return None
+    elif isinstance(obj, enum) or not isinstance(obj, WeightsEnum):
+        return None
+    from ._attach import attached_member
+
+    return attached_member(enum, obj)
+
+
+def _accepted_names(enum: type[WeightsEnum]) -> str:
+    from ._attach import attached_enum_names
+
+    names = attached_enum_names(enum)
+    if not names:
+        return enum.__name__
+    return f"{enum.__name__} or an enum attached to its model ({', '.join(names)})"

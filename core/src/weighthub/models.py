@@ -28,9 +28,9 @@ def __getattr__(name: str) -> Any:
     entry = found.models.get(name.lower()) if name == name.lower() else None
     if entry is not None and found.conflict("model", name.lower()) is None:
         return entry.load_builder()
-    entry = found.enums.get(name)
-    if entry is not None and found.conflict("weights enum", name) is None:
-        return entry.load_weights()
+    provider = found.enums.get(name)  # a model's own enum, or one attached to it
+    if provider is not None and found.conflict("weights enum", name) is None:
+        return provider.load_weights()
     known = [e.name for e in found.models.values()] + list(found.enums)
     msg = (
         f"weighthub.models has no model or weights enum {name!r}.{close_matches_hint(name, known)}"

@@ -33,7 +33,18 @@ from .._errors import (
     UnknownWeightsMemberError,
     WeightsDownloadError,
 )
-from . import _cache, _catalog, _check, _download, _info, _lockfile, _predict
+from . import (
+    _cache,
+    _catalog,
+    _check,
+    _convert,
+    _describe,
+    _download,
+    _info,
+    _lockfile,
+    _new,
+    _predict,
+)
 from ._common import CLIError, Parser
 
 __all__ = ["build_parser", "main"]
@@ -73,7 +84,18 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--version", action="version", version=f"weighthub {_version()}")
     subparsers = parser.add_subparsers(title="commands", metavar="<command>")
-    for module in (_catalog, _info, _download, _lockfile, _predict, _cache, _check):
+    for module in (
+        _catalog,
+        _info,
+        _download,
+        _lockfile,
+        _predict,
+        _cache,
+        _check,
+        _describe,
+        _new,
+        _convert,
+    ):
         module.add_parser(subparsers)
     return parser
 

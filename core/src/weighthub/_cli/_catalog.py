@@ -34,6 +34,12 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--pretrained", action="store_true", help="only models that have pretrained weights"
     )
+    p.add_argument(
+        "--weights",
+        action="store_true",
+        help="list weights instead (name, model, plugin, task, first metric), attached ones "
+        "included; PATTERN then matches weights or model names",
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(positionals="patterns", handler=run_list)
 
@@ -74,6 +80,11 @@ def _describe_entry(entry: ModelEntry) -> dict[str, Any]:
 def run_list(args: argparse.Namespace) -> int:
     """Print the models matching the filters."""
     from .._api import get_model_entry, list_models
+
+    if args.weights:
+        from ._list_weights import run_list_weights
+
+        return run_list_weights(args)
 
     names = list_models(
         args.patterns or None,
@@ -118,6 +129,7 @@ def run_plugins(args: argparse.Namespace) -> int:
             "status": info.status,
             "error": info.error,
             "models": info.models,
+            "attached": info.attached,
             "module": info.module,
         }
         for info in found
@@ -133,10 +145,18 @@ def run_plugins(args: argparse.Namespace) -> int:
         )
         return 0
     rows = [
-        (r["name"], r["distribution"] or "-", r["version"] or "-", r["status"], r["models"])
+        (
+            r["name"],
+            r["distribution"] or "-",
+            r["version"] or "-",
+            r["status"],
+            r["models"],
+            r["attached"],
+        )
         for r in records
     ]
-    print(format_table(("PLUGIN", "DISTRIBUTION", "VERSION", "STATUS", "MODELS"), rows))
+    header = ("PLUGIN", "DISTRIBUTION", "VERSION", "STATUS", "MODELS", "ATTACHED")
+    print(format_table(header, rows))
     for r in records:
         if r["error"]:
             print(f"\n{r['name']}: {r['error']}")

@@ -99,7 +99,33 @@ def _record(member: WeightsEnum, default: WeightsEnum | None) -> dict[str, Any]:
     }
 
 
+def _attached_weights(resolved: Resolved) -> tuple[list[WeightsEnum], dict[str, str]]:
+    """The members attached to the resolved models (or the model an attached member is for),
+    and, by enum name, the origin of each attached enum."""
+    from .._attach import attachments_of
+    from .._plugins import catalogue
+
+    members: list[WeightsEnum] = []
+    origins: dict[str, str] = {}
+    if resolved.explicit and not resolved.models:
+        enum_name = type(resolved.members[0]).__name__
+        for group in catalogue().attachments.values():
+            for attachment in group:
+                if attachment.weights_name == enum_name and attachment.target is not None:
+                    resolved.models.append(attachment.target)
+                    origins[enum_name] = attachment.origin
+        return members, origins
+    for entry in resolved.models:
+        for attachment in attachments_of(entry):
+            enum = attachment.load_weights()
+            origins[enum.__name__] = attachment.origin
+            if not resolved.explicit:
+                members.extend(enum)
+    return members, origins
+
+
 def _collect(resolved: Resolved) -> dict[str, Any]:
+    attached, origins = _attached_weights(resolved)
     models = []
     for entry in resolved.models:
         enum = entry.load_weights()
@@ -116,12 +142,15 @@ def _collect(resolved: Resolved) -> dict[str, Any]:
                 else getattr(entry.builder_ref, "__qualname__", repr(entry.builder_ref)),
                 "weights_enum": entry.weights_name,
                 "default": str(default) if default is not None else None,
+                "attached_enums": origins,
             }
         )
     weights = []
-    for member in resolved.members:
+    for member in [*resolved.members, *attached]:
         default = default_member(type(member))
-        weights.append(_record(member, default))
+        record = _record(member, default)
+        record["attached_by"] = origins.get(type(member).__name__)
+        weights.append(record)
     return {"query": resolved.name, "models": models, "weights": weights}
 
 
@@ -145,6 +174,8 @@ def _metrics_text(metrics: Any) -> str:
 
 def _print_weights(w: dict[str, Any]) -> None:
     print(f"\n{w['name']}{'  (default)' if w['default'] else ''}")
+    if w["attached_by"]:
+        print(_line("attached by", w["attached_by"]))
     print(_line("url", w["url"]))
     size = []
     if w["file_size_mib"] is not None:
@@ -202,6 +233,8 @@ def run(args: argparse.Namespace) -> int:
             print(_line("weights", "none (no pretrained weights)"))
         else:
             print(_line("weights", f"{model['weights_enum']} (default: {model['default']})"))
+        for enum_name, origin in model["attached_enums"].items():
+            print(_line("attached", f"{enum_name} from {origin}"))
     if not info["models"]:
         print(f"{args.name} (no installed model uses these weights)")
     for weights in info["weights"]:

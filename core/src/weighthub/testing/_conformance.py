@@ -6,11 +6,12 @@ import warnings
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
+from .._attach import dangling_message
 from .._errors import MetaValidationError, MetaValidationWarning
-from .._plugins import _matches, catalogue
-from .._registry import ModelEntry, resolve_reference
+from .._plugins import _matches, catalogue, conflict_message
+from .._registry import ModelEntry, WeightsAttachment, resolve_reference
 from .._weights import WeightsEnum
-from . import _checks
+from . import _attached, _checks
 from ._report import ConformanceReport, Failure
 
 __all__ = ["CHECKS", "assert_plugin_conforms", "check_model", "check_plugin"]
@@ -26,10 +27,14 @@ CHECKS: tuple[str, ...] = (
     "get_weight",
     "copy_pickle",
     "legacy",
+    "checkpoint",
 )
-"""The names of the checks, in the order they run; pass some as ``skip=`` to leave them out."""
+"""The names of the checks, in the order they run; pass some as ``skip=`` to leave them out.
 
-_BUILDING_CHECKS = frozenset({"num_params", "ops", "legacy"})
+``checkpoint`` applies to attached enums only: their local checkpoints must fit the architecture.
+"""
+
+_BUILDING_CHECKS = frozenset({"num_params", "ops", "legacy", "checkpoint"})
 
 
 def _plugin_entries(name: str) -> list[ModelEntry]:
@@ -54,6 +59,15 @@ def _smallest(
     return {entry.name for entry, _ in chosen}
 
 
+def _plugin_attachments(name: str) -> list[WeightsAttachment]:
+    found = catalogue()
+    attachments = [a for group in found.attachments.values() for a in group] + found.dangling
+    return sorted(
+        (a for a in attachments if _matches([name], a.plugin, a.distribution)),
+        key=lambda a: (a.model, a.weights_name),
+    )
+
+
 class _Run:
     """State shared by the checks of one report: the report itself and caches."""
 
@@ -66,16 +80,76 @@ class _Run:
         self.skip = set(skip) | (set() if build else set(_BUILDING_CHECKS))
         self.transforms_cache: dict[Any, str | None] = {}
 
-    def run(self, entry: ModelEntry, check: str, problems: Callable[[], Iterable[Any]]) -> None:
+    def run(
+        self,
+        entry: ModelEntry | WeightsAttachment,
+        check: str,
+        problems: Callable[[], Iterable[Any]],
+    ) -> None:
         if check in self.skip:
             return
+        model = entry.name if isinstance(entry, ModelEntry) else entry.model
         try:
             for weights, message in problems():
-                self.report.failures.append(Failure(entry.name, weights, check, message))
+                self.report.failures.append(Failure(model, weights, check, message))
         except Exception as exc:
             self.report.failures.append(
-                Failure(entry.name, None, check, f"the check crashed: {type(exc).__name__}: {exc}")
+                Failure(model, None, check, f"the check crashed: {type(exc).__name__}: {exc}")
             )
+
+    def check_attached(self, attachment: WeightsAttachment, *, ops: bool) -> None:
+        """Check an attached enum through its model's builder."""
+        report = self.report
+        model = attachment.model
+        if attachment.target is None:
+            report.failures.append(
+                Failure(model, None, "import", dangling_message(attachment, catalogue()))
+            )
+            return
+        if catalogue().conflict("weights enum", attachment.weights_name) is not None:
+            clash = catalogue().conflict("weights enum", attachment.weights_name) or []
+            message = conflict_message("weights enum", attachment.weights_name, clash)
+            report.failures.append(Failure(model, None, "import", message))
+            return
+        try:
+            builder = attachment.target.load_builder()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", MetaValidationWarning)
+                try:
+                    enum = attachment.load_weights()
+                except MetaValidationError:
+                    ref = attachment.weights_ref
+                    enum = resolve_reference(ref) if isinstance(ref, str) else ref
+        except Exception as exc:
+            report.failures.append(Failure(model, None, "import", f"{type(exc).__name__}: {exc}"))
+            return
+        entry, notes = attachment.target, report.notes
+        report.checked_weights.extend(f"{enum.__name__}.{m.name}" for m in enum)
+        self.run(
+            attachment,
+            "meta_schema",
+            lambda: _attached.check_attached_meta_schema(attachment, enum),
+        )
+        self.run(attachment, "naming", lambda: _attached.check_attached_naming(enum))
+        self.run(
+            attachment,
+            "num_params",
+            lambda: _checks.check_num_params(entry, builder, enum, notes),
+        )
+        if ops:
+            self.run(attachment, "ops", lambda: _checks.check_ops(entry, builder, enum, notes))
+        self.run(
+            attachment,
+            "transforms",
+            lambda: _checks.check_transforms(entry, enum, self.transforms_cache),
+        )
+        self.run(attachment, "get_weight", lambda: _checks.check_get_weight(enum))
+        self.run(attachment, "copy_pickle", lambda: _checks.check_copy_pickle(enum))
+        self.run(
+            attachment,
+            "checkpoint",
+            lambda: _attached.check_checkpoint(attachment, builder, enum, notes),
+        )
 
     def load(self, entry: ModelEntry) -> tuple[Callable[..., Any] | None, type[WeightsEnum] | None]:
         # Meta problems are the meta_schema check's to report: silence the load-time warning,
@@ -152,6 +226,11 @@ def check_plugin(
     report = ConformanceReport(plugin_or_distribution)
     run = _Run(report, build=build, skip=skip)
     entries = _plugin_entries(plugin_or_distribution)
+    attachments = _plugin_attachments(plugin_or_distribution)
+    for attachment in attachments:
+        run.check_attached(attachment, ops=ops_sample is None or ops_sample > 0)
+    if not entries and attachments:
+        return report
     if not entries:
         status = [
             f"{p.name} ({p.distribution}): {p.status}{f', {p.error}' if p.error else ''}"

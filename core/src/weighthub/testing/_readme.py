@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from .._api import get_model_weights, list_models
+from .._plugins import _matches, catalogue
+from .._weights import WeightsEnum
 
 __all__ = ["README_TABLE_BEGIN", "README_TABLE_END", "check_readme_table", "models_table"]
 
@@ -22,6 +24,12 @@ def _number(value: Any, spec: str) -> str:
     return "n/a"
 
 
+TABLE_HEADER = (
+    "| model | weights | metrics | params | GFLOPs | file size (MiB) |",
+    "| --- | --- | --- | ---: | ---: | ---: |",
+)
+
+
 def _metrics(metrics: Mapping[str, Mapping[str, Any]]) -> str:
     return "; ".join(
         f"{dataset}: "
@@ -30,35 +38,46 @@ def _metrics(metrics: Mapping[str, Mapping[str, Any]]) -> str:
     )
 
 
+def table_rows(model: str, enum: type[WeightsEnum]) -> list[str]:
+    """The table rows of one model's weights enum (its own or an attached one)."""
+    rows = []
+    for member in enum:
+        meta = member.meta
+        default = " (default)" if member is enum.__members__.get("DEFAULT") else ""
+        params = meta.get("num_params")
+        millions = params / 1e6 if isinstance(params, int) else None
+        rows.append(
+            f"| `{model}` | `{member!r}`{default} | {_metrics(meta.get('_metrics', {}))} | "
+            f"{_number(millions, '.1f')}M | "
+            f"{_number(meta.get('_ops'), '.3f')} | {_number(meta.get('_file_size'), '.1f')} |"
+        )
+    return rows
+
+
 def models_table(plugin: str) -> str:
     """Render every model and weights of ``plugin`` as a Markdown table.
 
     Columns: model, weights (the default marked), metrics per dataset, parameters, GFLOPs and
-    file size (MiB), all read from the weights' ``meta``.
+    file size (MiB), all read from the weights' ``meta``. Enums the plugin attaches to other
+    plugins' models follow its own models.
 
     Args:
         plugin: The plugin's entry-point or distribution name.
     """
-    rows = [
-        "| model | weights | metrics | params | GFLOPs | file size (MiB) |",
-        "| --- | --- | --- | ---: | ---: | ---: |",
-    ]
+    rows = list(TABLE_HEADER)
     for name in list_models(plugin=plugin):
         try:
             enum = get_model_weights(name)
         except ValueError:
             rows.append(f"| `{name}` | no pretrained weights | | | | |")
             continue
-        for member in enum:
-            meta = member.meta
-            default = " (default)" if member is enum.__members__.get("DEFAULT") else ""
-            params = meta.get("num_params")
-            millions = params / 1e6 if isinstance(params, int) else None
-            rows.append(
-                f"| `{name}` | `{member!r}`{default} | {_metrics(meta.get('_metrics', {}))} | "
-                f"{_number(millions, '.1f')}M | "
-                f"{_number(meta.get('_ops'), '.3f')} | {_number(meta.get('_file_size'), '.1f')} |"
-            )
+        rows.extend(table_rows(name, enum))
+    # Weights the plugin attaches to other plugins' models.
+    found = catalogue()
+    for attachments in found.attachments.values():
+        for attachment in attachments:
+            if _matches([plugin], attachment.plugin, attachment.distribution):
+                rows.extend(table_rows(attachment.model, attachment.load_weights()))
     return "\n".join(rows)
 
 

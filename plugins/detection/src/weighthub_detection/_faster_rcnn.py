@@ -19,6 +19,7 @@ from torchvision.models.detection.faster_rcnn import (
     _default_anchorgen,
 )
 
+import weighthub
 from weighthub import construct_model, handle_legacy_interface
 
 from ._common import (
@@ -69,6 +70,7 @@ def fasterrcnn_resnet50_fpn(
         **kwargs: Options of ``torchvision.models.detection.FasterRCNN``.
     """
     weights = FasterRCNN_ResNet50_FPN_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     config = configure(
         weights,
         num_classes,
@@ -120,6 +122,7 @@ def fasterrcnn_resnet50_fpn_v2(
         **kwargs: Options of ``torchvision.models.detection.FasterRCNN``.
     """
     weights = FasterRCNN_ResNet50_FPN_V2_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     config = configure(
         weights,
         num_classes,
@@ -216,6 +219,7 @@ def fasterrcnn_mobilenet_v3_large_320_fpn(
         **kwargs: Options of ``torchvision.models.detection.FasterRCNN``.
     """
     weights = FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     defaults = {
         "min_size": 320,
         "max_size": 640,
@@ -258,6 +262,7 @@ def fasterrcnn_mobilenet_v3_large_fpn(
         **kwargs: Options of ``torchvision.models.detection.FasterRCNN``.
     """
     weights = FasterRCNN_MobileNet_V3_Large_FPN_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     return _fasterrcnn_mobilenet_v3_large_fpn(
         weights,
         progress,

@@ -60,6 +60,7 @@ def maskrcnn_resnet50_fpn(
         **kwargs: Options of ``torchvision.models.detection.MaskRCNN``.
     """
     weights = MaskRCNN_ResNet50_FPN_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     config = configure(
         weights,
         num_classes,
@@ -108,6 +109,7 @@ def maskrcnn_resnet50_fpn_v2(
         **kwargs: Options of ``torchvision.models.detection.MaskRCNN``.
     """
     weights = MaskRCNN_ResNet50_FPN_V2_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     config = configure(
         weights,
         num_classes,
@@ -179,6 +181,7 @@ def keypointrcnn_resnet50_fpn(
         **kwargs: Options of ``torchvision.models.detection.KeypointRCNN``.
     """
     weights = KeypointRCNN_ResNet50_FPN_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs, handled=("num_keypoints",))
     config = configure(
         weights,
         num_classes,
@@ -190,9 +193,9 @@ def keypointrcnn_resnet50_fpn(
         default_num_classes=2,
     )
     if weights is not None:
-        num_keypoints = weighthub.overwrite_value_param(
-            "num_keypoints", num_keypoints, len(weights.meta["keypoint_names"])
-        )
+        declared = getattr(weights, "model_kwargs", {})
+        expected = declared.get("num_keypoints", len(weights.meta["keypoint_names"]))
+        num_keypoints = weighthub.overwrite_value_param("num_keypoints", num_keypoints, expected)
     elif num_keypoints is None:
         num_keypoints = 17
 

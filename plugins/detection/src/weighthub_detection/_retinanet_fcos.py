@@ -13,6 +13,7 @@ from torchvision.models.detection.fcos import FCOS
 from torchvision.models.detection.retinanet import RetinaNet, RetinaNetHead, _default_anchorgen
 from torchvision.ops.feature_pyramid_network import LastLevelP6P7
 
+import weighthub
 from weighthub import construct_model, handle_legacy_interface
 
 from ._common import (
@@ -56,6 +57,7 @@ def fcos_resnet50_fpn(
         **kwargs: Options of ``torchvision.models.detection.FCOS``.
     """
     weights = FCOS_ResNet50_FPN_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     config = configure(
         weights,
         num_classes,
@@ -106,6 +108,7 @@ def retinanet_resnet50_fpn(
         **kwargs: Options of ``torchvision.models.detection.RetinaNet``.
     """
     weights = RetinaNet_ResNet50_FPN_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     config = configure(
         weights,
         num_classes,
@@ -160,6 +163,7 @@ def retinanet_resnet50_fpn_v2(
         **kwargs: Options of ``torchvision.models.detection.RetinaNet``.
     """
     weights = RetinaNet_ResNet50_FPN_V2_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     config = configure(
         weights,
         num_classes,

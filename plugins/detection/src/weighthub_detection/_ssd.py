@@ -18,6 +18,7 @@ from torchvision.models.detection.ssdlite import (
     _normal_init,
 )
 
+import weighthub
 from weighthub import construct_model, handle_legacy_interface
 
 from ._common import (
@@ -65,6 +66,7 @@ def ssd300_vgg16(
         **kwargs: Options of ``torchvision.models.detection.SSD``.
     """
     weights = SSD300_VGG16_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     _warn_fixed_size(kwargs)
     config = configure(
         weights,
@@ -126,6 +128,7 @@ def ssdlite320_mobilenet_v3_large(
             builder, as torchvision does).
     """
     weights = SSDLite320_MobileNet_V3_Large_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     _warn_fixed_size(kwargs)
     config = configure(
         weights,

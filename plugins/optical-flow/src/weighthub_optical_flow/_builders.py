@@ -169,6 +169,7 @@ def raft_large(
             the default blocks.
     """
     weights = Raft_Large_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     return _raft(_LARGE, weights, progress, kwargs)
 
 
@@ -186,4 +187,5 @@ def raft_small(
             the default blocks.
     """
     weights = Raft_Small_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     return _raft(_SMALL, weights, progress, kwargs)

@@ -72,9 +72,10 @@ def legacy_default(
 
 
 def meta_config(weights: WeightsEnum | None, kwargs: dict[str, Any], default_backend: str) -> str:
-    """Apply ``num_classes`` and ``backend`` from the weights' meta; return the backend."""
+    """Apply ``num_classes``, ``backend`` and ``model_kwargs`` from the weights; return backend."""
     if weights is not None:
         overwrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
+        weighthub.apply_model_kwargs(weights, kwargs)
         if "backend" in weights.meta:
             overwrite_named_param(kwargs, "backend", weights.meta["backend"])
     backend: str = kwargs.pop("backend", default_backend)

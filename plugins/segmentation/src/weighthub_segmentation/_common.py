@@ -79,7 +79,8 @@ def configure(
 
     With ``weights``, the backbone weights are ignored (and not even looked up), ``num_classes``
     must match the weights' categories and ``aux_loss`` must be True or None (the checkpoints hold
-    the auxiliary classifier). Without, ``num_classes`` defaults to 21.
+    the auxiliary classifier, unless the weights' ``model_kwargs`` say ``aux_loss=False``).
+    Without, ``num_classes`` defaults to 21.
 
     Returns:
         ``(num_classes, aux_loss, backbone weights)``.
@@ -93,4 +94,5 @@ def configure(
     classes = weighthub.overwrite_value_param(
         "num_classes", num_classes, len(weights.meta["categories"])
     )
-    return classes, weighthub.overwrite_value_param("aux_loss", aux_loss, True), None
+    expected_aux = bool(getattr(weights, "model_kwargs", {}).get("aux_loss", True))
+    return classes, weighthub.overwrite_value_param("aux_loss", aux_loss, expected_aux), None

@@ -82,6 +82,7 @@ def r3d_18(
         **kwargs: Passed to ``torchvision.models.video.resnet.VideoResNet``.
     """
     weights = R3D_18_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     return _video_resnet([Conv3DSimple] * 4, BasicStem, weights, progress, **kwargs)
 
 
@@ -98,6 +99,7 @@ def mc3_18(
         **kwargs: Passed to ``torchvision.models.video.resnet.VideoResNet``.
     """
     weights = MC3_18_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     conv_makers: list[type[Conv3DSimple | Conv3DNoTemporal]] = [Conv3DSimple]
     conv_makers += [Conv3DNoTemporal] * 3
     return _video_resnet(conv_makers, BasicStem, weights, progress, **kwargs)
@@ -115,6 +117,7 @@ def r2plus1d_18(
         **kwargs: Passed to ``torchvision.models.video.resnet.VideoResNet``.
     """
     weights = R2Plus1D_18_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     return _video_resnet([Conv2Plus1D] * 4, R2Plus1dStem, weights, progress, **kwargs)
 
 
@@ -128,6 +131,7 @@ def s3d(*, weights: S3D_Weights | None = None, progress: bool = True, **kwargs: 
         **kwargs: Passed to ``torchvision.models.video.S3D``.
     """
     weights = S3D_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     _num_classes(weights, kwargs)
     return weighthub.construct_model(lambda: S3D(**kwargs), weights, progress=progress)
 
@@ -219,6 +223,7 @@ def mvit_v1_b(
         **kwargs: Passed to ``torchvision.models.video.MViT``.
     """
     weights = MViT_V1_B_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     input_channels = [96] + [192] * 2 + [384] * 11 + [768] * 2
     output_channels = [192] * 2 + [384] * 11 + [768] * 3
     return _mvit(
@@ -246,6 +251,7 @@ def mvit_v2_s(
         **kwargs: Passed to ``torchvision.models.video.MViT``.
     """
     weights = MViT_V2_S_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     input_channels = [96] * 2 + [192] * 2 + [384] * 11 + [768]
     output_channels = [96] + [192] * 2 + [384] * 11 + [768] * 2
     return _mvit(
@@ -299,6 +305,7 @@ def swin3d_t(
         **kwargs: Passed to ``torchvision.models.video.swin_transformer.SwinTransformer3d``.
     """
     weights = Swin3D_T_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     return _swin3d(96, [2, 2, 6, 2], [3, 6, 12, 24], weights, progress, **kwargs)
 
 
@@ -314,6 +321,7 @@ def swin3d_s(
         **kwargs: Passed to ``torchvision.models.video.swin_transformer.SwinTransformer3d``.
     """
     weights = Swin3D_S_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     return _swin3d(96, [2, 2, 18, 2], [3, 6, 12, 24], weights, progress, **kwargs)
 
 
@@ -329,4 +337,5 @@ def swin3d_b(
         **kwargs: Passed to ``torchvision.models.video.swin_transformer.SwinTransformer3d``.
     """
     weights = Swin3D_B_Weights.verify(weights)
+    weighthub.apply_model_kwargs(weights, kwargs)
     return _swin3d(128, [2, 2, 18, 2], [4, 8, 16, 32], weights, progress, **kwargs)

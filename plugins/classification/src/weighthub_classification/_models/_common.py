@@ -13,7 +13,12 @@ from typing import Any, TypeVar
 
 from torch import nn
 
-from weighthub import WeightsEnum, handle_legacy_interface, overwrite_named_param
+from weighthub import (
+    WeightsEnum,
+    apply_model_kwargs,
+    handle_legacy_interface,
+    overwrite_named_param,
+)
 
 __all__ = ["BuildFn", "load", "make_builder", "set_fixed", "set_num_classes"]
 
@@ -44,7 +49,9 @@ def make_builder(
 ) -> Callable[..., M]:
     """Create the builder ``name(*, weights=None, progress=True, **kwargs)``.
 
-    The builder verifies ``weights`` against ``weights_enum`` and calls ``build``. As in
+    The builder verifies ``weights`` against ``weights_enum`` (which also accepts the members of
+    enums attached to the model by weights plugins), applies their ``model_kwargs`` and calls
+    ``build``. As in
     torchvision, it accepts the legacy ``pretrained=`` argument (True meaning the
     ``IMAGENET1K_V1`` member, or "no weights available" when the enum has none) and positional
     arguments, with torchvision's deprecation warnings.
@@ -63,7 +70,9 @@ def make_builder(
     """
 
     def builder(*, weights: Any = None, progress: bool = True, **kwargs: Any) -> M:
-        return build(weights_enum.verify(weights), progress, kwargs)
+        verified = weights_enum.verify(weights)
+        apply_model_kwargs(verified, kwargs)
+        return build(verified, progress, kwargs)
 
     builder.__name__ = builder.__qualname__ = name
     builder.__module__ = module

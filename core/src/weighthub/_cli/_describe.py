@@ -1,0 +1,395 @@
+"""``weighthub describe CHECKPOINT --model NAME``: a checkpoint's facts, as a ``Weights`` entry.
+
+The checkpoint is loaded the way its users will load it: a provisional enum holding it is attached
+to the model (:func:`~weighthub._attach.provisional_attachment`) and the model's own builder is
+called with it, so ``num_classes`` comes from the categories and loading is weighthub's strict,
+``weights_only`` path. Before that, the checkpoint's keys and shapes are compared with the
+architecture built on the meta device, so that a misfit is reported by name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import inspect
+import json
+import math
+import textwrap
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .._errors import UnsafeCheckpointError
+from .._meta import get_task_schema
+from .._registry import ModelEntry
+from .._weights import Weights, WeightsEnum
+from ._common import CLIError, default_member, dump_json
+
+__all__ = ["Description", "add_parser", "describe_checkpoint", "read_categories"]
+
+_SHOWN = 5  # keys listed per kind of misfit
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``describe``."""
+    p = subparsers.add_parser(
+        "describe",
+        help="compute a checkpoint's facts and print a ready-to-paste Weights(...) entry",
+        description="Load CHECKPOINT strictly into model NAME's architecture (built from the "
+        "categories) and print a Weights(...) entry with its url, sha256, file size, "
+        "transforms, parameter count, GFLOPs and file size in MiB, plus placeholders for what "
+        "only its author knows (recipe, metrics, docs). Exit 2 when it does not fit.",
+    )
+    p.add_argument("checkpoint", metavar="CHECKPOINT", help="a .pth/.pt or .safetensors file")
+    p.add_argument("--model", required=True, metavar="NAME", help="the model the weights are for")
+    p.add_argument(
+        "--categories",
+        metavar="FILE",
+        help="the class names, one per line or a JSON list (default: the model's DEFAULT "
+        "weights' categories); detection and segmentation lists start with '__background__'",
+    )
+    p.add_argument("--url", metavar="URL", help="where the file will be published")
+    p.add_argument(
+        "--dataset",
+        default="custom",
+        metavar="NAME",
+        help="the dataset the metrics placeholders are keyed by (default: custom)",
+    )
+    p.add_argument(
+        "--model-kwargs",
+        metavar="JSON",
+        help="other architecture arguments the checkpoint needs, e.g. '{\"aux_loss\": true}'",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=run)
+
+
+@dataclass
+class Description:
+    """What ``describe`` found out about a checkpoint.
+
+    Attributes:
+        entry: The model's registry entry.
+        path: The checkpoint file.
+        url: Where the entry says the file lives.
+        sha256: The file's sha256.
+        file_size: Its size in bytes.
+        categories: The class names the model was built for.
+        model_kwargs: Other architecture arguments.
+        num_params: The parameter count of the loaded model.
+        ops: GFLOPs (multiply-adds, in billions) at the preset's crop size.
+        min_size: The model's minimum input size.
+        transforms: The preset factory (the model's default weights' one).
+        dataset: The key of the metrics placeholders.
+        timings: Seconds spent ``hashing``, ``loading`` and counting ``ops``.
+    """
+
+    entry: ModelEntry
+    path: Path
+    url: str
+    sha256: str
+    file_size: int
+    categories: list[str] | None
+    model_kwargs: dict[str, Any]
+    num_params: int
+    ops: float
+    min_size: tuple[int, int]
+    transforms: Any
+    dataset: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def file_size_mib(self) -> float:
+        """The file size in MiB, rounded as torchvision rounds ``_file_size``."""
+        return round(self.file_size / 1024**2, 3)
+
+    def metric_names(self) -> list[str]:
+        """The metrics the task's schema requires, for the placeholders."""
+        return sorted({metric for _, metric in get_task_schema(self.entry.task).metrics})
+
+    def python(self, *, url: str | None = None, indent: int = 0) -> str:
+        """The ``Weights(...)`` entry as Python source, formatted as ``ruff format`` would.
+
+        ``Weights`` and ``weighthub.transforms.preset`` must be imported where it is pasted.
+        """
+        metrics = ", ".join(f'"{m}": float("nan")' for m in self.metric_names())
+        lines = [
+            "Weights(",
+            f"    url={json.dumps(url or self.url)},",
+            f"    transforms={transforms_source(self.transforms)},",
+            "    meta={",
+            *_list_lines('"categories": ', self.categories, indent + 8),
+            f'        "num_params": {self.num_params},',
+            f'        "min_size": {tuple(self.min_size)!r},',
+            f'        "_ops": {self.ops},',
+            f'        "_file_size": {self.file_size_mib},',
+            '        "recipe": "TODO: a link to the training recipe",',
+            "        # TODO: the measured metrics (NaN means not measured).",
+            f'        "_metrics": {{{json.dumps(self.dataset)}: {{{metrics}}}}},',
+            '        "_docs": "TODO: what these weights are and how they were trained.",',
+            "    },",
+            f'    sha256="{self.sha256}",',
+            f"    file_size={self.file_size},",
+        ]
+        if self.model_kwargs:
+            lines.append(f"    model_kwargs={literal(self.model_kwargs)},")
+        lines.append(")")
+        return textwrap.indent("\n".join(lines), " " * indent).lstrip()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The facts as JSON-ready values, with ``python`` the entry's source."""
+        return {
+            "model": self.entry.name,
+            "task": self.entry.task,
+            "checkpoint": str(self.path),
+            "url": self.url,
+            "sha256": self.sha256,
+            "file_size": self.file_size,
+            "num_params": self.num_params,
+            "_ops": self.ops,
+            "_file_size": self.file_size_mib,
+            "min_size": list(self.min_size),
+            "categories": self.categories,
+            "model_kwargs": self.model_kwargs,
+            "transforms": repr(self.transforms),
+            "timings": self.timings,
+            "python": self.python(),
+        }
+
+
+def literal(value: Any) -> str:
+    """Python source of a plain value, with double-quoted strings as ``ruff format`` writes."""
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        inner = ", ".join(literal(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return repr(value)
+
+
+def transforms_source(factory: Any) -> str:
+    """``preset("Name", key=value, ...)`` for a preset factory, else its ``repr``."""
+    name, keywords = getattr(factory, "name", None), getattr(factory, "keywords", None)
+    if not isinstance(name, str) or keywords is None:
+        return repr(factory)
+    settings = "".join(f", {key}={literal(value)}" for key, value in keywords.items())
+    return f"preset({json.dumps(name)}{settings})"
+
+
+def _list_lines(prefix: str, values: list[str] | None, indent: int, width: int = 100) -> list[str]:
+    """``prefix[...],`` on one line when it fits, else one item per line (as ``ruff format``)."""
+    pad = " " * 8
+    one_line = f"{pad}{prefix}{literal(values)},"
+    if values is None or indent + len(one_line) <= width:
+        return [one_line]
+    return [f"{pad}{prefix}[", *(f"{pad}    {literal(v)}," for v in values), f"{pad}],"]
+
+
+def read_categories(path: str) -> list[str]:
+    """Read class names: a JSON list of strings, or one name per non-empty line.
+
+    Raises:
+        CLIError: The file is missing, unreadable or empty.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"Cannot read the categories file {path!r}: {exc}"
+        raise CLIError(msg) from exc
+    if text.lstrip().startswith("["):
+        try:
+            names = json.loads(text)
+        except json.JSONDecodeError as exc:
+            msg = f"The categories file {path!r} is not a valid JSON list: {exc}"
+            raise CLIError(msg) from exc
+        if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+            msg = f"The categories file {path!r} must hold a JSON list of strings."
+            raise CLIError(msg)
+    else:
+        names = [line.strip() for line in text.splitlines() if line.strip()]
+    if not names:
+        msg = f"The categories file {path!r} lists no categories."
+        raise CLIError(msg)
+    return list(names)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _load_state(path: Path) -> Mapping[str, Any]:
+    import torch
+
+    from .._fetch import load_checkpoint
+
+    try:
+        state = load_checkpoint(path)
+    except UnsafeCheckpointError as exc:
+        msg = f"{path} is not a safe checkpoint, refusing to load it: {exc}"
+        raise CLIError(msg) from exc
+    except Exception as exc:
+        msg = f"Cannot load the checkpoint {path}: {type(exc).__name__}: {exc}"
+        raise CLIError(msg) from exc
+    if not isinstance(state, Mapping) or not state:
+        msg = f"{path} does not hold a state dict (got {type(state).__name__})."
+        raise CLIError(msg)
+    odd = [str(k) for k, v in state.items() if not isinstance(v, torch.Tensor)]
+    if odd:
+        msg = (
+            f"{path} is not a plain state dict: {', '.join(odd[:_SHOWN])} "
+            f"{'is not a tensor' if len(odd) == 1 else 'are not tensors'}; save "
+            f"model.state_dict() (wrappers such as {{'state_dict': ...}} are not unwrapped)."
+        )
+        raise CLIError(msg)
+    return state
+
+
+def _build_kwargs(builder: Any) -> dict[str, Any]:
+    # A backbone's own weights would be fetched for nothing: the checkpoint holds them.
+    parameters = inspect.signature(builder).parameters
+    return {"weights_backbone": None} if "weights_backbone" in parameters else {}
+
+
+def describe_checkpoint(
+    checkpoint: str,
+    model: str,
+    *,
+    categories: list[str] | None = None,
+    url: str | None = None,
+    dataset: str = "custom",
+    model_kwargs: dict[str, Any] | None = None,
+) -> Description:
+    """Load ``checkpoint`` into ``model`` and compute its ``Weights`` facts.
+
+    Raises:
+        CLIError: The file is missing, unsafe or not a state dict, or does not fit the model.
+        UnknownModelError: No installed plugin provides ``model``.
+    """
+    from .._api import get_model_entry
+    from .._attach import provisional_attachment
+    from ..testing._attached import state_dict_misfit
+    from ..testing._building import build_empty
+    from ..testing._checks import parameter_count
+    from ..testing._ops import count_gmacs, sample_input
+
+    entry = get_model_entry(model)
+    own = entry.load_weights()
+    default = default_member(own) if own is not None else None
+    if own is None or default is None:
+        msg = f"Model {entry.name!r} from {entry.origin} has no weights enum to take defaults from."
+        raise CLIError(msg)
+    path = Path(checkpoint)
+    if not path.is_file():
+        msg = f"Checkpoint {checkpoint!r} does not exist or is not a file."
+        raise CLIError(msg)
+    if categories is None:
+        categories = default.meta.get("categories")
+    builder = entry.load_builder()  # imports torch and the model code: not the checkpoint's time
+    started = time.perf_counter()
+    sha256, size = _sha256(path), path.stat().st_size
+    hashed = time.perf_counter()
+
+    provisional = Weights(
+        url=str(path.resolve()),
+        transforms=default.transforms,
+        meta={**default.meta, "categories": categories},
+        model_kwargs=model_kwargs or {},
+    )
+
+    class Provisional_Weights(WeightsEnum):
+        CHECKPOINT = provisional
+
+    enum, member = Provisional_Weights, Provisional_Weights.CHECKPOINT
+    with provisional_attachment(entry.name, enum):
+        kwargs = _build_kwargs(builder)
+        state = _load_state(path)
+        try:
+            expected = build_empty(builder, weights=member, **kwargs).state_dict()
+        except (TypeError, ValueError) as exc:
+            # A conflicting --model-kwargs, or a builder that takes another enum's weights.
+            msg = f"Cannot build {entry.name} for these weights: {exc}"
+            raise CLIError(msg) from exc
+        problems = state_dict_misfit(state, expected, task=entry.task)
+        if problems:
+            count = f"{len(categories)} categories" if categories is not None else "no categories"
+            msg = (
+                f"{path.name} does not fit {entry.name} built with {count}: {'; '.join(problems)}."
+            )
+            raise CLIError(msg)
+        del state
+        built = builder(weights=member, progress=False, **kwargs)
+    loaded = time.perf_counter()
+    args, as_list = sample_input(entry.task, entry.name, member.transforms())
+    ops = round(count_gmacs(built, args, as_list=as_list), 3)
+    counted = time.perf_counter()
+    return Description(
+        entry=entry,
+        path=path,
+        url=url or str(path.resolve()),
+        sha256=sha256,
+        file_size=size,
+        categories=None if categories is None else list(categories),
+        model_kwargs=dict(model_kwargs or {}),
+        num_params=parameter_count(built),
+        ops=ops if math.isfinite(ops) else 0.0,
+        min_size=tuple(default.meta.get("min_size", (1, 1))),
+        transforms=default.transforms,
+        dataset=dataset,
+        timings={
+            "hashing": round(hashed - started, 4),
+            "loading": round(loaded - hashed, 4),
+            "ops": round(counted - loaded, 4),
+        },
+    )
+
+
+def parse_model_kwargs(text: str | None) -> dict[str, Any]:
+    """Parse ``--model-kwargs``: a JSON object.
+
+    Raises:
+        CLIError: It is not a JSON object.
+    """
+    if text is None:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        msg = f"--model-kwargs must be a JSON object, got {text!r}: {exc}"
+        raise CLIError(msg) from exc
+    if not isinstance(value, dict):
+        msg = f"--model-kwargs must be a JSON object, got {text!r}"
+        raise CLIError(msg)
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    """Describe the checkpoint."""
+    categories = read_categories(args.categories) if args.categories else None
+    description = describe_checkpoint(
+        args.checkpoint,
+        args.model,
+        categories=categories,
+        url=args.url,
+        dataset=args.dataset,
+        model_kwargs=parse_model_kwargs(args.model_kwargs),
+    )
+    if args.json:
+        dump_json(description.as_dict())
+        return 0
+    t = description.timings
+    print(
+        f"# {description.entry.name} ({description.entry.task}), {description.path.name}: hashed "
+        f"in {t['hashing']:.2f} s, loaded in {t['loading']:.2f} s, ops counted in {t['ops']:.2f} s"
+    )
+    print(description.python())
+    return 0

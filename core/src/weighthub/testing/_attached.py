@@ -1,0 +1,114 @@
+"""Checks of the enums weights plugins attach to other plugins' models.
+
+The model's own checks (``num_params``, ``ops``, ``transforms``, ``get_weight``, ``copy_pickle``)
+run on attached enums unchanged, through the model's builder; these are the ones that differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from .._meta import validate_meta
+from .._registry import WeightsAttachment
+from .._weights import WeightsEnum
+from ._building import build_empty
+from ._ops import DETECTION_TASKS
+
+__all__ = [
+    "check_attached_meta_schema",
+    "check_attached_naming",
+    "check_checkpoint",
+    "state_dict_misfit",
+]
+
+Problem = tuple[str | None, str]
+_SHOWN = 5
+
+
+def _name(member: WeightsEnum) -> str:
+    return f"{type(member).__name__}.{member.name}"
+
+
+def check_attached_meta_schema(
+    attachment: WeightsAttachment, enum: type[WeightsEnum]
+) -> Iterator[Problem]:
+    """Each member's meta follows the model's task schema, metrics keyed by any dataset."""
+    for member in enum:
+        for field, problem in validate_meta(member.meta, attachment.task, attached=True):
+            yield _name(member), f"meta field {field!r}: {problem}"
+
+
+def check_attached_naming(enum: type[WeightsEnum]) -> Iterator[Problem]:
+    """Upper-case member names and a ``DEFAULT`` alias (the enum's name is the plugin's choice)."""
+    for name in enum.__members__:
+        if not name.isupper():
+            yield None, f"member name {enum.__name__}.{name} is not upper-case"
+    if len(enum) and "DEFAULT" not in enum.__members__:
+        yield None, f"{enum.__name__} has members but no DEFAULT alias"
+    if "DEFAULT" in enum.__members__ and enum.__members__["DEFAULT"].name == "DEFAULT":
+        yield None, f"{enum.__name__}.DEFAULT must be an alias of another member"
+
+
+def state_dict_misfit(
+    state: Mapping[str, Any], expected: Mapping[str, Any], *, task: str
+) -> list[str]:
+    """Name the missing, unexpected and mis-shaped keys of ``state``; empty when it fits.
+
+    Args:
+        state: The checkpoint's tensors.
+        expected: The architecture's state dict (meta tensors are fine).
+        task: The model's task: trained detection models freeze their batch norms, so their
+            checkpoints carry no ``num_batches_tracked``.
+    """
+
+    def optional(key: str) -> bool:
+        return task in DETECTION_TASKS and key.endswith("num_batches_tracked")
+
+    missing = [k for k in expected if k not in state and not optional(k)]
+    unexpected = [k for k in state if k not in expected]
+    shapes = [
+        f"{k} (checkpoint {tuple(state[k].shape)}, model {tuple(expected[k].shape)})"
+        for k in state
+        if k in expected and tuple(state[k].shape) != tuple(expected[k].shape)
+    ]
+    problems = []
+    for label, keys in (
+        ("missing keys", missing),
+        ("unexpected keys", unexpected),
+        ("shape mismatches", shapes),
+    ):
+        if keys:
+            more = f" and {len(keys) - _SHOWN} more" if len(keys) > _SHOWN else ""
+            problems.append(f"{label}: {', '.join(keys[:_SHOWN])}{more}")
+    return problems
+
+
+def check_checkpoint(
+    attachment: WeightsAttachment,
+    builder: Callable[..., Any],
+    enum: type[WeightsEnum],
+    notes: list[str],
+) -> Iterator[Problem]:
+    """A local (file or ``pkg://``) checkpoint fits the architecture its meta and
+    ``model_kwargs`` make the builder build: same keys, same shapes. Remote ones are noted."""
+    from .._fetch import load_checkpoint
+    from .._fetch._sources import resolve_source
+
+    for member in enum:
+        source = resolve_source(member.url)
+        if source.kind != "local" or source.path is None:
+            notes.append(f"checkpoint of {_name(member)} not compared: it is remote")
+            continue
+        state = load_checkpoint(source.path)
+        try:
+            expected = build_empty(builder, weights=member).state_dict()
+        except Exception as exc:
+            yield _name(member), f"building for these weights failed: {type(exc).__name__}: {exc}"
+            continue
+        problems = state_dict_misfit(state, expected, task=attachment.task)
+        if problems:
+            yield (
+                _name(member),
+                f"the checkpoint does not fit {attachment.model}: " + "; ".join(problems),
+            )

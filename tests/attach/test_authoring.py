@@ -1,0 +1,382 @@
+"""From a checkpoint to an installed, checked weights plugin: describe, new plugin, convert.
+
+Real processes and real installs: the generated plugin is pip-installed into a folder put on
+PYTHONPATH, then ``weighthub check``, its own tests, ruff and mypy run on it as a third party would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from torch.utils.flop_counter import FlopCounterMode
+from torchvision.models import resnet18
+from torchvision.models.detection import fasterrcnn_mobilenet_v3_large_320_fpn
+
+ROOT = Path(__file__).resolve().parents[2]
+PETS = ["abyssinian", "beagle", "birman"]
+
+pytestmark = pytest.mark.slow
+
+
+def _env(*paths: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WEIGHTHUB_")}
+    env["PYTHONPATH"] = os.pathsep.join(str(p) for p in paths)
+    return env
+
+
+def _weighthub(*args: str, env: dict[str, str], cwd: Path | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "weighthub", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=600,
+    )
+
+
+def _one_error(result, *needles: str) -> None:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    errors = [line for line in lines if line.startswith("weighthub: error: ")]
+    assert len(errors) == 1, result.stderr
+    for needle in needles:
+        assert needle in errors[0], errors[0]
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("authoring")
+    torch.manual_seed(1)
+    torch.save(resnet18(num_classes=3).state_dict(), folder / "pets.pth")
+    (folder / "pets.txt").write_text("\n".join(PETS) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def described(workdir) -> dict:
+    result = _weighthub(
+        "describe",
+        str(workdir / "pets.pth"),
+        "--model",
+        "resnet18",
+        "--categories",
+        str(workdir / "pets.txt"),
+        "--json",
+        env=_env(),
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_describe_facts_match_an_independent_computation(workdir, described):
+    path = workdir / "pets.pth"
+    data = path.read_bytes()
+    assert described["sha256"] == hashlib.sha256(data).hexdigest()
+    assert described["file_size"] == len(data) == path.stat().st_size
+    assert described["_file_size"] == round(len(data) / 2**20, 3)
+    reference = resnet18(num_classes=3).eval()
+    assert described["num_params"] == sum(p.numel() for p in reference.parameters())
+    # torch's own flop counter counts 2 FLOPs per multiply-add, at the preset's 224 crop.
+    with FlopCounterMode(display=False) as counter:
+        reference(torch.randn(1, 3, 224, 224))
+    assert described["_ops"] == round(counter.get_total_flops() / 2 / 1e9, 3)
+    assert described["categories"] == PETS
+    assert described["transforms"] == "preset('ImageClassification', crop_size=224)"
+    assert set(described["timings"]) == {"hashing", "loading", "ops"}
+    python = described["python"]
+    assert python.startswith("Weights(\n")
+    assert f'sha256="{described["sha256"]}"' in python
+    assert '"_metrics": {"custom": {"acc@1": float("nan"), "acc@5": float("nan")}}' in python
+
+
+def test_describe_text_output_is_the_entry(workdir, described):
+    result = _weighthub(
+        "describe",
+        str(workdir / "pets.pth"),
+        "--model",
+        "resnet18",
+        "--categories",
+        str(workdir / "pets.txt"),
+        "--url",
+        "https://example.org/pets.pth",
+        env=_env(),
+    )
+    assert result.returncode == 0, result.stderr
+    assert 'url="https://example.org/pets.pth",' in result.stdout
+    assert described["python"].split("\n", 2)[2] in result.stdout  # all but the url line
+
+
+@pytest.fixture(scope="module")
+def installed(workdir, tmp_path_factory) -> tuple[Path, Path]:
+    """``weighthub new plugin`` around the checkpoint, then ``pip install`` of the result."""
+    plugin = workdir / "acme-pets"
+    result = _weighthub(
+        "new",
+        "plugin",
+        str(plugin),
+        "--name",
+        "acme-pets",
+        "--model",
+        "resnet18",
+        "--checkpoint",
+        str(workdir / "pets.pth"),
+        "--categories",
+        str(workdir / "pets.txt"),
+        "--dataset",
+        "Oxford-IIIT-Pet",
+        env=_env(),
+    )
+    assert result.returncode == 0, result.stderr
+    site = tmp_path_factory.mktemp("acme-site")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(site),
+            str(plugin),
+        ],
+        check=True,
+        timeout=600,
+    )
+    return plugin, site
+
+
+def test_new_plugin_installs_checks_and_tests_clean(installed):
+    plugin, site = installed
+    check = _weighthub("check", "acme-pets", env=_env(site))
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "checked 0 model(s) and 1 weights" in check.stdout
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(plugin)],
+        capture_output=True,
+        text=True,
+        env=_env(site),
+        cwd=plugin,
+        timeout=900,
+    )
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert "4 passed" in tests.stdout
+
+
+def test_new_plugin_passes_our_ruff_and_mypy(installed):
+    plugin, _ = installed
+    config = str(ROOT / "pyproject.toml")
+    for command in (
+        ["ruff", "check", "--config", config, str(plugin)],
+        ["ruff", "format", "--check", "--config", config, str(plugin)],
+        ["mypy", "--config-file", config, str(plugin / "src"), str(plugin / "tests")],
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", *command], capture_output=True, text=True, timeout=600
+        )
+        assert result.returncode == 0, (command, result.stdout, result.stderr)
+
+
+def test_installed_weights_load_bit_identical_offline(installed, workdir, tmp_path):
+    _, site = installed
+    code = f"""
+import torch, weighthub
+from weighthub import models as M
+expected = torch.load({str(workdir / "pets.pth")!r}, weights_only=True)
+member = M.AcmePets_ResNet18_Weights.OXFORD_IIIT_PET_V1
+for model in (
+    weighthub.get_model("resnet18", weights="AcmePets_ResNet18_Weights.DEFAULT"),
+    M.resnet18(weights=member),
+):
+    state = model.state_dict()
+    assert state.keys() == expected.keys()
+    assert all(torch.equal(state[k], v) for k, v in expected.items())
+assert member.url == "pkg://acme_pets/weights/pets.pth"
+print("identical", member.meta["categories"])
+"""
+    env = _env(site)
+    env["WEIGHTHUB_OFFLINE"] = "1"
+    env["WEIGHTHUB_HOME"] = str(tmp_path / "home")
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"identical {PETS}" in result.stdout
+
+
+def test_listing_with_the_generated_plugin_imports_no_torch(installed):
+    _, site = installed
+    code = (
+        "import sys, weighthub;"
+        "weighthub.list_models(); names = weighthub.list_weights('resnet18');"
+        "assert 'AcmePets_ResNet18_Weights.OXFORD_IIIT_PET_V1' in names, names;"
+        "assert 'torch' not in sys.modules, 'torch imported'"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(site), timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_detection_weights_plugin_end_to_end(tmp_path):
+    torch.manual_seed(2)
+    model = fasterrcnn_mobilenet_v3_large_320_fpn(num_classes=4, weights_backbone=None)
+    # A detection model fine-tuned from pretrained weights has frozen batch norms: no counters.
+    state = {k: v for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
+    torch.save(state, tmp_path / "boxes.pth")
+    (tmp_path / "boxes.txt").write_text("__background__\ncat\ndog\nrabbit\n", encoding="utf-8")
+    plugin, site = tmp_path / "acme-boxes", tmp_path / "site"
+    result = _weighthub(
+        "new",
+        "plugin",
+        str(plugin),
+        "--name",
+        "acme-boxes",
+        "--model",
+        "fasterrcnn_mobilenet_v3_large_320_fpn",
+        "--checkpoint",
+        str(tmp_path / "boxes.pth"),
+        "--categories",
+        str(tmp_path / "boxes.txt"),
+        env=_env(),
+    )
+    assert result.returncode == 0, result.stderr
+    weights_source = (plugin / "src" / "acme_boxes" / "_weights.py").read_text(encoding="utf-8")
+    assert '"_metrics": {"custom": {"box_map": float("nan")}}' in weights_source
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation"),
+            *("--target", str(site), str(plugin)),
+        ],
+        check=True,
+        timeout=600,
+    )
+    code = f"""
+import torch, weighthub
+expected = torch.load({str(tmp_path / "boxes.pth")!r}, weights_only=True)
+enum = "AcmeBoxes_FasterRCNN_MobileNet_V3_Large_320_FPN_Weights"
+model = weighthub.get_model("fasterrcnn_mobilenet_v3_large_320_fpn", weights=enum + ".DEFAULT")
+state = model.state_dict()
+assert state.keys() == expected.keys(), set(state) ^ set(expected)
+assert all(torch.equal(state[k], v) for k, v in expected.items())
+assert model.roi_heads.box_predictor.cls_score.out_features == 4
+print("identical")
+"""
+    env = _env(site)
+    env["WEIGHTHUB_OFFLINE"] = "1"
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600
+    )
+    assert run.returncode == 0, run.stderr
+    check = _weighthub("check", "acme-boxes", "--ops-sample", "0", env=_env(site))
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+class _Payload:
+    def __reduce__(self):
+        return (os.system, ("echo pwned > pwned.txt",))
+
+
+@pytest.mark.parametrize(
+    ("case", "needles"),
+    [
+        ("misfit", ["does not fit resnet18 built with 5 categories", "fc.weight"]),
+        ("bad_name", ["'9lives'", "not a Python identifier"]),
+        ("non_empty_dir", ["already exists and is not an empty directory"]),
+        ("unknown_model", ["Unknown model resnet81", "resnet18"]),
+        ("malicious", ["not a safe checkpoint"]),
+        ("not_a_model_file", ["not a plain state dict", "optimizer"]),
+    ],
+)
+def test_bad_input_is_one_error_line_and_leaves_nothing(workdir, tmp_path, case, needles):
+    checkpoint, name, model = workdir / "pets.pth", "acme-pets", "resnet18"
+    categories = workdir / "pets.txt"
+    target = tmp_path / "out"
+    if case == "misfit":
+        categories = tmp_path / "five.txt"
+        categories.write_text("a\nb\nc\nd\ne\n", encoding="utf-8")
+    elif case == "bad_name":
+        name = "9lives"
+    elif case == "non_empty_dir":
+        target.mkdir()
+        (target / "keep.txt").write_text("mine", encoding="utf-8")
+    elif case == "unknown_model":
+        model = "resnet81"
+    elif case == "malicious":
+        checkpoint = tmp_path / "evil.pth"
+        torch.save({"fc.weight": torch.zeros(1), "x": _Payload()}, checkpoint)
+    elif case == "not_a_model_file":
+        checkpoint = tmp_path / "training.pth"
+        torch.save({"model": {"fc.weight": torch.zeros(1)}, "optimizer": 3}, checkpoint)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = _weighthub(
+        "new",
+        "plugin",
+        str(target),
+        "--name",
+        name,
+        "--model",
+        model,
+        "--checkpoint",
+        str(checkpoint),
+        "--categories",
+        str(categories),
+        env=_env(),
+        cwd=tmp_path,
+    )
+    _one_error(result, *needles)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no DIR, no staging folder
+    if case == "non_empty_dir":
+        assert [p.name for p in target.iterdir()] == ["keep.txt"]
+    assert not (tmp_path / "pwned.txt").exists()
+    if case in ("misfit", "malicious", "unknown_model"):
+        describe = _weighthub(
+            "describe", str(checkpoint), "--model", model, "--categories", str(categories),
+            env=_env(), cwd=tmp_path,
+        )  # fmt: skip
+        _one_error(describe, *needles)
+
+
+def test_model_plugin_scaffold_end_to_end(tmp_path):
+    plugin, site = tmp_path / "acme-tiny", tmp_path / "site"
+    result = _weighthub("new", "plugin", str(plugin), "--name", "acme-tiny", env=_env())
+    assert result.returncode == 0, result.stderr
+    assert (plugin / "src" / "acme_tiny" / "_builder.py").is_file()
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation"),
+            *("--target", str(site), str(plugin)),
+        ],
+        check=True,
+        timeout=600,
+    )
+    check = _weighthub("check", "acme-tiny", env=_env(site))
+    assert check.returncode == 0, check.stdout + check.stderr
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(plugin)],
+        capture_output=True,
+        text=True,
+        env=_env(site),
+        cwd=plugin,
+        timeout=900,
+    )
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    config = str(ROOT / "pyproject.toml")
+    for command in (
+        ["ruff", "check", "--config", config, str(plugin)],
+        ["ruff", "format", "--check", "--config", config, str(plugin)],
+        ["mypy", "--config-file", config, str(plugin / "src"), str(plugin / "tests")],
+    ):
+        lint = subprocess.run(
+            [sys.executable, "-m", *command], capture_output=True, text=True, timeout=600
+        )
+        assert lint.returncode == 0, (command, lint.stdout, lint.stderr)
