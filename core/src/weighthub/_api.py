@@ -12,6 +12,7 @@ import typing
 from collections.abc import Callable, Iterable
 from functools import cache
 from importlib.resources import files
+from types import ModuleType
 from typing import Any, TypeVar
 
 from ._errors import (
@@ -85,7 +86,48 @@ def _to_patterns(patterns: Iterable[str] | str | None) -> list[str]:
     return [patterns] if isinstance(patterns, str) else list(patterns)
 
 
+def _namespace_argument(
+    module: ModuleType | Iterable[str] | str | None, include: Iterable[str] | str | None
+) -> tuple[str | None, Iterable[str] | str | None]:
+    """Split ``list_models``'s first argument into (namespace or None, include patterns).
+
+    torchvision's first parameter is a models namespace; weighthub also takes the include
+    patterns there (``list_models("resnet*")``).
+
+    Raises:
+        TypeError: Neither a ``weighthub.models`` namespace nor patterns, or patterns twice.
+    """
+    from ._namespaces import ROOT, namespace_of
+
+    if module is None:
+        return None, include
+    namespace = namespace_of(module)
+    if namespace is not None:
+        return namespace, include
+    if isinstance(module, ModuleType):
+        name = module.__name__
+        ours = ROOT + name[len("torchvision.models") :] if name.startswith("torchvision.") else ""
+        instead = f"pass {ours} instead, or " if ours else ""
+        msg = (
+            f"list_models() takes a weighthub.models namespace, not the module {name!r}: "
+            f"{instead}filter by task with task=, e.g. list_models(task='object_detection')."
+        )
+        raise TypeError(msg)
+    if isinstance(module, str | list | tuple | set | frozenset | dict):
+        if include:
+            msg = f"list_models() got include patterns twice: {module!r} and include={include!r}."
+            raise TypeError(msg)
+        return None, module
+    msg = (
+        "list_models() takes a weighthub.models namespace (weighthub.models.detection ...) or "
+        f"include patterns first, got {type(module).__name__}; filter by task with task=, e.g. "
+        "list_models(task='object_detection')."
+    )
+    raise TypeError(msg)
+
+
 def list_models(
+    module: ModuleType | Iterable[str] | str | None = None,
     include: Iterable[str] | str | None = None,
     exclude: Iterable[str] | str | None = None,
     *,
@@ -98,6 +140,10 @@ def list_models(
     Imports neither torch nor any model code: only the plugins' light entry-point modules.
 
     Args:
+        module: As in torchvision, a namespace: ``weighthub.models`` (the models placed there,
+            the classification ones for the first-party plugins) or ``weighthub.models.detection``,
+            ``.quantization``, ``.segmentation``, ``.video``, ``.optical_flow``. Include patterns
+            may be given here instead (``list_models("resnet*")``).
         include: fnmatch pattern(s); a model matching any of them is kept. Empty keeps all.
         exclude: fnmatch pattern(s); a model matching any of them is dropped.
         task: Keep only models of this task, e.g. ``"object_detection"``.
@@ -107,15 +153,23 @@ def list_models(
     Returns:
         The model names, sorted.
 
+    Raises:
+        TypeError: ``module`` is neither a ``weighthub.models`` namespace nor patterns.
+
     Example:
         >>> weighthub.list_models("resnet*", exclude=["*50*"])  # doctest: +SKIP
         ['resnet101', 'resnet152', 'resnet18', 'resnet34']
+        >>> weighthub.list_models(weighthub.models.quantization)[:2]  # doctest: +SKIP
+        ['quantized_googlenet', 'quantized_inception_v3']
     """
+    namespace, include = _namespace_argument(module, include)
     entries = [
         entry
         for key, entry in catalogue().models.items()
         if catalogue().conflict("model", key) is None
     ]
+    if namespace is not None:
+        entries = [e for e in entries if e.namespace == namespace]
     if task is not None:
         entries = [e for e in entries if e.task == task]
     if plugin is not None:
@@ -200,6 +254,10 @@ def get_model_weights(name: Callable[..., Any] | str) -> type[WeightsEnum]:
         UnknownModelError: The name is unknown.
         ValueError: The model has no weights enum.
     """
+    from ._namespaces import LazyObject
+
+    if isinstance(name, LazyObject):
+        name = name.resolve()
     if isinstance(name, str):
         entry = get_model_entry(name)
     else:

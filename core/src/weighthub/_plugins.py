@@ -31,7 +31,7 @@ import pluggy
 from . import hookspecs
 from ._errors import PluginConflictError, PluginLoadError, PluginWarning
 from ._markers import PROJECT_NAME
-from ._registry import ModelEntry, Registry
+from ._registry import Export, ModelEntry, Registry
 from ._settings import env_list, strict_mode
 
 __all__ = [
@@ -116,6 +116,7 @@ class Catalogue:
     enums: dict[str, ModelEntry] = field(default_factory=dict)
     conflicts: dict[str, list[ModelEntry]] = field(default_factory=dict)
     plugins: list[PluginInfo] = field(default_factory=list)
+    exports: list[Export] = field(default_factory=list)
 
     def add(self, entry: ModelEntry) -> None:
         """Add one entry, settling a name clash by preference or recording the conflict."""
@@ -211,6 +212,7 @@ def _discover() -> Catalogue:
             continue
         for entry in registry.entries:
             found.add(entry)
+        found.exports.extend(registry.exports)
         found.plugins.append(
             PluginInfo(ep.name, dist, version, "loaded", None, len(registry.entries), ep.value)
         )

@@ -112,8 +112,10 @@ class WeightsEnum(Enum):
         """Turn what a user passed as ``weights=`` into a member of this enum.
 
         Args:
-            obj: ``None``, a member of this enum, or its name: ``"IMAGENET1K_V1"``,
-                ``"MyNet_Weights.IMAGENET1K_V1"`` or ``"DEFAULT"`` (case-sensitive).
+            obj: ``None``, a member of this enum, a :class:`~weighthub.WeightsRef` naming one
+                (such as a quantized entry's ``meta["unquantized"]``), or its name:
+                ``"IMAGENET1K_V1"``, ``"MyNet_Weights.IMAGENET1K_V1"`` or ``"DEFAULT"``
+                (case-sensitive).
 
         Returns:
             The member, or None when ``obj`` is None.
@@ -124,6 +126,10 @@ class WeightsEnum(Enum):
         """
         if obj is None:
             return None
+        from ._refs import WeightsRef  # _refs imports this module
+
+        if isinstance(obj, WeightsRef) and obj.enum_name == cls.__name__:
+            obj = obj.resolve()
         if isinstance(obj, str):
             member_name = obj.replace(cls.__name__ + ".", "")
             try:
