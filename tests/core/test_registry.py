@@ -1,6 +1,7 @@
 """list_models / get_model / get_weight semantics, on models registered at runtime."""
 
 import itertools
+import pickle
 import sys
 import typing
 
@@ -214,3 +215,22 @@ def test_weights_ref_resolves_lazily_by_name(toy_models):
     assert first_party_hint("classification") in str(info.value)
     with pytest.raises(ValueError, match=r"Enum\.MEMBER"):
         weighthub.WeightsRef("nodots")
+
+
+def test_weights_ref_reads_like_a_member_and_builders_accept_it(toy_models):
+    ref = weighthub.WeightsRef("Toy_Weights.V1")
+    # torchvision's member: .name is the member's name, repr the qualified one.
+    assert (ref.name, ref.enum_name, repr(ref), str(ref)) == (
+        "V1",
+        "Toy_Weights",
+        "Toy_Weights.V1",
+        "Toy_Weights.V1",
+    )
+    assert ref == Toy_Weights.V1 and ref == Toy_Weights.V1
+    assert hash(ref) == hash(weighthub.WeightsRef("Toy_Weights.V1"))
+    assert pickle.loads(pickle.dumps(ref)) == ref
+    # verify() is what builders call: a reference to one of its members is that member.
+    assert Toy_Weights.verify(ref) is Toy_Weights.V1
+    assert Toy_Weights.verify(weighthub.WeightsRef("Toy_Weights.DEFAULT")) is Toy_Weights.V1
+    with pytest.raises(TypeError, match="expected Toy_Weights"):
+        Toy_Weights.verify(weighthub.WeightsRef("Other_Weights.V1"))

@@ -222,13 +222,24 @@ def _anywhere(found: Catalogue, name: str) -> Any:
 def _missing_message(found: Catalogue, module: str, namespace: str, name: str) -> str:
     from ._api import _missing_plugin_hint
 
-    known: Sequence[str] = list(_contents(found, namespace))
-    if not namespace:
-        known = [*known, *(e.name for e in found.models.values()), *found.enums]
-    hint = close_matches_hint(name, known, ignore_case=True)
+    elsewhere = [
+        other
+        for other in sorted(declared_namespaces(found) | {""})
+        if other != namespace and name in _contents(found, other)
+    ]
+    if elsewhere:
+        where = f"{ROOT}.{elsewhere[0]}" if elsewhere[0] else ROOT
+        hint = f" It is in {where}: {where}.{name}."
+    else:
+        known: list[str] = list(_contents(found, namespace))
+        if not namespace:
+            known += [*(e.name for e in found.models.values()), *found.enums]
+        hint = close_matches_hint(name, known, ignore_case=True) or close_matches_hint(
+            name, [*(e.attribute for e in found.models.values()), *found.enums], ignore_case=True
+        )
     plugin_hint = _missing_plugin_hint(name, "models") or _missing_plugin_hint(name, "enums")
     return (
-        f"{module} has no model, weights enum or export {name!r}.{hint}{plugin_hint}"
+        f"{module} has no model, weights enum or export {name!r}.{plugin_hint or hint}"
         " Run `weighthub list` to see what the installed plugins provide."
     )
 
