@@ -36,12 +36,12 @@ def _builders_in(module: object) -> set[str]:
 
 def test_namespaces_and_dict_scans_import_no_torch():
     _run(
-        f"""
+        """
         import sys
         import weighthub.models as models
         from weighthub.models import detection, quantization, segmentation, video, optical_flow
         import weighthub.models.detection.backbone_utils
-        names = {{}}
+        names = {}
         for module in (models, detection, quantization, segmentation, video, optical_flow):
             names[module.__name__] = sorted(
                 k for k, v in module.__dict__.items()
@@ -184,13 +184,13 @@ def test_list_models_takes_any_iterable_of_patterns(patterns):
 
 def test_missing_names_get_hints(monkeypatch):
     with pytest.raises(AttributeError, match=r"resnet50.*weighthub list"):
-        models.detection.resnet51
+        _ = models.detection.resnet51
     with pytest.raises(
         AttributeError, match=r"It is in weighthub\.models: weighthub\.models\.vgg16"
     ):
-        models.detection.vgg16
+        _ = models.detection.vgg16
     with pytest.raises(AttributeError, match="nosuchnamespace"):
-        models.nosuchnamespace
+        _ = models.nosuchnamespace
     with pytest.raises(ModuleNotFoundError):
         importlib.import_module("weighthub.models.nosuchnamespace")
     monkeypatch.setenv("WEIGHTHUB_DISABLE_PLUGINS", "detection")
@@ -198,7 +198,7 @@ def test_missing_names_get_hints(monkeypatch):
     assert models.list_models(models.detection) == []
     assert "fasterrcnn_resnet50_fpn" not in vars(models.detection)
     with pytest.raises(AttributeError, match="'weighthub-detection' is installed but disabled"):
-        models.detection.fasterrcnn_resnet50_fpn
+        _ = models.detection.fasterrcnn_resnet50_fpn
     monkeypatch.undo()
     weighthub.reload_plugins()
     assert callable(models.detection.fasterrcnn_resnet50_fpn)

@@ -121,7 +121,7 @@ def test_loads_offline():
 
 
 def test_a_weights_reference_builds_the_same_model(model):
-    """Builders take a ``WeightsRef`` wherever they take a member (torchvision's ``unquantized``)."""
+    """Builders take a ``WeightsRef`` wherever they take a member, as ``meta["unquantized"]``."""
     from weighthub import models
 
     ref = weighthub.WeightsRef("EfficientNet_Lite0_Weights.IMAGENET1K_V1")

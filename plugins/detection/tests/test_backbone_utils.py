@@ -60,12 +60,12 @@ def test_same_backbone_as_torchvision(
 def test_pretrained_is_deprecated_and_picks_the_v1_weights() -> None:
     with (
         pytest.warns(UserWarning, match="deprecated"),
-        pytest.raises(weighthub.OfflineModeError, match="resnet50-0676ba61.pth"),
+        pytest.raises(weighthub.OfflineModeError, match=r"resnet50-0676ba61\.pth"),
     ):
         resnet_fpn_backbone(backbone_name="resnet50", pretrained=True)
     with (
         pytest.warns(UserWarning, match="deprecated"),
-        pytest.raises(weighthub.OfflineModeError, match="mobilenet_v2-b0353104.pth"),
+        pytest.raises(weighthub.OfflineModeError, match=r"mobilenet_v2-b0353104\.pth"),
     ):
         mobilenet_backbone(backbone_name="mobilenet_v2", fpn=False, pretrained=True)
 

@@ -193,5 +193,5 @@ def test_float_builder_takes_the_unquantized_reference(monkeypatch, tmp_path):
     # The builder gets past verify() to fetching those exact weights (offline: not cached).
     monkeypatch.setenv("WEIGHTHUB_OFFLINE", "1")
     monkeypatch.setenv("WEIGHTHUB_HOME", str(tmp_path))
-    with pytest.raises(weighthub.OfflineModeError, match="resnet50-11ad3fa6.pth"):
+    with pytest.raises(weighthub.OfflineModeError, match=r"resnet50-11ad3fa6\.pth"):
         models.resnet50(weights=ref)
