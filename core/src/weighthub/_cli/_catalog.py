@@ -76,8 +76,8 @@ def run_list(args: argparse.Namespace) -> int:
     from .._api import get_model_entry, list_models
 
     names = list_models(
-        args.patterns or None,
-        args.exclude,
+        include=args.patterns or None,
+        exclude=args.exclude,
         task=args.task,
         plugin=args.plugin,
         pretrained=True if args.pretrained else None,
