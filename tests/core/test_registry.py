@@ -158,8 +158,12 @@ def test_get_weight(toy_models):
     for bad in ("Toy_Weights", "a.b.c"):
         with pytest.raises(ValueError, match=f"Invalid weight name provided: '{bad}'"):
             weighthub.get_weight(bad)
+    with pytest.raises(weighthub.UnknownWeightsError, match=r"Did you mean 'Toy_Weights\.V1'"):
+        weighthub.get_weight("toy_weights.v1")
     with pytest.raises(weighthub.UnknownWeightsError, match="Did you mean 'Toy_Weights'"):
-        weighthub.get_weight("Toy_weights.V1")
+        weighthub.get_weight("Toy_Weigths.V1")
+    with pytest.raises(KeyError, match="Did you mean 'V1'"):
+        Toy_Weights.verify("v1")
     with pytest.raises(ValueError) as info:
         weighthub.get_weight("ResNet50_QuantizedWeights.DEFAULT")
     assert first_party_hint("quantized") in str(info.value)

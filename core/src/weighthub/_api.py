@@ -297,8 +297,8 @@ def get_weight(name: str) -> WeightsEnum:
     entry = found.enums.get(enum_name)
     if entry is None:
         msg = (
-            f"The weight enum '{enum_name}' for the specific method couldn't be retrieved."
-            f"{close_matches_hint(enum_name, found.enums)}"
+            f"No installed plugin provides the weights enum '{enum_name}' (names are "
+            f"case-sensitive).{_case_hint(enum_name, member, found.enums)}"
             f"{_missing_plugin_hint(enum_name, 'enums')}"
         )
         raise UnknownWeightsError(msg)
@@ -307,6 +307,19 @@ def get_weight(name: str) -> WeightsEnum:
     verified = enum.verify(member)
     assert verified is not None
     return verified
+
+
+def _case_hint(enum_name: str, member: str, enums: Iterable[str]) -> str:
+    """Suggest the enum as spelled (``resnet50_weights.imagenet1k_v1`` -> the real name)."""
+    same = next((e for e in enums if e.lower() == enum_name.lower()), None)
+    if same is None:
+        return close_matches_hint(enum_name, enums, ignore_case=True)
+    entry = catalogue().enums[same]
+    enum = entry.load_weights()
+    spelled = next(
+        (m for m in (enum.__members__ if enum else ()) if m.lower() == member.lower()), member
+    )
+    return f" Did you mean '{same}.{spelled}'?"
 
 
 def register_model(

@@ -138,7 +138,7 @@ class WeightsEnum(Enum):
                 names = list(cls.__members__)
                 msg = (
                     f"{cls.__name__} has no member {member_name!r}; its members are "
-                    f"{', '.join(names)}.{close_matches_hint(member_name, names)}"
+                    f"{', '.join(names)}.{close_matches_hint(member_name, names, ignore_case=True)}"
                 )
                 raise UnknownWeightsMemberError(msg) from None
         if isinstance(obj, cls):
