@@ -10,11 +10,18 @@ Only the standard library is used here, so it runs before any dependency is inst
 
 from __future__ import annotations
 
+import sys
+
+if sys.version_info < (3, 10):  # noqa: UP036  (checked first: pip would say ResolutionImpossible)
+    sys.exit(
+        f"scripts/dev.py needs Python 3.10+ (torch 2.14 has no wheels for older ones); this is "
+        f"Python {sys.version.split()[0]} at {sys.executable}. Run it with python3.10 or newer."
+    )
+
 import argparse
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -52,7 +59,8 @@ def make_venv(venv: Path) -> Path:
 def install(python: Path, *, dev: bool) -> None:
     """Install torch, the core, every first-party plugin and the example plugin (editable)."""
     packages = ["core", *(f"plugins/{p}" for p in PLUGINS), str(EXAMPLE.relative_to(ROOT))]
-    pip = [python, "-m", "pip", "install", "--quiet"]
+    pip = [python, "-m", "pip", "install"]
+    # Not --quiet: torch is a download of several hundred MB, and pip's progress shows it moving.
     run(*pip, *TORCH_PINS, "hatchling>=1.24", "editables>=0.5", "matplotlib>=3.7")
     if dev:
         run(*pip, "-r", "requirements-dev.txt")
