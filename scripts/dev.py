@@ -3,7 +3,8 @@
 
     python3 scripts/dev.py demo   # install everything into .venv, classify a real photo offline
     python3 scripts/dev.py test   # install what the tests need into .venv, run the whole suite
-    python3 scripts/dev.py check  # lint, type-check, build the docs, check a standalone install
+    python3 scripts/dev.py check  # lint, type-check, build the docs (checked in headless Chromium),
+                                  # check a standalone install
 
 Only the standard library is used here, so it runs before any dependency is installed.
 """
@@ -96,6 +97,10 @@ def docs() -> None:
     build = ROOT / "docs" / "_build" / "html"
     python = venv_bin(VENV, "python")
     run(python, "-m", "sphinx", "-E", "-W", "--keep-going", "-b", "html", "docs", build)
+    # Every column of the model tables visible at 1280 and 1920 px, in a real headless Chromium
+    # (screenshots in docs/_build/screenshots).
+    check = ROOT / "scripts" / "check_docs_in_browser.py"
+    run(python, check, build, "--width", "1280", "--width", "1920")
 
 
 def standalone_quantized() -> None:
