@@ -231,7 +231,8 @@ def test_weights_ref_reads_like_a_member_and_builders_accept_it(toy_models):
         "Toy_Weights.V1",
     )
     assert ref == Toy_Weights.V1 and ref == Toy_Weights.V1
-    assert hash(ref) == hash(weighthub.WeightsRef("Toy_Weights.V1"))
+    assert hash(ref) == hash(weighthub.WeightsRef("Toy_Weights.V1")) == hash(Toy_Weights.V1)
+    assert {Toy_Weights.V1: "found"}[ref] == "found"
     assert pickle.loads(pickle.dumps(ref)) == ref
     # verify() is what builders call: a reference to one of its members is that member.
     assert Toy_Weights.verify(ref) is Toy_Weights.V1

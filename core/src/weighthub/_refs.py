@@ -69,7 +69,8 @@ class WeightsRef:
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(self.reference)
+        # As a member's (Enum hashes its name), so a reference and its member are one dict key.
+        return hash(self.name)
 
     def __repr__(self) -> str:
         return self.reference
