@@ -235,3 +235,13 @@ def test_registry_validates_namespaces(use_plugins):
         registry.add_export("1x", "m:x")
     with pytest.raises(ValueError, match="module:attribute"):
         registry.add_export("X", "no-colon")
+
+
+def test_star_import_gives_the_real_objects(first_party_only):
+    scope: dict[str, object] = {}
+    exec("from weighthub.models.detection import *", scope)
+    assert scope["fasterrcnn_resnet50_fpn"] is models.get_model_builder("fasterrcnn_resnet50_fpn")
+    assert scope["RetinaNet"] is tvm.detection.RetinaNet
+    exec("from weighthub.models import *", scope)
+    assert scope["resnet50"] is models.get_model_builder("resnet50")
+    assert {"get_model", "list_models", "Weights", "WeightsEnum"} <= set(scope)

@@ -172,6 +172,11 @@ class Namespace(ModuleType):
     def __getattribute__(self, name: str) -> Any:
         if name == "__dict__" or not name.startswith("__"):
             _sync(self)
+        elif name == "__all__":  # `from weighthub.models.detection import *`, as in torchvision
+            _sync(self)
+            real = _real_dict(self)
+            own = _filled[ModuleType.__getattribute__(self, "__name__")][2]
+            return sorted({*real.get("__all__", ()), *own})
         value = super().__getattribute__(name)
         if type(value) is LazyObject:
             value = value.resolve()
