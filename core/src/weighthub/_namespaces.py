@@ -125,12 +125,18 @@ def _contents(found: Catalogue, namespace: str) -> dict[str, LazyObject]:
     """The lazy objects of one namespace: its builders, their enums, and the plugins' exports."""
     contents: dict[str, LazyObject] = {}
     for key, entry in found.models.items():
-        if entry.namespace != namespace or found.conflict("model", key) is not None:
+        if entry.namespace == namespace and found.conflict("model", key) is None:
+            contents[entry.attribute] = LazyObject(
+                entry.attribute, entry.load_builder, entry.origin
+            )
+    for enum, provider in found.enums.items():
+        # A model's own enum, or one attached to it by another plugin: both go where the model is.
+        owner = getattr(provider, "target", provider)
+        if getattr(owner, "namespace", None) != namespace:
             continue
-        contents[entry.attribute] = LazyObject(entry.attribute, entry.load_builder, entry.origin)
-        enum = entry.weights_name
-        if enum is not None and found.conflict("weights enum", enum) is None:
-            contents[enum] = LazyObject(enum, entry.load_weights, entry.origin)
+        if found.conflict("weights enum", enum) is None:
+            origin = getattr(provider, "origin", f"plugin {provider.plugin!r}")
+            contents[enum] = LazyObject(enum, provider.load_weights, origin)
     for export in found.exports:
         if export.namespace == namespace:
             origin = f"plugin {export.plugin!r}"
