@@ -67,7 +67,8 @@ napoleon_attr_annotations = True
 # Offline: no intersphinx, no remote assets.
 html_theme = "furo"
 html_title = f"weighthub {release}"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["weighthub.css"]  # weights tables that fit (scripts/check_docs_in_browser.py)
 html_show_sourcelink = False
 
 # Options of the local extension (see _ext/weights_tables.py).

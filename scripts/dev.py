@@ -3,18 +3,26 @@
 
     python3 scripts/dev.py demo   # install everything into .venv, classify a real photo offline
     python3 scripts/dev.py test   # install what the tests need into .venv, run the whole suite
-    python3 scripts/dev.py check  # lint, type-check, build the docs, check a standalone install
+    python3 scripts/dev.py check  # lint, type-check, build the docs (checked in headless Chromium),
+                                  # check a standalone install
 
 Only the standard library is used here, so it runs before any dependency is installed.
 """
 
 from __future__ import annotations
 
+import sys
+
+if sys.version_info < (3, 10):  # noqa: UP036  (checked first: pip would say ResolutionImpossible)
+    sys.exit(
+        f"scripts/dev.py needs Python 3.10+ (torch 2.14 has no wheels for older ones); this is "
+        f"Python {sys.version.split()[0]} at {sys.executable}. Run it with python3.10 or newer."
+    )
+
 import argparse
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -56,7 +64,8 @@ def install(python: Path, *, dev: bool) -> None:
     """Install torch, the core, every first-party plugin and the example plugins (editable)."""
     examples = [str(example.relative_to(ROOT)) for example in EXAMPLES]
     packages = ["core", *(f"plugins/{p}" for p in PLUGINS), *examples]
-    pip = [python, "-m", "pip", "install", "--quiet"]
+    pip = [python, "-m", "pip", "install"]
+    # Not --quiet: torch is a download of several hundred MB, and pip's progress shows it moving.
     run(*pip, *TORCH_PINS, "hatchling>=1.24", "editables>=0.5", "matplotlib>=3.7")
     if dev:
         run(*pip, "-r", "requirements-dev.txt")
@@ -92,6 +101,10 @@ def docs() -> None:
     build = ROOT / "docs" / "_build" / "html"
     python = venv_bin(VENV, "python")
     run(python, "-m", "sphinx", "-E", "-W", "--keep-going", "-b", "html", "docs", build)
+    # Every column of the model tables visible at 1280 and 1920 px, in a real headless Chromium
+    # (screenshots in docs/_build/screenshots).
+    check = ROOT / "scripts" / "check_docs_in_browser.py"
+    run(python, check, build, "--width", "1280", "--width", "1920")
 
 
 def standalone_quantized() -> None:

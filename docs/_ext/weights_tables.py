@@ -8,7 +8,9 @@ writes, into ``docs/generated/`` (git-ignored):
   short "install weighthub-<x>" note when the task's plugin is not installed. The pages in
   ``docs/models/`` include it.
 * ``<slug>.png`` per task with models: the headline metric against GFLOPs (GIPS for quantized
-  models), drawn with matplotlib's Agg backend. Pareto-optimal weights are labelled.
+  models), drawn with matplotlib's Agg backend. Pareto-optimal weights are labelled where a label
+  fits without overlapping another, and the caption says exactly which are; dots that coincide are
+  spread sideways so every entry shows.
 * ``third-party.md``: the models of every installed plugin that is not first-party.
 
 Plugin load failures, name conflicts and meta-schema problems found while reading the meta are
@@ -157,7 +159,9 @@ class Row:
 
     def metric(self, metric: Metric) -> float | None:
         value = self.meta.get("_metrics", {}).get(metric.dataset, {}).get(metric.key)
-        return value if isinstance(value, int | float) else None
+        if not isinstance(value, int | float) or (isinstance(value, float) and math.isnan(value)):
+            return None  # not published
+        return value
 
 
 @dataclass
@@ -256,7 +260,7 @@ def _task_table(spec: TaskSpec, rows: Sequence[Row]) -> str:
         *(m.label for m in metrics),
         "Params",
         spec.ops_label,
-        "File size (MiB)",
+        "Size (MiB)",
         "Recipe",
     ]
     body = [
@@ -307,11 +311,78 @@ def _pareto(points: Sequence[tuple[float, float]], higher_is_better: bool) -> se
     return best
 
 
-def _chart(spec: TaskSpec, rows: Sequence[Row]) -> bytes | None:
+@dataclass
+class Chart:
+    """A drawn chart and what its caption must say about it."""
+
+    png: bytes
+    dots: list[str]  # the label of every dot drawn
+    frontier: list[str]  # the labels of the red (Pareto-optimal) dots
+    labelled: list[str]  # every label drawn
+    unlabelled: list[str]  # dots that were to be labelled but found no free place
+    spread: int  # how many dots were moved sideways off a coincident one
+    label_all: bool  # few dots: every one gets a label, not only the red ones
+
+
+def _spread(points: list[tuple[float, float]], radius: float = 4.0) -> tuple[list[float], int]:
+    """Offsets (display px) that move dots drawn on top of each other apart, sideways.
+
+    Dots closer than ``radius`` px in both directions form a group, spread symmetrically around
+    their place 7 px apart, so every weights entry shows. Returns the x offsets and how many moved.
+    """
+    offsets = [0.0] * len(points)
+    seen: set[int] = set()
+    moved = 0
+    for i in range(len(points)):
+        if i in seen:
+            continue
+        group = [
+            j
+            for j in range(i, len(points))
+            if j not in seen
+            and abs(points[j][0] - points[i][0]) < radius
+            and abs(points[j][1] - points[i][1]) < radius
+        ]
+        seen.update(group)
+        if len(group) > 1:
+            for rank, j in enumerate(group):
+                offsets[j] = (rank - (len(group) - 1) / 2) * 7.0
+            moved += len(group)
+    return offsets, moved
+
+
+def _place_label(
+    ax: Any, renderer: Any, text: str, xy: tuple[float, float], taken: list[Any]
+) -> bool:
+    """Annotate ``xy`` with ``text`` at the first offset whose box overlaps no other label."""
+    right = ax.transData.transform(xy)[0] > ax.bbox.x0 + 0.72 * ax.bbox.width
+    near = (1, -1) if right else (-1, 1)  # the side with more room first, then the other
+    steps = [(4, 3), (4, -10), (4, 12), (4, -19), (4, 21), (12, -30), (12, 32), (16, -42), (16, 44)]
+    for sign, (dx, dy) in [(s, step) for step in steps for s in near]:
+        note = ax.annotate(
+            text,
+            xy,
+            xytext=(-sign * dx, dy),
+            textcoords="offset points",
+            ha="left" if sign < 0 else "right",
+            fontsize=7,
+            arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "0.5"} if abs(dy) > 12 else None,
+        )
+        box = note.get_window_extent(renderer).expanded(1.05, 1.15)
+        inside = ax.bbox.x0 <= box.x0 and box.x1 <= ax.bbox.x1 and ax.bbox.y0 <= box.y0
+        if inside and box.y1 <= ax.bbox.y1 and not any(box.overlaps(other) for other in taken):
+            taken.append(box)
+            return True
+        note.remove()
+    return False
+
+
+def _chart(spec: TaskSpec, rows: Sequence[Row]) -> Chart | None:
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.transforms import offset_copy
 
     data = [
         (row, float(row.meta["_ops"]), float(value))
@@ -326,47 +397,112 @@ def _chart(spec: TaskSpec, rows: Sequence[Row]) -> bytes | None:
     ys = [y for _, _, y in data]
     frontier = _pareto(list(zip(xs, ys, strict=True)), spec.higher_is_better)
     label_all = len(data) <= 16
+    names = [row.model for row, _, _ in data]
+    labels = [
+        row.model if names.count(row.model) == 1 else f"{row.model} {row.weights.name}"
+        for row, _, _ in data
+    ]
 
     fig, ax = plt.subplots(figsize=(10, 6), dpi=100)
     try:
-        colours = ["#d62728" if i in frontier else "#1f77b4" for i in range(len(data))]
-        ax.scatter(xs, ys, c=colours, s=22, alpha=0.85, edgecolors="none")
         if max(xs) / min(xs) > 30:
             ax.set_xscale("log")
-        fig.canvas.draw()
-        names = [row.model for row, _, _ in data]
-        placed: list[tuple[float, float]] = []
-        order = sorted(range(len(data)), key=lambda i: (i not in frontier, xs[i]))
-        for i in order:
-            if not (label_all or i in frontier):
-                continue
-            row, x, y = data[i]
-            px, py = ax.transData.transform((x, y))
-            if any(abs(px - qx) < 110 and abs(py - qy) < 11 for qx, qy in placed):
-                continue  # would overlap a label already drawn
-            placed.append((px, py))
-            label = row.model if names.count(row.model) == 1 else f"{row.model} {row.weights.name}"
-            right = px > ax.bbox.x0 + 0.75 * ax.bbox.width
-            ax.annotate(
-                label,
-                (x, y),
-                xytext=(-4 if right else 4, 3),
-                textcoords="offset points",
-                ha="right" if right else "left",
-                fontsize=7,
-            )
         ax.set_xlabel(
             f"{spec.ops_label} (log scale)" if ax.get_xscale() == "log" else spec.ops_label
         )
         ax.set_ylabel(spec.chart_metric.label)
         ax.set_title(f"{spec.title}: {spec.chart_metric.label} vs {spec.ops_label}", fontsize=10)
         ax.grid(True, which="major", alpha=0.3)
+        ax.scatter(xs, ys, s=0)  # sets the limits before dots are placed in display space
+        ax.margins(x=0.05, y=0.08)
         fig.tight_layout()
+        fig.canvas.draw()
+        display = [tuple(ax.transData.transform((x, y))) for x, y in zip(xs, ys, strict=True)]
+        offsets, spread = _spread(display)
+        for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+            shifted = offset_copy(ax.transData, fig=fig, x=offsets[i], y=0, units="dots")
+            ax.scatter(
+                [x],
+                [y],
+                c="#d62728" if i in frontier else "#1f77b4",
+                s=22,
+                alpha=0.85,
+                edgecolors="white",
+                linewidths=0.5,
+                transform=shifted,
+                zorder=3,
+            )
+        renderer = fig.canvas.get_renderer()
+        taken: list[Any] = []
+        labelled: list[str] = []
+        unlabelled: list[str] = []
+        order = sorted(range(len(data)), key=lambda i: (i not in frontier, xs[i]))
+        for i in order:
+            if not (label_all or i in frontier):
+                continue
+            if _place_label(ax, renderer, labels[i], (xs[i], ys[i]), taken):
+                labelled.append(labels[i])
+            else:
+                unlabelled.append(labels[i])
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", metadata={"Software": None})
     finally:
         plt.close(fig)
-    return buffer.getvalue()
+    return Chart(
+        buffer.getvalue(),
+        labels,
+        [labels[i] for i in sorted(frontier, key=lambda i: xs[i])],
+        labelled,
+        unlabelled,
+        spread,
+        label_all,
+    )
+
+
+def _left_out(spec: TaskSpec, rows: Sequence[Row]) -> list[str]:
+    """The entries a chart cannot place: no headline metric or no ops count."""
+    return [
+        f"{type(row.weights).__name__}.{row.weights.name}"
+        for row in rows
+        if row.metric(spec.chart_metric) is None
+        or not isinstance(row.meta.get("_ops"), int | float)
+        or not row.meta["_ops"] > 0
+    ]
+
+
+def _caption(spec: TaskSpec, chart: Chart, left_out: Sequence[str]) -> str:
+    """Say exactly what the chart shows and labels."""
+    direction = "higher" if spec.higher_is_better else "lower"
+    parts = [
+        f"Each of the {len(chart.dots)} dots is one weights entry; {direction} is better on the "
+        f"vertical axis. The {len(chart.frontier)} red dots are Pareto-optimal: no other entry "
+        "is both cheaper and better."
+    ]
+    missing = ", ".join(f"`{name}`" for name in chart.unlabelled)
+    if chart.label_all:
+        parts.append(
+            f"Every dot is labelled except {missing}, for lack of room (see the table)."
+            if chart.unlabelled
+            else "Every dot is labelled."
+        )
+    elif chart.unlabelled:
+        parts.append(
+            f"Red dots are labelled except {missing}, for lack of room; blue dots are not "
+            "labelled (see the table)."
+        )
+    else:
+        parts.append("Every red dot is labelled; blue dots are not (see the table).")
+    if chart.spread:
+        parts.append(
+            f"{chart.spread} dots that would cover each other are moved sideways a few pixels, "
+            "so each shows."
+        )
+    if left_out:
+        names = ", ".join(f"`{name}`" for name in left_out)
+        parts.append(f"Not charted, as their meta has no {spec.chart_metric.label}: {names}.")
+    if spec.chart_note:
+        parts.append(spec.chart_note)
+    return " ".join(parts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -426,20 +562,17 @@ def _task_page(spec: TaskSpec, plugin: Any | None, chart_name: str) -> tuple[str
             for key in spec.chart_exclude
         )
     ]
-    png = _chart(spec, charted)
-    if png is not None:
-        direction = "higher" if spec.higher_is_better else "lower"
+    chart = _chart(spec, charted)
+    if chart is not None:
         parts.append(
             f"## {spec.chart_metric.label} versus {spec.ops_label}\n\n"
             f"```{{image}} /generated/{chart_name}\n"
             f":alt: {spec.chart_metric.label} against {spec.ops_label} for every "
             f"{spec.title.lower()} weights entry\n"
             ":width: 100%\n```\n\n"
-            f"Each dot is one weights entry; {direction} is better on the vertical axis. Red dots "
-            f"are Pareto-optimal: no other entry is both cheaper and better. "
-            f"{'They are labelled. ' if len(charted) > 16 else ''}{spec.chart_note}\n"
+            f"{_caption(spec, chart, _left_out(spec, charted))}\n"
         )
-    return "\n".join(parts), png
+    return "\n".join(parts), None if chart is None else chart.png
 
 
 def _generic_table(task: str, rows: Sequence[Row]) -> str:

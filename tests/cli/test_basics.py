@@ -222,3 +222,75 @@ def test_info_on_a_model_without_weights(cli):
     result = cli("info", "clitest_noweights")
     assert result.code == 0, result.err
     assert "none (no pretrained weights)" in result.out
+
+
+@pytest.mark.parametrize(
+    ("args", "contains"),
+    [
+        (["list", "--task", "detection"], "Did you mean 'object_detection'?"),
+        (["list", "--plugin", "clitestt"], "No plugin 'clitestt' is installed. Did you mean"),
+        (["list", "--json", "--task", "segmentation"], "Did you mean 'semantic_segmentation'?"),
+    ],
+)
+def test_list_filters_naming_nothing_are_errors_with_hints(cli, expect_error, args, contains):
+    expect_error(cli(*args), contains=contains)
+
+
+def test_list_with_no_plugin_loaded_names_the_active_filter(cli, expect_error):
+    expect_error(
+        cli("list", env={"WEIGHTHUB_PLUGINS": "nosuch"}),
+        contains="No plugin is loaded (active filters: WEIGHTHUB_PLUGINS='nosuch')",
+    )
+
+
+def test_list_empty_results_explain_why(cli):
+    result = cli("list", "clitest_tinynett")
+    assert result.code == 0
+    assert "'clitest_tinynett' matches no model. Did you mean 'clitest_tinynet'" in result.err
+    both = cli("list", "--plugin", "clitest", "--task", "optical_flow")
+    assert "No model passes --task optical_flow --plugin clitest together." in both.err
+
+
+def test_list_fits_80_columns_and_keeps_model_names_whole(cli):
+    names = [record["name"] for record in cli("list", "--json").json()]
+    assert max(map(len, names)) > 30, "the first-party plugins make the table wide"
+    result = cli("list", env={"COLUMNS": "80"})
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert max(len(line) for line in lines) <= 80, max(lines, key=len)
+    rows = [line.split()[0] for line in lines[1:] if line and not line[0].isdigit()]
+    assert rows == names
+    wide = cli("list", env={"COLUMNS": "250"}).out.splitlines()
+    assert wide[0].split() == ["MODEL", "TASK", "PLUGIN", "WEIGHTS", "DEFAULT"]
+
+
+def test_info_suggests_names_whatever_their_case(cli, expect_error):
+    expect_error(
+        cli("info", "tinynet_weights.synthetic_v1"),
+        contains="Did you mean 'TinyNet_Weights.SYNTHETIC_V1'?",
+    )
+    expect_error(
+        cli("predict", "-m", "clitest_tinynet", "-w", "synthetic_v1", "x.jpg"),
+        contains="Did you mean 'SYNTHETIC_V1'",
+    )
+
+
+def test_info_text_shows_unpublished_metrics_as_a_dash_and_json_as_null(cli):
+    name = "VGG16_Weights.IMAGENET1K_FEATURES"
+    text = cli("info", name)
+    assert text.code == 0, text.err
+    assert "metrics:      ImageNet-1K: acc@1 \u2013, acc@5 \u2013" in text.out
+    assert "nan" not in text.out.lower().split()
+    [weights] = cli("info", name, "--json").json()["weights"]
+    assert weights["metrics"] == {"ImageNet-1K": {"acc@1": None, "acc@5": None}}
+
+
+def test_info_renders_rest_as_plain_text_and_aligns_long_labels(cli):
+    out = cli("info", "swin3d_t").out
+    assert "``" not in out and "`frame_rate=15`" not in out
+    assert "single (T, C, H, W) video frame" in " ".join(out.split())
+    assert "frame_rate=15" in out
+    labels = [line for line in out.splitlines() if line.startswith("  ") and ":" in line]
+    starts = {line.index(line.split(":", 1)[1].strip()) for line in labels if line[2] != " "}
+    assert len(starts) == 1, labels
+    assert "  min_temporal_size: 1" in out

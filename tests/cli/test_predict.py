@@ -68,11 +68,12 @@ def test_classification_json_batched_offline(cli, photo, tmp_path, lite0_install
     assert 0.2 < top["score"] < 0.3
 
 
-def test_unreadable_images_exit_2(cli, tmp_path, expect_error):
+def test_unreadable_images_exit_1(cli, tmp_path, expect_error):
     broken = tmp_path / "broken.jpg"
     broken.write_text("this is not a JPEG")
     expect_error(
         cli("predict", "-m", "clitest_tinynet", str(broken)),
+        code=1,
         contains=f"cannot read image {broken}: not an image",
     )
     truncated = tmp_path / "truncated.png"
@@ -80,12 +81,62 @@ def test_unreadable_images_exit_2(cli, tmp_path, expect_error):
     truncated.write_bytes(truncated.read_bytes()[:60])
     expect_error(
         cli("predict", "-m", "clitest_tinynet", str(truncated)),
+        code=1,
         contains=f"cannot read image {truncated}",
     )
     expect_error(
-        cli("predict", "-m", "clitest_tinynet", str(tmp_path / "nope.jpg")), contains="no such file"
+        cli("predict", "-m", "clitest_tinynet", str(tmp_path / "nope.jpg")),
+        code=1,
+        contains="no such file",
     )
-    expect_error(cli("predict", "-m", "clitest_tinynet", str(tmp_path)), contains="it is a folder")
+    expect_error(
+        cli("predict", "-m", "clitest_tinynet", str(tmp_path)), code=1, contains="it is a folder"
+    )
+
+
+def test_a_batch_reports_each_unreadable_input_and_does_the_rest(cli, photo, tmp_path):
+    broken = tmp_path / "broken.jpg"
+    broken.write_text("this is not a JPEG")
+    missing = tmp_path / "nope.jpg"
+    result = cli("predict", "-m", "clitest_tinynet", str(broken), photo, str(missing), "--json")
+    assert result.code == 1, result.err
+    assert "Traceback" not in result.err
+    errors = [line for line in result.err.splitlines() if line.startswith("weighthub: error: ")]
+    assert len(errors) == 3, result.err
+    assert f"cannot read image {broken}" in errors[0]
+    assert f"cannot read image {missing}: no such file" in errors[1]
+    assert "2 of 3 inputs could not be read; the others are done" in errors[2]
+    data = result.json()
+    assert [r["input"] for r in data["results"]] == [photo]
+    assert [e["input"] for e in data["errors"]] == [str(broken), str(missing)]
+    text = cli("predict", "-m", "clitest_tinynet", photo, str(missing))
+    assert text.code == 1 and f"{photo}:" in text.out
+
+
+def test_threshold_is_for_detection_and_topk_is_capped_aloud(cli, photo, expect_error):
+    expect_error(
+        cli("predict", "-m", "clitest_tinynet", photo, "--threshold", "0.9"),
+        contains="--threshold filters detection boxes; 'clitest_tinynet' is image_classification, "
+        "so use --topk",
+    )
+    expect_error(
+        cli("predict", "-m", "clitest_tinyseg", photo, "--threshold", "0.9"),
+        contains="--threshold filters detection boxes",
+    )
+    result = cli("predict", "-m", "clitest_tinynet", photo, "--topk", "5000", "--json")
+    assert result.code == 0, result.err
+    [r] = result.json()["results"]
+    shown = len(r["predictions"])
+    assert f"weighthub: warning: --topk 5000 is more than the {shown} categories" in result.err
+    assert f"showing all {shown}" in result.err
+
+
+def test_still_image_to_a_video_model(cli, photo, expect_error):
+    expect_error(
+        cli("predict", "-m", "clitest_tinyvideo", photo),
+        code=1,
+        contains="it is a still image and clitest_tinyvideo classifies videos",
+    )
 
 
 def test_predict_option_errors(cli, photo, expect_error):
@@ -189,7 +240,9 @@ def test_video_from_frames_and_gif(cli, tmp_path, expect_error):
         assert r["frames"] == 4
         assert len(r["predictions"]) == 2
     expect_error(
-        cli("predict", "-m", "clitest_tinyvideo", str(frames)), contains="fewer than --clip-len 16"
+        cli("predict", "-m", "clitest_tinyvideo", str(frames)),
+        code=1,
+        contains="fewer than --clip-len 16",
     )
     expect_error(
         cli("predict", "-m", "clitest_tinyvideo", str(frames), "--clip-len", "2"),
@@ -197,5 +250,6 @@ def test_video_from_frames_and_gif(cli, tmp_path, expect_error):
     )
     expect_error(
         cli("predict", "-m", "clitest_tinyvideo", str(tmp_path / "clip.mp4")),
+        code=1,
         contains="no such file or folder",
     )

@@ -1,6 +1,7 @@
 """list_models / get_model / get_weight semantics, on models registered at runtime."""
 
 import itertools
+import pickle
 import sys
 import typing
 
@@ -157,8 +158,12 @@ def test_get_weight(toy_models):
     for bad in ("Toy_Weights", "a.b.c"):
         with pytest.raises(ValueError, match=f"Invalid weight name provided: '{bad}'"):
             weighthub.get_weight(bad)
+    with pytest.raises(weighthub.UnknownWeightsError, match=r"Did you mean 'Toy_Weights\.V1'"):
+        weighthub.get_weight("toy_weights.v1")
     with pytest.raises(weighthub.UnknownWeightsError, match="Did you mean 'Toy_Weights'"):
-        weighthub.get_weight("Toy_weights.V1")
+        weighthub.get_weight("Toy_Weigths.V1")
+    with pytest.raises(KeyError, match="Did you mean 'V1'"):
+        Toy_Weights.verify("v1")
     with pytest.raises(ValueError) as info:
         weighthub.get_weight("ResNet50_QuantizedWeights.DEFAULT")
     assert first_party_hint("quantized") in str(info.value)
@@ -214,3 +219,23 @@ def test_weights_ref_resolves_lazily_by_name(toy_models):
     assert first_party_hint("classification") in str(info.value)
     with pytest.raises(ValueError, match=r"Enum\.MEMBER"):
         weighthub.WeightsRef("nodots")
+
+
+def test_weights_ref_reads_like_a_member_and_builders_accept_it(toy_models):
+    ref = weighthub.WeightsRef("Toy_Weights.V1")
+    # torchvision's member: .name is the member's name, repr the qualified one.
+    assert (ref.name, ref.enum_name, repr(ref), str(ref)) == (
+        "V1",
+        "Toy_Weights",
+        "Toy_Weights.V1",
+        "Toy_Weights.V1",
+    )
+    assert ref == Toy_Weights.V1 and ref == Toy_Weights.V1
+    assert hash(ref) == hash(weighthub.WeightsRef("Toy_Weights.V1")) == hash(Toy_Weights.V1)
+    assert {Toy_Weights.V1: "found"}[ref] == "found"
+    assert pickle.loads(pickle.dumps(ref)) == ref
+    # verify() is what builders call: a reference to one of its members is that member.
+    assert Toy_Weights.verify(ref) is Toy_Weights.V1
+    assert Toy_Weights.verify(weighthub.WeightsRef("Toy_Weights.DEFAULT")) is Toy_Weights.V1
+    with pytest.raises(TypeError, match="expected Toy_Weights"):
+        Toy_Weights.verify(weighthub.WeightsRef("Other_Weights.V1"))

@@ -13,6 +13,7 @@ import typing
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from importlib.resources import files
+from types import ModuleType
 from typing import Any, TypeVar
 
 from ._attach import attachments_of, dangling_message
@@ -127,7 +128,48 @@ def _check_filters(task: Any, plugin: Any, pretrained: Any) -> None:
         raise TypeError(msg)
 
 
+def _namespace_argument(
+    module: ModuleType | Iterable[str] | str | None, include: Iterable[str] | str | None
+) -> tuple[str | None, Iterable[str] | str | None]:
+    """Split ``list_models``'s first argument into (namespace or None, include patterns).
+
+    torchvision's first parameter is a models namespace; weighthub also takes the include
+    patterns there (``list_models("resnet*")``).
+
+    Raises:
+        TypeError: Neither a ``weighthub.models`` namespace nor patterns, or patterns twice.
+    """
+    from ._namespaces import ROOT, namespace_of
+
+    if module is None:
+        return None, include
+    namespace = namespace_of(module)
+    if namespace is not None:
+        return namespace, include
+    if isinstance(module, ModuleType):
+        name = module.__name__
+        ours = ROOT + name[len("torchvision.models") :] if name.startswith("torchvision.") else ""
+        instead = f"pass {ours} instead, or " if ours else ""
+        msg = (
+            f"list_models() takes a weighthub.models namespace, not the module {name!r}: "
+            f"{instead}filter by task with task=, e.g. list_models(task='object_detection')."
+        )
+        raise TypeError(msg)
+    if isinstance(module, str | list | tuple | set | frozenset | dict):
+        if include:
+            msg = f"list_models() got include patterns twice: {module!r} and include={include!r}."
+            raise TypeError(msg)
+        return None, module
+    msg = (
+        "list_models() takes a weighthub.models namespace (weighthub.models.detection ...) or "
+        f"include patterns first, got {type(module).__name__}; filter by task with task=, e.g. "
+        "list_models(task='object_detection')."
+    )
+    raise TypeError(msg)
+
+
 def list_models(
+    module: ModuleType | Iterable[str] | str | None = None,
     include: Iterable[str] | str | None = None,
     exclude: Iterable[str] | str | None = None,
     *,
@@ -140,6 +182,10 @@ def list_models(
     Imports neither torch nor any model code: only the plugins' light entry-point modules.
 
     Args:
+        module: As in torchvision, a namespace: ``weighthub.models`` (the models placed there,
+            the classification ones for the first-party plugins) or ``weighthub.models.detection``,
+            ``.quantization``, ``.segmentation``, ``.video``, ``.optical_flow``. Include patterns
+            may be given here instead (``list_models("resnet*")``).
         include: fnmatch pattern(s); a model matching any of them is kept. Empty keeps all.
         exclude: fnmatch pattern(s); a model matching any of them is dropped.
         task: Keep only models of this task, e.g. ``"object_detection"``.
@@ -150,12 +196,16 @@ def list_models(
         The model names, sorted.
 
     Raises:
-        TypeError: An argument is of the wrong type (patterns must be str).
+        TypeError: An argument is of the wrong type (patterns must be str), or ``module`` is
+            neither a ``weighthub.models`` namespace nor patterns.
 
     Example:
         >>> weighthub.list_models("resnet*", exclude=["*50*"])  # doctest: +SKIP
         ['resnet101', 'resnet152', 'resnet18', 'resnet34']
+        >>> weighthub.list_models(weighthub.models.quantization)[:2]  # doctest: +SKIP
+        ['quantized_googlenet', 'quantized_inception_v3']
     """
+    namespace, include = _namespace_argument(module, include)
     include_patterns = _to_patterns(include, "include")
     exclude_patterns = _to_patterns(exclude, "exclude")
     _check_filters(task, plugin, pretrained)
@@ -164,6 +214,8 @@ def list_models(
         for key, entry in catalogue().models.items()
         if catalogue().conflict("model", key) is None
     ]
+    if namespace is not None:
+        entries = [e for e in entries if e.namespace == namespace]
     if task is not None:
         entries = [e for e in entries if e.task == task]
     if plugin is not None:
@@ -293,6 +345,10 @@ def get_model_weights(name: Callable[..., Any] | str) -> type[WeightsEnum]:
             annotation names none.
         TypeError: ``name`` is neither a str nor a callable.
     """
+    from ._namespaces import LazyObject
+
+    if isinstance(name, LazyObject):
+        name = name.resolve()
     if isinstance(name, str):
         entry = get_model_entry(name)
     elif callable(name):
@@ -341,8 +397,8 @@ def get_weight(name: str) -> WeightsEnum:
     if entry is None:
         dangling = next((a for a in found.dangling if a.weights_name == enum_name), None)
         msg = (
-            f"The weight enum '{enum_name}' for the specific method couldn't be retrieved."
-            f"{close_matches_hint(enum_name, found.enums)}"
+            f"No installed plugin provides the weights enum '{enum_name}' (names are "
+            f"case-sensitive).{_case_hint(enum_name, member, found.enums)}"
             f"{_missing_plugin_hint(enum_name, 'enums')}"
             + ("" if dangling is None else " " + dangling_message(dangling, found))
         )
@@ -401,6 +457,19 @@ def list_weights(
             if enum is not None:
                 names.update(f"{enum.__name__}.{member.name}" for member in enum)
     return sorted(names)
+
+
+def _case_hint(enum_name: str, member: str, enums: Iterable[str]) -> str:
+    """Suggest the enum as spelled (``resnet50_weights.imagenet1k_v1`` -> the real name)."""
+    same = next((e for e in enums if e.lower() == enum_name.lower()), None)
+    if same is None:
+        return close_matches_hint(enum_name, enums, ignore_case=True)
+    entry = catalogue().enums[same]
+    enum = entry.load_weights()
+    spelled = next(
+        (m for m in (enum.__members__ if enum else ()) if m.lower() == member.lower()), member
+    )
+    return f" Did you mean '{same}.{spelled}'?"
 
 
 def register_model(

@@ -30,7 +30,9 @@ __all__ = [
 F = TypeVar("F", bound=Callable[..., Any])
 V = TypeVar("V")
 
-LegacyDefault = WeightsEnum | WeightsRef | None | Callable[[dict[str, Any]], WeightsEnum | None]
+LegacyDefault = (
+    WeightsEnum | WeightsRef | None | Callable[[dict[str, Any]], WeightsEnum | WeightsRef | None]
+)
 
 
 def sequence_to_str(items: Sequence[str], separate_last: str = "") -> str:
@@ -116,12 +118,10 @@ def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F
                 pretrained_arg = kwargs[pretrained_param]
                 default_weights: WeightsEnum | None = None
                 if pretrained_arg:
-                    if isinstance(default, WeightsRef):
-                        default_weights = default.resolve()
-                    elif callable(default):
-                        default_weights = default(kwargs)
-                    else:
-                        default_weights = default
+                    chosen = default(kwargs) if callable(default) else default
+                    if isinstance(chosen, WeightsRef):
+                        chosen = chosen.resolve()
+                    default_weights = chosen
                     if not isinstance(default_weights, WeightsEnum):
                         msg = f"No weights available for model {builder.__name__}"
                         raise ValueError(msg)

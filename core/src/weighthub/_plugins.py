@@ -34,7 +34,7 @@ from . import hookspecs
 from ._attach import settle_attachments
 from ._errors import PluginConflictError, PluginLoadError, PluginWarning
 from ._markers import PROJECT_NAME
-from ._registry import ModelEntry, Registry, WeightsAttachment
+from ._registry import Export, ModelEntry, Registry, WeightsAttachment
 from ._settings import env_list, strict_mode
 
 __all__ = [
@@ -131,6 +131,7 @@ class Catalogue:
     plugins: list[PluginInfo] = field(default_factory=list)
     attachments: dict[str, list[WeightsAttachment]] = field(default_factory=dict)
     dangling: list[WeightsAttachment] = field(default_factory=list)
+    exports: list[Export] = field(default_factory=list)
 
     def add(self, entry: ModelEntry) -> None:
         """Add one entry, settling a name clash by preference or recording the conflict."""
@@ -237,6 +238,7 @@ def _discover(found: Catalogue) -> Catalogue:
         for entry in registry.entries:
             found.add(entry)
         attachments.extend(registry.attachments)
+        found.exports.extend(registry.exports)
         found.plugins.append(
             PluginInfo(
                 ep.name,

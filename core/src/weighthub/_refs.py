@@ -17,20 +17,34 @@ __all__ = ["WeightsRef", "resolve_weights"]
 class WeightsRef:
     """Weights known by their ``"Enum.MEMBER"`` name, looked up with :func:`weighthub.get_weight`.
 
-    Attribute access (``ref.meta``, ``ref.url``, ``ref.get_state_dict()``) resolves the reference
-    and forwards to the member, so it stands in for the member once its plugin is installed.
+    Stands in for the member: attribute access (``ref.meta``, ``ref.url``,
+    ``ref.get_state_dict()``) resolves the reference and forwards to it, builders accept it as
+    ``weights=``, it compares equal to the member, and ``.name`` and ``repr()`` read as the member's
+    (``"IMAGENET1K_V2"`` and ``"ResNet50_Weights.IMAGENET1K_V2"``) without resolving it. Unlike a
+    member it is not an instance of the enum, and a reference to an alias (``"X.DEFAULT"``) reports
+    ``.name == "DEFAULT"`` until resolved.
 
     Args:
-        name: ``"ResNet50_Weights.IMAGENET1K_V2"``.
+        reference: ``"ResNet50_Weights.IMAGENET1K_V2"``.
     """
 
-    __slots__ = ("name",)
+    __slots__ = ("reference",)
 
-    def __init__(self, name: str) -> None:
-        if name.count(".") != 1:
-            msg = f"A weights reference must look like 'Enum.MEMBER', got {name!r}."
+    def __init__(self, reference: str) -> None:
+        if reference.count(".") != 1:
+            msg = f"A weights reference must look like 'Enum.MEMBER', got {reference!r}."
             raise ValueError(msg)
-        self.name = name
+        self.reference = reference
+
+    @property
+    def name(self) -> str:
+        """The member's name, as ``member.name`` gives it: ``"IMAGENET1K_V2"``."""
+        return self.reference.partition(".")[2]
+
+    @property
+    def enum_name(self) -> str:
+        """The enum's class name: ``"ResNet50_Weights"``."""
+        return self.reference.partition(".")[0]
 
     def resolve(self) -> WeightsEnum:
         """Return the member.
@@ -40,28 +54,29 @@ class WeightsRef:
         """
         from ._api import get_weight
 
-        return get_weight(self.name)
+        return get_weight(self.reference)
 
     def __getattr__(self, attribute: str) -> Any:
-        if attribute.startswith("__"):
+        if attribute.startswith("__") or attribute == "reference":
             raise AttributeError(attribute)
         return getattr(self.resolve(), attribute)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, WeightsRef):
-            return self.name == other.name
+            return self.reference == other.reference
         if isinstance(other, WeightsEnum):
-            return repr(other) == self.name or self.resolve() is other
+            return repr(other) == self.reference or self.resolve() is other
         return NotImplemented
 
     def __hash__(self) -> int:
+        # As a member's (Enum hashes its name), so a reference and its member are one dict key.
         return hash(self.name)
 
     def __repr__(self) -> str:
-        return self.name
+        return self.reference
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return WeightsRef, (self.name,)
+        return WeightsRef, (self.reference,)
 
 
 def resolve_weights(

@@ -20,10 +20,11 @@ from ._meta import validate_meta
 from ._settings import strict_mode
 from ._weights import WeightsEnum
 
-__all__ = ["ModelEntry", "Registry", "WeightsAttachment", "resolve_reference"]
+__all__ = ["Export", "ModelEntry", "Registry", "WeightsAttachment", "resolve_reference"]
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+_NAMESPACE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
 def resolve_reference(reference: str) -> Any:
@@ -60,6 +61,10 @@ class ModelEntry:
         plugin: The name of the plugin that registered it (its entry-point name), or
             ``"<runtime>"`` for :func:`weighthub.register_model`.
         distribution: The distribution that ships the plugin, or None at runtime.
+        namespace: Where the builder and enum appear under ``weighthub.models``: ``""`` for
+            ``weighthub.models`` itself, ``"detection"`` for ``weighthub.models.detection``.
+        attribute: The builder's name in that namespace (``"resnet50"`` for
+            ``quantized_resnet50`` in ``quantization``); usually ``name``.
     """
 
     name: str
@@ -68,9 +73,14 @@ class ModelEntry:
     distribution: str | None
     builder_ref: Callable[..., Any] | str = field(repr=False)
     weights_ref: type[WeightsEnum] | str | None = field(repr=False)
+    namespace: str = field(default="", kw_only=True)
+    attribute: str = field(default="", kw_only=True)
     _builder: Callable[..., Any] | None = field(default=None, init=False, repr=False)
     _weights: type[WeightsEnum] | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.attribute = self.attribute or self.name
 
     @property
     def weights_name(self) -> str | None:
@@ -214,6 +224,50 @@ class WeightsAttachment:
             return self._weights
 
 
+@dataclass(eq=False)
+class Export:
+    """Another public object a plugin places in a ``weighthub.models`` namespace.
+
+    Attributes:
+        name: Its attribute name, e.g. ``"ResNet"``.
+        namespace: ``""`` for ``weighthub.models``, ``"detection"``, ``"detection.backbone_utils"``.
+        plugin: The plugin that exported it.
+        distribution: The distribution that ships the plugin.
+    """
+
+    name: str
+    namespace: str
+    plugin: str
+    distribution: str | None
+    obj_ref: Any = field(repr=False)
+    _obj: Any = field(default=None, init=False, repr=False)
+    _loaded: bool = field(default=False, init=False, repr=False)
+
+    def load(self) -> Any:
+        """Import (once) and return the object."""
+        if not self._loaded:
+            ref = self.obj_ref
+            try:
+                self._obj = resolve_reference(ref) if isinstance(ref, str) else ref
+            except ImportError as exc:
+                msg = (
+                    f"Could not import {self.name!r} of plugin {self.plugin!r} for "
+                    f"weighthub.models{'.' if self.namespace else ''}{self.namespace}: {exc}"
+                )
+                raise PluginLoadError(msg, name=exc.name) from exc
+            self._loaded = True
+        return self._obj
+
+
+def _check_namespace(namespace: str, plugin: str) -> None:
+    if namespace and not _NAMESPACE.match(namespace):
+        msg = (
+            f"Namespace {namespace!r} from plugin {plugin!r} must be dotted identifiers such as "
+            "'detection' or 'detection.backbone_utils'."
+        )
+        raise ValueError(msg)
+
+
 class Registry:
     """Collects the models of one plugin; passed to the ``register_models`` hook.
 
@@ -225,6 +279,7 @@ class Registry:
         self.distribution = distribution
         self.entries: list[ModelEntry] = []
         self.attachments: list[WeightsAttachment] = []
+        self.exports: list[Export] = []
 
     def add_model(
         self,
@@ -233,6 +288,8 @@ class Registry:
         task: str,
         builder: Callable[..., Any] | str,
         weights: type[WeightsEnum] | str | None = None,
+        namespace: str = "",
+        attribute: str | None = None,
     ) -> None:
         """Register one model.
 
@@ -246,9 +303,17 @@ class Registry:
                 It takes keyword-only ``weights`` and ``progress`` plus model options.
             weights: The model's :class:`~weighthub.WeightsEnum` subclass, or
                 ``"module:ClassName"``, or None when the model has no pretrained weights.
+            namespace: Where the builder and enum appear, as torchvision places them: ``""``
+                (the default) for ``weighthub.models``, or ``"detection"``, ``"quantization"``,
+                ``"segmentation"``, ``"video"``, ``"optical_flow"`` or a namespace of your own
+                for ``weighthub.models.<namespace>``. ``list_models(weighthub.models.<namespace>)``
+                lists the models placed there.
+            attribute: The builder's name in that namespace, when it differs from ``name``
+                (torchvision's ``quantization.resnet50`` is registered as ``quantized_resnet50``).
 
         Raises:
-            ValueError: A malformed name or reference, or the name is already in this plugin.
+            ValueError: A malformed name, namespace or reference, or the name is already in this
+                plugin.
         """
         if not _NAME.match(name):
             msg = f"Model name {name!r} from plugin {self.plugin!r} is not a valid identifier."
@@ -266,8 +331,21 @@ class Registry:
         if any(entry.name.lower() == name.lower() for entry in self.entries):
             msg = f"Plugin {self.plugin!r} registers model {name!r} twice."
             raise ValueError(msg)
+        _check_namespace(namespace, self.plugin)
+        if attribute is not None and not _NAME.match(attribute):
+            msg = f"Attribute {attribute!r} of model {name!r} is not a valid identifier."
+            raise ValueError(msg)
         self.entries.append(
-            ModelEntry(name, task, self.plugin, self.distribution, builder, weights)
+            ModelEntry(
+                name,
+                task,
+                self.plugin,
+                self.distribution,
+                builder,
+                weights,
+                namespace=namespace,
+                attribute=attribute or name,
+            )
         )
 
     def add_weights(self, model: str, weights: type[WeightsEnum] | str) -> None:
@@ -301,3 +379,30 @@ class Registry:
             msg = f"Plugin {self.plugin!r} attaches weights {attachment.weights_name!r} twice."
             raise ValueError(msg)
         self.attachments.append(attachment)
+
+    def add_export(self, name: str, obj: Any, *, namespace: str = "") -> None:
+        """Place another public object, such as a model class, in a ``weighthub.models`` namespace.
+
+        ``registry.add_export("ResNet", "torchvision.models:ResNet")`` makes
+        ``weighthub.models.ResNet`` import and return torchvision's class on first access.
+
+        Args:
+            name: The attribute name.
+            obj: The object, or ``"module:attribute"`` to import it on first use.
+            namespace: As for :meth:`add_model`; dotted names make nested namespaces
+                (``"detection.backbone_utils"``).
+
+        Raises:
+            ValueError: A malformed name, namespace or reference.
+        """
+        if not _NAME.match(name):
+            msg = f"Export name {name!r} from plugin {self.plugin!r} is not a valid identifier."
+            raise ValueError(msg)
+        _check_namespace(namespace, self.plugin)
+        if isinstance(obj, str) and not _REFERENCE.match(obj):
+            msg = (
+                f"Export {name!r} from plugin {self.plugin!r} must be an object or a "
+                f"'module:attribute' string, got {obj!r}."
+            )
+            raise ValueError(msg)
+        self.exports.append(Export(name, namespace, self.plugin, self.distribution, obj))

@@ -134,8 +134,10 @@ class WeightsEnum(Enum):
         (``"Acme_ResNet18_Weights.PETS_V1"``): the result is then that enum's member.
 
         Args:
-            obj: ``None``, a member of this enum, or its name: ``"IMAGENET1K_V1"``,
-                ``"MyNet_Weights.IMAGENET1K_V1"`` or ``"DEFAULT"`` (case-sensitive).
+            obj: ``None``, a member of this enum, a :class:`~weighthub.WeightsRef` naming one
+                (such as a quantized entry's ``meta["unquantized"]``), or its name:
+                ``"IMAGENET1K_V1"``, ``"MyNet_Weights.IMAGENET1K_V1"`` or ``"DEFAULT"``
+                (case-sensitive).
 
         Returns:
             The member, or None when ``obj`` is None.
@@ -146,6 +148,10 @@ class WeightsEnum(Enum):
         """
         if obj is None:
             return None
+        from ._refs import WeightsRef  # _refs imports this module
+
+        if isinstance(obj, WeightsRef):
+            obj = obj.resolve()
         attached = _attached_member(cls, obj)
         if attached is not None:
             # A member of another enum, attached to this enum's model: builders treat it as
@@ -164,7 +170,7 @@ class WeightsEnum(Enum):
                 names = list(cls.__members__)
                 msg = (
                     f"{cls.__name__} has no member {member_name!r}; its members are "
-                    f"{', '.join(names)}.{close_matches_hint(member_name, names)}"
+                    f"{', '.join(names)}.{close_matches_hint(member_name, names, ignore_case=True)}"
                 )
                 raise UnknownWeightsMemberError(msg) from None
         if isinstance(obj, cls):

@@ -124,3 +124,13 @@ def test_loads_offline():
         env={**os.environ, **env},
     )
     assert done.stdout.strip() == "4652008"
+
+
+def test_a_weights_reference_builds_the_same_model(model):
+    """Builders take a ``WeightsRef`` wherever they take a member, as ``meta["unquantized"]``."""
+    from weighthub import models
+
+    ref = weighthub.WeightsRef("EfficientNet_Lite0_Weights.IMAGENET1K_V1")
+    by_ref = models.efficientnet_lite0(weights=ref).eval()
+    for key, tensor in model.state_dict().items():
+        torch.testing.assert_close(by_ref.state_dict()[key], tensor, rtol=0, atol=0)

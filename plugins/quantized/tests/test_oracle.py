@@ -176,3 +176,19 @@ def test_listing_imports_no_torch():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_float_builder_takes_the_unquantized_reference(monkeypatch, tmp_path):
+    """torchvision: ``resnet50(weights=q.meta["unquantized"])`` loads the float weights."""
+    pytest.importorskip("weighthub_classification")
+    from weighthub import models
+
+    ref = models.quantization.ResNet50_QuantizedWeights.DEFAULT.meta["unquantized"]
+    assert (ref.name, repr(ref)) == ("IMAGENET1K_V2", "ResNet50_Weights.IMAGENET1K_V2")
+    assert ref.name == tvq.ResNet50_QuantizedWeights.DEFAULT.meta["unquantized"].name
+    assert models.ResNet50_Weights.verify(ref) is models.ResNet50_Weights.IMAGENET1K_V2
+    # The builder gets past verify() to fetching those exact weights (offline: not cached).
+    monkeypatch.setenv("WEIGHTHUB_OFFLINE", "1")
+    monkeypatch.setenv("WEIGHTHUB_HOME", str(tmp_path))
+    with pytest.raises(weighthub.OfflineModeError, match=r"resnet50-11ad3fa6\.pth"):
+        models.resnet50(weights=ref)

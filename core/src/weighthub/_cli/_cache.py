@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -98,10 +99,11 @@ def run_verify(args: argparse.Namespace) -> int:
     else:
         _print_entries(records, cache_dir(args.dir))
     corrupt = [r for r in records if r["status"] == "corrupt"]
+    folder = f" --dir {shlex.quote(str(args.dir))}" if args.dir is not None else ""
     for r in corrupt:
         print(
             f"weighthub: error: {r['path']} is corrupt; the next load downloads it again "
-            f"(or run 'weighthub cache rm {Path(r['path']).name}').",
+            f"(or run 'weighthub cache rm {shlex.quote(Path(r['path']).name)}{folder}').",
             file=sys.stderr,
         )
     return 1 if corrupt else 0

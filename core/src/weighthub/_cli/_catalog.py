@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import sys
 import warnings
 from typing import Any
 
-from .._errors import PluginLoadError
+from .._errors import PluginLoadError, close_matches_hint
 from .._registry import ModelEntry
-from ._common import default_member, dump_json, format_table
+from ._common import CLIError, default_member, dump_json, format_table, terminal_width
 
 __all__ = ["add_parser"]
 
@@ -77,40 +78,132 @@ def _describe_entry(entry: ModelEntry) -> dict[str, Any]:
     return record
 
 
+def _check_filters(args: argparse.Namespace) -> None:
+    """Refuse a ``--task`` or ``--plugin`` that names nothing installed, suggesting close names.
+
+    Raises:
+        CLIError: The task or the plugin is unknown, or no plugin is loaded at all.
+    """
+    from .._plugins import _matches, catalogue, environment_hint, plugins
+
+    found = plugins()
+    loaded = [p for p in found if p.status == "loaded"]
+    if not loaded:
+        state = ", ".join(f"{p.name} ({p.status})" for p in found) or "none installed"
+        msg = (
+            f"No plugin is loaded{environment_hint()}; plugins found: {state}. "
+            "Run 'weighthub plugins' for details."
+        )
+        raise CLIError(msg)
+    if args.plugin is not None:
+        match = [p for p in found if _matches([args.plugin], p.name, p.distribution)]
+        if not match:
+            names = [n for p in found for n in (p.name, p.distribution) if n]
+            msg = (
+                f"No plugin {args.plugin!r} is installed."
+                f"{close_matches_hint(args.plugin, names, ignore_case=True)} Installed: "
+                f"{', '.join(p.name for p in found)}."
+            )
+            raise CLIError(msg)
+        if all(p.status != "loaded" for p in match):
+            msg = f"Plugin {args.plugin!r} is {match[0].status}{environment_hint()}."
+            raise CLIError(msg)
+    if args.task is not None:
+        tasks = sorted({entry.task for entry in catalogue().models.values()})
+        if args.task not in tasks:
+            containing = [t for t in tasks if args.task.lower() in t.lower()]
+            hint = (
+                " Did you mean " + " or ".join(repr(t) for t in containing) + "?"
+                if containing
+                else close_matches_hint(args.task, tasks, ignore_case=True)
+            )
+            msg = f"No installed model has the task {args.task!r}.{hint} Tasks: {', '.join(tasks)}."
+            raise CLIError(msg)
+
+
+def _no_match_message(args: argparse.Namespace) -> str:
+    """Explain an empty ``list``: which patterns match nothing, and what is close."""
+    from .._api import list_models
+
+    names = list_models()
+    lost = [p for p in args.patterns if not fnmatch.filter(names, p)]
+    hints = [
+        f"{p!r} matches no model.{close_matches_hint(p.strip('*?'), names, ignore_case=True)}"
+        for p in lost
+    ]
+    filters = [
+        f"--{flag} {value}"
+        for flag, value in (("task", args.task), ("plugin", args.plugin))
+        if value is not None
+    ]
+    if args.pretrained:
+        filters.append("--pretrained")
+    if args.exclude:
+        filters += [f"--exclude {p}" for p in args.exclude]
+    if not hints and filters:
+        hints.append(f"No model passes {' '.join(filters)} together.")
+    return "No models match. " + " ".join(hints)
+
+
+def _list_table(records: list[dict[str, Any]]) -> str:
+    """The ``list`` table, fitted to the terminal: full model names always.
+
+    When too wide, DEFAULT shows the member without its enum, then the TASK column goes, then
+    PLUGIN and DEFAULT are cut with ``…`` (as ``hf cache ls`` does).
+    """
+    width = terminal_width()
+    header = ["MODEL", "TASK", "PLUGIN", "WEIGHTS", "DEFAULT"]
+    rows = [
+        [
+            r["name"],
+            r["task"],
+            r["plugin"],
+            "?" if r["error"] else len(r["weights"]),
+            r["default"] or ("-" if not r["error"] else "?"),
+        ]
+        for r in records
+    ]
+    table = format_table(header, rows)
+    if width is None or max(map(len, table.splitlines())) <= width:
+        return table
+    for row in rows:
+        row[4] = str(row[4]).rpartition(".")[2]
+    table = format_table(header, rows)
+    if max(map(len, table.splitlines())) <= width:
+        return table
+    narrow = [[row[0], *row[2:]] for row in rows]
+    return format_table(
+        ["MODEL", "PLUGIN", "WEIGHTS", "DEFAULT"], narrow, max_width=width, shrinkable=(1, 3)
+    )
+
+
 def run_list(args: argparse.Namespace) -> int:
     """Print the models matching the filters."""
     from .._api import get_model_entry, list_models
 
+    _check_filters(args)
     if args.weights:
         from ._list_weights import run_list_weights
 
         return run_list_weights(args)
 
     names = list_models(
-        args.patterns or None,
-        args.exclude,
+        include=args.patterns or None,
+        exclude=args.exclude,
         task=args.task,
         plugin=args.plugin,
         pretrained=True if args.pretrained else None,
     )
     records = [_describe_entry(get_model_entry(name)) for name in names]
     if args.json:
+        if not records:
+            print(_no_match_message(args).rstrip(), file=sys.stderr)
         dump_json(records)
         return 0
     if not records:
-        print("No models match.", file=sys.stderr)
+        print(_no_match_message(args).rstrip(), file=sys.stderr)
         return 0
-    rows = [
-        (
-            r["name"],
-            r["task"],
-            r["plugin"],
-            "?" if r["error"] else len(r["weights"]),
-            r["default"] or ("-" if not r["error"] else "?"),
-        )
-        for r in records
-    ]
-    print(format_table(("MODEL", "TASK", "PLUGIN", "WEIGHTS", "DEFAULT"), rows))
+    print(_list_table(records))
     plural = "s" if len(records) != 1 else ""
     print(f"\n{len(records)} model{plural}")
     return 0

@@ -8,6 +8,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
+import re
+import shutil
 import sys
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -27,8 +30,11 @@ __all__ = [
     "format_bytes",
     "format_table",
     "jsonable",
+    "plain_text",
     "plugin_version",
     "resolve",
+    "shown_value",
+    "terminal_width",
     "wrap",
 ]
 
@@ -122,14 +128,79 @@ def dump_json(data: Any, stream: TextIO | None = None) -> None:
     out.write("\n")
 
 
-def format_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """Return a plain text table with left-aligned columns separated by two spaces."""
+def terminal_width() -> int | None:
+    """The width to fit tables to: ``COLUMNS``, else the terminal's; None when not a terminal."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def format_table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    max_width: int | None = None,
+    shrinkable: Sequence[int] = (),
+) -> str:
+    """Return a plain text table with left-aligned columns separated by two spaces.
+
+    Args:
+        header: The column titles.
+        rows: The cells.
+        max_width: Fit the table to this many columns by narrowing the ``shrinkable`` columns
+            (widest first, down to 6 characters) and ending cut cells with ``…``.
+        shrinkable: Indexes of the columns that may be narrowed.
+    """
     cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    if max_width is not None:
+        while sum(widths) + 2 * (len(widths) - 1) > max_width:
+            candidates = [i for i in shrinkable if widths[i] > 6]
+            if not candidates:
+                break
+            widest = max(candidates, key=lambda i: widths[i])
+            widths[widest] -= 1
+        cells = [
+            [c if len(c) <= w else c[: w - 1] + "…" for c, w in zip(row, widths, strict=True)]
+            for row in cells
+        ]
     lines = [
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
     ]
     return "\n".join(lines)
+
+
+UNPUBLISHED = "\u2013"  # an en dash, as in the docs tables
+"""How text output shows a metric that was not published (NaN in meta, null in JSON)."""
+
+_LITERAL = re.compile(r"``(.+?)``")
+_LINK = re.compile(r"`([^`<]+?)\s*<([^>]+)>`__?")
+_ROLE = re.compile(r":[\w:.-]+:`~?(?:[^`<]*<)?([^`>]+?)>?`")
+_INTERPRETED = re.compile(r"`([^`]+)`")
+
+
+def plain_text(text: str) -> str:
+    """Render reStructuredText inline markup as plain terminal text.
+
+    ````x```` -> ``x``; ```text <url>`_`` -> ``text (url)``; ``:class:`~a.B``` -> ``B``
+    (``a.B`` without the ``~``); ```x``` -> ``x``.
+    """
+    text = _LITERAL.sub(r"\1", text)
+    text = _LINK.sub(r"\1 (\2)", text)
+    text = _ROLE.sub(
+        lambda m: m.group(1).rpartition(".")[2] if "~" in m.group(0) else m.group(1), text
+    )
+    return _INTERPRETED.sub(r"\1", text)
+
+
+def shown_value(value: Any) -> str:
+    """A meta value as text: a NaN (an unpublished metric) is shown as :data:`UNPUBLISHED`."""
+    if isinstance(value, float) and math.isnan(value):
+        return UNPUBLISHED
+    return str(value)
 
 
 def format_bytes(size: float) -> str:

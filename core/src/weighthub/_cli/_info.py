@@ -12,8 +12,10 @@ from ._common import (
     default_member,
     dump_json,
     format_bytes,
+    plain_text,
     plugin_version,
     resolve,
+    shown_value,
     wrap,
 )
 
@@ -154,25 +156,28 @@ def _collect(resolved: Resolved) -> dict[str, Any]:
     return {"query": resolved.name, "models": models, "weights": weights}
 
 
-def _line(label: str, value: Any) -> str:
+def _field(label: str, value: Any, width: int = _LABEL) -> str:
     head = f"{label}:" if label else ""
-    return f"  {head:<{_LABEL}}{wrap(str(value), _LABEL + 2)}"
+    return f"  {head:<{width}}{wrap(str(value), width + 2)}"
 
 
 def _metrics_text(metrics: Any) -> str:
     if not isinstance(metrics, dict):
-        return str(metrics)
+        return shown_value(metrics)
     parts = []
     for dataset, values in metrics.items():
         if isinstance(values, dict):
-            shown = ", ".join(f"{k} {v}" for k, v in values.items())
+            shown = ", ".join(f"{k} {shown_value(v)}" for k, v in values.items())
             parts.append(f"{dataset}: {shown}")
         else:
-            parts.append(f"{dataset}: {values}")
+            parts.append(f"{dataset}: {shown_value(values)}")
     return "; ".join(parts)
 
 
-def _print_weights(w: dict[str, Any]) -> None:
+def _print_weights(w: dict[str, Any], width: int) -> None:
+    def _line(label: str, value: Any) -> str:
+        return _field(label, value, width)
+
     print(f"\n{w['name']}{'  (default)' if w['default'] else ''}")
     if w["attached_by"]:
         print(_line("attached by", w["attached_by"]))
@@ -197,7 +202,7 @@ def _print_weights(w: dict[str, Any]) -> None:
     if w["num_params"] is not None:
         print(_line("params", f"{w['num_params']:,}"))
     if w["gflops"] is not None:
-        print(_line("GFLOPs", w["gflops"]))
+        print(_line("GFLOPs", shown_value(w["gflops"])))
     if w["min_size"] is not None:
         print(_line("min size", "x".join(str(s) for s in w["min_size"])))
     if w["categories"] is not None:
@@ -209,12 +214,12 @@ def _print_weights(w: dict[str, Any]) -> None:
     if w["recipe"] is not None:
         print(_line("recipe", w["recipe"]))
     for key, value in w["meta"].items():
-        print(_line(key.lstrip("_"), value))
+        print(_line(key.lstrip("_"), plain_text(shown_value(value))))
     print(_line("transforms", w["transforms"]))
     if w["transforms_description"]:
-        print(_line("", w["transforms_description"]))
+        print(_line("", plain_text(w["transforms_description"])))
     if w["docs"]:
-        print(_line("docs", w["docs"]))
+        print(_line("docs", plain_text(w["docs"])))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -223,20 +228,23 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         dump_json(info)
         return 0
+    # One label column for everything, wide enough for the plugins' own meta keys.
+    width = max([_LABEL, *(len(k.lstrip("_")) + 2 for w in info["weights"] for k in w["meta"])])
     for model in info["models"]:
         origin = f"plugin {model['plugin']!r}"
         if model["distribution"]:
             origin += f" from {model['distribution']} {model['version'] or ''}".rstrip()
         print(f"{model['name']}  ({model['task']}, {origin})")
-        print(_line("builder", model["builder"]))
+        print(_field("builder", model["builder"], width))
         if model["weights_enum"] is None:
-            print(_line("weights", "none (no pretrained weights)"))
+            print(_field("weights", "none (no pretrained weights)", width))
         else:
-            print(_line("weights", f"{model['weights_enum']} (default: {model['default']})"))
+            default = f"{model['weights_enum']} (default: {model['default']})"
+            print(_field("weights", default, width))
         for enum_name, origin in model["attached_enums"].items():
-            print(_line("attached", f"{enum_name} from {origin}"))
+            print(_field("attached", f"{enum_name} from {origin}", width))
     if not info["models"]:
         print(f"{args.name} (no installed model uses these weights)")
     for weights in info["weights"]:
-        _print_weights(weights)
+        _print_weights(weights, width)
     return 0

@@ -92,17 +92,30 @@ def _frames_of_file(path: Path) -> torch.Tensor:
     return frames.data if hasattr(frames, "data") else frames
 
 
-def load_video(path: str, clip_len: int) -> torch.Tensor:
+def load_video(path: str, clip_len: int, model: str = "this model") -> torch.Tensor:
     """Read a video as a ``(T, C, H, W)`` uint8 tensor of ``clip_len`` evenly spaced frames.
 
+    Args:
+        path: A folder of frames, an animated GIF or a video file.
+        clip_len: How many frames to sample.
+        model: The model's name, for the message about a still image.
+
     Raises:
-        CLIError: The path is missing or unreadable, or holds fewer than ``clip_len`` frames.
+        CLIError: The path is missing, unreadable or a still image, or holds fewer than
+            ``clip_len`` frames.
     """
     import torch
 
     location = Path(path)
     if not location.exists():
         msg = f"cannot read video {path}: no such file or folder"
+        raise CLIError(msg)
+    if location.is_file() and location.suffix.lower() in IMAGE_SUFFIXES - {".gif"}:
+        msg = (
+            f"cannot use {path} with {model}: it is a still image and {model} classifies videos. "
+            "Pass a folder of frames, an animated GIF or a video file, or use an image model "
+            "(weighthub list --task image_classification)"
+        )
         raise CLIError(msg)
     frames = _frames_of_folder(location) if location.is_dir() else _frames_of_file(location)
     count = frames.shape[0]

@@ -9,8 +9,10 @@ an animated GIF, or a video file (with torchcodec).
 from __future__ import annotations
 
 import argparse
+import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._weights import WeightsEnum
 from ._common import CLIError, dump_json
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
     from PIL import Image
 
 __all__ = ["add_parser"]
+
+T = TypeVar("T")
 
 _DETECTION_TASKS = ("object_detection", "instance_segmentation", "keypoint_detection")
 
@@ -44,13 +48,19 @@ def add_parser(subparsers: Any) -> None:
         metavar="W",
         help="the weights: a member name (IMAGENET1K_V1) or 'Enum.MEMBER' (default: DEFAULT)",
     )
-    p.add_argument("--topk", "-k", type=int, default=5, metavar="K", help="labels to show (5)")
+    p.add_argument(
+        "--topk",
+        "-k",
+        type=int,
+        default=5,
+        metavar="K",
+        help="classification: labels to show (5; at most the number of categories)",
+    )
     p.add_argument(
         "--threshold",
         type=float,
-        default=0.5,
         metavar="S",
-        help="detection: minimum score of the boxes shown (0.5)",
+        help="detection only: minimum score of the boxes shown (default 0.5)",
     )
     p.add_argument(
         "--save",
@@ -106,10 +116,12 @@ def _topk(
 def _classify(ctx: _Context) -> list[dict[str, Any]]:
     import torch
 
-    images = [load_image(path) for path in ctx.inputs]
+    images = ctx.load_all(load_image)
     results: list[dict[str, Any]] = []
+    if not images:
+        return results
     model, preprocess = ctx.build()
-    for chunk in _batches(list(zip(ctx.inputs, images, strict=True)), ctx.args.batch_size):
+    for chunk in _batches(images, ctx.args.batch_size):
         batch = torch.stack([preprocess(image) for _, image in chunk])
         with torch.inference_mode():
             logits = model(batch)
@@ -128,10 +140,12 @@ def _classify_video(ctx: _Context) -> list[dict[str, Any]]:
     if clip_len < minimum:
         msg = f"--clip-len {clip_len} is below the weights' min_temporal_size {minimum}"
         raise CLIError(msg)
-    videos = [load_video(path, clip_len) for path in ctx.inputs]
-    model, preprocess = ctx.build()
+    videos = ctx.load_all(lambda path: load_video(path, clip_len, model=ctx.name))
     results: list[dict[str, Any]] = []
-    for chunk in _batches(list(zip(ctx.inputs, videos, strict=True)), ctx.args.batch_size):
+    if not videos:
+        return results
+    model, preprocess = ctx.build()
+    for chunk in _batches(videos, ctx.args.batch_size):
         batch = torch.stack([preprocess(video) for _, video in chunk])
         with torch.inference_mode():
             logits = model(batch)
@@ -164,16 +178,22 @@ def _draw_detections(
 def _detect(ctx: _Context) -> list[dict[str, Any]]:
     import torch
 
-    images = [load_image(path) for path in ctx.inputs]
-    saves = output_paths(ctx.inputs, ctx.args.save) if ctx.args.save else None
-    model, preprocess = ctx.build()
+    saves = (
+        dict(zip(ctx.inputs, output_paths(ctx.inputs, ctx.args.save), strict=True))
+        if (ctx.args.save)
+        else None
+    )
+    images = ctx.load_all(load_image)
     results: list[dict[str, Any]] = []
-    pairs = list(enumerate(images))
-    for chunk in _batches(pairs, ctx.args.batch_size):
+    if not images:
+        return results
+    model, preprocess = ctx.build()
+    threshold = 0.5 if ctx.args.threshold is None else ctx.args.threshold
+    for chunk in _batches(images, ctx.args.batch_size):
         with torch.inference_mode():
             outputs = model([preprocess(image) for _, image in chunk])
-        for (index, image), output in zip(chunk, outputs, strict=True):
-            keep = output["scores"] >= ctx.args.threshold
+        for (path, image), output in zip(chunk, outputs, strict=True):
+            keep = output["scores"] >= threshold
             detections = [
                 {
                     "label": _label(ctx.categories, int(label)),
@@ -188,11 +208,11 @@ def _detect(ctx: _Context) -> list[dict[str, Any]]:
                     strict=True,
                 )
             ]
-            result: dict[str, Any] = {"input": ctx.inputs[index], "detections": detections}
+            result: dict[str, Any] = {"input": path, "detections": detections}
             if saves is not None:
                 names = [f"{d['label']} {d['score']:.2f}" for d in detections]
-                save_image(_draw_detections(image, output, keep, names), saves[index])
-                result["saved"] = str(saves[index])
+                save_image(_draw_detections(image, output, keep, names), saves[path])
+                result["saved"] = str(saves[path])
             results.append(result)
     return results
 
@@ -203,11 +223,17 @@ def _segment(ctx: _Context) -> list[dict[str, Any]]:
     from torchvision.transforms.functional import pil_to_tensor
     from torchvision.utils import draw_segmentation_masks
 
-    images = [load_image(path) for path in ctx.inputs]
-    saves = output_paths(ctx.inputs, ctx.args.save) if ctx.args.save else None
-    model, preprocess = ctx.build()
+    saves = (
+        dict(zip(ctx.inputs, output_paths(ctx.inputs, ctx.args.save), strict=True))
+        if (ctx.args.save)
+        else None
+    )
+    images = ctx.load_all(load_image)
     results: list[dict[str, Any]] = []
-    for index, image in enumerate(images):
+    if not images:
+        return results
+    model, preprocess = ctx.build()
+    for path, image in images:
         with torch.inference_mode():
             output = model(preprocess(image).unsqueeze(0))
             logits = output["out"] if isinstance(output, dict) else output
@@ -222,18 +248,20 @@ def _segment(ctx: _Context) -> list[dict[str, Any]]:
             for i, c in sorted(enumerate(counts.tolist()), key=lambda pair: -pair[1])
             if c > 0
         ]
-        result: dict[str, Any] = {"input": ctx.inputs[index], "classes": classes}
+        result: dict[str, Any] = {"input": path, "classes": classes}
         if saves is not None:
             first = 1 if ctx.categories and ctx.categories[0] == "__background__" else 0
             masks = labels.unsqueeze(0) == torch.arange(first, logits.shape[1]).view(-1, 1, 1)
             canvas = pil_to_tensor(image)
             if bool(masks.any()):
                 canvas = draw_segmentation_masks(canvas, masks, alpha=0.6)
-            save_image(canvas, saves[index])
-            result["saved"] = str(saves[index])
+            save_image(canvas, saves[path])
+            result["saved"] = str(saves[path])
         results.append(result)
     return results
 
+
+_TOPK = (_classify, _classify_video)
 
 _HANDLERS: dict[str, Callable[[_Context], list[dict[str, Any]]]] = {
     "image_classification": _classify,
@@ -255,7 +283,20 @@ class _Context:
         self.builder = builder
         self.weights = weights
         self.task = task
+        self.name: str = args.model
         self.categories: Sequence[str] | None = weights.meta.get("categories")
+        self.failures: list[dict[str, str]] = []
+
+    def load_all(self, load: Callable[[str], T]) -> list[tuple[str, T]]:
+        """Read every input; report each unreadable one on stderr and carry on with the rest."""
+        loaded: list[tuple[str, T]] = []
+        for path in self.inputs:
+            try:
+                loaded.append((path, load(path)))
+            except CLIError as exc:
+                self.failures.append({"input": path, "error": str(exc)})
+                print(f"weighthub: error: {exc}", file=sys.stderr)
+        return loaded
 
     def build(self) -> tuple[Any, Callable[..., Any]]:
         """Build the model in eval mode with its weights, and the preprocessing transform."""
@@ -272,7 +313,8 @@ def _print_results(ctx: _Context, results: list[dict[str, Any]]) -> None:
             print(f"  {p['rank']:>2}  {p['score']:.4f}  {p['label']}")
         if "detections" in result:
             if not result["detections"]:
-                print(f"  no detection with a score >= {ctx.args.threshold}")
+                threshold = 0.5 if ctx.args.threshold is None else ctx.args.threshold
+                print(f"  no detection with a score >= {threshold}")
             for d in result["detections"]:
                 box = ", ".join(f"{v:.1f}" for v in d["box"])
                 print(f"  {d['score']:.3f}  {d['label']}  [{box}]")
@@ -287,6 +329,7 @@ def run(args: argparse.Namespace) -> int:
     from .._api import get_model_entry
 
     entry = get_model_entry(args.model)
+    args.model = entry.name
     handler = _HANDLERS.get(entry.task)
     if handler is None:
         supported = ", ".join(sorted(_HANDLERS))
@@ -301,18 +344,43 @@ def run(args: argparse.Namespace) -> int:
     if args.save and handler not in (_detect, _segment):
         msg = f"--save draws detections and segmentations; {entry.name!r} is {entry.task}"
         raise CLIError(msg)
+    if args.threshold is not None and handler is not _detect:
+        msg = f"--threshold filters detection boxes; {entry.name!r} is {entry.task}" + (
+            ", so use --topk to choose how many labels to show" if handler in _TOPK else ""
+        )
+        raise CLIError(msg)
     enum = entry.load_weights()
     if enum is None:
         msg = f"Model {entry.name!r} has no pretrained weights; predict needs them."
         raise CLIError(msg)
     weights = enum.verify(args.weights)
     assert weights is not None  # verify returns None only for None
+    categories = weights.meta.get("categories")
+    if handler in _TOPK and categories is not None and args.topk > len(categories):
+        warnings.warn(
+            f"--topk {args.topk} is more than the {len(categories)} categories of {weights}; "
+            f"showing all {len(categories)}.",
+            UserWarning,
+            stacklevel=1,
+        )
     ctx = _Context(args, entry.load_builder(), weights, entry.task)
     results = handler(ctx)
     if args.json:
         dump_json(
-            {"model": entry.name, "weights": str(weights), "task": entry.task, "results": results}
+            {
+                "model": entry.name,
+                "weights": str(weights),
+                "task": entry.task,
+                "results": results,
+                "errors": ctx.failures,
+            }
         )
     else:
         _print_results(ctx, results)
-    return 0
+    if ctx.failures and len(ctx.inputs) > 1:
+        print(
+            f"weighthub: error: {len(ctx.failures)} of {len(ctx.inputs)} inputs could not be "
+            "read; the others are done.",
+            file=sys.stderr,
+        )
+    return 1 if ctx.failures else 0

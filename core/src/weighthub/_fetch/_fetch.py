@@ -70,7 +70,7 @@ def check_cached(
     record = read_record(path, rec_file)
     if record is not None:
         if record.corrupt:
-            return CacheCheck("bad", "verify_cache found it corrupt")
+            return CacheCheck("bad", "a cache verification found it corrupt")
         if record.size != st.st_size:
             return CacheCheck(
                 "bad", f"it was {record.size} bytes when downloaded and is now {st.st_size} bytes"

@@ -21,7 +21,7 @@ README_TABLE_END = "<!-- weighthub:models-table:end -->"
 def _number(value: Any, spec: str) -> str:
     if isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)):
         return format(value, spec)
-    return "n/a"
+    return "\u2013"  # an unpublished metric, shown as in the docs tables and `weighthub info`
 
 
 TABLE_HEADER = (

@@ -15,6 +15,29 @@ __all__ = ["TASK", "register_models"]
 TASK = "image_classification"
 _PACKAGE = __name__.rpartition(".")[0]
 
+# torchvision's model classes, exported in weighthub.models as torchvision.models has them.
+CLASSES = (
+    "AlexNet",
+    "ConvNeXt",
+    "DenseNet",
+    "EfficientNet",
+    "GoogLeNet",
+    "GoogLeNetOutputs",
+    "Inception3",
+    "InceptionOutputs",
+    "MNASNet",
+    "MaxVit",
+    "MobileNetV2",
+    "MobileNetV3",
+    "RegNet",
+    "ResNet",
+    "ShuffleNetV2",
+    "SqueezeNet",
+    "SwinTransformer",
+    "VGG",
+    "VisionTransformer",
+)
+
 
 @weighthub.hookimpl
 def register_models(registry: weighthub.Registry) -> None:
@@ -26,3 +49,5 @@ def register_models(registry: weighthub.Registry) -> None:
             builder=f"{_PACKAGE}._models._{builder_module}:{name}",
             weights=f"{_PACKAGE}._weights._{weights_module}:{enum_name}",
         )
+    for class_name in CLASSES:
+        registry.add_export(class_name, f"torchvision.models:{class_name}")

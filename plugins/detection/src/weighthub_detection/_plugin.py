@@ -14,6 +14,15 @@ TASK = "object_detection"
 
 _PACKAGE = "weighthub_detection"
 
+# torchvision's model classes, exported in weighthub.models.detection.
+CLASSES = (
+    "FasterRCNN",
+    "FCOS",
+    "KeypointRCNN",
+    "MaskRCNN",
+    "RetinaNet",
+)
+
 # model name -> (builder module, weights enum); the builder function has the model's name.
 MODELS: dict[str, tuple[str, str]] = {
     "fasterrcnn_resnet50_fpn": ("_faster_rcnn", "FasterRCNN_ResNet50_FPN_Weights"),
@@ -46,4 +55,13 @@ def register_models(registry: weighthub.Registry) -> None:
             task=TASK,
             builder=f"{_PACKAGE}.{module}:{name}",
             weights=f"{_PACKAGE}._weights:{enum}",
+            namespace="detection",
+        )
+    for class_name in CLASSES:
+        registry.add_export(
+            class_name, f"torchvision.models.detection:{class_name}", namespace="detection"
+        )
+    for helper in ("BackboneWithFPN", "mobilenet_backbone", "resnet_fpn_backbone"):
+        registry.add_export(
+            helper, f"{_PACKAGE}._backbone_utils:{helper}", namespace="detection.backbone_utils"
         )

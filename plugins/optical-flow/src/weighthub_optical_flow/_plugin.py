@@ -17,6 +17,9 @@ MODELS: dict[str, str] = {
 
 _PACKAGE = "weighthub_optical_flow"
 
+# torchvision's model classes, exported in weighthub.models.optical_flow.
+CLASSES = ("RAFT",)
+
 
 @weighthub.hookimpl
 def register_models(registry: weighthub.Registry) -> None:
@@ -27,4 +30,9 @@ def register_models(registry: weighthub.Registry) -> None:
             task=TASK,
             builder=f"{_PACKAGE}._builders:{name}",
             weights=f"{_PACKAGE}._weights:{enum}",
+            namespace="optical_flow",
+        )
+    for class_name in CLASSES:
+        registry.add_export(
+            class_name, f"torchvision.models.optical_flow:{class_name}", namespace="optical_flow"
         )

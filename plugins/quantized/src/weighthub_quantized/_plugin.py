@@ -48,6 +48,15 @@ MODELS: dict[str, tuple[str, str]] = {
 
 _PACKAGE = "weighthub_quantized"
 
+CLASSES = (
+    "QuantizableGoogLeNet",
+    "QuantizableInception3",
+    "QuantizableMobileNetV2",
+    "QuantizableMobileNetV3",
+    "QuantizableResNet",
+    "QuantizableShuffleNetV2",
+)
+
 
 @weighthub.hookimpl
 def register_models(registry: weighthub.Registry) -> None:
@@ -58,4 +67,10 @@ def register_models(registry: weighthub.Registry) -> None:
             task=TASK,
             builder=f"{_PACKAGE}.{builder}",
             weights=f"{_PACKAGE}._weights:{enum}",
+            namespace="quantization",
+            attribute=builder.rpartition(":")[2],
+        )
+    for class_name in CLASSES:
+        registry.add_export(
+            class_name, f"torchvision.models.quantization:{class_name}", namespace="quantization"
         )

@@ -14,6 +14,13 @@ TASK = "semantic_segmentation"
 
 _PACKAGE = "weighthub_segmentation"
 
+# torchvision's model classes, exported in weighthub.models.segmentation.
+CLASSES = (
+    "DeepLabV3",
+    "FCN",
+    "LRASPP",
+)
+
 # model name -> (builder module, weights enum); the builder function has the model's name.
 MODELS: dict[str, tuple[str, str]] = {
     "fcn_resnet50": ("_fcn", "FCN_ResNet50_Weights"),
@@ -34,4 +41,9 @@ def register_models(registry: weighthub.Registry) -> None:
             task=TASK,
             builder=f"{_PACKAGE}.{module}:{name}",
             weights=f"{_PACKAGE}._weights:{enum}",
+            namespace="segmentation",
+        )
+    for class_name in CLASSES:
+        registry.add_export(
+            class_name, f"torchvision.models.segmentation:{class_name}", namespace="segmentation"
         )

@@ -24,6 +24,14 @@ MODELS: dict[str, str] = {
 
 _PACKAGE = "weighthub_video"
 
+# torchvision's model classes, exported in weighthub.models.video.
+CLASSES = (
+    "MViT",
+    "S3D",
+    "SwinTransformer3d",
+    "VideoResNet",
+)
+
 
 @weighthub.hookimpl
 def register_models(registry: weighthub.Registry) -> None:
@@ -34,4 +42,7 @@ def register_models(registry: weighthub.Registry) -> None:
             task=TASK,
             builder=f"{_PACKAGE}._builders:{name}",
             weights=f"{_PACKAGE}._weights:{enum}",
+            namespace="video",
         )
+    for class_name in CLASSES:
+        registry.add_export(class_name, f"torchvision.models.video:{class_name}", namespace="video")

@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Check, in a real headless Chromium, that every column of the docs' weights tables is visible.
+
+    python3 scripts/check_docs_in_browser.py docs/_build/html [--width 1280] [--screenshots DIR]
+
+For each model page (``models/*.html`` holding a ``table.weights-table``) it loads the page at the
+given window width and measures the first table: its last column header must end inside the
+viewport, and the table must not need horizontal scrolling inside its wrapper. It also saves a
+screenshot of each page at the first width (``<page>-<width>.png``). Exits 1 when a table does not
+fit, 2 when no Chromium is installed (on Debian: ``apt-get install -y chromium``).
+
+Only the standard library is used, like ``scripts/dev.py``, which runs this after building the
+docs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+MARKER = "weighthub-measure"
+
+# Runs in the page after load; writes what it measured into a <pre> that --dump-dom prints.
+_MEASURE = """
+<script>
+window.addEventListener("load", function () {
+  var out = {found: false};
+  var table = document.querySelector("table.weights-table");
+  if (table) {
+    var headers = table.querySelectorAll("thead th");
+    var last = headers[headers.length - 1];
+    var wrapper = table.closest(".table-wrapper") || table.parentElement;
+    out = {
+      found: true,
+      header: last.textContent.trim(),
+      headerRight: last.getBoundingClientRect().right,
+      viewport: document.documentElement.clientWidth,
+      wrapperWidth: wrapper.clientWidth,
+      tableWidth: wrapper.scrollWidth,
+    };
+  }
+  var pre = document.createElement("pre");
+  pre.id = "__MARKER__";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>
+""".replace("__MARKER__", MARKER)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """What the browser measured on one page."""
+
+    page: str
+    width: int
+    header: str
+    header_right: float
+    viewport: int
+    wrapper_width: int
+    table_width: int
+
+    @property
+    def ok(self) -> bool:
+        return self.header_right <= self.viewport and self.table_width <= self.wrapper_width
+
+    def describe(self) -> str:
+        state = "fits" if self.ok else "DOES NOT FIT"
+        return (
+            f"{self.page} at {self.width} px: {state}; last header {self.header!r} ends at "
+            f"{self.header_right:.0f} px of a {self.viewport} px viewport, table "
+            f"{self.table_width} px in a {self.wrapper_width} px column"
+        )
+
+
+def find_browser() -> str | None:
+    """The first Chromium on PATH (``WEIGHTHUB_CHROMIUM`` overrides)."""
+    chosen = os.environ.get("WEIGHTHUB_CHROMIUM")
+    if chosen:
+        return chosen
+    return next((path for name in BROWSERS if (path := shutil.which(name))), None)
+
+
+def _chromium(browser: str, width: int, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",  # root in containers; the pages are our own local files
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--window-size={width},900",
+            "--virtual-time-budget=2000",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def measure(browser: str, page: Path, width: int, screenshot: Path | None = None) -> Fit | None:
+    """Load ``page`` at ``width`` px; return the first weights table's fit (None: no table)."""
+    probe = page.with_name(f".{page.stem}-measure.html")
+    html = page.read_text(encoding="utf-8")
+    probe.write_text(html.replace("</body>", _MEASURE + "</body>", 1), encoding="utf-8")
+    try:
+        done = _chromium(browser, width, "--dump-dom", probe.as_uri())
+    finally:
+        probe.unlink()
+    found = re.search(rf'<pre id="{MARKER}">(.*?)</pre>', done.stdout, re.DOTALL)
+    if found is None:
+        msg = f"Chromium did not run the measuring script on {page}: {done.stderr.strip()[-500:]}"
+        raise RuntimeError(msg)
+    data = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    if not data["found"]:
+        return None
+    if screenshot is not None:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        _chromium(browser, width, f"--screenshot={screenshot}", page.as_uri())
+    return Fit(
+        page.name,
+        width,
+        data["header"],
+        float(data["headerRight"]),
+        int(data["viewport"]),
+        int(data["wrapperWidth"]),
+        int(data["tableWidth"]),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("html", type=Path, help="the built HTML folder (docs/_build/html)")
+    parser.add_argument("--width", type=int, action="append", help="window width(s), px (1280)")
+    parser.add_argument("--screenshots", type=Path, help="where to save screenshots")
+    args = parser.parse_args(argv)
+    browser = find_browser()
+    if browser is None:
+        print(
+            "check_docs_in_browser: no Chromium found (looked for "
+            f"{', '.join(BROWSERS)}); on Debian: apt-get install -y chromium",
+            file=sys.stderr,
+        )
+        return 2
+    pages = sorted(p for p in (args.html / "models").glob("*.html") if p.name[0] not in "._")
+    shots = args.screenshots or args.html.parent / "screenshots"
+    fits = []
+    for index, width in enumerate(args.width or [1280]):
+        for page in pages:
+            shot = shots / f"{page.stem}-{width}.png" if index == 0 else None
+            fit = measure(browser, page, width, shot)
+            if fit is not None:
+                fits.append(fit)
+                print(fit.describe())
+    if not fits:
+        print(
+            f"check_docs_in_browser: no weights table under {args.html / 'models'}", file=sys.stderr
+        )
+        return 1
+    bad = [fit for fit in fits if not fit.ok]
+    print(f"{len(fits) - len(bad)} of {len(fits)} table pages fit; screenshots in {shots}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
