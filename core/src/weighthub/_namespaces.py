@@ -224,9 +224,9 @@ def _anywhere(found: Catalogue, name: str) -> Any:
     entry = found.models.get(name.lower()) if name == name.lower() else None
     if entry is not None and found.conflict("model", name.lower()) is None:
         return entry.load_builder()
-    entry = found.enums.get(name)
-    if entry is not None and found.conflict("weights enum", name) is None:
-        return entry.load_weights()
+    provider = found.enums.get(name)  # a model's own enum, or one attached to it
+    if provider is not None and found.conflict("weights enum", name) is None:
+        return provider.load_weights()
     return None
 
 
