@@ -1,14 +1,15 @@
 """``fetch``: turn a checkpoint URL into a verified local file, downloading it at most once.
 
 Flow: rewrite the URL through the mirrors; a local or ``pkg://`` file is verified and used in place;
-otherwise look in the cache (a recorded file is checked with one ``stat``; an unrecorded one is
-hashed once when a hash is known, then recorded); a missing or bad file is downloaded under the
-file's cross-process lock, unless offline mode forbids the network.
+otherwise look in the read-only layers (``WEIGHTHUB_CACHE_PATH``, :mod:`._layers`), then in the
+cache (a recorded file is checked with one ``stat``; an unrecorded one is hashed once when a hash is
+known, then recorded); a missing or bad file is downloaded under the file's cross-process lock,
+unless offline mode forbids the network. With ``WEIGHTHUB_DISTRIBUTED=broadcast`` in a
+torch.distributed job, rank 0 does this for every rank (:mod:`._distributed`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import warnings
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from .._errors import IntegrityError, OfflineModeError
 from ._config import cache_dir, offline_mode, rewrite_url
+from ._distributed import broadcast_active, fetch_collective
 from ._download import download_to_cache
 from ._integrity import (
     Expected,
@@ -25,14 +27,13 @@ from ._integrity import (
     record_path,
     write_record,
 )
+from ._layers import find_in_layers, local_record_file
 from ._lock import cache_lock, clean_stale_partials
-from ._sources import resolve_source, url_file_name
+from ._sources import Source, resolve_source, url_file_name
 
 __all__ = ["check_cached", "fetch"]
 
 logger = logging.getLogger("weighthub")
-
-_LOCAL_RECORDS = ".local-records"
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,6 @@ def check_cached(
     return CacheCheck("ok")
 
 
-def _local_record_file(path: Path, folder: Path) -> Path:
-    key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
-    return folder / _LOCAL_RECORDS / f"{key}-{path.name}.weighthub.json"
-
-
 def fetch(
     url: str,
     *,
@@ -147,8 +143,24 @@ def fetch(
     folder = cache_dir(model_dir)
     if source.kind == "local" and source.path is not None:
         return _verify_local(source.path, expected, url=url, folder=folder)
-
+    in_layer = find_in_layers(name, expected, url=url, scratch=folder)
     target = folder / name
+    if broadcast_active():
+        return fetch_collective(
+            target,
+            expected,
+            url=url,
+            in_layer=in_layer,
+            fetch_here=lambda: in_layer or _fetch_to_cache(source, target, expected, url, progress),
+        )
+    return in_layer or _fetch_to_cache(source, target, expected, url, progress)
+
+
+def _fetch_to_cache(
+    source: Source, target: Path, expected: Expected, url: str, progress: bool
+) -> Path:
+    """Return ``target`` once it holds the verified file, downloading it under its lock."""
+    name, folder = target.name, target.parent
     check = check_cached(target, expected, url=url)
     if check.state == "ok":
         return target
@@ -164,7 +176,7 @@ def fetch(
         warnings.warn(
             f"The cached file {target} is not usable ({check.reason}); downloading it again.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     folder.mkdir(parents=True, exist_ok=True)
     with cache_lock(target):
@@ -177,7 +189,7 @@ def fetch(
 
 
 def _verify_local(path: Path, expected: Expected, *, url: str, folder: Path) -> Path:
-    record_file = _local_record_file(path, folder)
+    record_file = local_record_file(path, folder)
     check = check_cached(path, expected, url=url, record_file=record_file)
     if check.state != "ok":
         msg = f"The checkpoint file {path} (from {url}) is not the expected one: {check.reason}."
