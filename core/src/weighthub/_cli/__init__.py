@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from .._errors import (
+    CachePathError,
     IntegrityError,
     LockTimeoutError,
     OfflineModeError,
@@ -43,6 +44,7 @@ _USER_ERRORS: tuple[type[BaseException], ...] = (
     UnknownWeightsMemberError,
     PluginConflictError,
     OfflineModeError,
+    CachePathError,
 )
 _FAILURES: tuple[type[BaseException], ...] = (
     WeightsDownloadError,

@@ -121,9 +121,12 @@ def _how_to_use(root: Path, records: list[dict[str, Any]]) -> list[str]:
     checkpoints = (root / "checkpoints").resolve()
     prefixes = sorted({r["url"].rsplit("/", 1)[0] + "/" for r in records if r["status"] == "ok"})
     mirror = ";".join(f"{prefix}={checkpoints.as_uri()}/" for prefix in prefixes)
+    home = shlex.quote(str(root.resolve()))
     lines = [
         f"Copy {root} to the other machine, then use it as the cache:",
-        f"  export WEIGHTHUB_HOME={shlex.quote(str(root.resolve()))}",
+        f"  export WEIGHTHUB_HOME={home}",
+        "or as a read-only layer searched before the cache (nothing is written to it):",
+        f"  export WEIGHTHUB_CACHE_PATH={home}",
     ]
     if mirror:
         lines += [

@@ -43,11 +43,11 @@ def _layer_problem(home: Path) -> str | None:
             p.name.endswith(_CHECKPOINT_SUFFIXES) for p in _safe_listing(home)
         )
         hint = (
-            f" It holds checkpoint files itself: list its parent {home.parent} instead."
+            f". It holds checkpoint files itself: list its parent {home.parent} instead"
             if looks_like_checkpoints
             else ""
         )
-        return f"has no checkpoints/ folder (a layer is a weighthub home).{hint}"
+        return f"has no checkpoints/ folder (a layer is a weighthub home){hint}"
     if not os.access(checkpoints, os.R_OK | os.X_OK):
         return f"is not readable ({checkpoints})"
     return None
@@ -78,7 +78,7 @@ def cache_layers() -> list[Path]:
         problem = _layer_problem(home)
         if problem is not None:
             msg = (
-                f"{CACHE_PATH_VARIABLE} lists {str(home)!r}, which {problem} Fix or remove that "
+                f"{CACHE_PATH_VARIABLE} lists {str(home)!r}, which {problem}. Fix or remove that "
                 f"entry; {CACHE_PATH_VARIABLE} lists weighthub homes (folders holding "
                 f"checkpoints/, as written by 'weighthub download --to DIR') separated by "
                 f"{os.pathsep!r}."
