@@ -1,9 +1,10 @@
 """A real S3-compatible server for the S3 tests: moto's server on 127.0.0.1, in its own process.
 
 Run as ``python _s3server.py`` (or through :func:`running_s3`): starts
-``moto.server.ThreadedMotoServer`` on an ephemeral port with IAM authentication on (``INITIAL_NO_AUTH_ACTION_COUNT``), creates a user with an access key
-allowed ``s3:*``, prints one JSON line ``{"endpoint", "key", "secret"}`` and serves until its stdin
-closes. Requests signed with any other key are refused (403), as a real S3 refuses them.
+``moto.server.ThreadedMotoServer`` on an ephemeral port with IAM authentication on
+(``INITIAL_NO_AUTH_ACTION_COUNT``), creates a user with an access key allowed ``s3:*``, prints one
+JSON line ``{"endpoint", "key", "secret"}`` and serves until its stdin closes. Requests signed with
+any other key or secret are refused (403), as a real S3 refuses them.
 """
 
 from __future__ import annotations
