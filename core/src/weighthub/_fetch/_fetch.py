@@ -122,13 +122,16 @@ def fetch(
         file_size: The declared size in bytes.
 
     Returns:
-        The path of the verified file: in the cache, or the local file itself.
+        The path of the verified file: in the cache, in a read-only layer
+        (``WEIGHTHUB_CACHE_PATH``), or the local file itself.
 
     Raises:
         IntegrityError: The file (downloaded or local) is not the declared one.
         OfflineModeError: Offline mode is on and the file is not (intact) in the cache.
         WeightsDownloadError: The download failed for good.
-        LockTimeoutError: Another process held the download lock too long.
+        LockTimeoutError: Another process held the download lock too long (or, with
+            ``WEIGHTHUB_DISTRIBUTED=broadcast``, another rank did not answer in time).
+        CachePathError: A ``WEIGHTHUB_CACHE_PATH`` entry is not a readable weighthub home.
         FileNotFoundError: A local file does not exist.
     """
     name = file_name or url_file_name(url)

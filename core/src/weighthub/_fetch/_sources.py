@@ -161,6 +161,8 @@ def _check_fsspec_protocol(url: str, protocol: str) -> None:
 
         spec = known_implementations.get(protocol, {})
         dist = str(spec.get("class", "")).split(".")[0] or f"the fsspec plugin for {protocol}"
+        if dist == "s3fs":
+            dist = "'weighthub[s3]' (s3fs)"
         msg = f"Fetching {url!r} needs the {protocol!r} fsspec implementation: pip install {dist}"
         msg = f"{msg} ({exc})"
         raise ImportError(msg) from exc
