@@ -58,7 +58,7 @@ def _transient_types() -> tuple[type[BaseException], ...]:
     """The exception types of a dropped or timed-out connection, by the libraries fsspec uses."""
     types: list[type[BaseException]] = [OSError, EOFError]
     with contextlib.suppress(ImportError):
-        from botocore.exceptions import HTTPClientError
+        from botocore.exceptions import HTTPClientError  # type: ignore[import-untyped]
 
         types.append(HTTPClientError)
     with contextlib.suppress(ImportError):
