@@ -137,6 +137,24 @@ def test_rank0_integrity_failure_keeps_nothing(server, tmp_path):
         assert not (folder / "bad-net.pth").exists()
 
 
+def test_a_rank_that_does_not_fetch_makes_the_others_time_out(server, big, tmp_path):
+    url, data = big
+    code, results = torchrun(
+        tmp_path,
+        [url],
+        [sha(data)],
+        WEIGHTHUB_DISTRIBUTED="broadcast",
+        WEIGHTHUB_LOCK_TIMEOUT="5",
+        WH_TEST_SKIP_RANK="3",
+        WH_TEST_SKIP_SLEEP="40",
+    )
+    assert code != 0
+    for result in results[:3]:
+        assert result["error"]["type"] == "LockTimeoutError", result
+        assert "every rank must fetch the same files" in result["error"]["message"]
+    assert results[3] is None  # still asleep when torchrun stopped the failed job
+
+
 def _warm(tmp_path: Path, rank: int, url: str, digest: str, monkeypatch) -> Path:
     monkeypatch.setenv("WEIGHTHUB_HOME", str(home(tmp_path, rank)))
     return weighthub.fetch(url, sha256=digest, progress=False)
