@@ -21,6 +21,9 @@ if os.environ.get("WH_TEST_SHARED_HOME"):
 else:
     os.environ["WEIGHTHUB_HOME"] = str(Path(os.environ["WH_TEST_HOMES"]) / f"rank{rank}")
 
+if os.environ.get("WH_TEST_BAD_LAYER_RANK") == str(rank):
+    os.environ["WEIGHTHUB_CACHE_PATH"] = str(Path(os.environ["WH_TEST_HOMES"]) / "not-mounted")
+
 import torch.distributed as dist  # noqa: E402
 
 import weighthub  # noqa: E402

@@ -155,6 +155,20 @@ def test_a_rank_that_does_not_fetch_makes_the_others_time_out(server, big, tmp_p
     assert results[3] is None  # still asleep when torchrun stopped the failed job
 
 
+def test_a_rank_that_cannot_look_fails_every_rank_at_once(server, big, tmp_path):
+    url, data = big
+    code, results = torchrun(
+        tmp_path, [url], [sha(data)], WEIGHTHUB_DISTRIBUTED="broadcast", WH_TEST_BAD_LAYER_RANK="2"
+    )
+    assert code != 0
+    assert results[2]["error"]["type"] == "CachePathError"
+    assert "WEIGHTHUB_CACHE_PATH" in results[2]["error"]["message"]
+    for rank in (0, 1, 3):
+        assert results[rank]["error"]["type"] == "WeightsDownloadError"
+        assert "Another rank failed to look for big-net.pth" in results[rank]["error"]["message"]
+    assert server.count("/w/big-net.pth") == 0
+
+
 def _warm(tmp_path: Path, rank: int, url: str, digest: str, monkeypatch) -> Path:
     monkeypatch.setenv("WEIGHTHUB_HOME", str(home(tmp_path, rank)))
     return weighthub.fetch(url, sha256=digest, progress=False)

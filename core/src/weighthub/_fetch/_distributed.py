@@ -157,12 +157,16 @@ class _Group:
             )
             raise LockTimeoutError(msg) from exc
 
-    def all_have(self, have: bool, what: str) -> bool:
-        """Return whether every rank has the file (``all_reduce`` with MIN)."""
-        flag = self.torch.tensor([1 if have else 0], dtype=self.torch.int32, device=self.device)
+    def least(self, value: int, what: str) -> int:
+        """Return the smallest ``value`` over all ranks (``all_reduce`` with MIN)."""
+        flag = self.torch.tensor([value], dtype=self.torch.int32, device=self.device)
         work = self.dist.all_reduce(flag, op=self.dist.ReduceOp.MIN, async_op=True)
         self._wait(work, what)
-        return bool(flag.item())
+        return int(flag.item())
+
+    def all_have(self, have: bool, what: str) -> bool:
+        """Return whether every rank has the file."""
+        return self.least(1 if have else 0, what) == 1
 
     def broadcast_header(self, payload: dict[str, Any] | None) -> dict[str, Any]:
         """Send rank 0's small JSON ``payload`` to every rank; return it."""
@@ -276,8 +280,8 @@ def fetch_collective(
     expected: Expected,
     *,
     url: str,
-    in_layer: Path | None,
-    fetch_here: Callable[[], Path],
+    find_in_layer: Callable[[], Path | None],
+    fetch_here: Callable[[Path | None], Path],
 ) -> Path:
     """Fetch ``target`` once for the whole job (every rank must call this, in the same order).
 
@@ -285,8 +289,8 @@ def fetch_collective(
         target: This rank's cache path of the file.
         expected: The declared size and hash.
         url: The checkpoint URL (for messages and records).
-        in_layer: The verified file in this rank's read-only layers, if any.
-        fetch_here: The ordinary fetch, run by rank 0 only.
+        find_in_layer: Return the verified file in this rank's read-only layers, if any.
+        fetch_here: The ordinary fetch (given rank 0's layer file, if any), run by rank 0 only.
 
     Returns:
         This rank's verified file: in a layer, or in its cache.
@@ -298,21 +302,40 @@ def fetch_collective(
     from ._fetch import check_cached
 
     group = _Group()
+    in_layer: Path | None = None
 
     def have_it() -> Path | None:
         if in_layer is not None:
             return in_layer
         return target if check_cached(target, expected, url=url).state == "ok" else None
 
-    local = have_it()
-    if group.all_have(local is not None, "to say whether they have the file"):
+    # 0: this rank could not look (a bad WEIGHTHUB_CACHE_PATH...); 1: it needs the file; 2: has it.
+    try:
+        in_layer = find_in_layer()
+        local = have_it()
+        state = 2 if local is not None else 1
+    except Exception as exc:
+        local_error: Exception | None = exc
+        state = 0
+    else:
+        local_error = None
+    least = group.least(state, "to say whether they have the file")
+    if least == 0:
+        if local_error is not None:
+            raise local_error
+        msg = (
+            f"Another rank failed to look for {target.name} in its cache (see its error), so "
+            f"no rank fetches {url}."
+        )
+        raise WeightsDownloadError(msg)
+    if least == 2:
         return local if local is not None else target
     header: dict[str, Any] | None = None
     source_file: Path | None = None
     error: BaseException | None = None
     if group.rank == 0:
         try:
-            source_file = fetch_here()
+            source_file = fetch_here(in_layer)
             header = {
                 "ok": True,
                 "name": target.name,

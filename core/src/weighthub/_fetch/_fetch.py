@@ -146,16 +146,18 @@ def fetch(
     folder = cache_dir(model_dir)
     if source.kind == "local" and source.path is not None:
         return _verify_local(source.path, expected, url=url, folder=folder)
-    in_layer = find_in_layers(name, expected, url=url, scratch=folder)
     target = folder / name
     if broadcast_active():
         return fetch_collective(
             target,
             expected,
             url=url,
-            in_layer=in_layer,
-            fetch_here=lambda: in_layer or _fetch_to_cache(source, target, expected, url, progress),
+            find_in_layer=lambda: find_in_layers(name, expected, url=url, scratch=folder),
+            fetch_here=lambda found: (
+                found or _fetch_to_cache(source, target, expected, url, progress)
+            ),
         )
+    in_layer = find_in_layers(name, expected, url=url, scratch=folder)
     return in_layer or _fetch_to_cache(source, target, expected, url, progress)
 
 
