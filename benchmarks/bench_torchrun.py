@@ -14,7 +14,8 @@ script that initialises the process group and fetches the file (sha256 declared)
 - ``weighthub default, shared cache``: one ``WEIGHTHUB_HOME`` for all ranks (the file lock);
 - ``weighthub broadcast, cache per rank``: ``WEIGHTHUB_DISTRIBUTED=broadcast``.
 
-It prints the GETs the server saw and the job's wall time (interpreter and torch start included).
+It prints the GETs the server saw, the job's wall time (interpreter and torch start included) and
+the largest peak RSS of a rank (``ru_maxrss``; torch alone is a few hundred MB).
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ _SCRIPT = textwrap.dedent(
         os.environ["WEIGHTHUB_HOME"] = os.path.join(base, f"rank{rank}")
         os.environ["TORCH_HOME"] = os.path.join(base, f"torch{rank}")
     import torch.distributed as dist
+    os.makedirs(base, exist_ok=True)
     dist.init_process_group("gloo")
     url, digest = os.environ["BENCH_URL"], os.environ["BENCH_SHA"]
     if os.environ.get("BENCH_TORCH_HUB"):
@@ -75,6 +77,10 @@ _SCRIPT = textwrap.dedent(
     else:
         import weighthub
         weighthub.fetch(url, sha256=digest, progress=False)
+    import resource
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with open(os.path.join(base, f"peak{dist.get_rank()}"), "w") as f:
+        f.write(str(peak_mb))
     dist.barrier()
     dist.destroy_process_group()
     """
@@ -119,7 +125,7 @@ def main() -> None:
             ("weighthub broadcast, cache per rank", {"WEIGHTHUB_DISTRIBUTED": "broadcast"}),
         ]
         print(f"{opts.ranks} ranks (gloo), {opts.size_mb} MB checkpoint, loopback HTTP server")
-        print(f"{'mode':<38} {'GETs':>5} {'MB served':>10} {'wall s':>7}")
+        print(f"{'mode':<38} {'GETs':>5} {'MB served':>10} {'wall s':>7} {'peak RSS MB':>12}")
         for name, extra in modes:
             base = root / "homes"
             shutil.rmtree(base, ignore_errors=True)
@@ -141,7 +147,8 @@ def main() -> None:
             )
             wall = time.perf_counter() - start
             gets = _count(port) - before
-            print(f"{name:<38} {gets:>5} {gets * opts.size_mb:>10} {wall:>7.1f}")
+            peak = max(float(p.read_text()) for p in base.glob("peak*"))
+            print(f"{name:<38} {gets:>5} {gets * opts.size_mb:>10} {wall:>7.1f} {peak:>12.0f}")
     finally:
         server.kill()
         shutil.rmtree(root, ignore_errors=True)
