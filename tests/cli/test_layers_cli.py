@@ -34,6 +34,13 @@ def test_download_to_then_use_as_layer(cli, tmp_path, photo, expect_error):
         verified = cli("cache", "verify", "--json", env=env)
         assert verified.code == 0, verified.err
         assert [r["status"] for r in verified.json()] == ["ok"]
+        info = cli("info", "TinyNet_Weights.DEFAULT", "--json", env=env)
+        assert info.json()["weights"][0]["cache"] == {
+            "kind": "remote",
+            "path": str(layer_file),
+            "cached": True,
+            "problem": None,
+        }
         # --dir names the same home.
         by_dir = cli("cache", "ls", "--dir", str(bundle), "--json", env={"WEIGHTHUB_OFFLINE": "1"})
         assert [r["path"] for r in by_dir.json()] == [str(layer_file)]
