@@ -21,8 +21,6 @@ from typing import Any
 # The bootstrap below takes exactly this many unauthenticated actions; every later one is checked.
 _BOOTSTRAP_ACTIONS = 3
 
-import boto3  # noqa: E402
-
 _POLICY = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
@@ -30,6 +28,8 @@ _POLICY = {
 
 
 def main() -> None:
+    import boto3
+
     os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = str(_BOOTSTRAP_ACTIONS)
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     from moto.server import ThreadedMotoServer
@@ -64,6 +64,8 @@ def main() -> None:
 @contextlib.contextmanager
 def running_s3(bucket: str) -> Iterator[dict[str, Any]]:
     """Run this server in a child process; yield its endpoint, key, secret and a boto3 client."""
+    import boto3
+
     proc = subprocess.Popen(
         [sys.executable, __file__],
         stdin=subprocess.PIPE,
