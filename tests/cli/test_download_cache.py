@@ -154,11 +154,14 @@ def test_cache_ls_verify_rm_clear(cli, expect_error):
     assert _cached(cli) == {}
 
 
-def test_cache_dir_option(cli, tmp_path):
+def test_cache_dir_option_names_a_home(cli, tmp_path, expect_error):
     other = tmp_path / "other"
-    other.mkdir()
-    (other / "x.pth").write_bytes(b"123")
+    (other / "checkpoints").mkdir(parents=True)
+    (other / "checkpoints" / "x.pth").write_bytes(b"123")
     records = cli("cache", "ls", "--dir", str(other), "--json").json()
     assert [(r["path"], r["size"], r["status"]) for r in records] == [
-        (str(other / "x.pth"), 3, "unrecorded")
+        (str(other / "checkpoints" / "x.pth"), 3, "unrecorded")
     ]
+    # The checkpoints folder itself is a clear error pointing at its parent.
+    result = cli("cache", "ls", "--dir", str(other / "checkpoints"))
+    expect_error(result, contains=f"use --dir {other}")

@@ -100,9 +100,15 @@ def test_unknown_protocol_is_a_clear_value_error():
 
 
 @pytest.mark.skipif(importlib.util.find_spec("s3fs") is not None, reason="s3fs is installed")
-def test_missing_fsspec_implementation_names_the_package():
-    with pytest.raises(ImportError, match="pip install s3fs"):
+def test_missing_s3fs_names_the_extra():
+    with pytest.raises(ImportError, match=r"pip install 'weighthub\[s3\]' \(s3fs\)"):
         fetch("s3://bucket/net.pth")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("gcsfs") is not None, reason="gcsfs is installed")
+def test_missing_fsspec_implementation_names_the_package():
+    with pytest.raises(ImportError, match="pip install gcsfs"):
+        fetch("gs://bucket/net.pth")
 
 
 def test_import_does_not_import_torch():

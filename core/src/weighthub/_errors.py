@@ -18,6 +18,7 @@ torchvision keeps working::
     │   └── PluginLoadError              a plugin failed to import or to register (strict mode)
     ├── OSError
     │   ├── WeightsDownloadError         a download failed for good (4xx, retries exhausted)
+    │   ├── CachePathError               a WEIGHTHUB_CACHE_PATH entry is not a readable home
     │   └── FileNotFoundError
     │       └── OfflineModeError         offline, and the file is not in the cache
     ├── TimeoutError
@@ -39,6 +40,7 @@ from collections.abc import Iterable
 from typing import Any
 
 __all__ = [
+    "CachePathError",
     "IntegrityError",
     "LockTimeoutError",
     "LockfileError",
@@ -149,6 +151,10 @@ class LockfileError(ValueError):
 
 class WeightsDownloadError(OSError):
     """A download failed for good: a 4xx answer, or the retries ran out."""
+
+
+class CachePathError(OSError):
+    """A folder in ``WEIGHTHUB_CACHE_PATH`` does not exist, is unreadable or is not a home."""
 
 
 class OfflineModeError(FileNotFoundError):

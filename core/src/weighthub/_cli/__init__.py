@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from .._errors import (
+    CachePathError,
     IntegrityError,
     LockfileError,
     LockTimeoutError,
@@ -55,6 +56,7 @@ _USER_ERRORS: tuple[type[BaseException], ...] = (
     UnknownWeightsMemberError,
     PluginConflictError,
     OfflineModeError,
+    CachePathError,
     LockfileError,
 )
 _FAILURES: tuple[type[BaseException], ...] = (

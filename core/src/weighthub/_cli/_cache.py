@@ -19,13 +19,20 @@ def add_parser(subparsers: Any) -> None:
         "cache",
         help="list, verify and remove cached checkpoints",
         description="Inspect and clean the checkpoint cache: $WEIGHTHUB_HOME/checkpoints, else "
-        "torch.hub's <hub dir>/checkpoints (shared with torchvision).",
+        "torch.hub's <hub dir>/checkpoints (shared with torchvision). 'ls' and 'verify' also show "
+        "the read-only layers of WEIGHTHUB_CACHE_PATH (never written to).",
     )
     commands = cache.add_subparsers(title="cache commands", metavar="<cache command>")
     cache.set_defaults(handler=lambda _args: _usage(cache))
 
     def common(p: argparse.ArgumentParser, json: bool = True) -> None:
-        p.add_argument("--dir", type=Path, metavar="DIR", help="the cache folder to use")
+        p.add_argument(
+            "--dir",
+            type=Path,
+            metavar="DIR",
+            help="use the weighthub home DIR (the folder holding checkpoints/, as written by "
+            "'download --to DIR') instead of the cache",
+        )
         if json:
             p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -57,17 +64,42 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
+def _folder(args: argparse.Namespace) -> Path | None:
+    """Return the checkpoints folder of ``--dir`` (a weighthub home), or None for the cache.
+
+    Raises:
+        CLIError: DIR has no ``checkpoints/`` but holds checkpoints itself (a checkpoints folder).
+    """
+    if args.dir is None:
+        return None
+    folder: Path = args.dir / "checkpoints"
+    if not folder.is_dir() and args.dir.is_dir():
+        suffixes = (".pth", ".pt", ".bin", ".safetensors", ".ckpt")
+        if any(p.name.endswith(suffixes) for p in args.dir.iterdir()):
+            msg = (
+                f"{args.dir} has no checkpoints/ folder but holds checkpoint files: --dir names a "
+                "weighthub home (the folder that holds checkpoints/, like WEIGHTHUB_HOME and "
+                f"'download --to DIR'); use --dir {args.dir.parent}"
+            )
+            raise CLIError(msg)
+    return folder
+
+
 def _records(entries: list[Any]) -> list[dict[str, Any]]:
     return [
-        {"path": str(e.path), "size": e.size, "sha256": e.sha256, "status": e.status, "url": e.url}
+        {
+            "path": str(e.path),
+            "size": e.size,
+            "sha256": e.sha256,
+            "status": e.status,
+            "url": e.url,
+            "read_only": e.read_only,
+        }
         for e in entries
     ]
 
 
-def _print_entries(records: list[dict[str, Any]], folder: Path) -> None:
-    if not records:
-        print(f"The cache {folder} is empty.")
-        return
+def _print_table(records: list[dict[str, Any]], folder: Path) -> None:
     rows = [
         (Path(r["path"]).name, format_bytes(r["size"]), r["status"], r["url"] or "-")
         for r in records
@@ -77,33 +109,57 @@ def _print_entries(records: list[dict[str, Any]], folder: Path) -> None:
     print(f"\n{len(records)} file{'s' if len(records) != 1 else ''}, {total} in {folder}")
 
 
+def _print_entries(records: list[dict[str, Any]], folder: Path) -> None:
+    writable = [r for r in records if not r["read_only"]]
+    if writable:
+        _print_table(writable, folder)
+    else:
+        print(f"The cache {folder} is empty.")
+    layers: dict[Path, list[dict[str, Any]]] = {}
+    for r in records:
+        if r["read_only"]:
+            layers.setdefault(Path(r["path"]).parent, []).append(r)
+    for layer, entries in layers.items():
+        print(f"\nRead-only layer {layer.parent} (WEIGHTHUB_CACHE_PATH):")
+        _print_table(entries, layer)
+
+
 def run_ls(args: argparse.Namespace) -> int:
-    """List the cached checkpoints with their recorded state."""
+    """List the cached checkpoints and the read-only layers with their recorded state."""
     from .._fetch import cache_dir, cached_files
 
-    records = _records(cached_files(args.dir))
+    folder = _folder(args)
+    records = _records(cached_files(folder, layers=True))
     if args.json:
         dump_json(records)
     else:
-        _print_entries(records, cache_dir(args.dir))
+        _print_entries(records, cache_dir(folder))
     return 0
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    """Re-hash every cached checkpoint; exit 1 when one is corrupt."""
+    """Re-hash every cached checkpoint (and the layers'); exit 1 when one is corrupt."""
     from .._fetch import cache_dir, verify_cache
 
-    records = _records(verify_cache(args.dir))
+    folder = _folder(args)
+    records = _records(verify_cache(folder, layers=True))
     if args.json:
         dump_json(records)
     else:
-        _print_entries(records, cache_dir(args.dir))
+        _print_entries(records, cache_dir(folder))
     corrupt = [r for r in records if r["status"] == "corrupt"]
-    folder = f" --dir {shlex.quote(str(args.dir))}" if args.dir is not None else ""
+    dir_option = f" --dir {shlex.quote(str(args.dir))}" if args.dir is not None else ""
     for r in corrupt:
+        if r["read_only"]:
+            print(
+                f"weighthub: error: {r['path']} in a read-only layer is corrupt; loads skip it. "
+                "Replace it at its source, or remove its home from WEIGHTHUB_CACHE_PATH.",
+                file=sys.stderr,
+            )
+            continue
         print(
             f"weighthub: error: {r['path']} is corrupt; the next load downloads it again "
-            f"(or run 'weighthub cache rm {shlex.quote(Path(r['path']).name)}{folder}').",
+            f"(or run 'weighthub cache rm {shlex.quote(Path(r['path']).name)}{dir_option}').",
             file=sys.stderr,
         )
     return 1 if corrupt else 0
@@ -130,7 +186,8 @@ def run_rm(args: argparse.Namespace) -> int:
 
     missing = []
     for name in args.names:
-        removed = [path for target in _targets(name) for path in remove_cached(target, args.dir)]
+        folder = _folder(args)
+        removed = [path for target in _targets(name) for path in remove_cached(target, folder)]
         if not removed:
             missing.append(name)
         for path in removed:
@@ -145,8 +202,9 @@ def run_clear(args: argparse.Namespace) -> int:
     """Remove every cached checkpoint, after confirmation unless --yes."""
     from .._fetch import cache_dir, cached_files, clear_cache
 
-    folder = cache_dir(args.dir)
-    entries = cached_files(args.dir)
+    model_dir = _folder(args)
+    folder = cache_dir(model_dir)
+    entries = cached_files(model_dir)
     if not entries:
         print(f"The cache {folder} is empty.")
         return 0
@@ -159,6 +217,6 @@ def run_clear(args: argparse.Namespace) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing removed.")
             return 0
-    count = clear_cache(args.dir)
+    count = clear_cache(model_dir)
     print(f"Removed {count} checkpoint{'s' if count != 1 else ''} ({total}) from {folder}.")
     return 0

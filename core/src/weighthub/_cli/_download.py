@@ -46,8 +46,8 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--to",
         metavar="DIR",
-        type=Path,
-        help="write DIR/checkpoints/<file> (a WEIGHTHUB_HOME layout) instead of the cache",
+        help="write DIR/checkpoints/<file> (a WEIGHTHUB_HOME layout) instead of the cache; an "
+        "fsspec URL such as s3://bucket/prefix uploads the verified files there (a mirror)",
     )
     p.add_argument(
         "--lock",
@@ -102,6 +102,18 @@ def select_weights(args: argparse.Namespace) -> list[WeightsEnum]:
     return list(selected.values())
 
 
+def _is_url(text: str) -> bool:
+    return "://" in text and not text.startswith("file://")
+
+
+def _publish(record: dict[str, Any], to: str) -> None:
+    """Upload the verified file of ``record`` under the mirror prefix ``to``."""
+    from .._fetch._fsspec import publish
+
+    dest = f"{to.rstrip('/')}/{Path(record['path']).name}"
+    record["path"] = publish(Path(record["path"]), dest)
+
+
 def _download_one(
     member: WeightsEnum | LockEntry, folder: Path | None, progress: bool
 ) -> dict[str, Any]:
@@ -131,13 +143,25 @@ def _download_one(
     return record
 
 
+def _how_to_use_mirror(to: str, records: list[dict[str, Any]]) -> list[str]:
+    prefixes = sorted({r["url"].rsplit("/", 1)[0] + "/" for r in records if r["status"] == "ok"})
+    mirror = ";".join(f"{prefix}={to.rstrip('/')}/" for prefix in prefixes)
+    return [
+        f"Use {to} as a mirror (readers need its credentials, e.g. AWS_* for s3://):",
+        f"  export WEIGHTHUB_MIRROR={shlex.quote(mirror)}",
+    ]
+
+
 def _how_to_use(root: Path, records: list[dict[str, Any]]) -> list[str]:
     checkpoints = (root / "checkpoints").resolve()
     prefixes = sorted({r["url"].rsplit("/", 1)[0] + "/" for r in records if r["status"] == "ok"})
     mirror = ";".join(f"{prefix}={checkpoints.as_uri()}/" for prefix in prefixes)
+    home = shlex.quote(str(root.resolve()))
     lines = [
         f"Copy {root} to the other machine, then use it as the cache:",
-        f"  export WEIGHTHUB_HOME={shlex.quote(str(root.resolve()))}",
+        f"  export WEIGHTHUB_HOME={home}",
+        "or as a read-only layer searched before the cache (nothing is written to it):",
+        f"  export WEIGHTHUB_CACHE_PATH={home}",
     ]
     if mirror:
         lines += [
@@ -169,12 +193,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, members: Sequence[WeightsEnum | LockEntry]) -> int:
-    folder = args.to / "checkpoints" if args.to is not None else None
+    remote = args.to is not None and _is_url(args.to)
+    folder = Path(args.to) / "checkpoints" if args.to is not None and not remote else None
     records: list[dict[str, Any]] = []
     code = 0
     for member in members:
         try:
             record = _download_one(member, folder, progress=not args.no_progress)
+            if remote and record["status"] == "ok":
+                _publish(record, args.to)
         except OfflineModeError as exc:
             record = {
                 "weights": str(member),
@@ -204,7 +231,10 @@ def _run(args: argparse.Namespace, members: Sequence[WeightsEnum | LockEntry]) -
         dump_json(records)
     elif args.to is not None and any(r["status"] == "ok" for r in records):
         print()
-        print("\n".join(_how_to_use(args.to, records)))
+        lines = (
+            _how_to_use_mirror(args.to, records) if remote else _how_to_use(Path(args.to), records)
+        )
+        print("\n".join(lines))
         if args.lock is not None:
             where = shlex.quote(str(args.lock.expanduser().absolute()))
             print(f"and keep refusing unlocked files there:\n  export WEIGHTHUB_LOCK={where}")

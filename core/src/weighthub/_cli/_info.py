@@ -41,10 +41,11 @@ def add_parser(subparsers: Any) -> None:
 def cache_state(member: WeightsEnum) -> dict[str, Any]:
     """Say where the checkpoint of ``member`` is (or would be) and whether it is there.
 
-    Remote checkpoints live in ``cache_dir() / basename(urlparse(url).path)``; local and
-    ``pkg://`` files are used where they are (after mirrors are applied).
+    Remote checkpoints live in a read-only layer (``WEIGHTHUB_CACHE_PATH``, searched first) or in
+    ``cache_dir() / basename(urlparse(url).path)``; local and ``pkg://`` files are used where they
+    are (after mirrors are applied).
     """
-    from .._fetch import cache_dir, rewrite_url
+    from .._fetch import cache_dir, cache_layers, rewrite_url
     from .._fetch._sources import resolve_source, url_file_name
 
     url = rewrite_url(member.url)
@@ -54,7 +55,9 @@ def cache_state(member: WeightsEnum) -> dict[str, Any]:
         return {"kind": "local", "path": None, "cached": False, "problem": str(exc)}
     if source.kind == "local" and source.path is not None:
         return {"kind": "local", "path": str(source.path), "cached": True, "problem": None}
-    path = cache_dir() / url_file_name(member.url)
+    name = url_file_name(member.url)
+    in_layers = [layer / name for layer in cache_layers() if (layer / name).is_file()]
+    path = in_layers[0] if in_layers else cache_dir() / name
     return {"kind": "remote", "path": str(path), "cached": path.is_file(), "problem": None}
 
 

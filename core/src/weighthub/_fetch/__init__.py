@@ -15,7 +15,9 @@ from ._config import (
     set_offline,
 )
 from ._construct import construct_model
+from ._distributed import distributed_mode, set_distributed
 from ._fetch import fetch
+from ._layers import cache_layers
 from ._load import load_checkpoint, load_state_dict_from_url
 from ._lockfile import use_lock
 from ._manage import CacheEntry, cached_files, clear_cache, remove_cached, verify_cache
@@ -31,6 +33,9 @@ __all__ = [
     "clear_cache",
     "CacheEntry",
     "cache_dir",
+    "cache_layers",
+    "set_distributed",
+    "distributed_mode",
     "set_mirrors",
     "get_mirrors",
     "rewrite_url",

@@ -1,14 +1,15 @@
 """``fetch``: turn a checkpoint URL into a verified local file, downloading it at most once.
 
 Flow: rewrite the URL through the mirrors; a local or ``pkg://`` file is verified and used in place;
-otherwise look in the cache (a recorded file is checked with one ``stat``; an unrecorded one is
-hashed once when a hash is known, then recorded); a missing or bad file is downloaded under the
-file's cross-process lock, unless offline mode forbids the network.
+otherwise look in the read-only layers (``WEIGHTHUB_CACHE_PATH``, :mod:`._layers`), then in the
+cache (a recorded file is checked with one ``stat``; an unrecorded one is hashed once when a hash is
+known, then recorded); a missing or bad file is downloaded under the file's cross-process lock,
+unless offline mode forbids the network. With ``WEIGHTHUB_DISTRIBUTED=broadcast`` in a
+torch.distributed job, rank 0 does this for every rank (:mod:`._distributed`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import warnings
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from .._errors import IntegrityError, OfflineModeError
 from ._config import cache_dir, hash_checks_enabled, offline_mode, rewrite_url
+from ._distributed import broadcast_active, fetch_collective
 from ._download import download_to_cache
 from ._integrity import (
     Expected,
@@ -25,15 +27,14 @@ from ._integrity import (
     record_path,
     write_record,
 )
+from ._layers import find_in_layers, local_record_file
 from ._lock import cache_lock, clean_stale_partials
 from ._lockfile import locked_expectation
-from ._sources import resolve_source, url_file_name
+from ._sources import Source, resolve_source, url_file_name
 
 __all__ = ["check_cached", "fetch"]
 
 logger = logging.getLogger("weighthub")
-
-_LOCAL_RECORDS = ".local-records"
 
 
 @dataclass(frozen=True)
@@ -99,11 +100,6 @@ def check_cached(
     return CacheCheck("ok")
 
 
-def _local_record_file(path: Path, folder: Path) -> Path:
-    key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
-    return folder / _LOCAL_RECORDS / f"{key}-{path.name}.weighthub.json"
-
-
 def fetch(
     url: str,
     *,
@@ -128,7 +124,8 @@ def fetch(
         file_size: The declared size in bytes.
 
     Returns:
-        The path of the verified file: in the cache, or the local file itself.
+        The path of the verified file: in the cache, in a read-only layer
+        (``WEIGHTHUB_CACHE_PATH``), or the local file itself.
 
     Raises:
         IntegrityError: The file (downloaded or local) is not the declared one, or not the one
@@ -137,7 +134,9 @@ def fetch(
         LockfileError: The active lockfile does not exist or is malformed.
         OfflineModeError: Offline mode is on and the file is not (intact) in the cache.
         WeightsDownloadError: The download failed for good.
-        LockTimeoutError: Another process held the download lock too long.
+        LockTimeoutError: Another process held the download lock too long (or, with
+            ``WEIGHTHUB_DISTRIBUTED=broadcast``, another rank did not answer in time).
+        CachePathError: A ``WEIGHTHUB_CACHE_PATH`` entry is not a readable weighthub home.
         FileNotFoundError: A local file does not exist.
     """
     name = file_name or url_file_name(url)
@@ -154,8 +153,26 @@ def fetch(
     folder = cache_dir(model_dir)
     if source.kind == "local" and source.path is not None:
         return _verify_local(source.path, expected, url=url, folder=folder)
-
     target = folder / name
+    if broadcast_active():
+        return fetch_collective(
+            target,
+            expected,
+            url=url,
+            find_in_layer=lambda: find_in_layers(name, expected, url=url, scratch=folder),
+            fetch_here=lambda found: (
+                found or _fetch_to_cache(source, target, expected, url, progress)
+            ),
+        )
+    in_layer = find_in_layers(name, expected, url=url, scratch=folder)
+    return in_layer or _fetch_to_cache(source, target, expected, url, progress)
+
+
+def _fetch_to_cache(
+    source: Source, target: Path, expected: Expected, url: str, progress: bool
+) -> Path:
+    """Return ``target`` once it holds the verified file, downloading it under its lock."""
+    name, folder = target.name, target.parent
     check = check_cached(target, expected, url=url)
     if check.state == "ok":
         return target
@@ -171,7 +188,7 @@ def fetch(
         warnings.warn(
             f"The cached file {target} is not usable ({check.reason}); downloading it again.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     folder.mkdir(parents=True, exist_ok=True)
     with cache_lock(target):
@@ -184,7 +201,7 @@ def fetch(
 
 
 def _verify_local(path: Path, expected: Expected, *, url: str, folder: Path) -> Path:
-    record_file = _local_record_file(path, folder)
+    record_file = local_record_file(path, folder)
     check = check_cached(path, expected, url=url, record_file=record_file)
     if check.state != "ok":
         msg = f"The checkpoint file {path} (from {url}) is not the expected one: {check.reason}."

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from ._config import cache_dir
 from ._integrity import RECORD_SUFFIX, hash_file, hash_prefix_of, read_record, write_record
+from ._layers import cache_layers
 from ._lock import LOCK_SUFFIX, LOCKINFO_SUFFIX, PARTIAL_SUFFIX, cache_lock, pid_alive
 
 __all__ = ["CacheEntry", "cached_files", "clear_cache", "remove_cached", "verify_cache"]
@@ -33,6 +34,8 @@ class CacheEntry:
             not hash, :func:`verify_cache` tells ``ok`` from ``corrupt``) or ``"unrecorded"`` (not
             downloaded by weighthub and never verified, e.g. downloaded by torchvision).
         url: The URL it was downloaded from, when recorded.
+        read_only: Whether it lives in a read-only layer (``WEIGHTHUB_CACHE_PATH``), which
+            weighthub never writes to.
     """
 
     path: Path
@@ -40,6 +43,7 @@ class CacheEntry:
     sha256: str | None
     status: str
     url: str | None
+    read_only: bool = False
 
 
 def _checkpoints(folder: Path) -> list[Path]:
@@ -50,50 +54,60 @@ def _checkpoints(folder: Path) -> list[Path]:
     return [p for p in children if p.is_file() and not p.name.endswith(_SIDE_SUFFIXES)]
 
 
-def cached_files(model_dir: str | os.PathLike[str] | None = None) -> list[CacheEntry]:
+def _folders(model_dir: str | os.PathLike[str] | None, layers: bool) -> list[tuple[Path, bool]]:
+    """Return the writable cache and, with ``layers``, the read-only layers (folder, read_only)."""
+    folders = [(cache_dir(model_dir), False)]
+    if layers:
+        folders += [(layer, True) for layer in cache_layers()]
+    return folders
+
+
+def _listed(path: Path, read_only: bool) -> CacheEntry:
+    st = path.stat()
+    record = read_record(path)
+    if record is None:
+        status = "unrecorded"
+    elif record.corrupt or record.size != st.st_size:
+        status = "corrupt"
+    elif record.mtime_ns != st.st_mtime_ns:
+        status = "changed"
+    else:
+        status = "ok"
+    sha = record.sha256 if record is not None else None
+    url = record.url if record is not None else None
+    return CacheEntry(path, st.st_size, sha, status, url, read_only)
+
+
+def cached_files(
+    model_dir: str | os.PathLike[str] | None = None, *, layers: bool = False
+) -> list[CacheEntry]:
     """List the checkpoints in the cache with their recorded state (no hashing).
 
     Args:
         model_dir: The cache folder; see :func:`cache_dir`.
+        layers: Also list the read-only layers of ``WEIGHTHUB_CACHE_PATH`` (after the cache).
+
+    Raises:
+        CachePathError: With ``layers``, a ``WEIGHTHUB_CACHE_PATH`` entry is not a readable home.
     """
-    entries = []
-    for path in _checkpoints(cache_dir(model_dir)):
-        st = path.stat()
-        record = read_record(path)
-        if record is None:
-            status = "unrecorded"
-        elif record.corrupt or record.size != st.st_size:
-            status = "corrupt"
-        elif record.mtime_ns != st.st_mtime_ns:
-            status = "changed"
-        else:
-            status = "ok"
-        sha = record.sha256 if record is not None else None
-        url = record.url if record is not None else None
-        entries.append(CacheEntry(path, st.st_size, sha, status, url))
-    return entries
+    return [
+        _listed(path, read_only)
+        for folder, read_only in _folders(model_dir, layers)
+        for path in _checkpoints(folder)
+    ]
 
 
-def verify_cache(model_dir: str | os.PathLike[str] | None = None) -> list[CacheEntry]:
-    """Re-hash every cached checkpoint against its record (or its file-name hash prefix).
-
-    A file that no longer matches is reported ``"corrupt"`` and flagged in its record, so the next
-    load downloads it again. An unrecorded file whose name carries a torch.hub hash prefix is
-    checked against it and recorded; one without is reported ``"unrecorded"``.
-
-    Args:
-        model_dir: The cache folder; see :func:`cache_dir`.
-    """
-    entries = []
-    for path in _checkpoints(cache_dir(model_dir)):
-        size = path.stat().st_size
-        record = read_record(path)
-        digest = hash_file(path)
-        if record is not None:
-            ok = digest == record.sha256 and size == record.size
-            prefix = hash_prefix_of(path.name)
-            if prefix is not None and not digest.startswith(prefix):
-                ok = False
+def _verified(path: Path, read_only: bool) -> CacheEntry:
+    """Re-hash one file; record the outcome unless it is in a read-only layer."""
+    size = path.stat().st_size
+    record = read_record(path)
+    digest = hash_file(path)
+    prefix = hash_prefix_of(path.name)
+    if record is not None:
+        ok = digest == record.sha256 and size == record.size
+        if prefix is not None and not digest.startswith(prefix):
+            ok = False
+        if not read_only:
             write_record(
                 path,
                 digest if ok else record.sha256,
@@ -101,17 +115,39 @@ def verify_cache(model_dir: str | os.PathLike[str] | None = None) -> list[CacheE
                 verified=record.verified,
                 corrupt=not ok,
             )
-            status = "ok" if ok else "corrupt"
-            entries.append(CacheEntry(path, size, record.sha256, status, record.url))
-            continue
-        prefix = hash_prefix_of(path.name)
-        if prefix is None:
-            entries.append(CacheEntry(path, size, None, "unrecorded", None))
-            continue
-        ok = digest.startswith(prefix)
+        status = "ok" if ok else "corrupt"
+        return CacheEntry(path, size, record.sha256, status, record.url, read_only)
+    if prefix is None:
+        return CacheEntry(path, size, None, "unrecorded", None, read_only)
+    ok = digest.startswith(prefix)
+    if not read_only:
         write_record(path, digest, url=None, verified=ok, corrupt=not ok)
-        entries.append(CacheEntry(path, size, digest, "ok" if ok else "corrupt", None))
-    return entries
+    return CacheEntry(path, size, digest, "ok" if ok else "corrupt", None, read_only)
+
+
+def verify_cache(
+    model_dir: str | os.PathLike[str] | None = None, *, layers: bool = False
+) -> list[CacheEntry]:
+    """Re-hash every cached checkpoint against its record (or its file-name hash prefix).
+
+    A file that no longer matches is reported ``"corrupt"`` and flagged in its record, so the next
+    load downloads it again. An unrecorded file whose name carries a torch.hub hash prefix is
+    checked against it and recorded; one without is reported ``"unrecorded"``. Files in read-only
+    layers are checked the same way but nothing is written there (a corrupt layer file is skipped
+    by loads anyway).
+
+    Args:
+        model_dir: The cache folder; see :func:`cache_dir`.
+        layers: Also verify the read-only layers of ``WEIGHTHUB_CACHE_PATH``.
+
+    Raises:
+        CachePathError: With ``layers``, a ``WEIGHTHUB_CACHE_PATH`` entry is not a readable home.
+    """
+    return [
+        _verified(path, read_only)
+        for folder, read_only in _folders(model_dir, layers)
+        for path in _checkpoints(folder)
+    ]
 
 
 def _resolve_name(name_or_path: str | os.PathLike[str], folder: Path) -> Path:

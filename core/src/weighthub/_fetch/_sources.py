@@ -161,6 +161,8 @@ def _check_fsspec_protocol(url: str, protocol: str) -> None:
 
         spec = known_implementations.get(protocol, {})
         dist = str(spec.get("class", "")).split(".")[0] or f"the fsspec plugin for {protocol}"
+        if dist == "s3fs":
+            dist = "'weighthub[s3]' (s3fs)"
         msg = f"Fetching {url!r} needs the {protocol!r} fsspec implementation: pip install {dist}"
         msg = f"{msg} ({exc})"
         raise ImportError(msg) from exc
@@ -217,27 +219,7 @@ def _content_range_start(header: str | None) -> int | None:
 
 @contextlib.contextmanager
 def _open_fsspec(url: str, offset: int) -> Iterator[Stream]:
-    import fsspec
+    from ._fsspec import open_fsspec
 
-    try:
-        fs, path = fsspec.core.url_to_fs(url)
-        try:
-            total: int | None = int(fs.size(path))
-        except (OSError, TypeError, ValueError, NotImplementedError):
-            total = None
-        body = fs.open(path, "rb")
-    except FileNotFoundError as exc:
-        msg = f"{url} does not exist."
-        raise WeightsDownloadError(msg) from exc
-    except (OSError, ConnectionError, TimeoutError) as exc:
-        msg = f"Cannot read {url}: {exc}"
-        raise RetryableError(msg) from exc
-    with body:
-        start = 0
-        if offset:
-            try:
-                body.seek(offset)
-                start = offset
-            except (OSError, ValueError):
-                start = 0
-        yield Stream(body=body, total=total, start=start)
+    with open_fsspec(url, offset) as stream:
+        yield stream

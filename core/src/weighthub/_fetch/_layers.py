@@ -1,0 +1,137 @@
+"""Read-only cache layers: weighthub homes listed in ``WEIGHTHUB_CACHE_PATH``, searched first.
+
+A layer is a *home* (the folder that holds ``checkpoints/``), like ``WEIGHTHUB_HOME`` and
+``weighthub download --to DIR``: a bundle written on one machine, a read-only NFS export or a
+squashfs image. A file found in a layer is verified and used in place. Nothing is ever written to a
+layer: no lock, no partial download, no record. A layer file without a current record is hashed
+once and its record is kept in the writable cache (``<cache>/.local-records``), as for local files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import warnings
+from pathlib import Path
+
+from .._errors import CachePathError
+from ._integrity import Expected, read_record
+
+__all__ = ["CACHE_PATH_VARIABLE", "cache_layers", "find_in_layers", "local_record_file"]
+
+logger = logging.getLogger("weighthub")
+
+CACHE_PATH_VARIABLE = "WEIGHTHUB_CACHE_PATH"
+_LOCAL_RECORDS = ".local-records"
+_CHECKPOINT_SUFFIXES = (".pth", ".pt", ".bin", ".safetensors", ".ckpt")
+
+
+def local_record_file(path: Path, folder: Path) -> Path:
+    """Return where the writable cache ``folder`` keeps the record of a file it does not own."""
+    key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    return folder / _LOCAL_RECORDS / f"{key}-{path.name}.weighthub.json"
+
+
+def _layer_problem(home: Path) -> str | None:
+    """Return why ``home`` cannot be a layer, or None when ``home/checkpoints`` is readable."""
+    if not home.is_dir():
+        return "does not exist" if not home.exists() else "is not a folder"
+    checkpoints = home / "checkpoints"
+    if not checkpoints.is_dir():
+        looks_like_checkpoints = any(
+            p.name.endswith(_CHECKPOINT_SUFFIXES) for p in _safe_listing(home)
+        )
+        hint = (
+            f". It holds checkpoint files itself: list its parent {home.parent} instead"
+            if looks_like_checkpoints
+            else ""
+        )
+        return f"has no checkpoints/ folder (a layer is a weighthub home){hint}"
+    if not os.access(checkpoints, os.R_OK | os.X_OK):
+        return f"is not readable ({checkpoints})"
+    return None
+
+
+def _safe_listing(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def cache_layers() -> list[Path]:
+    """Return the ``checkpoints/`` folders of the homes in ``WEIGHTHUB_CACHE_PATH``, in order.
+
+    ``WEIGHTHUB_CACHE_PATH`` lists weighthub homes separated by ``os.pathsep`` (``:`` on POSIX);
+    empty entries are ignored. The layers are searched, in this order, before the writable cache.
+
+    Raises:
+        CachePathError: A listed home does not exist, is not readable or has no ``checkpoints/``.
+    """
+    raw = os.environ.get(CACHE_PATH_VARIABLE, "")
+    layers: list[Path] = []
+    for entry in raw.split(os.pathsep):
+        if not entry.strip():
+            continue
+        home = Path(entry.strip()).expanduser()
+        problem = _layer_problem(home)
+        if problem is not None:
+            msg = (
+                f"{CACHE_PATH_VARIABLE} lists {str(home)!r}, which {problem}. Fix or remove that "
+                f"entry; {CACHE_PATH_VARIABLE} lists weighthub homes (folders holding "
+                f"checkpoints/, as written by 'weighthub download --to DIR') separated by "
+                f"{os.pathsep!r}."
+            )
+            raise CachePathError(msg)
+        layers.append(home / "checkpoints")
+    return layers
+
+
+def _check_layer_file(path: Path, expected: Expected, *, url: str, scratch: Path) -> str | None:
+    """Return why the layer file ``path`` is unusable, or None when it is verified."""
+    from ._fetch import check_cached
+
+    try:
+        st = path.stat()
+    except OSError as exc:
+        return f"it cannot be read ({exc})"
+    record = read_record(path)  # the layer's own record, read only
+    if record is not None:
+        if record.corrupt:
+            return "its record marks it corrupt"
+        if record.size == st.st_size and record.mtime_ns == st.st_mtime_ns:
+            return expected.mismatch(record.sha256, st.st_size)
+        if not expected.has_hash:
+            # The record still says what the bytes must be (e.g. after a copy changed the mtime).
+            expected = Expected(sha256=record.sha256, size=expected.size)
+    check = check_cached(path, expected, url=url, record_file=local_record_file(path, scratch))
+    return check.reason if check.state != "ok" else None
+
+
+def find_in_layers(name: str, expected: Expected, *, url: str, scratch: Path) -> Path | None:
+    """Return the first verified ``name`` in the read-only layers, or None.
+
+    A damaged file is skipped with a warning, and the next layer (or the writable cache) is used.
+
+    Args:
+        name: The cache file name.
+        expected: The declared size and hash.
+        url: The checkpoint's URL (stored in a new record).
+        scratch: The writable cache folder, which keeps the records of unrecorded layer files.
+    """
+    for layer in cache_layers():
+        path = layer / name
+        if not path.is_file():
+            continue
+        problem = _check_layer_file(path, expected, url=url, scratch=scratch)
+        if problem is None:
+            logger.debug("Using %s from the read-only layer %s.", name, layer)
+            return path
+        warnings.warn(
+            f"Skipping {path} in the read-only cache layer {layer.parent} "
+            f"({CACHE_PATH_VARIABLE}): {problem}. Using the next layer or the cache.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return None
