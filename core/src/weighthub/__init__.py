@@ -27,7 +27,11 @@ from ._api import (
     register_model,
 )
 from ._errors import (
+    CacheWriteError,
+    CheckpointFormatError,
     IntegrityError,
+    InvalidFileNameError,
+    InvalidURLError,
     LockTimeoutError,
     MetaValidationError,
     MetaValidationWarning,
@@ -115,7 +119,11 @@ __all__ = [
     "overwrite_named_param",
     "overwrite_value_param",
     # Errors and warnings
+    "CacheWriteError",
+    "CheckpointFormatError",
     "IntegrityError",
+    "InvalidFileNameError",
+    "InvalidURLError",
     "LockTimeoutError",
     "MetaValidationError",
     "MetaValidationWarning",

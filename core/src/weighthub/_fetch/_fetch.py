@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import IntegrityError, OfflineModeError
-from ._config import cache_dir, offline_mode, rewrite_url
+from ._config import cache_dir, offline_mode, rewrite_url, verify_always
 from ._download import download_to_cache
 from ._integrity import (
     Expected,
@@ -26,9 +26,9 @@ from ._integrity import (
     write_record,
 )
 from ._lock import cache_lock, clean_stale_partials
-from ._sources import resolve_source, url_file_name
+from ._sources import cache_file_name, resolve_source
 
-__all__ = ["check_cached", "fetch"]
+__all__ = ["check_cached", "fetch", "local_record_file"]
 
 logger = logging.getLogger("weighthub")
 
@@ -67,38 +67,40 @@ def check_cached(
         return CacheCheck("bad", f"its size is {st.st_size} bytes, not {expected.size}")
     rec_file = record_file if record_file is not None else record_path(path)
     record = read_record(path, rec_file)
+    rehash = verify_always()
     if record is not None:
         if record.corrupt:
-            return CacheCheck("bad", "verify_cache found it corrupt")
+            return CacheCheck("bad", "its bytes no longer match their sha256, found by a verify or a load")
         if record.size != st.st_size:
             return CacheCheck(
                 "bad", f"it was {record.size} bytes when downloaded and is now {st.st_size} bytes"
             )
         digest = record.sha256
-        if record.mtime_ns != st.st_mtime_ns:
+        if rehash or record.mtime_ns != st.st_mtime_ns:
             digest = hash_file(path)
             if digest != record.sha256:
                 return CacheCheck("bad", "its content changed since it was downloaded")
-            write_record(
-                path, digest, url=record.url, verified=record.verified, record_file=rec_file
-            )
+            if record.mtime_ns != st.st_mtime_ns:
+                write_record(
+                    path, digest, url=record.url, verified=record.verified, record_file=rec_file
+                )
         problem = expected.mismatch(digest, None)
         if problem is not None:
             return CacheCheck("bad", problem)
         if expected.has_hash and not record.verified:
             write_record(path, digest, url=record.url, verified=True, record_file=rec_file)
         return CacheCheck("ok")
-    if expected.has_hash:
+    if expected.has_hash or rehash:
         logger.info("Verifying %s once (no record of it yet).", path)
         digest = hash_file(path)
         problem = expected.mismatch(digest, None)
         if problem is not None:
             return CacheCheck("bad", problem)
-        write_record(path, digest, url=url, verified=True, record_file=rec_file)
+        write_record(path, digest, url=url, verified=expected.has_hash, record_file=rec_file)
     return CacheCheck("ok")
 
 
-def _local_record_file(path: Path, folder: Path) -> Path:
+def local_record_file(path: Path, folder: Path) -> Path:
     key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
     return folder / _LOCAL_RECORDS / f"{key}-{path.name}.weighthub.json"
 
@@ -134,11 +136,11 @@ def fetch(
         WeightsDownloadError: The download failed for good.
         LockTimeoutError: Another process held the download lock too long.
         FileNotFoundError: A local file does not exist.
+        CacheWriteError: The cache's disk is full, over quota, read-only or failing.
+        InvalidFileNameError: The cache file name is unsafe (a separator, ``..``) or too long.
+        InvalidURLError: The URL is malformed.
     """
-    name = file_name or url_file_name(url)
-    if not name:
-        msg = f"Cannot derive a file name from {url!r}; pass file_name=."
-        raise ValueError(msg)
+    name = cache_file_name(url, file_name)
     expected = Expected.build(name, sha256, file_size, check_hash=check_hash)
     target_url = rewrite_url(url)
     if target_url != url:
@@ -177,7 +179,7 @@ def fetch(
 
 
 def _verify_local(path: Path, expected: Expected, *, url: str, folder: Path) -> Path:
-    record_file = _local_record_file(path, folder)
+    record_file = local_record_file(path, folder)
     check = check_cached(path, expected, url=url, record_file=record_file)
     if check.state != "ok":
         msg = f"The checkpoint file {path} (from {url}) is not the expected one: {check.reason}."

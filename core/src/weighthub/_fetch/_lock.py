@@ -3,8 +3,10 @@
 The lock is ``filelock.FileLock`` on ``<file>.lock`` (``flock``: the kernel releases it when its
 holder dies, so a killed process never blocks the others). Set ``WEIGHTHUB_SOFT_LOCK=1`` on file
 systems where ``flock`` silently succeeds for everyone (some NFS/Lustre set-ups): a ``SoftFileLock``
-is used instead, and a lock left by a dead process on this host is detected and removed. The holder
-writes its pid and host into ``<file>.lockinfo`` so waiters can say whom they wait for.
+is used instead. Its lock file records the holder's pid, host and process start time, and filelock
+takes over a lock whose holder on this host is dead atomically (an exchange of names, checked
+against the marker it judged stale), so several waiters can never break a live process's lock. The
+holder also writes its pid and host into ``<file>.lockinfo`` so waiters can say whom they wait for.
 """
 
 from __future__ import annotations
@@ -79,20 +81,6 @@ def _make_lock(lock_file: Path, *, soft: bool) -> Any:
     return filelock.FileLock(str(lock_file))
 
 
-def _remove_stale_soft_lock(lock_file: Path, info: Path) -> None:
-    """Remove a SoftFileLock file whose holder, on this host, is dead."""
-    holder = _read_holder(info)
-    if not lock_file.exists() or holder.get("host") != socket.gethostname():
-        return
-    pid = holder.get("pid")
-    if isinstance(pid, int) and not pid_alive(pid):
-        logger.warning(
-            "Removing the stale lock %s left by process %d, which no longer runs.", lock_file, pid
-        )
-        with contextlib.suppress(OSError):
-            lock_file.unlink()
-
-
 @contextlib.contextmanager
 def cache_lock(target: Path, *, timeout: float | None = None) -> Iterator[None]:
     """Hold the cross-process lock of ``target`` (a file in the cache folder).
@@ -117,8 +105,6 @@ def cache_lock(target: Path, *, timeout: float | None = None) -> Iterator[None]:
     poll = 10.0
     announced = False
     while True:
-        if soft:
-            _remove_stale_soft_lock(lock_file, info)
         remaining = deadline - time.monotonic()
         # The first attempt does not wait, so that a waiting process says at once whom it waits for.
         wait = max(0.0, min(poll, remaining)) if announced else 0.0
