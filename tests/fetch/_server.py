@@ -8,7 +8,8 @@ import io
 import socket
 import threading
 import time
-from dataclasses import dataclass
+import urllib.parse
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -18,7 +19,10 @@ class Fault:
 
     kind: "status" (answer ``status``), "drop" (close the connection after ``after`` bytes),
     "corrupt" (flip a byte), "slow" (``delay`` seconds between ``chunk``-byte writes),
-    "ignore_range" (always answer 200 with the whole file).
+    "ignore_range" (always answer 200 with the whole file), "length" (announce ``length`` as the
+    Content-Length, or none when None, send the body (only ``after`` bytes of it when set), then
+    ``extra`` more bytes, -1 for an endless stream, and close the connection).
+    headers: extra response headers (e.g. Retry-After with "status").
     times: how many requests it applies to; -1 for all of them.
     """
 
@@ -28,6 +32,9 @@ class Fault:
     delay: float = 0.0
     chunk: int = 64 * 1024
     times: int = 1
+    length: int | None = None
+    extra: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -45,11 +52,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, *, head: bool) -> None:
         srv = self.server
-        path = self.path.split("?", 1)[0]
+        path = urllib.parse.unquote(self.path.split("?", 1)[0])
         fault = srv.record(self.command, path, dict(self.headers))
         data = srv.files.get(path)
         if fault is not None and fault.kind == "status":
-            self._plain(fault.status, f"fault {fault.status}".encode())
+            self._plain(fault.status, f"fault {fault.status}".encode(), fault.headers)
             return
         if data is None:
             self._plain(404, b"not found")
@@ -61,13 +68,17 @@ class _Handler(BaseHTTPRequestHandler):
         if rng and rng.startswith("bytes=") and not (fault and fault.kind == "ignore_range"):
             start = int(rng[6:].split("-", 1)[0])
             if start >= len(data):
-                self._plain(416, b"range not satisfiable")
+                unsatisfiable = {"Content-Range": f"bytes */{len(data)}"}
+                self._plain(416, b"range not satisfiable", unsatisfiable)
                 return
             self.send_response(206)
             self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
         else:
             self.send_response(200)
         body = data[start:]
+        if fault is not None and fault.kind == "length":
+            self._serve_lying_length(body, fault, head=head)
+            return
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Accept-Ranges", "bytes")
@@ -91,8 +102,31 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
 
-    def _plain(self, status: int, body: bytes) -> None:
+    def _serve_lying_length(self, body: bytes, fault: Fault, *, head: bool) -> None:
+        if fault.length is not None:
+            self.send_header("Content-Length", str(fault.length))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        if head:
+            return
+        try:
+            self.wfile.write(body[: fault.after] if fault.after else body)
+            sent = 0
+            junk = b"\0" * (64 * 1024)
+            while fault.extra < 0 or sent < fault.extra:
+                piece = junk if fault.extra < 0 else junk[: fault.extra - sent]
+                self.wfile.write(piece)
+                sent += len(piece)
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _plain(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

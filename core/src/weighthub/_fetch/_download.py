@@ -143,7 +143,7 @@ class _Retries:
             self.stalled_since = now
         self.failures += 1
         if self.failures > self.retries:
-            msg = f"Downloading {display} failed after {_plural(self.retries, 'retry')}: {exc}"
+            msg = f"{_failed(display, exc)} (gave up after {_plural(self.retries, 'retry')})."
             raise WeightsDownloadError(msg) from exc
         delay = min(_MAX_DELAY, self.backoff * 2.0 ** (self.failures - 1))
         asked = getattr(exc, "retry_after", None)
@@ -152,7 +152,7 @@ class _Retries:
         waited = now - self.stalled_since
         if waited + delay > self.max_time:
             msg = (
-                f"Downloading {display} failed: {exc}. Gave up after {waited:.1f} s of retries "
+                f"{_failed(display, exc)}. Gave up after {waited:.1f} s of retries "
                 f"(the next one in {delay:.1f} s would pass WEIGHTHUB_RETRY_MAX_TIME="
                 f"{self.max_time:g})."
             )
@@ -282,17 +282,19 @@ def _attempt(
             expected=expected,
         )
         if total is not None and state.written < total:
-            msg = f"the connection closed after {state.written} of {total} bytes"
+            msg = "the connection closed early"
             raise RetryableError(msg)
+
+
+def _failed(display: str, exc: BaseException) -> str:
+    text = str(exc).rstrip(".")
+    return text if text.startswith("Downloading ") else f"Downloading {display} failed: {text}"
 
 
 def _describe_failure(display: str, exc: BaseException, state: _State) -> str:
     if not state.responded:
-        return f"Downloading {display} failed: {exc}"
+        return _failed(display, exc)
     total = state.announced if state.announced is not None else "?"
-    text = str(exc)
-    if text.startswith("the connection closed"):
-        return f"Downloading {display} was interrupted: {text}"
     return f"Downloading {display} was interrupted after {state.written} of {total} bytes ({exc})"
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .._errors import IntegrityError, OfflineModeError
 from ._config import cache_dir, offline_mode, rewrite_url, verify_always
+from ._disk import cache_write_error
 from ._download import download_to_cache
 from ._integrity import (
     Expected,
@@ -70,7 +71,7 @@ def check_cached(
     rehash = verify_always()
     if record is not None:
         if record.corrupt:
-            return CacheCheck("bad", "its bytes no longer match their sha256, found by a verify or a load")
+            return CacheCheck("bad", "its bytes changed (a verify or load saw it)")
         if record.size != st.st_size:
             return CacheCheck(
                 "bad", f"it was {record.size} bytes when downloaded and is now {st.st_size} bytes"
@@ -168,7 +169,10 @@ def fetch(
             UserWarning,
             stacklevel=2,
         )
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cache_write_error(exc, target, None) from exc
     with cache_lock(target):
         # Another process may have downloaded it while this one waited for the lock.
         if check_cached(target, expected, url=url).state == "ok":

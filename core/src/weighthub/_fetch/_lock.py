@@ -12,6 +12,7 @@ holder also writes its pid and host into ``<file>.lockinfo`` so waiters can say 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -73,6 +74,12 @@ def _describe_holder(holder: dict[str, Any]) -> str:
     return f"process {holder.get('pid')} on host {holder.get('host')}"
 
 
+def _is_disk_error(exc: OSError) -> bool:
+    return exc.errno in (errno.EROFS, errno.ENOSPC, errno.EACCES, errno.EPERM, errno.EIO) or (
+        exc.errno == getattr(errno, "EDQUOT", None)
+    )
+
+
 def _make_lock(lock_file: Path, *, soft: bool) -> Any:
     import filelock
 
@@ -130,6 +137,12 @@ def cache_lock(target: Path, *, timeout: float | None = None) -> Iterator[None]:
                 "Waiting for %s, which is downloading %s (lock %s).", holder, target.name, lock_file
             )
             announced = True
+        except OSError as exc:
+            if not _is_disk_error(exc):
+                raise
+            from ._disk import cache_write_error
+
+            raise cache_write_error(exc, target, None) from exc
     try:
         with contextlib.suppress(OSError):
             payload = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
