@@ -26,7 +26,7 @@ def warnings_log(caplog):
 
 def test_unresolvable_host_fails_at_once(cache, monkeypatch, warnings_log):
     monkeypatch.setenv("WEIGHTHUB_RETRY_BACKOFF", "5")  # a retry would make this test slow
-    with pytest.raises(WeightsDownloadError, match="could not resolve no-such-host.invalid"):
+    with pytest.raises(WeightsDownloadError, match=r"could not resolve no-such-host\.invalid"):
         fetch("http://no-such-host.invalid/m/net.pth", sha256="0" * 64)
     assert "retrying" not in warnings_log.text
 
@@ -99,9 +99,9 @@ def tls_server(tmp_path):
     if shutil.which("openssl") is None:
         pytest.skip("openssl is needed to make a self-signed certificate")
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    command = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-        + ["-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        [*command, "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
         check=True,
         capture_output=True,
     )
@@ -118,7 +118,7 @@ def tls_server(tmp_path):
 
 def test_untrusted_tls_certificate_is_permanent(tls_server, warnings_log):
     url = tls_server.add("/m/net.pth", b"x").replace("http://", "https://")
-    with pytest.raises(WeightsDownloadError, match="TLS certificate of 127.0.0.1") as info:
+    with pytest.raises(WeightsDownloadError, match=r"TLS certificate of 127\.0\.0\.1") as info:
         fetch(url, sha256="0" * 64)
     assert "SSL_CERT_FILE" in str(info.value)
     assert "retrying" not in warnings_log.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from _server import make_checkpoint, sha
+from _server import sha
 
 from weighthub import InvalidFileNameError, InvalidURLError, fetch
 
