@@ -60,6 +60,7 @@ def check_cached(
         url: Its URL, stored in a new record.
         record_file: Where its record lives (``<path>.weighthub.json`` by default).
     """
+    rehash = verify_always()
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -68,7 +69,6 @@ def check_cached(
         return CacheCheck("bad", f"its size is {st.st_size} bytes, not {expected.size}")
     rec_file = record_file if record_file is not None else record_path(path)
     record = read_record(path, rec_file)
-    rehash = verify_always()
     if record is not None:
         if record.corrupt:
             return CacheCheck("bad", "its bytes changed (a verify or load saw it)")

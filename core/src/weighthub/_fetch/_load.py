@@ -151,7 +151,10 @@ def load_checkpoint(
             "Weights(weights_only=False) if the source is trusted."
         )
         raise UnsafeCheckpointError(msg) from exc
+    except (FileNotFoundError, PermissionError, IsADirectoryError):
+        raise
     except _DAMAGE_ERRORS as exc:
+        # A damaged zip directory makes torch's reader fail with OSError EINVAL, among others.
         raise _not_a_checkpoint(file, head, f"; torch.load says: {_first_line(exc)}") from exc
     return loaded  # type: ignore[no-any-return]
 
@@ -167,6 +170,7 @@ _DAMAGE_ERRORS = (
     zipfile.BadZipFile,
     OverflowError,
     MemoryError,
+    OSError,
 )
 
 
