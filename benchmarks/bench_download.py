@@ -1,32 +1,90 @@
-"""Benchmark: loopback download throughput of weighthub's fetch vs torch.hub.download_url_to_file.
+"""Benchmark: one file over loopback with weighthub, torch.hub and curl, in the same run.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_download.py [--size-mb 346] [--repeat 3]
 
-A random file is served by ``http.server`` on 127.0.0.1. weighthub hashes (sha256) while it
-streams and fsyncs before renaming; torch.hub is measured without a hash and with a hash prefix.
+A random file is served by ``benchmarks/_bench_server.py`` in its own process (``sendfile``, Range
+support). Each client runs in a fresh process, interleaved over the repeats, writing to the same
+folder:
+
+- ``weighthub fetch``: sha256 declared (computed while streaming), fstat check, fsync, rename,
+  record. One connection.
+- ``torch.hub.download_url_to_file`` with an 8-hex hash prefix (sha256 while streaming, no fsync).
+- ``curl -o file`` (no hash, no fsync): the floor.
+
+Python clients time the download inside the process (after imports); curl is timed as a process.
+Printed: median MB/s, the time ratio to curl, and each client's peak RSS (``ru_maxrss``; the torch
+row includes ``import torch``) and how much the download added to it.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import hashlib
+import json
 import os
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
-import threading
 import time
-import warnings
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+_WEIGHTHUB = """
+import json, resource, sys, time, warnings
+from weighthub import fetch
+url, folder, digest = sys.argv[1:4]
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
+fetch(url, model_dir=folder, sha256=digest, progress=False)
+seconds = time.perf_counter() - t0
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "before_kib": before, "peak_kib": peak}))
+"""
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
+_TORCH_HUB = """
+import json, resource, sys, time
+import torch.hub
+url, dst, prefix = sys.argv[1:4]
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
+torch.hub.download_url_to_file(url, dst, hash_prefix=prefix, progress=False)
+seconds = time.perf_counter() - t0
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "before_kib": before, "peak_kib": peak}))
+"""
+
+
+def _run_python(code: str, *args: str) -> dict[str, float]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WEIGHTHUB_")}
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1"
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _run_curl(url: str, dst: Path) -> dict[str, float]:
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(["curl", "-sS", "--noproxy", "*", "-o", str(dst), url])
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"curl failed with {proc.returncode}")
+    return {"seconds": seconds, "before_kib": 0, "peak_kib": usage.ru_maxrss}
+
+
+def _start_server(root: Path, throttle_mb: float) -> tuple[subprocess.Popen[str], int]:
+    server = Path(__file__).with_name("_bench_server.py")
+    args = [sys.executable, str(server), str(root), "--throttle-mb", str(throttle_mb)]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    return proc, int(proc.stdout.readline())
 
 
 def main() -> None:
@@ -34,54 +92,65 @@ def main() -> None:
     parser.add_argument("--size-mb", type=int, default=346)
     parser.add_argument("--repeat", type=int, default=3)
     opts = parser.parse_args()
-
-    import torch.hub
-
-    from weighthub._fetch import fetch
+    if shutil.which("curl") is None:
+        sys.exit("curl is needed: apt-get install -y curl")
 
     root = Path(tempfile.mkdtemp(prefix="whdl-"))
-    served = root / "srv"
+    served, out = root / "srv", root / "out"
     served.mkdir()
-    data = os.urandom(opts.size_mb * 10**6)
-    digest = hashlib.sha256(data).hexdigest()
-    (served / "model.pth").write_bytes(data)
-    del data
-    handler = functools.partial(_Quiet, directory=str(served))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/model.pth"
+    out.mkdir()
     size = opts.size_mb * 10**6
+    hasher = hashlib.sha256()
+    with (served / "model.pth").open("wb") as f:  # in pieces: children must not inherit a big RSS
+        for offset in range(0, size, 1 << 24):
+            piece = os.urandom(min(1 << 24, size - offset))
+            hasher.update(piece)
+            f.write(piece)
+    digest = hasher.hexdigest()
+    server, port = _start_server(served, 0.0)
+    url = f"http://127.0.0.1:{port}/model.pth"
 
-    def ours() -> None:
-        out = root / "ours"
-        shutil.rmtree(out, ignore_errors=True)
-        fetch(url, model_dir=out, sha256=digest, progress=False)
+    def ours() -> dict[str, float]:
+        shutil.rmtree(out / "wh", ignore_errors=True)
+        return _run_python(_WEIGHTHUB, url, str(out / "wh"), digest)
 
-    def hub(prefix: str | None) -> None:
-        dst = root / "hub.pth"
+    def hub() -> dict[str, float]:
+        dst = out / "hub.pth"
         dst.unlink(missing_ok=True)
-        torch.hub.download_url_to_file(url, str(dst), hash_prefix=prefix, progress=False)
+        return _run_python(_TORCH_HUB, url, str(dst), digest[:8])
+
+    def curl() -> dict[str, float]:
+        dst = out / "curl.pth"
+        dst.unlink(missing_ok=True)
+        return _run_curl(url, dst)
 
     cases = {
-        "weighthub fetch (sha256 while streaming, fsync)": ours,
-        "torch.hub.download_url_to_file, no hash": lambda: hub(None),
-        "torch.hub.download_url_to_file, hash prefix": lambda: hub(digest[:8]),
+        "weighthub fetch, 1 connection (sha256, fsync)": ours,
+        "torch.hub.download_url_to_file (hash prefix)": hub,
+        "curl -o file": curl,
     }
-    print(f"file: {size / 1e6:.0f} MB, loopback\n")
+    results: dict[str, list[dict[str, float]]] = {label: [] for label in cases}
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for label, fn in cases.items():
-                times = []
-                for _ in range(opts.repeat):
-                    t0 = time.perf_counter()
-                    fn()
-                    times.append(time.perf_counter() - t0)
-                best = statistics.median(times)
-                print(f"{label:<50} {size / best / 1e6:>7.0f} MB/s  ({best:.2f} s median)")
+        for _ in range(opts.repeat):
+            for label, run in cases.items():
+                results[label].append(run())
     finally:
-        server.shutdown()
+        server.terminate()
+        server.wait()
         shutil.rmtree(root, ignore_errors=True)
+
+    curl_time = statistics.median(r["seconds"] for r in results["curl -o file"])
+    print(f"file: {size / 1e6:.0f} MB over loopback, median of {opts.repeat}, unthrottled\n")
+    print(f"{'client':<48} {'MB/s':>7} {'time':>7} {'÷ curl':>7} {'peak RSS':>9} {'added':>7}")
+    for label, runs in results.items():
+        seconds = statistics.median(r["seconds"] for r in runs)
+        peak = max(r["peak_kib"] for r in runs) / 1024
+        added = max(r["peak_kib"] - r["before_kib"] for r in runs) / 1024
+        added_text = f"{added:.0f} MiB" if runs[0]["before_kib"] else "-"
+        print(
+            f"{label:<48} {size / seconds / 1e6:>7.0f} {seconds:>6.2f}s {seconds / curl_time:>6.2f}x"
+            f" {peak:>6.0f} MiB {added_text:>7}"
+        )
 
 
 if __name__ == "__main__":
