@@ -93,9 +93,7 @@ def main() -> None:
     parser.add_argument("root", type=Path)
     parser.add_argument("--throttle-mb", type=float, default=0.0, help="MB/s per connection")
     opts = parser.parse_args()
-    handler = type(
-        "Handler", (_Handler,), {"root": opts.root, "throttle": opts.throttle_mb * 1e6}
-    )
+    handler = type("Handler", (_Handler,), {"root": opts.root, "throttle": opts.throttle_mb * 1e6})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     print(server.server_address[1], flush=True)

@@ -147,8 +147,9 @@ def main() -> None:
         peak = max(r["peak_kib"] for r in runs) / 1024
         added = max(r["peak_kib"] - r["before_kib"] for r in runs) / 1024
         added_text = f"{added:.0f} MiB" if runs[0]["before_kib"] else "-"
+        rate, ratio = size / seconds / 1e6, seconds / curl_time
         print(
-            f"{label:<48} {size / seconds / 1e6:>7.0f} {seconds:>6.2f}s {seconds / curl_time:>6.2f}x"
+            f"{label:<48} {rate:>7.0f} {seconds:>6.2f}s {ratio:>6.2f}x"
             f" {peak:>6.0f} MiB {added_text:>7}"
         )
 
