@@ -3,13 +3,19 @@
 Usage::
 
     .venv/bin/python benchmarks/bench_download.py [--size-mb 346] [--repeat 3]
+        [--throttle-mb 8 --throttled-size-mb 48 | --no-throttle]
+
+Two tables: unthrottled, then with the server holding each connection to ``--throttle-mb`` MB/s
+(as a long-distance link holds each TCP stream), where several connections pay off.
 
 A random file is served by ``benchmarks/_bench_server.py`` in its own process (``sendfile``, Range
 support). Each client runs in a fresh process, interleaved over the repeats, writing to the same
 folder:
 
 - ``weighthub fetch``: sha256 declared (computed while streaming), fstat check, fsync, rename,
-  record. One connection.
+  record; with one connection (``WEIGHTHUB_CONNECTIONS=1``) and with the default (8 connections
+  for files of at least ``WEIGHTHUB_PARALLEL_MIN``, 64 MiB; set to 1 MB here for the throttled
+  table's smaller file).
 - ``torch.hub.download_url_to_file`` with an 8-hex hash prefix (sha256 while streaming, no fsync).
 - ``curl -o file`` (no hash, no fsync): the floor.
 
@@ -57,9 +63,10 @@ print(json.dumps({"seconds": seconds, "before_kib": before, "peak_kib": peak}))
 """
 
 
-def _run_python(code: str, *args: str) -> dict[str, float]:
+def _run_python(code: str, *args: str, **settings: str) -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WEIGHTHUB_")}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1"
+    env.update(settings)
     done = subprocess.run(
         [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=False
     )
@@ -87,32 +94,29 @@ def _start_server(root: Path, throttle_mb: float) -> tuple[subprocess.Popen[str]
     return proc, int(proc.stdout.readline())
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--size-mb", type=int, default=346)
-    parser.add_argument("--repeat", type=int, default=3)
-    opts = parser.parse_args()
-    if shutil.which("curl") is None:
-        sys.exit("curl is needed: apt-get install -y curl")
-
-    root = Path(tempfile.mkdtemp(prefix="whdl-"))
-    served, out = root / "srv", root / "out"
-    served.mkdir()
-    out.mkdir()
-    size = opts.size_mb * 10**6
+def _write_random(file: Path, size: int) -> str:
     hasher = hashlib.sha256()
-    with (served / "model.pth").open("wb") as f:  # in pieces: children must not inherit a big RSS
+    with file.open("wb") as f:  # in pieces: children must not inherit a big RSS
         for offset in range(0, size, 1 << 24):
             piece = os.urandom(min(1 << 24, size - offset))
             hasher.update(piece)
             f.write(piece)
-    digest = hasher.hexdigest()
-    server, port = _start_server(served, 0.0)
+    return hasher.hexdigest()
+
+
+def _table(root: Path, size: int, repeat: int, throttle_mb: float) -> None:
+    served, out = root / "srv", root / "out"
+    shutil.rmtree(served, ignore_errors=True)
+    served.mkdir()
+    out.mkdir(exist_ok=True)
+    digest = _write_random(served / "model.pth", size)
+    server, port = _start_server(served, throttle_mb)
     url = f"http://127.0.0.1:{port}/model.pth"
 
-    def ours() -> dict[str, float]:
+    def ours(connections: str) -> dict[str, float]:
         shutil.rmtree(out / "wh", ignore_errors=True)
-        return _run_python(_WEIGHTHUB, url, str(out / "wh"), digest)
+        settings = {"WEIGHTHUB_CONNECTIONS": connections, "WEIGHTHUB_PARALLEL_MIN": "1000000"}
+        return _run_python(_WEIGHTHUB, url, str(out / "wh"), digest, **settings)
 
     def hub() -> dict[str, float]:
         dst = out / "hub.pth"
@@ -125,33 +129,55 @@ def main() -> None:
         return _run_curl(url, dst)
 
     cases = {
-        "weighthub fetch, 1 connection (sha256, fsync)": ours,
+        "weighthub fetch, 1 connection (sha256, fsync)": lambda: ours("1"),
+        "weighthub fetch, 8 connections (default)": lambda: ours("8"),
         "torch.hub.download_url_to_file (hash prefix)": hub,
         "curl -o file": curl,
     }
     results: dict[str, list[dict[str, float]]] = {label: [] for label in cases}
     try:
-        for _ in range(opts.repeat):
+        for _ in range(repeat):
             for label, run in cases.items():
                 results[label].append(run())
     finally:
         server.terminate()
         server.wait()
-        shutil.rmtree(root, ignore_errors=True)
 
     curl_time = statistics.median(r["seconds"] for r in results["curl -o file"])
-    print(f"file: {size / 1e6:.0f} MB over loopback, median of {opts.repeat}, unthrottled\n")
-    print(f"{'client':<48} {'MB/s':>7} {'time':>7} {'÷ curl':>7} {'peak RSS':>9} {'added':>7}")
+    one = statistics.median(r["seconds"] for r in results[next(iter(cases))])
+    link = f"throttled to {throttle_mb:g} MB/s per connection" if throttle_mb else "unthrottled"
+    print(f"\nfile: {size / 1e6:.0f} MB over loopback, {link}, median of {repeat}\n")
+    head = f"{'client':<46} {'MB/s':>6} {'time':>7} {'÷ curl':>7} {'vs 1 conn':>9}"
+    print(f"{head} {'peak RSS':>9} {'added':>7}")
     for label, runs in results.items():
         seconds = statistics.median(r["seconds"] for r in runs)
         peak = max(r["peak_kib"] for r in runs) / 1024
         added = max(r["peak_kib"] - r["before_kib"] for r in runs) / 1024
         added_text = f"{added:.0f} MiB" if runs[0]["before_kib"] else "-"
-        rate, ratio = size / seconds / 1e6, seconds / curl_time
+        rate, ratio, speedup = size / seconds / 1e6, seconds / curl_time, one / seconds
         print(
-            f"{label:<48} {rate:>7.0f} {seconds:>6.2f}s {ratio:>6.2f}x"
+            f"{label:<46} {rate:>6.0f} {seconds:>6.2f}s {ratio:>6.2f}x {speedup:>8.2f}x"
             f" {peak:>6.0f} MiB {added_text:>7}"
         )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size-mb", type=int, default=346)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--throttle-mb", type=float, default=8.0)
+    parser.add_argument("--throttled-size-mb", type=int, default=48)
+    parser.add_argument("--no-throttle", action="store_true", help="only the unthrottled table")
+    opts = parser.parse_args()
+    if shutil.which("curl") is None:
+        sys.exit("curl is needed: apt-get install -y curl")
+    root = Path(tempfile.mkdtemp(prefix="whdl-"))
+    try:
+        _table(root, opts.size_mb * 10**6, opts.repeat, 0.0)
+        if not opts.no_throttle:
+            _table(root, opts.throttled_size_mb * 10**6, opts.repeat, opts.throttle_mb)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

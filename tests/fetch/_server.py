@@ -63,19 +63,22 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault is not None and fault.kind == "corrupt":
             data = bytes([data[0] ^ 0xFF]) + data[1:]
-        start = 0
+        start, end = 0, len(data) - 1
         rng = self.headers.get("Range")
         if rng and rng.startswith("bytes=") and not (fault and fault.kind == "ignore_range"):
-            start = int(rng[6:].split("-", 1)[0])
+            first, _, last = rng[6:].partition("-")
+            start = int(first)
+            end = min(int(last), len(data) - 1) if last else len(data) - 1
             if start >= len(data):
                 unsatisfiable = {"Content-Range": f"bytes */{len(data)}"}
                 self._plain(416, b"range not satisfiable", unsatisfiable)
                 return
             self.send_response(206)
-            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+            self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
         else:
             self.send_response(200)
-        body = data[start:]
+        self.send_header("ETag", f'"{srv.etags.get(path, "v1")}"')
+        body = data[start : end + 1]
         if fault is not None and fault.kind == "length":
             self._serve_lying_length(body, fault, head=head)
             return
@@ -140,6 +143,7 @@ class LoopbackServer(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.files: dict[str, bytes] = {}
+        self.etags: dict[str, str] = {}
         self.faults: dict[str, list[Fault]] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self._lock = threading.Lock()
@@ -187,6 +191,10 @@ class LoopbackServer(ThreadingHTTPServer):
     def count(self, path: str | None = None, method: str = "GET") -> int:
         with self._lock:
             return sum(1 for m, p, _ in self.requests if m == method and path in (None, p))
+
+    def ranges_of(self, path: str) -> list[str | None]:
+        """The Range header of every GET of ``path``, in order (None for a whole-file GET)."""
+        return [h.get("Range") for h in self.headers_of(path)]
 
     def headers_of(self, path: str) -> list[dict[str, str]]:
         with self._lock:

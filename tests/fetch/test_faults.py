@@ -175,7 +175,8 @@ def test_two_downloads_racing_for_a_small_disk_never_keep_a_corrupt_file(
         t.join()
     failures = [o for o in outcomes.values() if isinstance(o, BaseException)]
     assert failures, "two 4 MB files cannot both fit in 6 MiB"
-    assert all(isinstance(f, CacheWriteError) for f in failures), failures
+    for failure in failures:
+        assert isinstance(failure, CacheWriteError), repr(failure)
     for path, outcome in outcomes.items():
         name = path.rsplit("/", 1)[1]
         if isinstance(outcome, Path):
@@ -183,7 +184,8 @@ def test_two_downloads_racing_for_a_small_disk_never_keep_a_corrupt_file(
         else:
             assert name in str(outcome)
             assert not (disk.cache / name).exists()
-    assert all(e.status == "ok" for e in cached_files(disk.cache))
+    # A kept file is exact; its record may not have fitted (then the next load hashes it once).
+    assert all(e.status in ("ok", "unrecorded") for e in cached_files(disk.cache))
     assert not list(disk.cache.glob("*.partial"))
     disk.empty()
     for path, data in files.items():

@@ -119,7 +119,7 @@ class _HashWorker:
 
 
 @dataclass
-class _Retries:
+class Retries:
     """When to retry: a count of failures without progress, a back-off and a time bound."""
 
     retries: int = field(default_factory=lambda: int(env_number("WEIGHTHUB_RETRIES", 5)))
@@ -244,6 +244,7 @@ def _attempt(
     target: Path,
     display: str,
     expected: Expected,
+    allow_parallel: bool,
 ) -> None:
     """One request: open the stream at ``state.written`` and copy it to the end (or raise)."""
     with source.open_stream(state.written) as stream:
@@ -261,6 +262,8 @@ def _attempt(
         total = stream.total
         if total is not None and expected.size is not None and total != expected.size:
             raise _size_disagreement(display, total, expected)
+        if allow_parallel and total is not None and state.written == 0 and _worth_parallel(total):
+            raise _GoParallel
         if total is None:
             total = expected.size
         if total is not None:
@@ -305,45 +308,50 @@ def _stream_with_retries(
     target: Path,
     display: str,
     expected: Expected,
-    progress: bool,
+    bar: Any,
+    allow_parallel: bool,
 ) -> tuple[str, int, int | None]:
-    """Write the remote file into the partial ``fd``; return its sha256, size and announced size."""
-    retries = _Retries()
+    """Write the remote file into the partial ``fd``; return its sha256, size and announced size.
+
+    Raises:
+        _GoParallel: The file is large enough to try several connections (``allow_parallel``).
+    """
+    retries = Retries()
     state = _State()
     hasher = _HashWorker()
     try:
-        with _progress_bar(progress, target.name) as bar:
-            while True:
-                state.responded = False
-                try:
-                    _attempt(
-                        source,
-                        fd,
-                        state,
-                        hasher,
-                        bar,
-                        target=target,
-                        display=display,
-                        expected=expected,
-                    )
-                    break
-                except _PERMANENT:
-                    raise
-                except (RetryableError, OSError, EOFError, http.client.HTTPException) as exc:
-                    if state.written > state.best:
-                        state.best = state.written
-                        retries.progress()
-                    described = _describe_failure(display, exc, state)
-                    delay = retries.next_delay(display, exc)
-                    logger.warning(
-                        "%s; retrying in %.1f s (retry %d of %d) from byte %d.",
-                        described,
-                        delay,
-                        retries.failures,
-                        retries.retries,
-                        state.written,
-                    )
-                    time.sleep(delay)
+        while True:
+            state.responded = False
+            try:
+                _attempt(
+                    source,
+                    fd,
+                    state,
+                    hasher,
+                    bar,
+                    target=target,
+                    display=display,
+                    expected=expected,
+                    allow_parallel=allow_parallel and source.kind == "http",
+                )
+                break
+            except (_GoParallel, *_PERMANENT):
+                raise
+            except (RetryableError, OSError, EOFError, http.client.HTTPException) as exc:
+                if state.written > state.best:
+                    state.best = state.written
+                    retries.progress()
+                described = _describe_failure(display, exc, state)
+                delay = retries.next_delay(display, exc)
+                logger.warning(
+                    "%s; retrying in %.1f s (retry %d of %d) from byte %d.",
+                    described,
+                    delay,
+                    retries.failures,
+                    retries.retries,
+                    state.written,
+                )
+                time.sleep(delay)
     finally:
         digest = hasher.close()
     return digest, state.written, state.announced
@@ -373,20 +381,80 @@ def download_to_cache(
         WeightsDownloadError: A permanent error, or the retries ran out.
     """
     display = source.url if source.url == record_url else f"{record_url} (from {source.url})"
+    try:
+        with _progress_bar(progress, target.name) as bar:
+            _download(source, target, expected, display=display, record_url=record_url, bar=bar)
+    except WeightsDownloadError as exc:
+        msg = (
+            f"{exc} If this host cannot reach it, point WEIGHTHUB_MIRROR at a mirror (e.g. "
+            f"WEIGHTHUB_MIRROR='<url prefix>=<mirror prefix>'), or put the file at {target} "
+            "and set WEIGHTHUB_OFFLINE=1 for offline use."
+        )
+        raise WeightsDownloadError(msg) from exc
+
+
+class _GoParallel(Exception):
+    """The first answer shows a file large enough for several connections."""
+
+
+def _worth_parallel(size: int) -> bool:
+    from ._parallel import connections, parallel_min
+
+    return connections() > 1 and size >= parallel_min()
+
+
+def _download(
+    source: Source,
+    target: Path,
+    expected: Expected,
+    *,
+    display: str,
+    record_url: str,
+    bar: Any,
+) -> None:
+    from ._parallel import JOURNAL_SUFFIX, download_parallel
+
     if expected.size is not None:
         check_free_space(target, expected.size)
-    with partial_file(target) as (partial, fd):
+    args: dict[str, Any] = {"display": display, "record_url": record_url, "bar": bar}
+    parallel = source.kind == "http"
+    journal = target.with_name(target.name + JOURNAL_SUFFIX)
+    known_large = expected.size is not None and _worth_parallel(expected.size)
+    if parallel and (known_large or journal.exists()):
+        if download_parallel(source.url, target, expected, **args):
+            return
+        parallel = False
+    if parallel:
         try:
-            digest, size, announced = _stream_with_retries(
-                source, fd, target=target, display=display, expected=expected, progress=progress
-            )
-        except WeightsDownloadError as exc:
-            msg = (
-                f"{exc} If this host cannot reach it, point WEIGHTHUB_MIRROR at a mirror (e.g. "
-                f"WEIGHTHUB_MIRROR='<url prefix>=<mirror prefix>'), or put the file at {target} "
-                "and set WEIGHTHUB_OFFLINE=1 for offline use."
-            )
-            raise WeightsDownloadError(msg) from exc
+            _one_stream(source, target, expected, allow_parallel=True, **args)
+            return
+        except _GoParallel:
+            pass
+        if download_parallel(source.url, target, expected, **args):
+            return
+    _one_stream(source, target, expected, allow_parallel=False, **args)
+
+
+def _one_stream(
+    source: Source,
+    target: Path,
+    expected: Expected,
+    *,
+    display: str,
+    record_url: str,
+    bar: Any,
+    allow_parallel: bool,
+) -> None:
+    with partial_file(target) as (partial, fd):
+        digest, size, announced = _stream_with_retries(
+            source,
+            fd,
+            target=target,
+            display=display,
+            expected=expected,
+            bar=bar,
+            allow_parallel=allow_parallel,
+        )
         finish_download(
             fd,
             partial,

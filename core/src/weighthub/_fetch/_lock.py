@@ -180,6 +180,8 @@ def clean_stale_partials(target: Path) -> list[Path]:
         if not (name.startswith(prefix) and name.endswith(PARTIAL_SUFFIX)):
             continue
         middle = name[len(prefix) : -len(PARTIAL_SUFFIX)].split(".")
+        if middle == ["pieces"]:
+            continue  # a parallel download's partial: its piece journal decides whether to resume
         pid = int(middle[0]) if len(middle) == 2 and middle[0].isdigit() else -1
         try:
             age = now - path.stat().st_mtime

@@ -27,16 +27,22 @@ from .._errors import InvalidFileNameError, InvalidURLError, WeightsDownloadErro
 from ._config import env_number
 
 __all__ = [
+    "USER_AGENT",
     "RetryableError",
     "Source",
     "Stream",
     "cache_file_name",
     "check_http_url",
+    "content_range_start",
+    "content_range_total",
+    "http_error_message",
+    "network_failure",
+    "retry_after_seconds",
     "resolve_source",
     "url_file_name",
 ]
 
-_USER_AGENT = "weighthub/0.1 (python-urllib)"
+USER_AGENT = "weighthub/0.1 (python-urllib)"
 # The cache adds ".<pid>.<hex>.partial" (up to 26 bytes) to a name, and file systems allow 255.
 MAX_NAME_BYTES = 224
 # Characters a URL may carry as they are; anything else (a space, non-ASCII) is percent-encoded.
@@ -249,7 +255,7 @@ def _check_fsspec_protocol(url: str, protocol: str) -> None:
         raise ImportError(msg) from exc
 
 
-def _http_error_message(url: str, code: int, reason: str) -> str:
+def http_error_message(url: str, code: int, reason: str) -> str:
     return f"Downloading {url} failed with HTTP {code} {reason}."
 
 
@@ -272,7 +278,7 @@ def _host_of(url: str) -> str:
     return parts.netloc or url
 
 
-def _network_failure(url: str, exc: BaseException) -> Exception:
+def network_failure(url: str, exc: BaseException) -> Exception:
     """Classify a failure to open ``url``: permanent (raise at once) or retryable."""
     reason: BaseException = exc
     if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, BaseException):
@@ -305,7 +311,7 @@ def _network_failure(url: str, exc: BaseException) -> Exception:
 @contextlib.contextmanager
 def _open_http(url: str, offset: int) -> Iterator[Stream]:
     timeout = env_number("WEIGHTHUB_HTTP_TIMEOUT", 60.0)
-    headers = {"User-Agent": _USER_AGENT, "Accept-Encoding": "identity"}
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
     if offset:
         headers["Range"] = f"bytes={offset}-"
     request = urllib.request.Request(url, headers=headers)
@@ -316,14 +322,14 @@ def _open_http(url: str, offset: int) -> Iterator[Stream]:
         if offset and exc.code == 416:
             # Nothing at or after ``offset``: the file ends there (a Content-Length that was too
             # large), unless the server names another complete length (the file changed).
-            complete = _content_range_total(exc.headers.get("Content-Range"))
+            complete = content_range_total(exc.headers.get("Content-Range"))
             if complete is None or complete == offset:
                 yield Stream(body=_EMPTY_BODY, total=offset, start=offset)
                 return
             with _open_http(url, 0) as stream:
                 yield stream
             return
-        message = _http_error_message(url, exc.code, str(exc.reason))
+        message = http_error_message(url, exc.code, str(exc.reason))
         if exc.code >= 500 or exc.code in (408, 429):
             wait = None
             if exc.code in (429, 503):
@@ -331,16 +337,16 @@ def _open_http(url: str, offset: int) -> Iterator[Stream]:
             raise RetryableError(message, retry_after=wait) from exc
         raise WeightsDownloadError(message) from exc
     except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
-        failure = _network_failure(url, exc)
+        failure = network_failure(url, exc)
         raise failure from exc
     with response:
         length = response.headers.get("Content-Length")
         size = int(length) if length is not None and length.isdigit() else None
         if offset and response.status == 206:
             content_range = response.headers.get("Content-Range")
-            start = _content_range_start(content_range)
+            start = content_range_start(content_range)
             if start == offset:
-                total = _content_range_total(content_range)
+                total = content_range_total(content_range)
                 if total is None and size is not None:
                     total = offset + size
                 yield Stream(body=response, total=total, start=offset)
@@ -361,7 +367,7 @@ class _EmptyBody:
 _EMPTY_BODY: Any = _EmptyBody()
 
 
-def _content_range_start(header: str | None) -> int | None:
+def content_range_start(header: str | None) -> int | None:
     # "bytes 100-199/200"
     if not header or not header.startswith("bytes "):
         return None
@@ -369,7 +375,7 @@ def _content_range_start(header: str | None) -> int | None:
     return int(first) if first.isdigit() else None
 
 
-def _content_range_total(header: str | None) -> int | None:
+def content_range_total(header: str | None) -> int | None:
     # "bytes 100-199/200" or "bytes */200"
     if not header or "/" not in header:
         return None
