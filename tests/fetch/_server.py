@@ -18,7 +18,8 @@ class Fault:
     """What to do to the next request(s) of a path.
 
     kind: "status" (answer ``status``), "drop" (close the connection after ``after`` bytes),
-    "corrupt" (flip a byte), "slow" (``delay`` seconds between ``chunk``-byte writes),
+    "corrupt" (flip the first byte of the answer), "slow" (``delay`` seconds between
+    ``chunk``-byte writes),
     "ignore_range" (always answer 200 with the whole file), "length" (announce ``length`` as the
     Content-Length, or none when None, send the body (only ``after`` bytes of it when set), then
     ``extra`` more bytes, -1 for an endless stream, and close the connection).
@@ -61,8 +62,6 @@ class _Handler(BaseHTTPRequestHandler):
         if data is None:
             self._plain(404, b"not found")
             return
-        if fault is not None and fault.kind == "corrupt":
-            data = bytes([data[0] ^ 0xFF]) + data[1:]
         start, end = 0, len(data) - 1
         rng = self.headers.get("Range")
         if rng and rng.startswith("bytes=") and not (fault and fault.kind == "ignore_range"):
@@ -79,6 +78,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(200)
         self.send_header("ETag", f'"{srv.etags.get(path, "v1")}"')
         body = data[start : end + 1]
+        if fault is not None and fault.kind == "corrupt" and body:
+            body = bytes([body[0] ^ 0xFF]) + body[1:]  # the first byte this answer sends
         if fault is not None and fault.kind == "length":
             self._serve_lying_length(body, fault, head=head)
             return

@@ -84,7 +84,7 @@ def test_a_dropped_piece_is_resumed_on_its_own(server, parallel, big):
 def test_corrupt_piece_fails_verification_and_leaves_nothing(server, cache, parallel, big):
     url = server.add("/m/big.pth", big)
     server.fault("/m/big.pth", Fault("pass"))
-    server.fault("/m/big.pth", Fault("corrupt"))  # flips the first byte of the first piece
+    server.fault("/m/big.pth", Fault("corrupt"))  # flips the first byte of one piece
     with pytest.raises(IntegrityError, match="sha256"):
         fetch(url, sha256=sha(big), file_size=len(big), progress=False)
     assert not list(cache.iterdir()) or all(

@@ -13,22 +13,32 @@ import contextlib
 import errno
 import os
 import shutil
+import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from .._errors import CacheWriteError, IntegrityError
 from ._integrity import Expected, write_record
 from ._lock import partial_path
 
 __all__ = [
+    "WRITEBACK_STEP",
     "cache_write_error",
     "check_free_space",
     "finish_download",
     "open_partial",
     "partial_file",
+    "start_writeback",
     "write_at",
 ]
+
+# Written bytes are handed to the kernel's writeback every this many bytes, so the final fsync
+# only waits for the tail instead of the whole file.
+WRITEBACK_STEP = 16 << 20
+_SYNC_FILE_RANGE_WRITE = 2
+_sync_file_range: Any = None
 
 
 def cache_write_error(exc: OSError, target: Path, needed: int | None) -> CacheWriteError:
@@ -172,6 +182,26 @@ def finish_download(
     except OSError as exc:
         raise cache_write_error(exc, target, None) from exc
     write_record(target, digest, url=record_url, verified=expected.has_hash)
+
+
+def start_writeback(fd: int, offset: int, length: int) -> None:
+    """Start writing ``[offset, offset + length)`` of ``fd`` to disk without waiting (Linux).
+
+    ``sync_file_range(SYNC_FILE_RANGE_WRITE)`` queues the pages for writeback and keeps them in
+    the page cache; elsewhere, or if it fails, nothing happens (the final fsync does the work).
+    """
+    global _sync_file_range
+    if _sync_file_range is None:
+        _sync_file_range = False
+        if sys.platform.startswith("linux"):
+            import ctypes
+
+            with contextlib.suppress(OSError, AttributeError):
+                function = ctypes.CDLL(None, use_errno=True).sync_file_range
+                function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+                _sync_file_range = function
+    if _sync_file_range:
+        _sync_file_range(fd, offset, length, _SYNC_FILE_RANGE_WRITE)
 
 
 @contextlib.contextmanager

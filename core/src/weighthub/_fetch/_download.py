@@ -34,7 +34,15 @@ from .._errors import (
     WeightsDownloadError,
 )
 from ._config import env_number
-from ._disk import cache_write_error, check_free_space, finish_download, partial_file, write_at
+from ._disk import (
+    WRITEBACK_STEP,
+    cache_write_error,
+    check_free_space,
+    finish_download,
+    partial_file,
+    start_writeback,
+    write_at,
+)
 from ._integrity import Expected
 from ._sources import RetryableError, Source
 
@@ -166,6 +174,7 @@ class Retries:
 @dataclass
 class _State:
     written: int = 0
+    flushed: int = 0
     best: int = 0
     announced: int | None = None
     responded: bool = False
@@ -232,6 +241,9 @@ def _copy_body(
         hasher.feed(buffer, count)
         state.written += count
         bar.update(count)
+        if state.written - state.flushed >= WRITEBACK_STEP:
+            start_writeback(fd, state.flushed, state.written - state.flushed)
+            state.flushed = state.written
 
 
 def _attempt(
@@ -257,7 +269,7 @@ def _attempt(
                 os.ftruncate(fd, 0)
             except OSError as exc:
                 raise cache_write_error(exc, target, None) from exc
-            state.written = 0
+            state.written = state.flushed = 0
             bar.reset()
         total = stream.total
         if total is not None and expected.size is not None and total != expected.size:

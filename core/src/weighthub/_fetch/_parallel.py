@@ -31,7 +31,13 @@ from typing import Any
 
 from .._errors import CacheWriteError, IntegrityError, WeightsDownloadError
 from ._config import env_number
-from ._disk import cache_write_error, check_free_space, finish_download, write_at
+from ._disk import (
+    cache_write_error,
+    check_free_space,
+    finish_download,
+    start_writeback,
+    write_at,
+)
 from ._integrity import Expected
 from ._sources import (
     USER_AGENT,
@@ -281,6 +287,7 @@ def _fetch_piece(run: _Run, start: int, end: int, buffer: bytearray) -> None:
             )
             time.sleep(delay)
     if pos >= end:
+        start_writeback(run.fd, start, end - start)
         run.journal.complete(start, end)
         run.hasher.poke()
 
