@@ -1,86 +1,186 @@
-"""Benchmark: loopback download throughput of weighthub's fetch vs torch.hub.download_url_to_file.
+"""Benchmark: one file over loopback with weighthub, torch.hub and curl, in the same run.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_download.py [--size-mb 346] [--repeat 3]
+        [--throttle-mb 8 --throttled-size-mb 48 | --no-throttle]
 
-A random file is served by ``http.server`` on 127.0.0.1. weighthub hashes (sha256) while it
-streams and fsyncs before renaming; torch.hub is measured without a hash and with a hash prefix.
+Two tables: unthrottled, then with the server holding each connection to ``--throttle-mb`` MB/s
+(as a long-distance link holds each TCP stream), where several connections pay off.
+
+A random file is served by ``benchmarks/_bench_server.py`` in its own process (``sendfile``, Range
+support). Each client runs in a fresh process, interleaved over the repeats, writing to the same
+folder:
+
+- ``weighthub fetch``: sha256 declared (computed while streaming), fstat check, fsync, rename,
+  record; with one connection (``WEIGHTHUB_CONNECTIONS=1``) and with the default (8 connections
+  for files of at least ``WEIGHTHUB_PARALLEL_MIN``, 64 MiB; set to 1 MB here for the throttled
+  table's smaller file).
+- ``torch.hub.download_url_to_file`` with an 8-hex hash prefix (sha256 while streaming, no fsync).
+- ``curl -o file`` (no hash, no fsync): the floor.
+
+Python clients time the download inside the process (after imports); curl is timed as a process.
+Printed: median MB/s, the time ratio to curl and to one weighthub connection, and each Python
+client's peak RSS (``VmHWM``; the torch row includes ``import torch``) and how much the download
+added to it (curl's own peak is not measurable this way).
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import hashlib
+import json
 import os
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
-import threading
 import time
-import warnings
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+_WEIGHTHUB = """
+import json, sys, time, warnings
+from weighthub import fetch
+def hwm():
+    text = open("/proc/self/status").read()
+    return int(text.split("VmHWM:")[1].split()[0])
+url, folder, digest = sys.argv[1:4]
+before = hwm()
+t0 = time.perf_counter()
+fetch(url, model_dir=folder, sha256=digest, progress=False)
+seconds = time.perf_counter() - t0
+peak = hwm()
+print(json.dumps({"seconds": seconds, "before_kib": before, "peak_kib": peak}))
+"""
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
+_TORCH_HUB = """
+import json, sys, time
+import torch.hub
+def hwm():
+    text = open("/proc/self/status").read()
+    return int(text.split("VmHWM:")[1].split()[0])
+url, dst, prefix = sys.argv[1:4]
+before = hwm()
+t0 = time.perf_counter()
+torch.hub.download_url_to_file(url, dst, hash_prefix=prefix, progress=False)
+seconds = time.perf_counter() - t0
+peak = hwm()
+print(json.dumps({"seconds": seconds, "before_kib": before, "peak_kib": peak}))
+"""
+
+
+def _run_python(code: str, *args: str, **settings: str) -> dict[str, float]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WEIGHTHUB_")}
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1"
+    env.update(settings)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _run_curl(url: str, dst: Path) -> dict[str, float]:
+    t0 = time.perf_counter()
+    subprocess.run(["curl", "-sS", "--noproxy", "*", "-o", str(dst), url], check=True)
+    # The kernel's ru_maxrss of a child includes the forked parent's pages: not curl's own.
+    return {"seconds": time.perf_counter() - t0, "before_kib": 0, "peak_kib": 0}
+
+
+def _start_server(root: Path, throttle_mb: float) -> tuple[subprocess.Popen[str], int]:
+    server = Path(__file__).with_name("_bench_server.py")
+    args = [sys.executable, str(server), str(root), "--throttle-mb", str(throttle_mb)]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    return proc, int(proc.stdout.readline())
+
+
+def _write_random(file: Path, size: int) -> str:
+    hasher = hashlib.sha256()
+    with file.open("wb") as f:  # in pieces: children must not inherit a big RSS
+        for offset in range(0, size, 1 << 24):
+            piece = os.urandom(min(1 << 24, size - offset))
+            hasher.update(piece)
+            f.write(piece)
+    return hasher.hexdigest()
+
+
+def _table(root: Path, size: int, repeat: int, throttle_mb: float) -> None:
+    served, out = root / "srv", root / "out"
+    shutil.rmtree(served, ignore_errors=True)
+    served.mkdir()
+    out.mkdir(exist_ok=True)
+    digest = _write_random(served / "model.pth", size)
+    server, port = _start_server(served, throttle_mb)
+    url = f"http://127.0.0.1:{port}/model.pth"
+
+    def ours(connections: str) -> dict[str, float]:
+        shutil.rmtree(out / "wh", ignore_errors=True)
+        settings = {"WEIGHTHUB_CONNECTIONS": connections, "WEIGHTHUB_PARALLEL_MIN": "1000000"}
+        return _run_python(_WEIGHTHUB, url, str(out / "wh"), digest, **settings)
+
+    def hub() -> dict[str, float]:
+        dst = out / "hub.pth"
+        dst.unlink(missing_ok=True)
+        return _run_python(_TORCH_HUB, url, str(dst), digest[:8])
+
+    def curl() -> dict[str, float]:
+        dst = out / "curl.pth"
+        dst.unlink(missing_ok=True)
+        return _run_curl(url, dst)
+
+    cases = {
+        "weighthub fetch, 1 connection (sha256, fsync)": lambda: ours("1"),
+        "weighthub fetch, 8 connections (default)": lambda: ours("8"),
+        "torch.hub.download_url_to_file (hash prefix)": hub,
+        "curl -o file": curl,
+    }
+    results: dict[str, list[dict[str, float]]] = {label: [] for label in cases}
+    try:
+        for _ in range(repeat):
+            for label, run in cases.items():
+                results[label].append(run())
+    finally:
+        server.terminate()
+        server.wait()
+
+    curl_time = statistics.median(r["seconds"] for r in results["curl -o file"])
+    one = statistics.median(r["seconds"] for r in results[next(iter(cases))])
+    link = f"throttled to {throttle_mb:g} MB/s per connection" if throttle_mb else "unthrottled"
+    print(f"\nfile: {size / 1e6:.0f} MB over loopback, {link}, median of {repeat}\n")
+    head = f"{'client':<46} {'MB/s':>6} {'time':>7} {'÷ curl':>7} {'vs 1 conn':>9}"
+    print(f"{head} {'peak RSS':>9} {'added':>7}")
+    for label, runs in results.items():
+        seconds = statistics.median(r["seconds"] for r in runs)
+        peak = max(r["peak_kib"] for r in runs) / 1024
+        added = max(r["peak_kib"] - r["before_kib"] for r in runs) / 1024
+        added_text = f"{added:.0f} MiB" if runs[0]["before_kib"] else "-"
+        peak_text = f"{peak:.0f} MiB" if peak else "-"
+        rate, ratio, speedup = size / seconds / 1e6, seconds / curl_time, one / seconds
+        print(
+            f"{label:<46} {rate:>6.0f} {seconds:>6.2f}s {ratio:>6.2f}x {speedup:>8.2f}x"
+            f" {peak_text:>9} {added_text:>7}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size-mb", type=int, default=346)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--throttle-mb", type=float, default=8.0)
+    parser.add_argument("--throttled-size-mb", type=int, default=48)
+    parser.add_argument("--no-throttle", action="store_true", help="only the unthrottled table")
     opts = parser.parse_args()
-
-    import torch.hub
-
-    from weighthub._fetch import fetch
-
+    if shutil.which("curl") is None:
+        sys.exit("curl is needed: apt-get install -y curl")
     root = Path(tempfile.mkdtemp(prefix="whdl-"))
-    served = root / "srv"
-    served.mkdir()
-    data = os.urandom(opts.size_mb * 10**6)
-    digest = hashlib.sha256(data).hexdigest()
-    (served / "model.pth").write_bytes(data)
-    del data
-    handler = functools.partial(_Quiet, directory=str(served))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/model.pth"
-    size = opts.size_mb * 10**6
-
-    def ours() -> None:
-        out = root / "ours"
-        shutil.rmtree(out, ignore_errors=True)
-        fetch(url, model_dir=out, sha256=digest, progress=False)
-
-    def hub(prefix: str | None) -> None:
-        dst = root / "hub.pth"
-        dst.unlink(missing_ok=True)
-        torch.hub.download_url_to_file(url, str(dst), hash_prefix=prefix, progress=False)
-
-    cases = {
-        "weighthub fetch (sha256 while streaming, fsync)": ours,
-        "torch.hub.download_url_to_file, no hash": lambda: hub(None),
-        "torch.hub.download_url_to_file, hash prefix": lambda: hub(digest[:8]),
-    }
-    print(f"file: {size / 1e6:.0f} MB, loopback\n")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for label, fn in cases.items():
-                times = []
-                for _ in range(opts.repeat):
-                    t0 = time.perf_counter()
-                    fn()
-                    times.append(time.perf_counter() - t0)
-                best = statistics.median(times)
-                print(f"{label:<50} {size / best / 1e6:>7.0f} MB/s  ({best:.2f} s median)")
+        _table(root, opts.size_mb * 10**6, opts.repeat, 0.0)
+        if not opts.no_throttle:
+            _table(root, opts.throttled_size_mb * 10**6, opts.repeat, opts.throttle_mb)
     finally:
-        server.shutdown()
         shutil.rmtree(root, ignore_errors=True)
 
 

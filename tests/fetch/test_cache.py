@@ -129,7 +129,7 @@ def test_verify_cache_flags_corrupt_and_next_load_refetches(server, cache, ckpt)
     assert isinstance(report["good.pth"], CacheEntry)
     assert report["good.pth"].url == good and report["good.pth"].sha256 == sha(ckpt)
     assert {e.path.name: e.status for e in cached_files()}["bad.pth"] == "corrupt"
-    with pytest.warns(UserWarning, match="a cache verification found it corrupt"):
+    with pytest.warns(UserWarning, match="its bytes changed"):
         fetch(bad, sha256=sha(ckpt))
     assert bad_path.read_bytes() == ckpt
     assert {e.path.name: e.status for e in cached_files()}["bad.pth"] == "ok"

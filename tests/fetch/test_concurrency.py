@@ -118,16 +118,92 @@ def test_threads_in_one_process_download_once(server, ckpt):
     assert server.count("/m/threads.pth") == 1
 
 
-def test_stale_soft_lock_of_a_dead_process_is_removed(server, cache, monkeypatch, ckpt):
-    monkeypatch.setenv("WEIGHTHUB_SOFT_LOCK", "1")
-    monkeypatch.setenv("WEIGHTHUB_LOCK_TIMEOUT", "5")
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
+_SOFT_LOCK_HARNESS = """
+import json, os, signal, sys, time
+from pathlib import Path
+import tqdm.auto  # imported once here rather than in every forked child
+from weighthub import fetch
+
+cache, base, digest = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+rounds, loaders = int(sys.argv[4]), int(sys.argv[5])
+
+
+def child(url):
+    try:
+        fetch(url, sha256=digest, progress=False)
+        os._exit(0)
+    except BaseException as exc:
+        sys.stderr.write(f"{type(exc).__name__}: {exc}\\n")
+        os._exit(1)
+
+
+for i in range(rounds):
+    url = f"{base}/m/r{i}.pth"
+    holder = os.fork()
+    if holder == 0:
+        child(url)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            parts = [p for p in cache.glob(f"r{i}.pth.*.partial") if p.stat().st_size > 0]
+        except FileNotFoundError:
+            parts = []
+        if parts:
+            break
+        time.sleep(0.002)
+    os.kill(holder, signal.SIGKILL)
+    os.waitpid(holder, 0)
+    go_read, go_write = os.pipe()
+    kids = []
+    for _ in range(loaders):
+        kid = os.fork()
+        if kid == 0:
+            os.close(go_write)
+            os.read(go_read, 1)
+            child(url)
+        kids.append(kid)
+    os.close(go_read)
+    time.sleep(0.05)
+    os.write(go_write, b"g" * loaders)  # every loader starts at the same moment
+    os.close(go_write)
+    codes = [os.waitstatus_to_exitcode(os.waitpid(kid, 0)[1]) for kid in kids]
+    report = {"round": i, "codes": codes, "holder_had_bytes": bool(parts)}
+    report["seconds"] = round(time.monotonic() - deadline + 30, 2)
+    print(json.dumps(report), flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_stale_soft_lock_takeover_never_races(server, cache, monkeypatch):
+    """kill -9 a download holding a soft lock, then start 8 loaders at once: exactly 1 GET.
+
+    One harness process (weighthub imported once) forks the holder and the loaders of 20 rounds,
+    so the rounds stay fast on a loaded machine; each holder and loader is a real process.
+    """
+    rounds, loaders = 20, 8
+    data = make_checkpoint(n=400_000)  # ~1.6 MB: more than one 1 MiB read buffer
+    for i in range(rounds):
+        server.add(f"/m/r{i}.pth", data)
+        # The holder's request trickles: it is killed holding the lock, with bytes on disk.
+        server.fault(f"/m/r{i}.pth", Fault("slow", delay=0.1, chunk=256 * 1024))
     cache.mkdir(parents=True)
-    (cache / "soft.pth.lock").write_text("")
-    info = {"pid": dead.pid, "host": socket.gethostname(), "since": 0}
-    (cache / "soft.pth.lockinfo").write_text(json.dumps(info))
-    url = server.add("/m/soft.pth", ckpt)
-    start = time.monotonic()
-    assert fetch(url, sha256=sha(ckpt)).read_bytes() == ckpt
-    assert time.monotonic() - start < 4
+    env = {**os.environ, "WEIGHTHUB_SOFT_LOCK": "1", "WEIGHTHUB_LOCK_TIMEOUT": "30"}
+    args = [str(cache), server.base, sha(data), str(rounds), str(loaders)]
+    done = subprocess.run(
+        [sys.executable, "-c", _SOFT_LOCK_HARNESS, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    reports = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(reports) == rounds, done.stderr[-3000:]
+    for report in reports:
+        i = report["round"]
+        assert report["holder_had_bytes"], f"round {i}: the holder was killed mid-download"
+        assert report["codes"] == [0] * loaders, (i, done.stderr[-3000:])
+        # The killed holder's GET, then exactly one loader's.
+        assert server.count(f"/m/r{i}.pth") == 2, f"round {i}: {server.count(f'/m/r{i}.pth')}"
+        assert (cache / f"r{i}.pth").read_bytes() == data
+    assert not list(cache.glob("*.partial"))

@@ -30,7 +30,11 @@ from ._api import (
 from ._builders import apply_model_kwargs
 from ._errors import (
     CachePathError,
+    CacheWriteError,
+    CheckpointFormatError,
     IntegrityError,
+    InvalidFileNameError,
+    InvalidURLError,
     LockfileError,
     LockTimeoutError,
     MetaValidationError,
@@ -134,7 +138,11 @@ __all__ = [
     "apply_model_kwargs",
     # Errors and warnings
     "CachePathError",
+    "CacheWriteError",
+    "CheckpointFormatError",
     "IntegrityError",
+    "InvalidFileNameError",
+    "InvalidURLError",
     "LockfileError",
     "LockTimeoutError",
     "MetaValidationError",

@@ -11,13 +11,17 @@ torchvision keeps working::
     │   ├── MetaValidationError          a weights entry's meta breaks its task's schema
     │   ├── IntegrityError               a file's size or sha256 is not what the weights declare
     │   │   └── NotInLockfileError       a lockfile is active and has no entry for the file
-    │   └── LockfileError                a lockfile is missing or malformed
+    │   ├── LockfileError                a lockfile is missing or malformed
+    │   ├── CheckpointFormatError        a file is not a PyTorch or safetensors checkpoint at all
+    │   ├── InvalidURLError              a checkpoint URL that no request could fetch
+    │   └── InvalidFileNameError         a cache file name that is unsafe or too long
     ├── KeyError
     │   └── UnknownWeightsMemberError    unknown member of a weights enum
     ├── ImportError
     │   └── PluginLoadError              a plugin failed to import or to register (strict mode)
     ├── OSError
     │   ├── WeightsDownloadError         a download failed for good (4xx, retries exhausted)
+    │   ├── CacheWriteError              the cache's disk is full, over quota, read-only or failing
     │   ├── CachePathError               a WEIGHTHUB_CACHE_PATH entry is not a readable home
     │   └── FileNotFoundError
     │       └── OfflineModeError         offline, and the file is not in the cache
@@ -41,7 +45,11 @@ from typing import Any
 
 __all__ = [
     "CachePathError",
+    "CacheWriteError",
+    "CheckpointFormatError",
     "IntegrityError",
+    "InvalidFileNameError",
+    "InvalidURLError",
     "LockTimeoutError",
     "LockfileError",
     "MetaValidationError",
@@ -149,12 +157,37 @@ class LockfileError(ValueError):
     """A lockfile does not exist, is not valid TOML, or has a malformed entry."""
 
 
+class CheckpointFormatError(ValueError):
+    """A file is not a PyTorch (zip or legacy pickle) or safetensors checkpoint at all.
+
+    Raised for an HTML error page, a text file or a truncated archive saved under a checkpoint's
+    name; the message names the file and what its first bytes look like.
+    """
+
+
+class InvalidURLError(ValueError):
+    """A checkpoint URL is malformed (no host, a bad port, control characters ...)."""
+
+
+class InvalidFileNameError(ValueError):
+    """A cache file name is unsafe (a path separator, ``.`` or ``..``) or too long."""
+
+
 class WeightsDownloadError(OSError):
     """A download failed for good: a 4xx answer, or the retries ran out."""
 
 
 class CachePathError(OSError):
     """A folder in ``WEIGHTHUB_CACHE_PATH`` does not exist, is unreadable or is not a home."""
+
+
+class CacheWriteError(OSError):
+    """Writing a checkpoint into the cache failed on the local disk (full, quota, read-only, I/O).
+
+    ``errno`` is the operating system's (``ENOSPC``, ``EDQUOT``, ``EROFS``, ``EIO``); the message
+    names the file, its folder, the bytes needed and free, and the fix. It is never retried as a
+    network error, and the partial download is deleted.
+    """
 
 
 class OfflineModeError(FileNotFoundError):

@@ -15,6 +15,7 @@ and not cached, bad usage), printed as one ``weighthub: error: ...`` line withou
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import warnings
@@ -23,7 +24,11 @@ from typing import Any, TextIO
 
 from .._errors import (
     CachePathError,
+    CacheWriteError,
+    CheckpointFormatError,
     IntegrityError,
+    InvalidFileNameError,
+    InvalidURLError,
     LockfileError,
     LockTimeoutError,
     OfflineModeError,
@@ -57,11 +62,15 @@ _USER_ERRORS: tuple[type[BaseException], ...] = (
     PluginConflictError,
     OfflineModeError,
     CachePathError,
+    InvalidFileNameError,
+    InvalidURLError,
     LockfileError,
 )
 _FAILURES: tuple[type[BaseException], ...] = (
     WeightsDownloadError,
+    CacheWriteError,
     IntegrityError,
+    CheckpointFormatError,
     LockTimeoutError,
     PluginLoadError,
 )
@@ -134,6 +143,14 @@ def _show_warning(
     stream.write(f"weighthub: warning: {' '.join(str(message).split())}\n")
 
 
+class _WarningLines(logging.Handler):
+    """Print the ``weighthub`` logger's warnings (download retries ...) as CLI warning lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = " ".join(record.getMessage().split())
+        sys.stderr.write(f"weighthub: warning: {text}\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``weighthub`` command line.
 
@@ -146,6 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     previous = warnings.showwarning
     warnings.showwarning = _show_warning
+    logger = logging.getLogger("weighthub")
+    lines = _WarningLines(logging.WARNING)
+    logger.addHandler(lines)
+    propagate, logger.propagate = logger.propagate, False
     try:
         args = _parse(parser, argv)
         handler: Callable[[Any], int] | None = getattr(args, "handler", None)
@@ -173,6 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         warnings.showwarning = previous
+        logger.removeHandler(lines)
+        logger.propagate = propagate
 
 
 def _error(message: str) -> None:

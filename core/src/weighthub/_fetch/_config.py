@@ -23,6 +23,7 @@ __all__ = [
     "rewrite_url",
     "set_mirrors",
     "set_offline",
+    "verify_always",
 ]
 
 # None means "not set from Python": the environment variable decides.
@@ -162,3 +163,24 @@ def env_number(name: str, default: float) -> float:
         msg = f"{name}={raw!r} is not a non-negative number."
         raise ValueError(msg)
     return value
+
+
+_VERIFY_MODES = ("record", "always")
+
+
+def verify_always() -> bool:
+    """Return whether ``WEIGHTHUB_VERIFY=always`` asks to re-hash every cached file on every load.
+
+    Raises:
+        ValueError: The variable is neither ``record`` (the default) nor ``always``.
+    """
+    raw = os.environ.get("WEIGHTHUB_VERIFY", "").strip().lower()
+    if raw in ("", "record"):
+        return False
+    if raw == "always":
+        return True
+    msg = (
+        f"WEIGHTHUB_VERIFY={raw!r} is not a verification mode: use 'record' (the default: one stat "
+        "against the file's record) or 'always' (re-hash the file on every load)."
+    )
+    raise ValueError(msg)

@@ -1,29 +1,49 @@
 """Streaming a remote checkpoint into the cache: retries, HTTP Range resume, hashing, atomic rename.
 
-The bytes go to a process-unique ``<name>.<pid>.<hex>.partial`` file in the cache folder and are
-hashed while they stream (no second read). A dropped connection is resumed with a Range request
-(the hash object stays alive across the resume); a server that ignores Range makes the download
-start again from zero. Once complete, the file is fsynced, its size and hash are checked, and only
-then is it renamed to its final name with ``os.replace`` and recorded. Nothing that looks complete
-is ever left behind by a failed download.
+The bytes go to a process-unique ``<name>.<pid>.<hex>.partial`` file in the cache folder. The loop
+reads into a few preallocated buffers (``readinto``), writes each at its offset (``pwrite``) and
+hands it to a worker thread that hashes while the next buffer arrives, so sha256 costs no wall time
+on a machine with a second core. A dropped connection is resumed with a Range request (the hash
+state stays alive across the resume); a server that ignores Range makes the download start again.
+
+The body is bounded: never more than the declared ``file_size`` (else the announced length) is
+read. A local write error (disk full, quota, read-only, I/O error) is not a network error: it is
+raised at once as :class:`~weighthub.CacheWriteError`. The finish step, shared with any future
+multi-connection path, checks the bytes on disk (``fstat`` size == counted == expected, hash),
+fsyncs, renames with ``os.replace`` and records. Nothing that looks complete is ever left behind.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import http.client
 import logging
 import os
+import queue
 import sys
+import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._errors import IntegrityError, WeightsDownloadError
+from .._errors import (
+    CacheWriteError,
+    IntegrityError,
+    InvalidURLError,
+    WeightsDownloadError,
+)
 from ._config import env_number
-from ._integrity import CHUNK_SIZE, Expected, write_record
-from ._lock import partial_path
+from ._disk import (
+    WRITEBACK_STEP,
+    cache_write_error,
+    check_free_space,
+    finish_download,
+    partial_file,
+    start_writeback,
+    write_at,
+)
+from ._integrity import Expected
 from ._sources import RetryableError, Source
 
 __all__ = ["download_to_cache"]
@@ -31,6 +51,10 @@ __all__ = ["download_to_cache"]
 logger = logging.getLogger("weighthub")
 
 _MAX_DELAY = 60.0
+BUFFER_SIZE = 1 << 20
+_BUFFERS = 8
+_PERMANENT = (CacheWriteError, IntegrityError, InvalidURLError, WeightsDownloadError)
+_RESTART = object()
 
 
 def _progress_bar(enabled: bool, name: str) -> Any:
@@ -48,61 +72,301 @@ def _progress_bar(enabled: bool, name: str) -> Any:
     )
 
 
-def _stream_with_retries(
-    source: Source, partial: Path, *, display: str, progress: bool, name: str
-) -> tuple[str, int, int | None]:
-    """Write the remote file into ``partial``; return its sha256, size and announced size."""
-    retries = int(env_number("WEIGHTHUB_RETRIES", 5))
-    backoff = env_number("WEIGHTHUB_RETRY_BACKOFF", 1.0)
-    hasher = hashlib.sha256()
-    written = 0
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word.replace('y', 'ie')}s"
+
+
+# -- hashing on a worker thread ---------------------------------------------------------------
+
+
+class _HashWorker:
+    """sha256 computed on a worker thread, fed in order with filled buffers from a fixed pool."""
+
+    def __init__(self, buffers: int = _BUFFERS, size: int = BUFFER_SIZE) -> None:
+        self._free: queue.SimpleQueue[bytearray] = queue.SimpleQueue()
+        for _ in range(buffers):
+            self._free.put(bytearray(size))
+        self._todo: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._sha = hashlib.sha256()
+        self._thread = threading.Thread(target=self._run, name="weighthub-sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (item := self._todo.get()) is not None:
+            if item is _RESTART:
+                self._sha = hashlib.sha256()
+                continue
+            buffer, length = item
+            self._sha.update(memoryview(buffer)[:length])
+            self._free.put(buffer)
+
+    def take(self) -> bytearray:
+        """Return a free buffer (waits while all of them are being hashed)."""
+        return self._free.get()
+
+    def give_back(self, buffer: bytearray) -> None:
+        """Return an unused buffer to the pool."""
+        self._free.put(buffer)
+
+    def feed(self, buffer: bytearray, length: int) -> None:
+        """Hash the first ``length`` bytes of ``buffer``, then return it to the pool."""
+        self._todo.put((buffer, length))
+
+    def restart(self) -> None:
+        """Forget what was hashed (the download starts again from byte 0)."""
+        self._todo.put(_RESTART)
+
+    def close(self) -> str:
+        """Wait for the queued buffers and return the hex sha256."""
+        self._todo.put(None)
+        self._thread.join()
+        return self._sha.hexdigest()
+
+
+# -- retries -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Retries:
+    """When to retry: a count of failures without progress, a back-off and a time bound."""
+
+    retries: int = field(default_factory=lambda: int(env_number("WEIGHTHUB_RETRIES", 5)))
+    backoff: float = field(default_factory=lambda: env_number("WEIGHTHUB_RETRY_BACKOFF", 1.0))
+    max_time: float = field(default_factory=lambda: env_number("WEIGHTHUB_RETRY_MAX_TIME", 300.0))
+    failures: int = 0
+    stalled_since: float = 0.0
+
+    def progress(self) -> None:
+        """Bytes arrived beyond the best offset so far: the failure count starts again."""
+        self.failures = 0
+
+    def next_delay(self, display: str, exc: RetryableError | Exception) -> float:
+        """Return how long to wait before the next attempt, or raise when it is time to stop.
+
+        Raises:
+            WeightsDownloadError: The retries or the retry time ran out.
+        """
+        now = time.monotonic()
+        if self.failures == 0:
+            self.stalled_since = now
+        self.failures += 1
+        if self.failures > self.retries:
+            msg = f"{_failed(display, exc)} (gave up after {_plural(self.retries, 'retry')})."
+            raise WeightsDownloadError(msg) from exc
+        delay = min(_MAX_DELAY, self.backoff * 2.0 ** (self.failures - 1))
+        asked = getattr(exc, "retry_after", None)
+        if asked is not None:
+            delay = float(asked)
+        waited = now - self.stalled_since
+        if waited + delay > self.max_time:
+            msg = (
+                f"{_failed(display, exc)}. Gave up after {waited:.1f} s of retries "
+                f"(the next one in {delay:.1f} s would pass WEIGHTHUB_RETRY_MAX_TIME="
+                f"{self.max_time:g})."
+            )
+            raise WeightsDownloadError(msg) from exc
+        return delay
+
+
+# -- the single-stream loop --------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    written: int = 0
+    flushed: int = 0
+    best: int = 0
     announced: int | None = None
-    failures = 0
-    with partial.open("wb") as out, _progress_bar(progress, name) as bar:
-        while True:
-            before = written
+    responded: bool = False
+
+
+def _size_disagreement(display: str, announced: int, expected: Expected) -> IntegrityError:
+    msg = (
+        f"The server of {display} announces {announced} bytes but the weights declare "
+        f"file_size={expected.size}: it serves another file (or the declaration is wrong). Nothing "
+        "was downloaded; check the mirror (WEIGHTHUB_MIRROR) and the declared size."
+    )
+    return IntegrityError(msg)
+
+
+def _too_long(display: str, limit: int, expected: Expected) -> IntegrityError:
+    source = "file_size declares" if expected.size is not None else "the server announced"
+    msg = (
+        f"{display} sent more than the {limit} bytes {source}; the download was stopped and "
+        "deleted. The server (or mirror) is broken or hostile; check WEIGHTHUB_MIRROR."
+    )
+    return IntegrityError(msg)
+
+
+def _copy_body(
+    body: Any,
+    fd: int,
+    state: _State,
+    hasher: _HashWorker,
+    bar: Any,
+    *,
+    limit: int | None,
+    target: Path,
+    display: str,
+    expected: Expected,
+) -> None:
+    """Copy ``body`` into the partial until it ends, hashing on the worker thread."""
+    readinto = getattr(body, "readinto", None)
+    while True:
+        buffer = hasher.take()
+        view = memoryview(buffer)
+        want = len(buffer) if limit is None else min(len(buffer), limit + 1 - state.written)
+        try:
+            if readinto is not None:
+                count = readinto(view[:want])
+            else:
+                chunk = body.read(want)
+                count = len(chunk)
+                view[:count] = chunk
+        except BaseException:
+            hasher.give_back(buffer)
+            raise
+        if not count:
+            hasher.give_back(buffer)
+            return
+        if limit is not None and state.written + count > limit:
+            hasher.give_back(buffer)
+            raise _too_long(display, limit, expected)
+        needed = None if limit is None else limit - state.written
+        try:
+            write_at(fd, view[:count], state.written, target=target, needed=needed)
+        except BaseException:
+            hasher.give_back(buffer)
+            raise
+        hasher.feed(buffer, count)
+        state.written += count
+        bar.update(count)
+        if state.written - state.flushed >= WRITEBACK_STEP:
+            start_writeback(fd, state.flushed, state.written - state.flushed)
+            state.flushed = state.written
+
+
+def _attempt(
+    source: Source,
+    fd: int,
+    state: _State,
+    hasher: _HashWorker,
+    bar: Any,
+    *,
+    target: Path,
+    display: str,
+    expected: Expected,
+    allow_parallel: bool,
+) -> None:
+    """One request: open the stream at ``state.written`` and copy it to the end (or raise)."""
+    with source.open_stream(state.written) as stream:
+        state.responded = True
+        if stream.start != state.written:
+            if state.written:
+                logger.info("%s ignored the resume request; starting again.", display)
+            hasher.restart()
             try:
-                with source.open_stream(written) as stream:
-                    if stream.start != written:
-                        if written:
-                            logger.info("%s ignored the resume request; starting again.", display)
-                        out.seek(0)
-                        out.truncate()
-                        hasher = hashlib.sha256()
-                        written = 0
-                        bar.reset()
-                    if stream.total is not None:
-                        announced = stream.total
-                        bar.total = stream.total
-                        bar.refresh()
-                    while chunk := stream.body.read(CHUNK_SIZE):
-                        out.write(chunk)
-                        hasher.update(chunk)
-                        written += len(chunk)
-                        bar.update(len(chunk))
-                    if announced is not None and written < announced:
-                        msg = f"the connection closed after {written} of {announced} bytes"
-                        raise RetryableError(msg)
+                os.ftruncate(fd, 0)
+            except OSError as exc:
+                raise cache_write_error(exc, target, None) from exc
+            state.written = state.flushed = 0
+            bar.reset()
+        total = stream.total
+        if total is not None and expected.size is not None and total != expected.size:
+            raise _size_disagreement(display, total, expected)
+        if allow_parallel and total is not None and state.written == 0 and _worth_parallel(total):
+            raise _GoParallel
+        if total is None:
+            total = expected.size
+        if total is not None:
+            if state.announced is None:
+                check_free_space(target, total - state.written)
+            state.announced = total
+            bar.total = total
+            bar.refresh()
+        limit = expected.size if expected.size is not None else total
+        _copy_body(
+            stream.body,
+            fd,
+            state,
+            hasher,
+            bar,
+            limit=limit,
+            target=target,
+            display=display,
+            expected=expected,
+        )
+        if total is not None and state.written < total:
+            msg = "the connection closed early"
+            raise RetryableError(msg)
+
+
+def _failed(display: str, exc: BaseException) -> str:
+    text = str(exc).rstrip(".")
+    return text if text.startswith("Downloading ") else f"Downloading {display} failed: {text}"
+
+
+def _describe_failure(display: str, exc: BaseException, state: _State) -> str:
+    if not state.responded:
+        return _failed(display, exc)
+    total = state.announced if state.announced is not None else "?"
+    return f"Downloading {display} was interrupted after {state.written} of {total} bytes ({exc})"
+
+
+def _stream_with_retries(
+    source: Source,
+    fd: int,
+    *,
+    target: Path,
+    display: str,
+    expected: Expected,
+    bar: Any,
+    allow_parallel: bool,
+) -> tuple[str, int, int | None]:
+    """Write the remote file into the partial ``fd``; return its sha256, size and announced size.
+
+    Raises:
+        _GoParallel: The file is large enough to try several connections (``allow_parallel``).
+    """
+    retries = Retries()
+    state = _State()
+    hasher = _HashWorker()
+    try:
+        while True:
+            state.responded = False
+            try:
+                _attempt(
+                    source,
+                    fd,
+                    state,
+                    hasher,
+                    bar,
+                    target=target,
+                    display=display,
+                    expected=expected,
+                    allow_parallel=allow_parallel and source.kind == "http",
+                )
                 break
+            except (_GoParallel, *_PERMANENT):
+                raise
             except (RetryableError, OSError, EOFError, http.client.HTTPException) as exc:
-                if isinstance(exc, WeightsDownloadError):
-                    raise
-                failures = 0 if written > before else failures + 1
-                if failures > retries:
-                    msg = f"Downloading {display} failed after {retries} retries: {exc}"
-                    raise WeightsDownloadError(msg) from exc
-                delay = min(_MAX_DELAY, backoff * 2 ** max(0, failures - 1))
+                if state.written > state.best:
+                    state.best = state.written
+                    retries.progress()
+                described = _describe_failure(display, exc, state)
+                delay = retries.next_delay(display, exc)
                 logger.warning(
-                    "Downloading %s was interrupted (%s); retrying in %.1f s from byte %d.",
-                    display,
-                    exc,
+                    "%s; retrying in %.1f s (retry %d of %d) from byte %d.",
+                    described,
                     delay,
-                    written,
+                    retries.failures,
+                    retries.retries,
+                    state.written,
                 )
                 time.sleep(delay)
-        out.flush()
-        os.fsync(out.fileno())
-    return hasher.hexdigest(), written, announced
+    finally:
+        digest = hasher.close()
+    return digest, state.written, state.announced
 
 
 def download_to_cache(
@@ -123,46 +387,95 @@ def download_to_cache(
         progress: Show a tqdm bar when stderr is a terminal.
 
     Raises:
-        IntegrityError: The downloaded bytes have the wrong size or hash.
+        IntegrityError: The downloaded bytes have the wrong size or hash, or the server sent more
+            than expected.
+        CacheWriteError: The local disk refused the file (full, quota, read-only, I/O error).
         WeightsDownloadError: A permanent error, or the retries ran out.
     """
     display = source.url if source.url == record_url else f"{record_url} (from {source.url})"
-    partial = partial_path(target)
     try:
-        try:
-            digest, size, announced = _stream_with_retries(
-                source, partial, display=display, progress=progress, name=target.name
-            )
-        except WeightsDownloadError as exc:
-            msg = (
-                f"{exc} If this host cannot reach it, point WEIGHTHUB_MIRROR at a mirror (e.g. "
-                f"WEIGHTHUB_MIRROR='<url prefix>=<mirror prefix>'), or put the file at {target} "
-                "and set WEIGHTHUB_OFFLINE=1 for offline use."
-            )
-            raise WeightsDownloadError(msg) from exc
-        problem = expected.mismatch(digest, size)
-        if problem is None and announced is not None and size != announced:
-            problem = f"its size is {size} bytes but the server announced {announced} bytes"
-        if problem is not None:
-            msg = (
-                f"The file downloaded from {display} is not the expected checkpoint: {problem}. "
-                "It was deleted. Retry later, or check the mirror (WEIGHTHUB_MIRROR) and the "
-                "declared hash."
-            )
-            raise IntegrityError(msg)
-        if not expected.has_hash:
-            import warnings
+        with _progress_bar(progress, target.name) as bar:
+            _download(source, target, expected, display=display, record_url=record_url, bar=bar)
+    except WeightsDownloadError as exc:
+        msg = (
+            f"{exc} If this host cannot reach it, point WEIGHTHUB_MIRROR at a mirror (e.g. "
+            f"WEIGHTHUB_MIRROR='<url prefix>=<mirror prefix>'), or put the file at {target} "
+            "and set WEIGHTHUB_OFFLINE=1 for offline use."
+        )
+        raise WeightsDownloadError(msg) from exc
 
-            warnings.warn(
-                f"{target.name} was downloaded from {display} without verification: no sha256 is "
-                "declared and its file name has no hash prefix (or check_hash=False). Its sha256 "
-                f"is {digest}.",
-                UserWarning,
-                stacklevel=4,
-            )
-        partial.replace(target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
-    write_record(target, digest, url=record_url, verified=expected.has_hash)
+
+class _GoParallel(Exception):
+    """The first answer shows a file large enough for several connections."""
+
+
+def _worth_parallel(size: int) -> bool:
+    from ._parallel import connections, parallel_min
+
+    return connections() > 1 and size >= parallel_min()
+
+
+def _download(
+    source: Source,
+    target: Path,
+    expected: Expected,
+    *,
+    display: str,
+    record_url: str,
+    bar: Any,
+) -> None:
+    from ._parallel import JOURNAL_SUFFIX, download_parallel
+
+    if expected.size is not None:
+        check_free_space(target, expected.size)
+    args: dict[str, Any] = {"display": display, "record_url": record_url, "bar": bar}
+    parallel = source.kind == "http"
+    journal = target.with_name(target.name + JOURNAL_SUFFIX)
+    known_large = expected.size is not None and _worth_parallel(expected.size)
+    if parallel and (known_large or journal.exists()):
+        if download_parallel(source.url, target, expected, **args):
+            return
+        parallel = False
+    if parallel:
+        try:
+            _one_stream(source, target, expected, allow_parallel=True, **args)
+            return
+        except _GoParallel:
+            pass
+        if download_parallel(source.url, target, expected, **args):
+            return
+    _one_stream(source, target, expected, allow_parallel=False, **args)
+
+
+def _one_stream(
+    source: Source,
+    target: Path,
+    expected: Expected,
+    *,
+    display: str,
+    record_url: str,
+    bar: Any,
+    allow_parallel: bool,
+) -> None:
+    with partial_file(target) as (partial, fd):
+        digest, size, announced = _stream_with_retries(
+            source,
+            fd,
+            target=target,
+            display=display,
+            expected=expected,
+            bar=bar,
+            allow_parallel=allow_parallel,
+        )
+        finish_download(
+            fd,
+            partial,
+            target,
+            counted=size,
+            digest=digest,
+            expected=expected,
+            announced=announced,
+            display=display,
+            record_url=record_url,
+        )
     logger.info("Downloaded %s to %s (sha256 %s).", display, target, digest)

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import IntegrityError, OfflineModeError
-from ._config import cache_dir, hash_checks_enabled, offline_mode, rewrite_url
+from ._config import cache_dir, hash_checks_enabled, offline_mode, rewrite_url, verify_always
+from ._disk import cache_write_error
 from ._distributed import broadcast_active, fetch_collective
 from ._download import download_to_cache
 from ._integrity import (
@@ -30,7 +31,7 @@ from ._integrity import (
 from ._layers import find_in_layers, local_record_file
 from ._lock import cache_lock, clean_stale_partials
 from ._lockfile import locked_expectation
-from ._sources import Source, resolve_source, url_file_name
+from ._sources import Source, cache_file_name, resolve_source
 
 __all__ = ["check_cached", "fetch"]
 
@@ -61,6 +62,7 @@ def check_cached(
         url: Its URL, stored in a new record.
         record_file: Where its record lives (``<path>.weighthub.json`` by default).
     """
+    rehash = verify_always()
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -71,32 +73,33 @@ def check_cached(
     record = read_record(path, rec_file)
     if record is not None:
         if record.corrupt:
-            return CacheCheck("bad", "a cache verification found it corrupt")
+            return CacheCheck("bad", "its bytes changed (a verify or load saw it)")
         if record.size != st.st_size:
             return CacheCheck(
                 "bad", f"it was {record.size} bytes when downloaded and is now {st.st_size} bytes"
             )
         digest = record.sha256
-        if record.mtime_ns != st.st_mtime_ns:
+        if rehash or record.mtime_ns != st.st_mtime_ns:
             digest = hash_file(path)
             if digest != record.sha256:
                 return CacheCheck("bad", "its content changed since it was downloaded")
-            write_record(
-                path, digest, url=record.url, verified=record.verified, record_file=rec_file
-            )
+            if record.mtime_ns != st.st_mtime_ns:
+                write_record(
+                    path, digest, url=record.url, verified=record.verified, record_file=rec_file
+                )
         problem = expected.mismatch(digest, None)
         if problem is not None:
             return CacheCheck("bad", problem)
         if expected.has_hash and not record.verified:
             write_record(path, digest, url=record.url, verified=True, record_file=rec_file)
         return CacheCheck("ok")
-    if expected.has_hash:
+    if expected.has_hash or rehash:
         logger.info("Verifying %s once (no record of it yet).", path)
         digest = hash_file(path)
         problem = expected.mismatch(digest, None)
         if problem is not None:
             return CacheCheck("bad", problem)
-        write_record(path, digest, url=url, verified=True, record_file=rec_file)
+        write_record(path, digest, url=url, verified=expected.has_hash, record_file=rec_file)
     return CacheCheck("ok")
 
 
@@ -138,11 +141,11 @@ def fetch(
             ``WEIGHTHUB_DISTRIBUTED=broadcast``, another rank did not answer in time).
         CachePathError: A ``WEIGHTHUB_CACHE_PATH`` entry is not a readable weighthub home.
         FileNotFoundError: A local file does not exist.
+        CacheWriteError: The cache's disk is full, over quota, read-only or failing.
+        InvalidFileNameError: The cache file name is unsafe (a separator, ``..``) or too long.
+        InvalidURLError: The URL is malformed.
     """
-    name = file_name or url_file_name(url)
-    if not name:
-        msg = f"Cannot derive a file name from {url!r}; pass file_name=."
-        raise ValueError(msg)
+    name = cache_file_name(url, file_name)
     check_hash = check_hash and hash_checks_enabled()
     expected = Expected.build(name, sha256, file_size, check_hash=check_hash)
     expected = locked_expectation(url, name, expected)  # WEIGHTHUB_LOCK / use_lock, if active
@@ -190,7 +193,10 @@ def _fetch_to_cache(
             UserWarning,
             stacklevel=3,
         )
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cache_write_error(exc, target, None) from exc
     with cache_lock(target):
         # Another process may have downloaded it while this one waited for the lock.
         if check_cached(target, expected, url=url).state == "ok":

@@ -26,6 +26,7 @@ __all__ = [
     "read_record",
     "record_path",
     "remove_record",
+    "rehash_problem",
     "write_record",
 ]
 
@@ -216,3 +217,30 @@ def remove_record(path: Path) -> Path | None:
     except FileNotFoundError:
         return None
     return target
+
+
+def rehash_problem(path: Path, expected: Expected, record_file: Path | None = None) -> str | None:
+    """Re-hash ``path`` and say why it is damaged, or None when nothing shows it is.
+
+    The sha256 is compared with the file's record (its bytes when it was verified) and with the
+    declared hash. A file with neither cannot be judged and gives None. A damaged file's record is
+    flagged ``corrupt`` so that the next fetch downloads it again.
+    """
+    digest = hash_file(path)
+    record = read_record(path, record_file)
+    problem = None
+    if record is not None and record.sha256 != digest:
+        problem = f"its sha256 is now {digest}, not the {record.sha256} recorded when it was stored"
+    if problem is None:
+        problem = expected.mismatch(digest, None)
+    if problem is not None:
+        known = record.sha256 if record is not None else digest
+        write_record(
+            path,
+            known,
+            url=record.url if record is not None else None,
+            verified=record.verified if record is not None else False,
+            corrupt=True,
+            record_file=record_file,
+        )
+    return problem

@@ -3,25 +3,35 @@
 ``.safetensors`` files load through safetensors (no pickle at all). Other files load with
 ``torch.load(weights_only=True)``, memory-mapped when they are zip checkpoints (a legacy non-zip
 file cannot be memory-mapped). A checkpoint that needs arbitrary unpickling raises
-:class:`~weighthub.UnsafeCheckpointError` and its payload never runs.
+:class:`~weighthub.UnsafeCheckpointError` and its payload never runs; a file that is no checkpoint
+at all (an HTML page, a truncated archive) raises :class:`~weighthub.CheckpointFormatError`.
+
+When a fetched file fails to load, it is re-hashed: a file damaged since it was verified (bit rot,
+a bad copy that kept size and mtime) is downloaded again with a warning, or, offline, reported as an
+:class:`~weighthub.IntegrityError` naming the file.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import struct
 import warnings
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._errors import UnsafeCheckpointError
+from .._errors import CheckpointFormatError, IntegrityError, UnsafeCheckpointError
+from ._config import cache_dir, offline_mode, rewrite_url
 from ._fetch import fetch
+from ._integrity import Expected, rehash_problem
+from ._layers import local_record_file
+from ._sources import cache_file_name, resolve_source
 
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["load_checkpoint", "load_state_dict_from_url"]
+__all__ = ["checkpoint_kind", "load_checkpoint", "load_state_dict_from_url"]
 
 
 def _safetensors_device(map_location: Any) -> str:
@@ -34,6 +44,45 @@ def _safetensors_device(map_location: Any) -> str:
         msg = "safetensors checkpoints accept a device as map_location, not a function or dict."
         raise TypeError(msg)
     return text
+
+
+def checkpoint_kind(head: bytes) -> str:
+    """Describe what a file's first bytes look like (for messages): ``"a zip archive"`` ..."""
+    text = head.lstrip().lower()
+    if not head:
+        return "an empty file"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "a zip archive"
+    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
+        return "a pickle"
+    if len(head) >= 10 and head[8:10] == b'{"':
+        return "a safetensors file"
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip-compressed data"
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        return "an HTML page"
+    if text.startswith(b"<?xml"):
+        return "an XML document"
+    if text.startswith((b"{", b"[")):
+        return "JSON text"
+    if all(32 <= b < 127 or b in (9, 10, 13) for b in head):
+        return "plain text"
+    return "binary data of an unknown format"
+
+
+def _not_a_checkpoint(file: Path, head: bytes, detail: str) -> CheckpointFormatError:
+    kind = checkpoint_kind(head)
+    msg = (
+        f"{file} is not a PyTorch or safetensors checkpoint: it is {kind} (its first bytes are "
+        f"{head[:16]!r}){detail}. An HTML or XML page usually means the URL or mirror answered "
+        "with an error page; a damaged cached file is re-checked by `weighthub cache verify`."
+    )
+    return CheckpointFormatError(msg)
+
+
+def _read_head(file: Path) -> bytes:
+    with file.open("rb") as f:
+        return f.read(64)
 
 
 def load_checkpoint(
@@ -57,13 +106,24 @@ def load_checkpoint(
         ``"state_dict"``).
 
     Raises:
-        UnsafeCheckpointError: The file needs unpickling arbitrary objects.
+        UnsafeCheckpointError: The file is a pickle that needs unpickling arbitrary objects.
+        CheckpointFormatError: The file is not a checkpoint (HTML, text, a truncated or damaged
+            archive); the message names the file and what its first bytes look like.
     """
     file = Path(path)
+    head = _read_head(file)
     if file.suffix == ".safetensors":
+        device = _safetensors_device(map_location)
         from safetensors.torch import load_file
 
-        return load_file(str(file), device=_safetensors_device(map_location))
+        try:
+            return load_file(str(file), device=device)
+        except Exception as exc:  # SafetensorError, and OSError/ValueError from a damaged header
+            raise _not_a_checkpoint(file, head, f"; safetensors says: {exc}") from exc
+
+    kind = checkpoint_kind(head)
+    if kind not in ("a zip archive", "a pickle"):
+        raise _not_a_checkpoint(file, head, "")
 
     import torch
 
@@ -74,16 +134,16 @@ def load_checkpoint(
             UserWarning,
             stacklevel=2,
         )
-    use_mmap = mmap and zipfile.is_zipfile(file)
+    use_mmap = mmap and kind == "a zip archive"
     try:
         loaded = torch.load(
             file, map_location=map_location, weights_only=weights_only, mmap=use_mmap
         )
     except pickle.UnpicklingError as exc:
-        if not weights_only:
-            raise
-        first_line = str(exc).strip().splitlines()
-        detail = next((line for line in first_line if "GLOBAL" in line or "global" in line), "")
+        lines = str(exc).strip().splitlines()
+        detail = next((line for line in lines if "GLOBAL" in line or "global" in line), "")
+        if not weights_only or not detail:
+            raise _not_a_checkpoint(file, head, f"; torch.load says: {_first_line(exc)}") from exc
         msg = (
             f"Refusing to load {file}: it cannot be loaded with weights_only=True because it "
             f"contains pickled objects other than tensors and plain containers, which could run "
@@ -92,7 +152,32 @@ def load_checkpoint(
             "Weights(weights_only=False) if the source is trusted."
         )
         raise UnsafeCheckpointError(msg) from exc
+    except (FileNotFoundError, PermissionError, IsADirectoryError):
+        raise
+    except _DAMAGE_ERRORS as exc:
+        # A damaged zip directory makes torch's reader fail with OSError EINVAL, among others.
+        raise _not_a_checkpoint(file, head, f"; torch.load says: {_first_line(exc)}") from exc
     return loaded  # type: ignore[no-any-return]
+
+
+_DAMAGE_ERRORS = (
+    RuntimeError,
+    EOFError,
+    UnicodeDecodeError,
+    ValueError,
+    KeyError,
+    IndexError,
+    struct.error,
+    zipfile.BadZipFile,
+    OverflowError,
+    MemoryError,
+    OSError,
+)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"
 
 
 def load_state_dict_from_url(
@@ -128,14 +213,69 @@ def load_state_dict_from_url(
 
     Returns:
         The loaded state dict.
+
+    Raises:
+        IntegrityError: The file is not the declared one, or (offline) a cached file that fails to
+            load was damaged since it was verified.
+        CheckpointFormatError: The file is what was declared but not a checkpoint.
+        UnsafeCheckpointError: The file needs unpickling arbitrary objects.
     """
-    path = fetch(
-        url,
-        model_dir=model_dir,
-        progress=progress,
-        check_hash=check_hash,
-        file_name=file_name,
-        sha256=sha256,
-        file_size=file_size,
-    )
+    fetch_args: dict[str, Any] = {
+        "model_dir": model_dir,
+        "progress": progress,
+        "check_hash": check_hash,
+        "file_name": file_name,
+        "sha256": sha256,
+        "file_size": file_size,
+    }
+    path = fetch(url, **fetch_args)
+    try:
+        return load_checkpoint(
+            path, map_location=map_location, weights_only=weights_only, mmap=mmap
+        )
+    except (CheckpointFormatError, UnsafeCheckpointError) as exc:
+        if not _damaged_since_verified(path, url, exc, **fetch_args):
+            raise
+    # The damaged file's record is flagged corrupt: fetch warns and downloads it again.
+    path = fetch(url, **fetch_args)
     return load_checkpoint(path, map_location=map_location, weights_only=weights_only, mmap=mmap)
+
+
+def _damaged_since_verified(
+    path: Path,
+    url: str,
+    error: Exception,
+    *,
+    model_dir: str | os.PathLike[str] | None,
+    check_hash: bool,
+    file_name: str | None,
+    sha256: str | None,
+    file_size: int | None,
+    progress: bool,
+) -> bool:
+    """Re-hash a file that failed to load; True when it is a damaged cache file to fetch again.
+
+    Raises:
+        IntegrityError: The file is damaged and cannot be fetched again (a local file, or offline).
+    """
+    del progress
+    expected = Expected.build(
+        cache_file_name(url, file_name), sha256, file_size, check_hash=check_hash
+    )
+    source = resolve_source(rewrite_url(url))
+    local = source.kind == "local"
+    record_file = local_record_file(path, cache_dir(model_dir)) if local else None
+    problem = rehash_problem(path, expected, record_file)
+    if problem is None:
+        return False
+    if local:
+        msg = f"The checkpoint file {path} (from {url}) is damaged: {problem}. Loading it failed."
+        raise IntegrityError(msg) from error
+    if offline_mode():
+        msg = (
+            f"The cached file {path} is damaged: {problem}, and loading it failed. Offline mode is "
+            f"on (WEIGHTHUB_OFFLINE), so it cannot be downloaded again from {url}: turn offline "
+            "mode off, or replace the file; `weighthub cache verify` checks every cached file."
+        )
+        raise IntegrityError(msg) from error
+    return True

@@ -3,13 +3,16 @@
 The lock is ``filelock.FileLock`` on ``<file>.lock`` (``flock``: the kernel releases it when its
 holder dies, so a killed process never blocks the others). Set ``WEIGHTHUB_SOFT_LOCK=1`` on file
 systems where ``flock`` silently succeeds for everyone (some NFS/Lustre set-ups): a ``SoftFileLock``
-is used instead, and a lock left by a dead process on this host is detected and removed. The holder
-writes its pid and host into ``<file>.lockinfo`` so waiters can say whom they wait for.
+is used instead. Its lock file records the holder's pid, host and process start time, and filelock
+takes over a lock whose holder on this host is dead atomically (an exchange of names, checked
+against the marker it judged stale), so several waiters can never break a live process's lock. The
+holder also writes its pid and host into ``<file>.lockinfo`` so waiters can say whom they wait for.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -71,26 +74,18 @@ def _describe_holder(holder: dict[str, Any]) -> str:
     return f"process {holder.get('pid')} on host {holder.get('host')}"
 
 
+def _is_disk_error(exc: OSError) -> bool:
+    return exc.errno in (errno.EROFS, errno.ENOSPC, errno.EACCES, errno.EPERM, errno.EIO) or (
+        exc.errno == getattr(errno, "EDQUOT", None)
+    )
+
+
 def _make_lock(lock_file: Path, *, soft: bool) -> Any:
     import filelock
 
     if soft:
         return filelock.SoftFileLock(str(lock_file))
     return filelock.FileLock(str(lock_file))
-
-
-def _remove_stale_soft_lock(lock_file: Path, info: Path) -> None:
-    """Remove a SoftFileLock file whose holder, on this host, is dead."""
-    holder = _read_holder(info)
-    if not lock_file.exists() or holder.get("host") != socket.gethostname():
-        return
-    pid = holder.get("pid")
-    if isinstance(pid, int) and not pid_alive(pid):
-        logger.warning(
-            "Removing the stale lock %s left by process %d, which no longer runs.", lock_file, pid
-        )
-        with contextlib.suppress(OSError):
-            lock_file.unlink()
 
 
 @contextlib.contextmanager
@@ -117,8 +112,6 @@ def cache_lock(target: Path, *, timeout: float | None = None) -> Iterator[None]:
     poll = 10.0
     announced = False
     while True:
-        if soft:
-            _remove_stale_soft_lock(lock_file, info)
         remaining = deadline - time.monotonic()
         # The first attempt does not wait, so that a waiting process says at once whom it waits for.
         wait = max(0.0, min(poll, remaining)) if announced else 0.0
@@ -144,6 +137,12 @@ def cache_lock(target: Path, *, timeout: float | None = None) -> Iterator[None]:
                 "Waiting for %s, which is downloading %s (lock %s).", holder, target.name, lock_file
             )
             announced = True
+        except OSError as exc:
+            if not _is_disk_error(exc):
+                raise
+            from ._disk import cache_write_error
+
+            raise cache_write_error(exc, target, None) from exc
     try:
         with contextlib.suppress(OSError):
             payload = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
@@ -181,6 +180,8 @@ def clean_stale_partials(target: Path) -> list[Path]:
         if not (name.startswith(prefix) and name.endswith(PARTIAL_SUFFIX)):
             continue
         middle = name[len(prefix) : -len(PARTIAL_SUFFIX)].split(".")
+        if middle == ["pieces"]:
+            continue  # a parallel download's partial: its piece journal decides whether to resume
         pid = int(middle[0]) if len(middle) == 2 and middle[0].isdigit() else -1
         try:
             age = now - path.stat().st_mtime

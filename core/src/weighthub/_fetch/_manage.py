@@ -16,7 +16,15 @@ from ._lock import LOCK_SUFFIX, LOCKINFO_SUFFIX, PARTIAL_SUFFIX, cache_lock, pid
 
 __all__ = ["CacheEntry", "cached_files", "clear_cache", "remove_cached", "verify_cache"]
 
-_SIDE_SUFFIXES = (RECORD_SUFFIX, LOCK_SUFFIX, LOCKINFO_SUFFIX, PARTIAL_SUFFIX, ".tmp")
+_JOURNAL_SUFFIX = ".pieces.json"  # the piece journal of a parallel download (see _parallel)
+_SIDE_SUFFIXES = (
+    RECORD_SUFFIX,
+    LOCK_SUFFIX,
+    LOCKINFO_SUFFIX,
+    PARTIAL_SUFFIX,
+    _JOURNAL_SUFFIX,
+    ".tmp",
+)
 _LOCAL_RECORDS = ".local-records"
 
 
@@ -160,7 +168,8 @@ def _resolve_name(name_or_path: str | os.PathLike[str], folder: Path) -> Path:
 
 def _remove_with_side_files(path: Path) -> list[Path]:
     removed = []
-    side = [path.with_name(path.name + s) for s in (RECORD_SUFFIX, LOCKINFO_SUFFIX)]
+    suffixes = (RECORD_SUFFIX, LOCKINFO_SUFFIX, _JOURNAL_SUFFIX)
+    side = [path.with_name(path.name + s) for s in suffixes]
     partials = list(path.parent.glob(f"{glob_escape(path.name)}.*{PARTIAL_SUFFIX}"))
     for candidate in [path, *side, *partials]:
         with contextlib.suppress(FileNotFoundError):
@@ -219,7 +228,8 @@ def clear_cache(model_dir: str | os.PathLike[str] | None = None) -> int:
             pid = name.rsplit(".", 3)[-3] if name.count(".") >= 3 else ""
             if pid.isdigit() and pid_alive(int(pid)):
                 continue
-        if leftover.is_file() and name.endswith((RECORD_SUFFIX, PARTIAL_SUFFIX, ".tmp")):
+        leftovers = (RECORD_SUFFIX, PARTIAL_SUFFIX, _JOURNAL_SUFFIX, ".tmp")
+        if leftover.is_file() and name.endswith(leftovers):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
     shutil.rmtree(folder / _LOCAL_RECORDS, ignore_errors=True)

@@ -8,8 +8,13 @@ zip) are streamed into the cache by :mod:`._download` through the ``open_stream`
 from __future__ import annotations
 
 import contextlib
+import email.utils
+import http.client
 import importlib.resources
 import os
+import socket
+import ssl
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,16 +23,42 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Literal
 
-from .._errors import WeightsDownloadError
+from .._errors import InvalidFileNameError, InvalidURLError, WeightsDownloadError
 from ._config import env_number
 
-__all__ = ["RetryableError", "Source", "Stream", "resolve_source", "url_file_name"]
+__all__ = [
+    "USER_AGENT",
+    "RetryableError",
+    "Source",
+    "Stream",
+    "cache_file_name",
+    "check_http_url",
+    "content_range_start",
+    "content_range_total",
+    "http_error_message",
+    "network_failure",
+    "retry_after_seconds",
+    "resolve_source",
+    "url_file_name",
+]
 
-_USER_AGENT = "weighthub/0.1 (python-urllib)"
+USER_AGENT = "weighthub/0.1 (python-urllib)"
+# The cache adds ".<pid>.<hex>.partial" (up to 26 bytes) to a name, and file systems allow 255.
+MAX_NAME_BYTES = 224
+# Characters a URL may carry as they are; anything else (a space, non-ASCII) is percent-encoded.
+_URL_SAFE = "/%:@!$&'()*+,;=-._~?#[]"
 
 
 class RetryableError(Exception):
-    """A transient failure (connection error, 5xx): the download may be retried."""
+    """A transient failure (connection error, 5xx): the download may be retried.
+
+    Attributes:
+        retry_after: Seconds the server asked to wait (``Retry-After``), or None.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @dataclass
@@ -88,6 +119,64 @@ def url_file_name(url: str) -> str:
     return os.path.basename(urllib.parse.urlparse(url).path)  # noqa: PTH119 - torch.hub's rule
 
 
+def cache_file_name(url: str, file_name: str | None) -> str:
+    """Return the validated cache file name of ``url`` (``file_name`` when given).
+
+    The name is torch.hub's (the URL path's last segment, kept as spelled, percent escapes
+    included) so that both share their downloads. It must be one plain file name: no ``/`` or
+    ``\\`` (also once percent-decoded), not ``.`` or ``..``, no control characters, and at most
+    224 bytes in UTF-8 so the cache's side files fit in a file system's 255. Non-ASCII is allowed.
+
+    Raises:
+        InvalidFileNameError: The name is empty, unsafe or too long.
+    """
+    name = file_name if file_name is not None else url_file_name(url)
+    origin = "file_name=" if file_name is not None else f"the URL {url!r}"
+    fix = "Pass file_name='<name>.pth' to choose a safe cache file name."
+    if not name:
+        msg = f"Cannot derive a cache file name from {origin}. {fix}"
+        raise InvalidFileNameError(msg)
+    decoded = urllib.parse.unquote(name)
+    problem = ""
+    if any(sep in text for text in (name, decoded) for sep in ("/", "\\")):
+        problem = "it contains a path separator"
+    elif name in (".", "..") or decoded in (".", ".."):
+        problem = "it names a folder, not a file"
+    elif any(ord(ch) < 32 or ord(ch) == 127 for ch in decoded):
+        problem = "it contains control characters"
+    elif len(name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
+        problem = (
+            f"it is {len(name.encode('utf-8', 'surrogateescape'))} bytes long; at most "
+            f"{MAX_NAME_BYTES} bytes fit with the cache's side files"
+        )
+    if problem:
+        msg = f"Unsafe cache file name {name!r} (from {origin}): {problem}. {fix}"
+        raise InvalidFileNameError(msg)
+    return name
+
+
+def check_http_url(url: str) -> str:
+    """Return ``url`` ready for a request: spaces and non-ASCII percent-encoded; or raise.
+
+    Raises:
+        InvalidURLError: No host, a bad port, or control characters.
+    """
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        msg = f"Invalid URL {url!r}: it contains control characters (a stray newline or tab?)."
+        raise InvalidURLError(msg)
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        msg = f"Invalid URL {url!r}: the port is not a number between 0 and 65535."
+        raise InvalidURLError(msg) from None
+    if not parts.hostname:
+        msg = f"Invalid URL {url!r}: it names no host; expected e.g. 'https://host/path/file.pth'."
+        raise InvalidURLError(msg)
+    del port
+    return urllib.parse.quote(url, safe=_URL_SAFE)
+
+
 def _is_windows_drive(scheme: str) -> bool:
     return len(scheme) == 1 and scheme.isalpha()
 
@@ -115,7 +204,7 @@ def resolve_source(url: str) -> Source:
             raise FileNotFoundError(msg)
         return Source(kind="local", url=url, path=path)
     if scheme in ("http", "https"):
-        return Source(kind="http", url=url)
+        return Source(kind="http", url=check_http_url(url))
     if scheme == "pkg":
         return _resolve_package(url, parsed)
     _check_fsspec_protocol(url, scheme)
@@ -168,14 +257,63 @@ def _check_fsspec_protocol(url: str, protocol: str) -> None:
         raise ImportError(msg) from exc
 
 
-def _http_error_message(url: str, code: int, reason: str) -> str:
+def http_error_message(url: str, code: int, reason: str) -> str:
     return f"Downloading {url} failed with HTTP {code} {reason}."
+
+
+def retry_after_seconds(header: str | None, *, now: float | None = None) -> float | None:
+    """Parse a ``Retry-After`` header: delay seconds or an HTTP date; None when absent or bad."""
+    if not header:
+        return None
+    text = header.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _host_of(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return parts.netloc or url
+
+
+def network_failure(url: str, exc: BaseException) -> Exception:
+    """Classify a failure to open ``url``: permanent (raise at once) or retryable."""
+    reason: BaseException = exc
+    if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, BaseException):
+        reason = exc.reason
+    host = urllib.parse.urlsplit(url).hostname or url
+    if isinstance(reason, socket.gaierror):
+        msg = (
+            f"Downloading {url} failed: could not resolve {host} ({reason.strerror or reason}). "
+            "Check the host name and the DNS set-up (or the proxy)."
+        )
+        return WeightsDownloadError(msg)
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        msg = (
+            f"Downloading {url} failed: the TLS certificate of {host} could not be verified "
+            f"({reason.verify_message or reason}). Install the CA certificate (SSL_CERT_FILE) or "
+            "use a mirror you trust."
+        )
+        return WeightsDownloadError(msg)
+    if isinstance(reason, (http.client.InvalidURL, ValueError)) and not isinstance(reason, OSError):
+        return InvalidURLError(f"Invalid URL {url!r}: {reason}")
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return RetryableError(f"{_host_of(url)} did not answer in time ({reason})")
+    if isinstance(reason, ConnectionRefusedError):
+        return RetryableError(f"could not connect to {_host_of(url)} (connection refused)")
+    if isinstance(reason, ssl.SSLError):
+        return RetryableError(f"the TLS connection to {_host_of(url)} failed ({reason})")
+    return RetryableError(f"could not connect to {_host_of(url)} ({reason})")
 
 
 @contextlib.contextmanager
 def _open_http(url: str, offset: int) -> Iterator[Stream]:
     timeout = env_number("WEIGHTHUB_HTTP_TIMEOUT", 60.0)
-    headers = {"User-Agent": _USER_AGENT, "Accept-Encoding": "identity"}
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
     if offset:
         headers["Range"] = f"bytes={offset}-"
     request = urllib.request.Request(url, headers=headers)
@@ -184,24 +322,35 @@ def _open_http(url: str, offset: int) -> Iterator[Stream]:
     except urllib.error.HTTPError as exc:
         exc.close()
         if offset and exc.code == 416:
-            # The range is unsatisfiable (the file changed?): start again from zero.
+            # Nothing at or after ``offset``: the file ends there (a Content-Length that was too
+            # large), unless the server names another complete length (the file changed).
+            complete = content_range_total(exc.headers.get("Content-Range"))
+            if complete is None or complete == offset:
+                yield Stream(body=_EMPTY_BODY, total=offset, start=offset)
+                return
             with _open_http(url, 0) as stream:
                 yield stream
             return
-        message = _http_error_message(url, exc.code, str(exc.reason))
+        message = http_error_message(url, exc.code, str(exc.reason))
         if exc.code >= 500 or exc.code in (408, 429):
-            raise RetryableError(message) from exc
+            wait = None
+            if exc.code in (429, 503):
+                wait = retry_after_seconds(exc.headers.get("Retry-After"))
+            raise RetryableError(message, retry_after=wait) from exc
         raise WeightsDownloadError(message) from exc
-    except (urllib.error.URLError, OSError) as exc:
-        msg = f"Cannot reach {url}: {exc}"
-        raise RetryableError(msg) from exc
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
+        failure = network_failure(url, exc)
+        raise failure from exc
     with response:
         length = response.headers.get("Content-Length")
         size = int(length) if length is not None and length.isdigit() else None
         if offset and response.status == 206:
-            start = _content_range_start(response.headers.get("Content-Range"))
+            content_range = response.headers.get("Content-Range")
+            start = content_range_start(content_range)
             if start == offset:
-                total = offset + size if size is not None else None
+                total = content_range_total(content_range)
+                if total is None and size is not None:
+                    total = offset + size
                 yield Stream(body=response, total=total, start=offset)
                 return
             msg = f"{url} answered a range request with a different range."
@@ -209,12 +358,31 @@ def _open_http(url: str, offset: int) -> Iterator[Stream]:
         yield Stream(body=response, total=size, start=0)
 
 
-def _content_range_start(header: str | None) -> int | None:
+class _EmptyBody:
+    def read(self, size: int = -1) -> bytes:
+        return b""
+
+    def readinto(self, buffer: Any) -> int:
+        return 0
+
+
+_EMPTY_BODY: Any = _EmptyBody()
+
+
+def content_range_start(header: str | None) -> int | None:
     # "bytes 100-199/200"
     if not header or not header.startswith("bytes "):
         return None
     first = header[6:].split("-", 1)[0].strip()
     return int(first) if first.isdigit() else None
+
+
+def content_range_total(header: str | None) -> int | None:
+    # "bytes 100-199/200" or "bytes */200"
+    if not header or "/" not in header:
+        return None
+    total = header.rsplit("/", 1)[1].strip()
+    return int(total) if total.isdigit() else None
 
 
 @contextlib.contextmanager

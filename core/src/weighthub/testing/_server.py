@@ -11,8 +11,9 @@ import contextlib
 import socket
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 __all__ = ["Fault", "LoopbackServer", "running_server"]
@@ -23,8 +24,12 @@ class Fault:
     """What to do to the next request(s) of a path.
 
     kind: "status" (answer ``status``), "drop" (close the connection after ``after`` bytes),
-    "corrupt" (flip a byte), "slow" (``delay`` seconds between ``chunk``-byte writes),
-    "ignore_range" (always answer 200 with the whole file).
+    "corrupt" (flip the first byte of the answer), "slow" (``delay`` seconds between
+    ``chunk``-byte writes),
+    "ignore_range" (always answer 200 with the whole file), "length" (announce ``length`` as the
+    Content-Length, or none when None, send the body (only ``after`` bytes of it when set), then
+    ``extra`` more bytes, -1 for an endless stream, and close the connection).
+    headers: extra response headers (e.g. Retry-After with "status").
     times: how many requests it applies to; -1 for all of them.
     """
 
@@ -34,6 +39,9 @@ class Fault:
     delay: float = 0.0
     chunk: int = 64 * 1024
     times: int = 1
+    length: int | None = None
+    extra: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -51,29 +59,36 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, *, head: bool) -> None:
         srv = self.server
-        path = self.path.split("?", 1)[0]
+        path = urllib.parse.unquote(self.path.split("?", 1)[0])
         fault = srv.record(self.command, path, dict(self.headers))
         data = srv.files.get(path)
         if fault is not None and fault.kind == "status":
-            self._plain(fault.status, f"fault {fault.status}".encode())
+            self._plain(fault.status, f"fault {fault.status}".encode(), fault.headers)
             return
         if data is None:
             self._plain(404, b"not found")
             return
-        if fault is not None and fault.kind == "corrupt":
-            data = bytes([data[0] ^ 0xFF]) + data[1:]
-        start = 0
+        start, end = 0, len(data) - 1
         rng = self.headers.get("Range")
         if rng and rng.startswith("bytes=") and not (fault and fault.kind == "ignore_range"):
-            start = int(rng[6:].split("-", 1)[0])
+            first, _, last = rng[6:].partition("-")
+            start = int(first)
+            end = min(int(last), len(data) - 1) if last else len(data) - 1
             if start >= len(data):
-                self._plain(416, b"range not satisfiable")
+                unsatisfiable = {"Content-Range": f"bytes */{len(data)}"}
+                self._plain(416, b"range not satisfiable", unsatisfiable)
                 return
             self.send_response(206)
-            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+            self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
         else:
             self.send_response(200)
-        body = data[start:]
+        self.send_header("ETag", f'"{srv.etags.get(path, "v1")}"')
+        body = data[start : end + 1]
+        if fault is not None and fault.kind == "corrupt" and body:
+            body = bytes([body[0] ^ 0xFF]) + body[1:]  # the first byte this answer sends
+        if fault is not None and fault.kind == "length":
+            self._serve_lying_length(body, fault, head=head)
+            return
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Accept-Ranges", "bytes")
@@ -97,8 +112,31 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
 
-    def _plain(self, status: int, body: bytes) -> None:
+    def _serve_lying_length(self, body: bytes, fault: Fault, *, head: bool) -> None:
+        if fault.length is not None:
+            self.send_header("Content-Length", str(fault.length))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        if head:
+            return
+        try:
+            self.wfile.write(body[: fault.after] if fault.after else body)
+            sent = 0
+            junk = b"\0" * (64 * 1024)
+            while fault.extra < 0 or sent < fault.extra:
+                piece = junk if fault.extra < 0 else junk[: fault.extra - sent]
+                self.wfile.write(piece)
+                sent += len(piece)
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _plain(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -112,6 +150,7 @@ class LoopbackServer(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.files: dict[str, bytes] = {}
+        self.etags: dict[str, str] = {}
         self.faults: dict[str, list[Fault]] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self._lock = threading.Lock()
@@ -164,6 +203,10 @@ class LoopbackServer(ThreadingHTTPServer):
         """How many ``method`` requests the server received (for ``path``, or for every path)."""
         with self._lock:
             return sum(1 for m, p, _ in self.requests if m == method and path in (None, p))
+
+    def ranges_of(self, path: str) -> list[str | None]:
+        """The Range header of every GET of ``path``, in order (None for a whole-file GET)."""
+        return [h.get("Range") for h in self.headers_of(path)]
 
     def headers_of(self, path: str) -> list[dict[str, str]]:
         """The headers of every GET request of ``path``, oldest first."""
