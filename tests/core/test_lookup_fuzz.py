@@ -170,10 +170,11 @@ def test_weight_lookups_raise_only_documented_errors(good, value):
     pretrained=st.one_of(st.none(), st.booleans(), others),
 )
 def test_list_models_raises_only_type_errors(good, include, exclude, task, pretrained):
+    # By keyword: the first positional parameter is torchvision's module (or include patterns).
     result = _call(
         weighthub.list_models,
-        include,
-        exclude,
+        include=include,
+        exclude=exclude,
         task=task,
         plugin=task,
         pretrained=pretrained,

@@ -162,7 +162,7 @@ def _namespace_argument(
         return None, module
     msg = (
         "list_models() takes a weighthub.models namespace (weighthub.models.detection ...) or "
-        f"include patterns first, got {type(module).__name__}; filter by task with task=, e.g. "
+        f"include= patterns first, got {describe_value(module)}; filter by task with task=, e.g. "
         "list_models(task='object_detection')."
     )
     raise TypeError(msg)

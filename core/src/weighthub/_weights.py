@@ -150,7 +150,7 @@ class WeightsEnum(Enum):
             return None
         from ._refs import WeightsRef  # _refs imports this module
 
-        if isinstance(obj, WeightsRef):
+        if isinstance(obj, WeightsRef) and _names_own_or_attached(cls, obj.enum_name):
             obj = obj.resolve()
         attached = _attached_member(cls, obj)
         if attached is not None:
@@ -276,6 +276,12 @@ def _attached_member(enum: type[WeightsEnum], obj: Any) -> Any:
     from ._attach import attached_member
 
     return attached_member(enum, obj)
+
+
+def _names_own_or_attached(enum: type[WeightsEnum], enum_name: str) -> bool:
+    from ._attach import attached_enum_names
+
+    return enum_name == enum.__name__ or enum_name in attached_enum_names(enum)
 
 
 def _accepted_names(enum: type[WeightsEnum]) -> str:

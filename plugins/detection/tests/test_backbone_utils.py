@@ -13,6 +13,7 @@ from torchvision.models.detection import backbone_utils as tv_backbone_utils
 import weighthub
 from weighthub import WeightsEnum
 from weighthub.models.detection.backbone_utils import mobilenet_backbone, resnet_fpn_backbone
+from weighthub.testing import TorchHubCache
 
 
 @pytest.mark.parametrize(
@@ -36,15 +37,16 @@ def test_same_backbone_as_torchvision(
     build: Callable[..., torch.nn.Module],
     backbone_member: Callable[[str, str], WeightsEnum],
     backbone_checkpoint: Callable[[str], Path],
-    tv_state_dict: Callable[[Path], None],
+    torch_hub_cache: TorchHubCache,
 ) -> None:
     ours_fn = resnet_fpn_backbone if arch.startswith("resnet") else mobilenet_backbone
     theirs_fn = getattr(tv_backbone_utils, ours_fn.__name__)
     torch.manual_seed(0)
     ours = build(ours_fn, backbone_member(enum_name, arch))
-    tv_state_dict(backbone_checkpoint(arch))
+    tv_member = tvm.get_model_weights(arch).IMAGENET1K_V1
+    torch_hub_cache.add(tv_member, backbone_checkpoint(arch))
     torch.manual_seed(0)
-    theirs = build(theirs_fn, tvm.get_model_weights(arch).IMAGENET1K_V1)
+    theirs = build(theirs_fn, tv_member)
     assert type(ours) is type(theirs)
     mine, reference = ours.state_dict(), theirs.state_dict()
     assert mine.keys() == reference.keys()
