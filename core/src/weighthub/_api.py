@@ -243,7 +243,8 @@ def get_model_entry(name: str) -> ModelEntry:
     found = catalogue()
     clash = found.conflict("model", key)
     if clash is not None:
-        raise PluginConflictError(conflict_message("model", name, clash))
+        msg = conflict_message("model", name, clash)
+        raise PluginConflictError(msg, name=name, plugins=[e.plugin for e in clash])
     entry = found.models.get(key)
     if entry is None:
         known = [e.name for e in found.models.values()]
@@ -251,7 +252,7 @@ def get_model_entry(name: str) -> ModelEntry:
             f"Unknown model {key}.{close_matches_hint(key, known, ignore_case=True)}"
             f"{_missing_plugin_hint(key, 'models')}"
         )
-        raise UnknownModelError(msg)
+        raise UnknownModelError(msg, name=name)
     return entry
 
 
@@ -387,12 +388,13 @@ def get_weight(name: str) -> WeightsEnum:
     parts = require_str(name, "get_weight()", accepted).split(".")
     if len(parts) != 2:
         msg = f"Invalid weight name provided: '{name}'. Use 'EnumName.MEMBER'."
-        raise UnknownWeightsError(msg)
+        raise UnknownWeightsError(msg, name=name)
     enum_name, member = parts
     found = catalogue()
     clash = found.conflict("weights enum", enum_name)
     if clash is not None:
-        raise PluginConflictError(conflict_message("weights enum", enum_name, clash))
+        msg = conflict_message("weights enum", enum_name, clash)
+        raise PluginConflictError(msg, name=enum_name, plugins=[e.plugin for e in clash])
     entry = found.enums.get(enum_name)
     if entry is None:
         dangling = next((a for a in found.dangling if a.weights_name == enum_name), None)
@@ -402,7 +404,7 @@ def get_weight(name: str) -> WeightsEnum:
             f"{_missing_plugin_hint(enum_name, 'enums')}"
             + ("" if dangling is None else " " + dangling_message(dangling, found))
         )
-        raise UnknownWeightsError(msg)
+        raise UnknownWeightsError(msg, name=name)
     enum = entry.load_weights()
     assert enum is not None
     verified = enum.verify(member)

@@ -43,7 +43,12 @@ def settle_attachments(found: Catalogue, pending: Sequence[WeightsAttachment]) -
             found.dangling.append(attachment)
             message = dangling_message(attachment, found)
             if strict_mode():
-                raise PluginLoadError(message, name=attachment.plugin)
+                raise PluginLoadError(
+                    message,
+                    name=attachment.plugin,
+                    plugin=attachment.plugin,
+                    distribution=attachment.distribution,
+                )
             warnings.warn(message, PluginWarning, stacklevel=5)
             continue
         attachment.target = target

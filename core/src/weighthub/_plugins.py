@@ -163,7 +163,8 @@ class Catalogue:
         self.conflicts.setdefault(f"{kind}:{key}", [current]).append(entry)
         message = conflict_message(kind, shown, self.conflicts[f"{kind}:{key}"])
         if strict_mode():
-            raise PluginConflictError(message)
+            clashing = self.conflicts[f"{kind}:{key}"]
+            raise PluginConflictError(message, name=shown, plugins=[e.plugin for e in clashing])
         warnings.warn(message, PluginWarning, stacklevel=2)
 
     def conflict(self, kind: str, key: str) -> list[EnumProvider] | None:
@@ -232,7 +233,9 @@ def _discover(found: Catalogue) -> Catalogue:
             found.plugins.append(PluginInfo(ep.name, dist, version, "failed", error, 0, ep.value))
             message = f"Skipping weighthub plugin {ep.name!r} from distribution {dist!r}: {error}"
             if strict_mode():
-                raise PluginLoadError(message, name=ep.value) from exc
+                raise PluginLoadError(
+                    message, name=ep.value, plugin=ep.name, distribution=dist
+                ) from exc
             warnings.warn(message, PluginWarning, stacklevel=4)
             continue
         for entry in registry.entries:
@@ -296,7 +299,7 @@ def add_runtime_entry(entry: ModelEntry) -> None:
             clash = other if other is not None and other.weights_ref != entry.weights_ref else None
         if clash is not None:
             msg = f"An entry is already registered under the name {entry.name!r}: {clash.origin}."
-            raise PluginConflictError(msg)
+            raise PluginConflictError(msg, name=entry.name, plugins=[clash.plugin, entry.plugin])
         _runtime_entries.append(entry)
         current.add(entry)
 

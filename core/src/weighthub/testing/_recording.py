@@ -7,12 +7,13 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
+from .._errors import WeighthubError
 from .._loads import add_load_listener
 
 __all__ = ["LoadRecorder", "WeightsLoadStopped", "record_loads", "restore_registrations"]
 
 
-class WeightsLoadStopped(RuntimeError):
+class WeightsLoadStopped(WeighthubError, RuntimeError):
     """Raised by :func:`record_loads` ``(stop=True)`` in place of loading a checkpoint.
 
     Attributes:
