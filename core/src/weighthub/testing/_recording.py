@@ -24,6 +24,10 @@ class WeightsLoadStopped(WeighthubError, RuntimeError):
         super().__init__(f"Loading {weights!r} was stopped by weighthub.testing.record_loads.")
         self.weights = weights
 
+    def __reduce__(self) -> tuple[type[WeightsLoadStopped], tuple[Any]]:
+        # The constructor takes the weights, not the message in args: rebuild from them.
+        return type(self), (self.weights,)
+
 
 class LoadRecorder(list[Any]):
     """The weights members weighthub was asked to load, oldest first (a list).
