@@ -97,6 +97,10 @@ class ModelEntry:
     def _resolve(self, reference: str, what: str) -> Any:
         return _resolve(reference, f"the {what} of model {self.name!r}", self)
 
+    def has_builder(self, fn: object) -> bool:
+        """Whether ``fn`` is this model's builder, as registered or as imported; imports nothing."""
+        return fn is self.builder_ref or (self._builder is not None and fn is self._builder)
+
     def load_builder(self) -> Callable[..., Any]:
         """Import (once) and return the builder function."""
         with self._lock:

@@ -77,14 +77,12 @@ def restore_registrations(*, clear: bool = False) -> Iterator[None]:
     Args:
         clear: Also hide, within the block, the models registered before it (they come back after).
     """
-    from .. import _plugins
+    from .._plugins import replace_runtime_entries, runtime_entries
 
-    saved = list(_plugins._runtime_entries)
+    saved = runtime_entries()
     if clear:
-        _plugins._runtime_entries.clear()
-        _plugins.reload_plugins()
+        replace_runtime_entries([])
     try:
         yield
     finally:
-        _plugins._runtime_entries[:] = saved
-        _plugins.reload_plugins()
+        replace_runtime_entries(saved)
