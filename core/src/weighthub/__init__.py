@@ -13,6 +13,9 @@ metadata) across every installed plugin::
 ``import weighthub`` imports neither torch nor any plugin; both load when first needed.
 """
 
+# The fetch names in __all__ come from a star import that only type checkers run (F405).
+# ruff: noqa: F405
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -48,6 +51,8 @@ from ._errors import (
     UnknownWeightsError,
     UnknownWeightsMemberError,
     UnsafeCheckpointError,
+    WeighthubError,
+    WeighthubWarning,
     WeightsDownloadError,
 )
 from ._legacy import (
@@ -64,26 +69,9 @@ from ._registry import ModelEntry, Registry, WeightsAttachment
 from ._weights import Weights, WeightsEnum
 
 if TYPE_CHECKING:
-    from ._fetch import (
-        CacheEntry,
-        cache_dir,
-        cache_layers,
-        cached_files,
-        clear_cache,
-        construct_model,
-        distributed_mode,
-        fetch,
-        get_mirrors,
-        load_checkpoint,
-        load_state_dict_from_url,
-        offline_mode,
-        remove_cached,
-        set_distributed,
-        set_mirrors,
-        set_offline,
-        use_lock,
-        verify_cache,
-    )
+    # The fetch layer loads on first use (see __getattr__); __all__ says which of its names
+    # weighthub exports.
+    from ._fetch import *  # noqa: F403
 
 __all__ = [
     # Weights
@@ -137,6 +125,8 @@ __all__ = [
     "overwrite_value_param",
     "apply_model_kwargs",
     # Errors and warnings
+    "WeighthubError",
+    "WeighthubWarning",
     "CachePathError",
     "CacheWriteError",
     "CheckpointFormatError",
@@ -159,28 +149,8 @@ __all__ = [
     "WeightsDownloadError",
 ]
 
-_FETCH_NAMES = frozenset(
-    {
-        "CacheEntry",
-        "cache_dir",
-        "cache_layers",
-        "cached_files",
-        "clear_cache",
-        "construct_model",
-        "distributed_mode",
-        "fetch",
-        "get_mirrors",
-        "load_checkpoint",
-        "load_state_dict_from_url",
-        "offline_mode",
-        "remove_cached",
-        "set_distributed",
-        "set_mirrors",
-        "set_offline",
-        "use_lock",
-        "verify_cache",
-    }
-)
+# The names in __all__ not bound by now come from the fetch layer, imported on first use.
+_FETCH_NAMES = frozenset(__all__) - frozenset(globals())
 
 
 def __getattr__(name: str) -> Any:

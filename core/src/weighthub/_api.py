@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import fnmatch
 import inspect
-import json
 import types
 import typing
-from collections.abc import Callable, Iterable, Sequence
-from functools import cache
-from importlib.resources import files
+from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import Any, TypeVar
 
@@ -28,12 +25,11 @@ from ._errors import (
 from ._plugins import (
     RUNTIME_PLUGIN,
     EnumProvider,
-    PluginInfo,
-    _matches,
     add_runtime_entry,
     catalogue,
     conflict_message,
-    environment_hint,
+    missing_plugin_hint,
+    plugin_matches,
 )
 from ._registry import ModelEntry
 from ._weights import WeightsEnum
@@ -50,44 +46,6 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-@cache
-def _first_party() -> dict[str, dict[str, list[str]]]:
-    text = files("weighthub").joinpath("_data/first_party.json").read_text(encoding="utf-8")
-    data: dict[str, dict[str, list[str]]] = json.loads(text)
-    return data
-
-
-def _missing_plugin_hint(name: str, kind: str, records: Sequence[PluginInfo] | None = None) -> str:
-    """Say which first-party plugin provides ``name`` and how to get it.
-
-    ``records`` are the plugins found, when asked during discovery; the catalogue's otherwise.
-    """
-    for plugin, names in _first_party().items():
-        if name in names[kind]:
-            distribution = f"weighthub-{plugin}"
-            record = next(
-                (
-                    p
-                    for p in (catalogue().plugins if records is None else records)
-                    if _matches([distribution], p.name, p.distribution)
-                ),
-                None,
-            )
-            if record is None:
-                return (
-                    f" It is provided by the plugin {distribution!r}, which is not installed: "
-                    f"pip install {distribution} (from a weighthub checkout: "
-                    f"pip install ./plugins/{plugin})."
-                )
-            if record.status == "failed":
-                return f" Its plugin {distribution!r} failed to load: {record.error}"
-            if record.status == "disabled":
-                return (
-                    f" Its plugin {distribution!r} is installed but disabled{environment_hint()}."
-                )
-    return ""
 
 
 _MODEL_NAME = "a model name such as 'resnet50'"
@@ -219,7 +177,7 @@ def list_models(
     if task is not None:
         entries = [e for e in entries if e.task == task]
     if plugin is not None:
-        entries = [e for e in entries if _matches([plugin], e.plugin, e.distribution)]
+        entries = [e for e in entries if plugin_matches([plugin], e.plugin, e.distribution)]
     if pretrained is not None:
         entries = [e for e in entries if (e.weights_ref is not None) == pretrained]
     names = [e.name for e in entries]
@@ -243,15 +201,16 @@ def get_model_entry(name: str) -> ModelEntry:
     found = catalogue()
     clash = found.conflict("model", key)
     if clash is not None:
-        raise PluginConflictError(conflict_message("model", name, clash))
+        msg = conflict_message("model", name, clash)
+        raise PluginConflictError(msg, name=name, plugins=[e.plugin for e in clash])
     entry = found.models.get(key)
     if entry is None:
         known = [e.name for e in found.models.values()]
         msg = (
             f"Unknown model {key}.{close_matches_hint(key, known, ignore_case=True)}"
-            f"{_missing_plugin_hint(key, 'models')}"
+            f"{missing_plugin_hint(key, 'models')}"
         )
-        raise UnknownModelError(msg)
+        raise UnknownModelError(msg, name=name)
     return entry
 
 
@@ -353,7 +312,7 @@ def get_model_weights(name: Callable[..., Any] | str) -> type[WeightsEnum]:
         entry = get_model_entry(name)
     elif callable(name):
         entry_or_none = next(
-            (e for e in catalogue().models.values() if e.builder_ref is name or e._builder is name),
+            (e for e in catalogue().models.values() if e.has_builder(name)),
             None,
         )
         if entry_or_none is None:
@@ -387,26 +346,28 @@ def get_weight(name: str) -> WeightsEnum:
     parts = require_str(name, "get_weight()", accepted).split(".")
     if len(parts) != 2:
         msg = f"Invalid weight name provided: '{name}'. Use 'EnumName.MEMBER'."
-        raise UnknownWeightsError(msg)
+        raise UnknownWeightsError(msg, name=name)
     enum_name, member = parts
     found = catalogue()
     clash = found.conflict("weights enum", enum_name)
     if clash is not None:
-        raise PluginConflictError(conflict_message("weights enum", enum_name, clash))
+        msg = conflict_message("weights enum", enum_name, clash)
+        raise PluginConflictError(msg, name=enum_name, plugins=[e.plugin for e in clash])
     entry = found.enums.get(enum_name)
     if entry is None:
         dangling = next((a for a in found.dangling if a.weights_name == enum_name), None)
         msg = (
             f"No installed plugin provides the weights enum '{enum_name}' (names are "
             f"case-sensitive).{_case_hint(enum_name, member, found.enums)}"
-            f"{_missing_plugin_hint(enum_name, 'enums')}"
+            f"{missing_plugin_hint(enum_name, 'enums')}"
             + ("" if dangling is None else " " + dangling_message(dangling, found))
         )
-        raise UnknownWeightsError(msg)
+        raise UnknownWeightsError(msg, name=name)
     enum = entry.load_weights()
-    assert enum is not None
-    verified = enum.verify(member)
-    assert verified is not None
+    verified = None if enum is None else enum.verify(member)
+    if verified is None:  # an enum entry always has weights; this guards a broken registry
+        msg = f"The weights enum '{enum_name}' of {entry.origin} could not be loaded."
+        raise UnknownWeightsError(msg, name=name)
     return verified
 
 
@@ -451,7 +412,7 @@ def list_weights(
             providers.append((entry, entry.plugin, entry.distribution))
         providers.extend((a, a.plugin, a.distribution) for a in attachments_of(entry))
         for provider, owner, distribution in providers:
-            if plugin is not None and not _matches([plugin], owner, distribution):
+            if plugin is not None and not plugin_matches([plugin], owner, distribution):
                 continue
             enum = provider.load_weights()
             if enum is not None:

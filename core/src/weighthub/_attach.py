@@ -43,7 +43,12 @@ def settle_attachments(found: Catalogue, pending: Sequence[WeightsAttachment]) -
             found.dangling.append(attachment)
             message = dangling_message(attachment, found)
             if strict_mode():
-                raise PluginLoadError(message, name=attachment.plugin)
+                raise PluginLoadError(
+                    message,
+                    name=attachment.plugin,
+                    plugin=attachment.plugin,
+                    distribution=attachment.distribution,
+                )
             warnings.warn(message, PluginWarning, stacklevel=5)
             continue
         attachment.target = target
@@ -53,9 +58,9 @@ def settle_attachments(found: Catalogue, pending: Sequence[WeightsAttachment]) -
 
 def dangling_message(attachment: WeightsAttachment, found: Catalogue) -> str:
     """Explain an attachment to a model no installed plugin registers, with the pip line."""
-    from ._api import _missing_plugin_hint
+    from ._plugins import missing_plugin_hint
 
-    hint = _missing_plugin_hint(attachment.model.lower(), "models", found.plugins)
+    hint = missing_plugin_hint(attachment.model.lower(), "models", found.plugins)
     return (
         f"{attachment.origin.capitalize()} attaches weights {attachment.weights_name!r} to "
         f"model {attachment.model!r}, which no loaded plugin registers; they are unusable "

@@ -1,38 +1,37 @@
 """Exceptions and warnings raised by weighthub.
 
-Every exception subclasses the builtin that a caller would already catch, so code written against
-torchvision keeps working::
+Every exception derives from :class:`WeighthubError`, and also from the builtin that a caller
+would already catch, so code written against torchvision keeps working (``except ValueError``
+and ``except weighthub.WeighthubError`` both catch an :class:`UnknownModelError`)::
 
-    Exception
-    ├── ValueError
-    │   ├── UnknownModelError            unknown model name
-    │   ├── UnknownWeightsError          unknown weights enum name, or a malformed weights name
-    │   ├── PluginConflictError          two plugins provide the same name
-    │   ├── MetaValidationError          a weights entry's meta breaks its task's schema
-    │   ├── IntegrityError               a file's size or sha256 is not what the weights declare
-    │   │   └── NotInLockfileError       a lockfile is active and has no entry for the file
-    │   ├── LockfileError                a lockfile is missing or malformed
-    │   ├── CheckpointFormatError        a file is not a PyTorch or safetensors checkpoint at all
-    │   ├── InvalidURLError              a checkpoint URL that no request could fetch
-    │   └── InvalidFileNameError         a cache file name that is unsafe or too long
-    ├── KeyError
-    │   └── UnknownWeightsMemberError    unknown member of a weights enum
-    ├── ImportError
-    │   └── PluginLoadError              a plugin failed to import or to register (strict mode)
-    ├── OSError
-    │   ├── WeightsDownloadError         a download failed for good (4xx, retries exhausted)
-    │   ├── CacheWriteError              the cache's disk is full, over quota, read-only or failing
-    │   ├── CachePathError               a WEIGHTHUB_CACHE_PATH entry is not a readable home
-    │   └── FileNotFoundError
-    │       └── OfflineModeError         offline, and the file is not in the cache
-    ├── TimeoutError
-    │   └── LockTimeoutError             waited too long for another process's download
-    └── pickle.UnpicklingError
-        └── UnsafeCheckpointError        a checkpoint needs unsafe unpickling
+    WeighthubError (Exception)
+    ├── CachePathError               OSError: a WEIGHTHUB_CACHE_PATH entry is not a readable home
+    ├── CacheWriteError              OSError: the cache's disk is full, read-only or failing
+    ├── CheckpointFormatError        ValueError: not a PyTorch or safetensors checkpoint at all
+    ├── IntegrityError               ValueError: a file's size or sha256 is not the declared one
+    │   └── NotInLockfileError       a lockfile is active and has no entry for the file
+    ├── InvalidFileNameError         ValueError: a cache file name is unsafe or too long
+    ├── InvalidURLError              ValueError: a checkpoint URL no request could fetch
+    ├── LockTimeoutError             TimeoutError: waited too long for another download
+    ├── LockfileError                ValueError: a lockfile is missing or malformed
+    ├── MetaValidationError          ValueError: a weights entry's meta breaks its task's schema
+    ├── OfflineModeError             FileNotFoundError: offline, and the file is not cached
+    ├── PluginConflictError          ValueError: two plugins provide the same name
+    ├── PluginLoadError              ImportError: a plugin failed to import or register (strict)
+    ├── UnknownModelError            ValueError: unknown model name
+    ├── UnknownWeightsError          ValueError: unknown or malformed weights enum name
+    ├── UnknownWeightsMemberError    KeyError: unknown member of a weights enum
+    ├── UnsafeCheckpointError        pickle.UnpicklingError: a checkpoint needs unsafe unpickling
+    └── WeightsDownloadError         OSError: a download failed for good (4xx, retries exhausted)
 
-    UserWarning
-    ├── PluginWarning                    a plugin was skipped or a name conflict was found
-    └── MetaValidationWarning            meta that breaks its task's schema (default mode)
+    WeighthubWarning (UserWarning)
+    ├── MetaValidationWarning        meta that breaks its task's schema (default mode)
+    └── PluginWarning                a plugin was skipped or a name conflict was found
+
+Structured attributes (``.name``, ``.url``, ``.path`` ...) are keyword-only constructor
+arguments that default to None, so ``raise UnknownModelError(msg)`` stays valid; they live in the
+instance ``__dict__``, which ``BaseException.__reduce__`` carries, so the exceptions survive
+``pickle`` (multiprocessing) and ``copy``.
 """
 
 from __future__ import annotations
@@ -41,6 +40,8 @@ import difflib
 import pickle
 import reprlib
 from collections.abc import Iterable
+from os import PathLike
+from pathlib import Path
 from typing import Any
 
 __all__ = [
@@ -63,6 +64,8 @@ __all__ = [
     "UnknownWeightsError",
     "UnknownWeightsMemberError",
     "UnsafeCheckpointError",
+    "WeighthubError",
+    "WeighthubWarning",
     "WeightsDownloadError",
     "close_matches_hint",
     "describe_value",
@@ -115,96 +118,324 @@ def require_str(value: Any, function: str, accepted: str) -> str:
     raise TypeError(msg)
 
 
-class UnknownModelError(ValueError):
-    """No installed plugin provides a model of this name."""
+def _as_path(path: str | PathLike[str] | None) -> Path | None:
+    return None if path is None else Path(path)
 
 
-class UnknownWeightsError(ValueError):
-    """No installed plugin provides a weights enum of this name, or the name is malformed."""
+class WeighthubError(Exception):
+    """The root of every exception weighthub raises: ``except weighthub.WeighthubError``."""
 
 
-class UnknownWeightsMemberError(KeyError):
+class WeighthubWarning(UserWarning):
+    """The root of every warning weighthub issues, e.g. to filter them all at once."""
+
+
+class CachePathError(WeighthubError, OSError):
+    """A folder in ``WEIGHTHUB_CACHE_PATH`` does not exist, is unreadable or is not a home.
+
+    Attributes:
+        path: The offending folder.
+    """
+
+    def __init__(self, *args: object, path: str | PathLike[str] | None = None) -> None:
+        super().__init__(*args)
+        self.path = _as_path(path)
+
+
+class CacheWriteError(WeighthubError, OSError):
+    """Writing a checkpoint into the cache failed on the local disk (full, quota, read-only, I/O).
+
+    Raised as ``CacheWriteError(errno, message)``: ``errno`` is the operating system's
+    (``ENOSPC``, ``EDQUOT``, ``EROFS``, ``EIO``); the message names the file, its folder, the bytes
+    needed and free, and the fix. It is never retried as a network error, and the partial download
+    is deleted.
+
+    Attributes:
+        path: The cache file that could not be written.
+        needed: The bytes the download still needed, when known.
+        free: The bytes free on that disk, when known.
+    """
+
+    def __init__(
+        self,
+        *args: object,
+        path: str | PathLike[str] | None = None,
+        needed: int | None = None,
+        free: int | None = None,
+    ) -> None:
+        super().__init__(*args)
+        self.path = _as_path(path)
+        self.needed = needed
+        self.free = free
+
+
+class CheckpointFormatError(WeighthubError, ValueError):
+    """A file is not a PyTorch (zip or legacy pickle) or safetensors checkpoint at all.
+
+    Raised for an HTML error page, a text file or a truncated archive saved under a checkpoint's
+    name; the message names the file and what its first bytes look like.
+
+    Attributes:
+        path: The file.
+    """
+
+    def __init__(self, *args: object, path: str | PathLike[str] | None = None) -> None:
+        super().__init__(*args)
+        self.path = _as_path(path)
+
+
+class IntegrityError(WeighthubError, ValueError):
+    """A file's size or sha256 differs from what its weights (or the lockfile) declare.
+
+    Attributes:
+        url: The URL the weights declare for the file.
+        path: The file on disk that was checked.
+        expected_sha256: The declared full sha256, when one is declared.
+        actual_sha256: The sha256 found (of the bytes on disk, or pinned by the lockfile).
+        expected_size: The declared size in bytes.
+        actual_size: The size found, in bytes.
+    """
+
+    def __init__(
+        self,
+        *args: object,
+        url: str | None = None,
+        path: str | PathLike[str] | None = None,
+        expected_sha256: str | None = None,
+        actual_sha256: str | None = None,
+        expected_size: int | None = None,
+        actual_size: int | None = None,
+    ) -> None:
+        super().__init__(*args)
+        self.url = url
+        self.path = _as_path(path)
+        self.expected_sha256 = expected_sha256
+        self.actual_sha256 = actual_sha256
+        self.expected_size = expected_size
+        self.actual_size = actual_size
+
+
+class NotInLockfileError(IntegrityError):
+    """A lockfile is active (``WEIGHTHUB_LOCK``, ``use_lock``) and has no entry for the file.
+
+    Attributes:
+        lockfile: The active lockfile. The others are :class:`IntegrityError`'s (``url``...).
+    """
+
+    def __init__(
+        self, *args: object, lockfile: str | PathLike[str] | None = None, **facts: Any
+    ) -> None:
+        super().__init__(*args, **facts)
+        self.lockfile = _as_path(lockfile)
+
+
+class InvalidFileNameError(WeighthubError, ValueError):
+    """A cache file name is unsafe (a path separator, ``.`` or ``..``) or too long.
+
+    Attributes:
+        name: The offending file name.
+    """
+
+    def __init__(self, *args: object, name: str | None = None) -> None:
+        super().__init__(*args)
+        self.name = name
+
+
+class InvalidURLError(WeighthubError, ValueError):
+    """A checkpoint URL is malformed (no host, a bad port, control characters ...).
+
+    Attributes:
+        url: The offending URL.
+    """
+
+    def __init__(self, *args: object, url: str | None = None) -> None:
+        super().__init__(*args)
+        self.url = url
+
+
+class LockTimeoutError(WeighthubError, TimeoutError):
+    """Waiting for another process (or rank) to finish the same download took too long.
+
+    Attributes:
+        path: The lock file waited on (None when ranks waited for each other).
+        timeout: How long it waited, in seconds (``WEIGHTHUB_LOCK_TIMEOUT``).
+    """
+
+    def __init__(
+        self,
+        *args: object,
+        path: str | PathLike[str] | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        super().__init__(*args)
+        self.path = _as_path(path)
+        self.timeout = timeout
+
+
+class LockfileError(WeighthubError, ValueError):
+    """A lockfile does not exist, is not valid TOML, or has a malformed entry.
+
+    Attributes:
+        path: The lockfile.
+    """
+
+    def __init__(self, *args: object, path: str | PathLike[str] | None = None) -> None:
+        super().__init__(*args)
+        self.path = _as_path(path)
+
+
+class MetaValidationError(WeighthubError, ValueError):
+    """A weights entry's ``meta`` does not follow its task's schema (strict mode).
+
+    Attributes:
+        name: The weights enum's name, e.g. ``"ResNet50_Weights"``.
+        task: The task whose schema the meta breaks.
+        plugin: The plugin that provides the enum.
+        distribution: The distribution that installed the plugin.
+    """
+
+    def __init__(
+        self,
+        *args: object,
+        name: str | None = None,
+        task: str | None = None,
+        plugin: str | None = None,
+        distribution: str | None = None,
+    ) -> None:
+        super().__init__(*args)
+        self.name = name
+        self.task = task
+        self.plugin = plugin
+        self.distribution = distribution
+
+
+class OfflineModeError(WeighthubError, FileNotFoundError):
+    """Offline mode is on and the requested file is not in the cache.
+
+    Attributes:
+        url: The URL the file would be downloaded from.
+        path: Where the file was looked for in the cache.
+    """
+
+    def __init__(
+        self, *args: object, url: str | None = None, path: str | PathLike[str] | None = None
+    ) -> None:
+        super().__init__(*args)
+        self.url = url
+        self.path = _as_path(path)
+
+
+class PluginConflictError(WeighthubError, ValueError):
+    """Two plugins (or a plugin and a runtime registration) provide the same name.
+
+    Attributes:
+        name: The contested model or weights enum name.
+        plugins: The plugins that provide it.
+    """
+
+    def __init__(
+        self, *args: object, name: str | None = None, plugins: Iterable[str] | None = None
+    ) -> None:
+        super().__init__(*args)
+        self.name = name
+        self.plugins = None if plugins is None else tuple(plugins)
+
+
+class PluginLoadError(WeighthubError, ImportError):
+    """A plugin failed to import or its hook raised (raised only in strict mode).
+
+    Attributes:
+        name: As :class:`ImportError`'s: the module (or ``module:attribute`` reference) that
+            failed to import.
+        plugin: The plugin (entry point name).
+        distribution: The distribution that installed the plugin.
+    """
+
+    def __init__(
+        self,
+        *args: object,
+        name: str | None = None,
+        path: str | None = None,
+        plugin: str | None = None,
+        distribution: str | None = None,
+    ) -> None:
+        super().__init__(*args, name=name, path=path)
+        self.plugin = plugin
+        self.distribution = distribution
+
+
+class UnknownModelError(WeighthubError, ValueError):
+    """No installed plugin provides a model of this name.
+
+    Attributes:
+        name: The model name asked for.
+    """
+
+    def __init__(self, *args: object, name: str | None = None) -> None:
+        super().__init__(*args)
+        self.name = name
+
+
+class UnknownWeightsError(WeighthubError, ValueError):
+    """No installed plugin provides a weights enum of this name, or the name is malformed.
+
+    Attributes:
+        name: The weights name asked for, e.g. ``"ResNet50_Weights.IMAGENET1K_V2"``.
+    """
+
+    def __init__(self, *args: object, name: str | None = None) -> None:
+        super().__init__(*args)
+        self.name = name
+
+
+class UnknownWeightsMemberError(WeighthubError, KeyError):
     """A weights enum has no member of this name.
 
     Subclasses :class:`KeyError` as ``Enum[...]`` lookups do, but prints its message unquoted.
+
+    Attributes:
+        name: The member asked for (or the whole name, when it names another enum).
+        enum: The weights enum's name, e.g. ``"ResNet50_Weights"``.
     """
+
+    def __init__(self, *args: object, name: str | None = None, enum: str | None = None) -> None:
+        super().__init__(*args)
+        self.name = name
+        self.enum = enum
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
 
 
-class PluginConflictError(ValueError):
-    """Two plugins (or a plugin and a runtime registration) provide the same name."""
+class UnsafeCheckpointError(WeighthubError, pickle.UnpicklingError):
+    """A checkpoint can only be loaded by unpickling arbitrary objects, which weighthub refuses.
 
-
-class PluginLoadError(ImportError):
-    """A plugin failed to import or its hook raised (raised only in strict mode)."""
-
-
-class MetaValidationError(ValueError):
-    """A weights entry's ``meta`` does not follow its task's schema (strict mode)."""
-
-
-class IntegrityError(ValueError):
-    """A file's size or sha256 differs from what its weights declare."""
-
-
-class NotInLockfileError(IntegrityError):
-    """A lockfile is active (``WEIGHTHUB_LOCK``, ``use_lock``) and has no entry for the file."""
-
-
-class LockfileError(ValueError):
-    """A lockfile does not exist, is not valid TOML, or has a malformed entry."""
-
-
-class CheckpointFormatError(ValueError):
-    """A file is not a PyTorch (zip or legacy pickle) or safetensors checkpoint at all.
-
-    Raised for an HTML error page, a text file or a truncated archive saved under a checkpoint's
-    name; the message names the file and what its first bytes look like.
+    Attributes:
+        path: The checkpoint file.
     """
 
-
-class InvalidURLError(ValueError):
-    """A checkpoint URL is malformed (no host, a bad port, control characters ...)."""
-
-
-class InvalidFileNameError(ValueError):
-    """A cache file name is unsafe (a path separator, ``.`` or ``..``) or too long."""
+    def __init__(self, *args: object, path: str | PathLike[str] | None = None) -> None:
+        super().__init__(*args)
+        self.path = _as_path(path)
 
 
-class WeightsDownloadError(OSError):
-    """A download failed for good: a 4xx answer, or the retries ran out."""
+class WeightsDownloadError(WeighthubError, OSError):
+    """A download failed for good: a 4xx answer, or the retries ran out.
 
-
-class CachePathError(OSError):
-    """A folder in ``WEIGHTHUB_CACHE_PATH`` does not exist, is unreadable or is not a home."""
-
-
-class CacheWriteError(OSError):
-    """Writing a checkpoint into the cache failed on the local disk (full, quota, read-only, I/O).
-
-    ``errno`` is the operating system's (``ENOSPC``, ``EDQUOT``, ``EROFS``, ``EIO``); the message
-    names the file, its folder, the bytes needed and free, and the fix. It is never retried as a
-    network error, and the partial download is deleted.
+    Attributes:
+        url: The URL that failed.
+        status: The HTTP status of the last answer, when there was one.
     """
 
-
-class OfflineModeError(FileNotFoundError):
-    """Offline mode is on and the requested file is not in the cache."""
-
-
-class LockTimeoutError(TimeoutError):
-    """Waiting for another process to finish the same download took too long."""
+    def __init__(self, *args: object, url: str | None = None, status: int | None = None) -> None:
+        super().__init__(*args)
+        self.url = url
+        self.status = status
 
 
-class UnsafeCheckpointError(pickle.UnpicklingError):
-    """A checkpoint can only be loaded by unpickling arbitrary objects, which weighthub refuses."""
-
-
-class PluginWarning(UserWarning):
-    """A plugin was skipped, or a name conflict between plugins was found."""
-
-
-class MetaValidationWarning(UserWarning):
+class MetaValidationWarning(WeighthubWarning):
     """A weights entry's ``meta`` does not follow its task's schema."""
+
+
+class PluginWarning(WeighthubWarning):
+    """A plugin was skipped, or a name conflict between plugins was found."""

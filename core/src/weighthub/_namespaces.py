@@ -231,7 +231,7 @@ def _anywhere(found: Catalogue, name: str) -> Any:
 
 
 def _missing_message(found: Catalogue, module: str, namespace: str, name: str) -> str:
-    from ._api import _missing_plugin_hint
+    from ._plugins import missing_plugin_hint
 
     elsewhere = [
         other
@@ -248,7 +248,7 @@ def _missing_message(found: Catalogue, module: str, namespace: str, name: str) -
         hint = close_matches_hint(name, known, ignore_case=True) or close_matches_hint(
             name, [*(e.attribute for e in found.models.values()), *found.enums], ignore_case=True
         )
-    plugin_hint = _missing_plugin_hint(name, "models") or _missing_plugin_hint(name, "enums")
+    plugin_hint = missing_plugin_hint(name, "models") or missing_plugin_hint(name, "enums")
     return (
         f"{module} has no model, weights enum or export {name!r}.{plugin_hint or hint}"
         " Run `weighthub list` to see what the installed plugins provide."

@@ -20,12 +20,15 @@ Environment variables (read at discovery; call :func:`reload_plugins` after chan
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import EntryPoint, entry_points
+from importlib.resources import files
 from typing import Any, Literal
 
 import pluggy
@@ -39,11 +42,21 @@ from ._settings import env_list, strict_mode
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "RUNTIME_PLUGIN",
+    "Catalogue",
+    "EnumProvider",
     "PluginInfo",
+    "add_runtime_entry",
     "catalogue",
+    "conflict_message",
+    "environment_hint",
+    "missing_plugin_hint",
+    "plugin_matches",
     "plugins",
     "prefer_plugins",
     "reload_plugins",
+    "replace_runtime_entries",
+    "runtime_entries",
 ]
 
 ENTRY_POINT_GROUP = "weighthub.plugins"
@@ -82,7 +95,8 @@ def _normalise(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
 
-def _matches(names: Iterable[str], plugin: str, distribution: str | None) -> bool:
+def plugin_matches(names: Iterable[str], plugin: str, distribution: str | None) -> bool:
+    """Whether ``names`` (plugin or distribution names, any spelling) include this plugin."""
     wanted = {_normalise(n) for n in names}
     return _normalise(plugin) in wanted or (
         distribution is not None and _normalise(distribution) in wanted
@@ -108,7 +122,7 @@ def prefer_plugins(names: Sequence[str] | None) -> None:
 def _rank(entry: ModelEntry | WeightsAttachment) -> int | None:
     names = _preferred if _preferred is not None else env_list("WEIGHTHUB_PREFER") or []
     for position, name in enumerate(names):
-        if _matches([name], entry.plugin, entry.distribution):
+        if plugin_matches([name], entry.plugin, entry.distribution):
             return position
     return None
 
@@ -141,8 +155,10 @@ class Catalogue:
 
     def add_enum(self, provider: EnumProvider) -> None:
         """Add a weights enum by name, settling a clash as for models."""
-        assert provider.weights_name is not None
         name = provider.weights_name
+        if name is None:
+            msg = f"An entry from {provider.origin} has no weights enum to add to the catalogue."
+            raise ValueError(msg)
         self._place(self.enums, name, provider, "weights enum", name)
 
     def _place(
@@ -163,7 +179,8 @@ class Catalogue:
         self.conflicts.setdefault(f"{kind}:{key}", [current]).append(entry)
         message = conflict_message(kind, shown, self.conflicts[f"{kind}:{key}"])
         if strict_mode():
-            raise PluginConflictError(message)
+            clashing = self.conflicts[f"{kind}:{key}"]
+            raise PluginConflictError(message, name=shown, plugins=[e.plugin for e in clashing])
         warnings.warn(message, PluginWarning, stacklevel=2)
 
     def conflict(self, kind: str, key: str) -> list[EnumProvider] | None:
@@ -217,8 +234,8 @@ def _discover(found: Catalogue) -> Catalogue:
     for ep in _unique_entry_points():
         dist = ep.dist.name if ep.dist is not None else None
         version = ep.dist.version if ep.dist is not None else None
-        if _matches(block, ep.name, dist) or (
-            allow is not None and not _matches(allow, ep.name, dist)
+        if plugin_matches(block, ep.name, dist) or (
+            allow is not None and not plugin_matches(allow, ep.name, dist)
         ):
             found.plugins.append(PluginInfo(ep.name, dist, version, "disabled", None, 0, ep.value))
             continue
@@ -232,7 +249,9 @@ def _discover(found: Catalogue) -> Catalogue:
             found.plugins.append(PluginInfo(ep.name, dist, version, "failed", error, 0, ep.value))
             message = f"Skipping weighthub plugin {ep.name!r} from distribution {dist!r}: {error}"
             if strict_mode():
-                raise PluginLoadError(message, name=ep.value) from exc
+                raise PluginLoadError(
+                    message, name=ep.value, plugin=ep.name, distribution=dist
+                ) from exc
             warnings.warn(message, PluginWarning, stacklevel=4)
             continue
         for entry in registry.entries:
@@ -296,9 +315,22 @@ def add_runtime_entry(entry: ModelEntry) -> None:
             clash = other if other is not None and other.weights_ref != entry.weights_ref else None
         if clash is not None:
             msg = f"An entry is already registered under the name {entry.name!r}: {clash.origin}."
-            raise PluginConflictError(msg)
+            raise PluginConflictError(msg, name=entry.name, plugins=[clash.plugin, entry.plugin])
         _runtime_entries.append(entry)
         current.add(entry)
+
+
+def runtime_entries() -> list[ModelEntry]:
+    """Return (a copy of) the models registered at runtime, oldest first."""
+    with _lock:
+        return list(_runtime_entries)
+
+
+def replace_runtime_entries(entries: Iterable[ModelEntry]) -> None:
+    """Make ``entries`` the models registered at runtime, and rebuild the catalogue."""
+    with _lock:
+        _runtime_entries[:] = entries
+    reload_plugins()
 
 
 def plugins() -> list[PluginInfo]:
@@ -314,3 +346,41 @@ def environment_hint() -> str:
         if name in os.environ
     ]
     return f" (active filters: {', '.join(active)})" if active else ""
+
+
+@cache
+def _first_party() -> dict[str, dict[str, list[str]]]:
+    text = files("weighthub").joinpath("_data/first_party.json").read_text(encoding="utf-8")
+    data: dict[str, dict[str, list[str]]] = json.loads(text)
+    return data
+
+
+def missing_plugin_hint(name: str, kind: str, records: Sequence[PluginInfo] | None = None) -> str:
+    """Say which first-party plugin provides ``name`` and how to get it.
+
+    ``records`` are the plugins found, when asked during discovery; the catalogue's otherwise.
+    """
+    for plugin, names in _first_party().items():
+        if name in names[kind]:
+            distribution = f"weighthub-{plugin}"
+            record = next(
+                (
+                    p
+                    for p in (catalogue().plugins if records is None else records)
+                    if plugin_matches([distribution], p.name, p.distribution)
+                ),
+                None,
+            )
+            if record is None:
+                return (
+                    f" It is provided by the plugin {distribution!r}, which is not installed: "
+                    f"pip install {distribution} (from a weighthub checkout: "
+                    f"pip install ./plugins/{plugin})."
+                )
+            if record.status == "failed":
+                return f" Its plugin {distribution!r} failed to load: {record.error}"
+            if record.status == "disabled":
+                return (
+                    f" Its plugin {distribution!r} is installed but disabled{environment_hint()}."
+                )
+    return ""

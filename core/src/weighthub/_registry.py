@@ -95,7 +95,11 @@ class ModelEntry:
         return f"plugin {self.plugin!r} (distribution {self.distribution!r})"
 
     def _resolve(self, reference: str, what: str) -> Any:
-        return _resolve(reference, f"the {what} of model {self.name!r}", self.origin)
+        return _resolve(reference, f"the {what} of model {self.name!r}", self)
+
+    def has_builder(self, fn: object) -> bool:
+        """Whether ``fn`` is this model's builder, as registered or as imported; imports nothing."""
+        return fn is self.builder_ref or (self._builder is not None and fn is self._builder)
 
     def load_builder(self) -> Callable[..., Any]:
         """Import (once) and return the builder function."""
@@ -105,7 +109,7 @@ class ModelEntry:
                 builder = self._resolve(ref, "builder") if isinstance(ref, str) else ref
                 if not callable(builder):
                     msg = f"The builder of {self.name!r} from {self.origin} is not callable."
-                    raise PluginLoadError(msg)
+                    raise PluginLoadError(msg, plugin=self.plugin, distribution=self.distribution)
                 self._builder = builder
             return self._builder
 
@@ -120,34 +124,42 @@ class ModelEntry:
         with self._lock:
             if self._weights is None:
                 self._weights = _load_enum(
-                    self.weights_ref, f"model {self.name!r}", self.origin, self.task
+                    self.weights_ref, f"model {self.name!r}", self, self.task
                 )
             return self._weights
 
 
-def _resolve(reference: str, what: str, origin: str) -> Any:
+def _resolve(reference: str, what: str, provider: ModelEntry | WeightsAttachment) -> Any:
+    where = {"plugin": provider.plugin, "distribution": provider.distribution}
     try:
         return resolve_reference(reference)
     except ImportError as exc:
-        msg = f"Could not import {what} from {origin}: {exc}"
-        raise PluginLoadError(msg, name=exc.name) from exc
+        msg = f"Could not import {what} from {provider.origin}: {exc}"
+        raise PluginLoadError(msg, name=exc.name, **where) from exc
     except SystemExit as exc:
         # A plugin never ends the caller's process, even from a lazily imported module.
         msg = (
-            f"Could not import {what} from {origin}: importing {reference!r} called "
+            f"Could not import {what} from {provider.origin}: importing {reference!r} called "
             f"sys.exit({exc.code!r})."
         )
-        raise PluginLoadError(msg, name=reference.partition(":")[0]) from exc
+        raise PluginLoadError(msg, name=reference.partition(":")[0], **where) from exc
 
 
 def _load_enum(
-    ref: type[WeightsEnum] | str, owner: str, origin: str, task: str, *, attached: bool = False
+    ref: type[WeightsEnum] | str,
+    owner: str,
+    provider: ModelEntry | WeightsAttachment,
+    task: str,
+    *,
+    attached: bool = False,
 ) -> type[WeightsEnum]:
     """Resolve a weights enum reference, check it is one and validate its members' meta."""
-    enum = _resolve(ref, f"the weights enum of {owner}", origin) if isinstance(ref, str) else ref
+    origin = provider.origin
+    where = {"plugin": provider.plugin, "distribution": provider.distribution}
+    enum = _resolve(ref, f"the weights enum of {owner}", provider) if isinstance(ref, str) else ref
     if not (isinstance(enum, type) and issubclass(enum, WeightsEnum)):
         msg = f"The weights of {owner} from {origin} must be a WeightsEnum subclass, got {enum!r}."
-        raise PluginLoadError(msg)
+        raise PluginLoadError(msg, **where)
     problems = [
         f"{member!r} field {field_name!r}: {problem}"
         for member in enum
@@ -162,7 +174,7 @@ def _load_enum(
             f"schema{' for attached weights' if attached else ''}: {shown}."
         )
         if strict_mode():
-            raise MetaValidationError(msg)
+            raise MetaValidationError(msg, name=enum.__name__, task=task, **where)
         warnings.warn(msg, MetaValidationWarning, stacklevel=4)
     return enum
 
@@ -217,7 +229,7 @@ class WeightsAttachment:
                 self._weights = _load_enum(
                     self.weights_ref,
                     f"the weights attached to model {self.model!r}",
-                    self.origin,
+                    self,
                     self.task,
                     attached=True,
                 )
@@ -254,7 +266,9 @@ class Export:
                     f"Could not import {self.name!r} of plugin {self.plugin!r} for "
                     f"weighthub.models{'.' if self.namespace else ''}{self.namespace}: {exc}"
                 )
-                raise PluginLoadError(msg, name=exc.name) from exc
+                raise PluginLoadError(
+                    msg, name=exc.name, plugin=self.plugin, distribution=self.distribution
+                ) from exc
             self._loaded = True
         return self._obj
 

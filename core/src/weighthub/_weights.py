@@ -163,7 +163,7 @@ class WeightsEnum(Enum):
                 msg = (
                     f"{obj!r} names weights of enum {enum_name!r}; expected {_accepted_names(cls)}."
                 )
-                raise UnknownWeightsMemberError(msg)
+                raise UnknownWeightsMemberError(msg, name=obj, enum=cls.__name__)
             try:
                 return cls[member_name]
             except KeyError:
@@ -172,7 +172,7 @@ class WeightsEnum(Enum):
                     f"{cls.__name__} has no member {member_name!r}; its members are "
                     f"{', '.join(names)}.{close_matches_hint(member_name, names, ignore_case=True)}"
                 )
-                raise UnknownWeightsMemberError(msg) from None
+                raise UnknownWeightsMemberError(msg, name=member_name, enum=cls.__name__) from None
         if isinstance(obj, cls):
             return obj
         twin = cls._same_weights_from_another_enum(obj)

@@ -84,7 +84,7 @@ def _check_filters(args: argparse.Namespace) -> None:
     Raises:
         CLIError: The task or the plugin is unknown, or no plugin is loaded at all.
     """
-    from .._plugins import _matches, catalogue, environment_hint, plugins
+    from .._plugins import catalogue, environment_hint, plugin_matches, plugins
 
     found = plugins()
     loaded = [p for p in found if p.status == "loaded"]
@@ -96,7 +96,7 @@ def _check_filters(args: argparse.Namespace) -> None:
         )
         raise CLIError(msg)
     if args.plugin is not None:
-        match = [p for p in found if _matches([args.plugin], p.name, p.distribution)]
+        match = [p for p in found if plugin_matches([args.plugin], p.name, p.distribution)]
         if not match:
             names = [n for p in found for n in (p.name, p.distribution) if n]
             msg = (

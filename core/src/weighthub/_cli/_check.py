@@ -42,9 +42,9 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _plugin_exists(name: str) -> bool:
-    from .._plugins import _matches, plugins
+    from .._plugins import plugin_matches, plugins
 
-    return any(_matches([name], info.name, info.distribution) for info in plugins())
+    return any(plugin_matches([name], info.name, info.distribution) for info in plugins())
 
 
 def _as_json(report: Any) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TextIO
 
+from .._errors import WeighthubError
 from .._registry import ModelEntry
 from .._weights import WeightsEnum
 
@@ -39,7 +40,7 @@ __all__ = [
 ]
 
 
-class CLIError(Exception):
+class CLIError(WeighthubError):
     """A user error: printed as one ``weighthub: error: ...`` line, exit code 2."""
 
     exit_code = 2

@@ -30,7 +30,7 @@ def weights_records(*, task: str | None = None, plugin: str | None = None) -> li
     """Every usable weights member of every model: own enums and attached ones, by name."""
     from .._api import get_model_entry, list_models
     from .._attach import attachments_of
-    from .._plugins import _matches, catalogue
+    from .._plugins import catalogue, plugin_matches
 
     found = catalogue()
     records = []
@@ -44,7 +44,7 @@ def weights_records(*, task: str | None = None, plugin: str | None = None) -> li
             providers.append(entry)
         providers.extend(attachments_of(entry))
         for provider in providers:
-            if plugin is not None and not _matches(
+            if plugin is not None and not plugin_matches(
                 [plugin], provider.plugin, provider.distribution
             ):
                 continue

@@ -93,7 +93,15 @@ def run(args: argparse.Namespace) -> int:
                 f"{member}: the file {path} is not the one its weights declare: {problem}. Run "
                 "'weighthub cache verify' (it re-downloads corrupt files), then lock again."
             )
-            raise IntegrityError(msg)
+            raise IntegrityError(
+                msg,
+                url=member.url,
+                path=path,
+                expected_sha256=declared.sha256,
+                actual_sha256=digest,
+                expected_size=declared.size,
+                actual_size=size,
+            )
         old = entries.get(member.url)
         if old is not None and (old.sha256, old.file_size) != (digest, size):
             msg = (

@@ -166,7 +166,9 @@ def _weights_plugin(args: argparse.Namespace, package: str) -> dict[str, str | b
     )
     entry = description.entry
     own = entry.load_weights()
-    assert own is not None  # describe_checkpoint checked it
+    if own is None:  # describe_checkpoint checks this; a model without weights has no template
+        msg = f"Model {entry.name!r} has no weights enum to take the new weights' place from."
+        raise CLIError(msg)
     enum_name = f"{_camel(package)}_{own.__name__}"
     member = _member_name(args.dataset)
     count = description.categories

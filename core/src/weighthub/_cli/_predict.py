@@ -354,7 +354,9 @@ def run(args: argparse.Namespace) -> int:
         msg = f"Model {entry.name!r} has no pretrained weights; predict needs them."
         raise CLIError(msg)
     weights = enum.verify(args.weights)
-    assert weights is not None  # verify returns None only for None
+    if weights is None:  # verify returns None only for None, and --weights has a default
+        msg = f"Choose the weights of {entry.name!r} with --weights."
+        raise CLIError(msg)
     categories = weights.meta.get("categories")
     if handler in _TOPK and categories is not None and args.topk > len(categories):
         warnings.warn(

@@ -79,7 +79,7 @@ def cache_write_error(exc: OSError, target: Path, needed: int | None) -> CacheWr
         f"Cannot write {target.name} into the cache folder {folder}: {what}. Nothing was kept. "
         f"{fix}"
     )
-    return CacheWriteError(code, msg)
+    return CacheWriteError(code, msg, path=target, needed=needed, free=free)
 
 
 def check_free_space(target: Path, needed: int) -> None:
@@ -164,7 +164,15 @@ def finish_download(
             "It was deleted. Retry later, or check the mirror (WEIGHTHUB_MIRROR) and the "
             "declared hash."
         )
-        raise IntegrityError(msg)
+        raise IntegrityError(
+            msg,
+            url=display,
+            path=target,
+            expected_sha256=expected.sha256,
+            actual_sha256=digest,
+            expected_size=expected.size,
+            actual_size=counted,
+        )
     try:
         os.fsync(fd)
     except OSError as exc:

@@ -155,7 +155,7 @@ class _Group:
                 f"{what} ({exc}). With {DISTRIBUTED_VARIABLE}=broadcast every rank must fetch "
                 "the same files in the same order; raise WEIGHTHUB_LOCK_TIMEOUT for slow downloads."
             )
-            raise LockTimeoutError(msg) from exc
+            raise LockTimeoutError(msg, timeout=self.timeout) from exc
 
     def least(self, value: int, what: str) -> int:
         """Return the smallest ``value`` over all ranks (``all_reduce`` with MIN)."""
@@ -263,7 +263,15 @@ def _receive_file(
                 f"The file {target.name} received from rank 0 (of {url}) is not the expected "
                 f"checkpoint: {problem}. It was deleted."
             )
-            raise IntegrityError(msg)
+            raise IntegrityError(
+                msg,
+                url=url,
+                path=target,
+                expected_sha256=expected.sha256,
+                actual_sha256=digest,
+                expected_size=expected.size,
+                actual_size=written,
+            )
         with cache_lock(target):
             # A rank sharing this file system may have placed the same file meanwhile.
             if check_cached(target, expected, url=url).state != "ok":
@@ -327,7 +335,7 @@ def fetch_collective(
             f"Another rank failed to look for {target.name} in its cache (see its error), so "
             f"no rank fetches {url}."
         )
-        raise WeightsDownloadError(msg)
+        raise WeightsDownloadError(msg, url=url)
     if least == 2:
         return local if local is not None else target
     header: dict[str, Any] | None = None

@@ -152,7 +152,7 @@ class Retries:
         self.failures += 1
         if self.failures > self.retries:
             msg = f"{_failed(display, exc)} (gave up after {_plural(self.retries, 'retry')})."
-            raise WeightsDownloadError(msg) from exc
+            raise WeightsDownloadError(msg, url=display) from exc
         delay = min(_MAX_DELAY, self.backoff * 2.0 ** (self.failures - 1))
         asked = getattr(exc, "retry_after", None)
         if asked is not None:
@@ -164,7 +164,7 @@ class Retries:
                 f"(the next one in {delay:.1f} s would pass WEIGHTHUB_RETRY_MAX_TIME="
                 f"{self.max_time:g})."
             )
-            raise WeightsDownloadError(msg) from exc
+            raise WeightsDownloadError(msg, url=display) from exc
         return delay
 
 
@@ -186,7 +186,7 @@ def _size_disagreement(display: str, announced: int, expected: Expected) -> Inte
         f"file_size={expected.size}: it serves another file (or the declaration is wrong). Nothing "
         "was downloaded; check the mirror (WEIGHTHUB_MIRROR) and the declared size."
     )
-    return IntegrityError(msg)
+    return IntegrityError(msg, url=display, expected_size=expected.size, actual_size=announced)
 
 
 def _too_long(display: str, limit: int, expected: Expected) -> IntegrityError:
@@ -195,7 +195,7 @@ def _too_long(display: str, limit: int, expected: Expected) -> IntegrityError:
         f"{display} sent more than the {limit} bytes {source}; the download was stopped and "
         "deleted. The server (or mirror) is broken or hostile; check WEIGHTHUB_MIRROR."
     )
-    return IntegrityError(msg)
+    return IntegrityError(msg, url=display, expected_size=limit)
 
 
 def _copy_body(
@@ -402,7 +402,7 @@ def download_to_cache(
             f"WEIGHTHUB_MIRROR='<url prefix>=<mirror prefix>'), or put the file at {target} "
             "and set WEIGHTHUB_OFFLINE=1 for offline use."
         )
-        raise WeightsDownloadError(msg) from exc
+        raise WeightsDownloadError(msg, url=exc.url or source.url, status=exc.status) from exc
 
 
 class _GoParallel(Exception):

@@ -186,7 +186,7 @@ def _fetch_to_cache(
             f"{folder} (the full path: {target}), or turn offline mode off to download it from "
             f"{url}."
         )
-        raise OfflineModeError(msg)
+        raise OfflineModeError(msg, url=url, path=target)
     if check.state == "bad":
         warnings.warn(
             f"The cached file {target} is not usable ({check.reason}); downloading it again.",
@@ -211,5 +211,7 @@ def _verify_local(path: Path, expected: Expected, *, url: str, folder: Path) -> 
     check = check_cached(path, expected, url=url, record_file=record_file)
     if check.state != "ok":
         msg = f"The checkpoint file {path} (from {url}) is not the expected one: {check.reason}."
-        raise IntegrityError(msg)
+        raise IntegrityError(
+            msg, url=url, path=path, expected_sha256=expected.sha256, expected_size=expected.size
+        )
     return path

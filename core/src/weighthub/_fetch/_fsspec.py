@@ -47,10 +47,12 @@ def _permanent(url: str, exc: BaseException) -> WeightsDownloadError | None:
     """Return the permanent error ``exc`` stands for, or None when it may be transient."""
     if isinstance(exc, FileNotFoundError):
         detail = f" ({exc})" if str(exc) else ""
-        return WeightsDownloadError(f"{url} does not exist{detail}.")
+        return WeightsDownloadError(f"{url} does not exist{detail}.", url=url)
     if isinstance(exc, PermissionError):
         detail = f" ({exc})" if str(exc) else ""
-        return WeightsDownloadError(f"Access to {url} was refused{detail}.{_credentials_hint(url)}")
+        return WeightsDownloadError(
+            f"Access to {url} was refused{detail}.{_credentials_hint(url)}", url=url
+        )
     return None
 
 
@@ -79,7 +81,9 @@ def _classify(url: str, exc: Exception, what: str) -> Exception:
         if cause is None:
             continue
         if type(cause).__name__ == "NoCredentialsError":
-            return WeightsDownloadError(f"No credentials found for {url}.{_credentials_hint(url)}")
+            return WeightsDownloadError(
+                f"No credentials found for {url}.{_credentials_hint(url)}", url=url
+            )
         permanent = _permanent(url, cause)
         if permanent is not None:
             return permanent
@@ -168,6 +172,6 @@ def publish(local: Path, dest_url: str) -> str:
         if isinstance(error, WeightsDownloadError):
             raise error from exc
         msg = f"Uploading {local} to {dest_url} failed: {exc!r}"
-        raise WeightsDownloadError(msg) from exc
+        raise WeightsDownloadError(msg, url=dest_url) from exc
     logger.info("Published %s to %s.", local, dest_url)
     return dest_url

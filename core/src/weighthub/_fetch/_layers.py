@@ -83,7 +83,7 @@ def cache_layers() -> list[Path]:
                 f"checkpoints/, as written by 'weighthub download --to DIR') separated by "
                 f"{os.pathsep!r}."
             )
-            raise CachePathError(msg)
+            raise CachePathError(msg, path=home)
         layers.append(home / "checkpoints")
     return layers
 

@@ -77,7 +77,7 @@ def _not_a_checkpoint(file: Path, head: bytes, detail: str) -> CheckpointFormatE
         f"{head[:16]!r}){detail}. An HTML or XML page usually means the URL or mirror answered "
         "with an error page; a damaged cached file is re-checked by `weighthub cache verify`."
     )
-    return CheckpointFormatError(msg)
+    return CheckpointFormatError(msg, path=file)
 
 
 def _read_head(file: Path) -> bytes:
@@ -151,7 +151,7 @@ def load_checkpoint(
             "safetensors) from a trusted environment; a plugin can opt a legacy entry out with "
             "Weights(weights_only=False) if the source is trusted."
         )
-        raise UnsafeCheckpointError(msg) from exc
+        raise UnsafeCheckpointError(msg, path=file) from exc
     except (FileNotFoundError, PermissionError, IsADirectoryError):
         raise
     except _DAMAGE_ERRORS as exc:
@@ -270,12 +270,12 @@ def _damaged_since_verified(
         return False
     if local:
         msg = f"The checkpoint file {path} (from {url}) is damaged: {problem}. Loading it failed."
-        raise IntegrityError(msg) from error
+        raise IntegrityError(msg, url=url, path=path) from error
     if offline_mode():
         msg = (
             f"The cached file {path} is damaged: {problem}, and loading it failed. Offline mode is "
             f"on (WEIGHTHUB_OFFLINE), so it cannot be downloaded again from {url}: turn offline "
             "mode off, or replace the file; `weighthub cache verify` checks every cached file."
         )
-        raise IntegrityError(msg) from error
+        raise IntegrityError(msg, url=url, path=path) from error
     return True

@@ -131,7 +131,7 @@ def cache_lock(target: Path, *, timeout: float | None = None) -> Iterator[None]:
                     f"(lock {lock_file}). Raise WEIGHTHUB_LOCK_TIMEOUT, or delete the lock file if "
                     "no such process is running."
                 )
-                raise LockTimeoutError(msg) from None
+                raise LockTimeoutError(msg, path=lock_file, timeout=timeout) from None
             log = logger.info if announced else logger.warning
             log(
                 "Waiting for %s, which is downloading %s (lock %s).", holder, target.name, lock_file

@@ -153,10 +153,10 @@ def read_lockfile(path: str | os.PathLike[str]) -> Lockfile:
             f"The lockfile {where} does not exist. Create it with "
             f"`{_how_to_lock(where)}`, or stop using it (unset WEIGHTHUB_LOCK)."
         )
-        raise LockfileError(msg) from None
+        raise LockfileError(msg, path=where) from None
     except (OSError, UnicodeDecodeError) as exc:
         msg = f"Cannot read the lockfile {where}: {exc}."
-        raise LockfileError(msg) from None
+        raise LockfileError(msg, path=where) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -328,7 +328,7 @@ def locked_expectation(url: str, name: str, expected: Expected) -> Expected:
             "(WEIGHTHUB_LOCK or weighthub.use_lock) only the files it lists are used. If this "
             f"file is wanted, add it: `{_how_to_lock(lock.path)}`."
         )
-        raise NotInLockfileError(msg)
+        raise NotInLockfileError(msg, url=url, lockfile=lock.path)
     declared = [
         (expected.sha256 is not None and expected.sha256 != entry.sha256, "sha256"),
         (expected.prefix is not None and not entry.sha256.startswith(expected.prefix), "prefix"),
@@ -343,5 +343,12 @@ def locked_expectation(url: str, name: str, expected: Expected) -> Expected:
                 f"(the {what} disagrees). One of the two is wrong: check the lockfile entry "
                 "against the plugin's release, then fix whichever is wrong."
             )
-            raise IntegrityError(msg)
+            raise IntegrityError(
+                msg,
+                url=url,
+                expected_sha256=expected.sha256,
+                actual_sha256=entry.sha256,
+                expected_size=expected.size,
+                actual_size=entry.file_size,
+            )
     return Expected(sha256=entry.sha256, size=entry.file_size, origin=f"the lockfile {lock.path}")

@@ -1,4 +1,10 @@
-"""Listing, verifying and removing cached checkpoints (the future ``weighthub cache`` commands)."""
+"""Listing, verifying and removing cached checkpoints: what ``weighthub cache`` runs.
+
+``cached_files`` and ``verify_cache`` look at the writable cache and, with ``layers=True``, at the
+read-only layers of ``WEIGHTHUB_CACHE_PATH`` too (entries marked ``read_only``, never rewritten).
+``remove_cached`` and ``clear_cache`` change only the writable cache, each file under its lock, and
+keep the partial downloads of processes still running.
+"""
 
 from __future__ import annotations
 

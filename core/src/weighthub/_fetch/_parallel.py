@@ -102,7 +102,7 @@ def _request(url: str, start: int, end: int) -> Any:
         if exc.code >= 500 or exc.code in (408, 429):
             wait = retry_after_seconds(exc.headers.get("Retry-After"))
             raise RetryableError(message, retry_after=wait) from exc
-        raise WeightsDownloadError(message) from exc
+        raise WeightsDownloadError(message, url=url, status=exc.code) from exc
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise network_failure(url, exc) from exc
 
@@ -259,7 +259,7 @@ def _fetch_piece(run: _Run, start: int, end: int, buffer: bytearray) -> None:
                 header = response.headers.get("Content-Range")
                 if response.status != 206 or content_range_start(header) != pos:
                     msg = f"{run.url} stopped honouring range requests (answered {header!r})"
-                    raise WeightsDownloadError(msg)
+                    raise WeightsDownloadError(msg, url=run.url)
                 while pos < end and not run.stop.is_set():
                     count = response.readinto(view[: min(len(buffer), end - pos)])
                     if not count:
@@ -352,7 +352,7 @@ def download_parallel(
             f"The server of {display} announces {found.size} bytes but the weights declare "
             f"file_size={expected.size}. Nothing was downloaded; check the mirror and the size."
         )
-        raise IntegrityError(msg)
+        raise IntegrityError(msg, url=url, expected_size=expected.size, actual_size=found.size)
     journal_path = target.with_name(target.name + JOURNAL_SUFFIX)
     with _pieces_partial(target) as (partial, fd):
         done = _load_journal(journal_path, url, found, partial)

@@ -135,7 +135,7 @@ def cache_file_name(url: str, file_name: str | None) -> str:
     fix = "Pass file_name='<name>.pth' to choose a safe cache file name."
     if not name:
         msg = f"Cannot derive a cache file name from {origin}. {fix}"
-        raise InvalidFileNameError(msg)
+        raise InvalidFileNameError(msg, name=name)
     decoded = urllib.parse.unquote(name)
     problem = ""
     if any(sep in text for text in (name, decoded) for sep in ("/", "\\")):
@@ -151,7 +151,7 @@ def cache_file_name(url: str, file_name: str | None) -> str:
         )
     if problem:
         msg = f"Unsafe cache file name {name!r} (from {origin}): {problem}. {fix}"
-        raise InvalidFileNameError(msg)
+        raise InvalidFileNameError(msg, name=name)
     return name
 
 
@@ -163,16 +163,16 @@ def check_http_url(url: str) -> str:
     """
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in url):
         msg = f"Invalid URL {url!r}: it contains control characters (a stray newline or tab?)."
-        raise InvalidURLError(msg)
+        raise InvalidURLError(msg, url=url)
     parts = urllib.parse.urlsplit(url)
     try:
         port = parts.port
     except ValueError:
         msg = f"Invalid URL {url!r}: the port is not a number between 0 and 65535."
-        raise InvalidURLError(msg) from None
+        raise InvalidURLError(msg, url=url) from None
     if not parts.hostname:
         msg = f"Invalid URL {url!r}: it names no host; expected e.g. 'https://host/path/file.pth'."
-        raise InvalidURLError(msg)
+        raise InvalidURLError(msg, url=url)
     del port
     return urllib.parse.quote(url, safe=_URL_SAFE)
 
@@ -291,16 +291,16 @@ def network_failure(url: str, exc: BaseException) -> Exception:
             f"Downloading {url} failed: could not resolve {host} ({reason.strerror or reason}). "
             "Check the host name and the DNS set-up (or the proxy)."
         )
-        return WeightsDownloadError(msg)
+        return WeightsDownloadError(msg, url=url)
     if isinstance(reason, ssl.SSLCertVerificationError):
         msg = (
             f"Downloading {url} failed: the TLS certificate of {host} could not be verified "
             f"({reason.verify_message or reason}). Install the CA certificate (SSL_CERT_FILE) or "
             "use a mirror you trust."
         )
-        return WeightsDownloadError(msg)
+        return WeightsDownloadError(msg, url=url)
     if isinstance(reason, (http.client.InvalidURL, ValueError)) and not isinstance(reason, OSError):
-        return InvalidURLError(f"Invalid URL {url!r}: {reason}")
+        return InvalidURLError(f"Invalid URL {url!r}: {reason}", url=url)
     if isinstance(reason, (TimeoutError, socket.timeout)):
         return RetryableError(f"{_host_of(url)} did not answer in time ({reason})")
     if isinstance(reason, ConnectionRefusedError):
@@ -337,7 +337,7 @@ def _open_http(url: str, offset: int) -> Iterator[Stream]:
             if exc.code in (429, 503):
                 wait = retry_after_seconds(exc.headers.get("Retry-After"))
             raise RetryableError(message, retry_after=wait) from exc
-        raise WeightsDownloadError(message) from exc
+        raise WeightsDownloadError(message, url=url, status=exc.code) from exc
     except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
         failure = network_failure(url, exc)
         raise failure from exc

@@ -8,7 +8,7 @@ from typing import Any
 
 from .._attach import dangling_message
 from .._errors import MetaValidationError, MetaValidationWarning
-from .._plugins import _matches, catalogue, conflict_message
+from .._plugins import catalogue, conflict_message, plugin_matches
 from .._registry import ModelEntry, WeightsAttachment, resolve_reference
 from .._weights import WeightsEnum
 from . import _attached, _checks
@@ -40,7 +40,7 @@ _BUILDING_CHECKS = frozenset({"num_params", "ops", "legacy", "checkpoint"})
 def _plugin_entries(name: str) -> list[ModelEntry]:
     found = catalogue()
     return sorted(
-        (e for e in found.models.values() if _matches([name], e.plugin, e.distribution)),
+        (e for e in found.models.values() if plugin_matches([name], e.plugin, e.distribution)),
         key=lambda e: e.name,
     )
 
@@ -63,7 +63,7 @@ def _plugin_attachments(name: str) -> list[WeightsAttachment]:
     found = catalogue()
     attachments = [a for group in found.attachments.values() for a in group] + found.dangling
     return sorted(
-        (a for a in attachments if _matches([name], a.plugin, a.distribution)),
+        (a for a in attachments if plugin_matches([name], a.plugin, a.distribution)),
         key=lambda a: (a.model, a.weights_name),
     )
 
@@ -235,7 +235,7 @@ def check_plugin(
         status = [
             f"{p.name} ({p.distribution}): {p.status}{f', {p.error}' if p.error else ''}"
             for p in catalogue().plugins
-            if _matches([plugin_or_distribution], p.name, p.distribution)
+            if plugin_matches([plugin_or_distribution], p.name, p.distribution)
         ]
         detail = "; ".join(status) if status else "no such plugin is installed"
         report.failures.append(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .._api import get_model_weights, list_models
-from .._plugins import _matches, catalogue
+from .._plugins import catalogue, plugin_matches
 from .._weights import WeightsEnum
 
 __all__ = ["README_TABLE_BEGIN", "README_TABLE_END", "check_readme_table", "models_table"]
@@ -76,7 +76,7 @@ def models_table(plugin: str) -> str:
     found = catalogue()
     for attachments in found.attachments.values():
         for attachment in attachments:
-            if _matches([plugin], attachment.plugin, attachment.distribution):
+            if plugin_matches([plugin], attachment.plugin, attachment.distribution):
                 rows.extend(table_rows(attachment.model, attachment.load_weights()))
     return "\n".join(rows)
 

@@ -7,12 +7,13 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
+from .._errors import WeighthubError
 from .._loads import add_load_listener
 
 __all__ = ["LoadRecorder", "WeightsLoadStopped", "record_loads", "restore_registrations"]
 
 
-class WeightsLoadStopped(RuntimeError):
+class WeightsLoadStopped(WeighthubError, RuntimeError):
     """Raised by :func:`record_loads` ``(stop=True)`` in place of loading a checkpoint.
 
     Attributes:
@@ -22,6 +23,10 @@ class WeightsLoadStopped(RuntimeError):
     def __init__(self, weights: Any) -> None:
         super().__init__(f"Loading {weights!r} was stopped by weighthub.testing.record_loads.")
         self.weights = weights
+
+    def __reduce__(self) -> tuple[type[WeightsLoadStopped], tuple[Any]]:
+        # The constructor takes the weights, not the message in args: rebuild from them.
+        return type(self), (self.weights,)
 
 
 class LoadRecorder(list[Any]):
@@ -72,14 +77,12 @@ def restore_registrations(*, clear: bool = False) -> Iterator[None]:
     Args:
         clear: Also hide, within the block, the models registered before it (they come back after).
     """
-    from .. import _plugins
+    from .._plugins import replace_runtime_entries, runtime_entries
 
-    saved = list(_plugins._runtime_entries)
+    saved = runtime_entries()
     if clear:
-        _plugins._runtime_entries.clear()
-        _plugins.reload_plugins()
+        replace_runtime_entries([])
     try:
         yield
     finally:
-        _plugins._runtime_entries[:] = saved
-        _plugins.reload_plugins()
+        replace_runtime_entries(saved)
