@@ -7,9 +7,9 @@ from typing import Any
 from torchvision.models.maxvit import MaxVit
 
 from weighthub import WeightsEnum, overwrite_named_param
+from weighthub.building import load, make_builder, set_num_classes
 
 from .._weights._maxvit import MaxVit_T_Weights
-from ._common import load, make_builder, set_num_classes
 
 __all__ = ["maxvit_t"]
 

@@ -6,11 +6,13 @@ end-to-end weights), as in torchvision.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from torchvision.models.vision_transformer import VisionTransformer
 
 from weighthub import WeightsEnum, overwrite_named_param
+from weighthub.building import load, make_builder, set_num_classes
 
 from .._weights._vision_transformer import (
     ViT_B_16_Weights,
@@ -19,7 +21,6 @@ from .._weights._vision_transformer import (
     ViT_L_16_Weights,
     ViT_L_32_Weights,
 )
-from ._common import load, make_builder, set_num_classes
 
 __all__ = ["vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14"]
 
@@ -37,7 +38,7 @@ _SIZES = {
 _SIZE_NAMES = {"b": "Base", "l": "Large", "h": "Huge"}
 
 
-def _vit(name: str, enum: type[WeightsEnum]) -> Any:
+def _vit(name: str, enum: type[WeightsEnum]) -> Callable[..., VisionTransformer]:
     size, patch_size = name.split("_")[1], int(name.split("_")[2])
     num_layers, num_heads, hidden_dim, mlp_dim = _SIZES[size]
 
