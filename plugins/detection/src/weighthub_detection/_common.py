@@ -10,66 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeAlias
 
 from torch import nn
 from torchvision.models.detection.backbone_utils import _validate_trainable_layers
 from torchvision.ops.misc import FrozenBatchNorm2d
 
-import weighthub
 from weighthub import WeightsEnum, WeightsRef
+from weighthub.building import BackboneWeights, resolve_backbone, resolve_num_classes
 
 __all__ = [
     "MOBILENET_V3_LARGE_V1",
     "RESNET50_V1",
     "VGG16_FEATURES",
-    "BackboneWeights",
     "DetectionConfig",
     "configure",
-    "load_backbone",
 ]
-
-BackboneWeights: TypeAlias = WeightsEnum | WeightsRef | str | None
-"""What ``weights_backbone`` accepts: a member, a reference, a name, or None."""
-
 
 # The torchvision defaults of `weights_backbone`, by name: resolved only when used.
 RESNET50_V1 = WeightsRef("ResNet50_Weights.IMAGENET1K_V1")
 MOBILENET_V3_LARGE_V1 = WeightsRef("MobileNet_V3_Large_Weights.IMAGENET1K_V1")
 VGG16_FEATURES = WeightsRef("VGG16_Weights.IMAGENET1K_FEATURES")
-
-
-def load_backbone(
-    builder: Callable[..., nn.Module],
-    weights: WeightsEnum | None,
-    *,
-    progress: bool,
-    **kwargs: Any,
-) -> nn.Module:
-    """Build a torchvision classification network and load backbone weights into it.
-
-    Args:
-        builder: The torchvision builder of the architecture (``torchvision.models.resnet50``); it
-            is called with ``weights=None`` and the weights are loaded by weighthub.
-        weights: The backbone weights, or None for random initialisation.
-        progress: Show a download progress bar.
-        **kwargs: Architecture options for ``builder`` (``norm_layer`` ...).
-
-    Returns:
-        The network.
-
-    Raises:
-        ValueError: ``kwargs`` sets ``num_classes`` unlike the weights' categories.
-    """
-    if weights is not None:
-        categories = weights.meta.get("categories")
-        if categories is not None:
-            weighthub.overwrite_named_param(kwargs, "num_classes", len(categories))
-
-    def factory() -> nn.Module:
-        return builder(weights=None, **kwargs)
-
-    return weighthub.construct_model(factory, weights, progress=progress)
 
 
 @dataclass(frozen=True)
@@ -114,14 +74,8 @@ def configure(
     Raises:
         ValueError: ``num_classes`` conflicts with the weights, or the layer count is out of range.
     """
-    if weights is not None:
-        backbone = None
-        classes = weighthub.overwrite_value_param(
-            "num_classes", num_classes, len(weights.meta["categories"])
-        )
-    else:
-        backbone = weighthub.resolve_weights(weights_backbone, backbone_enum)
-        classes = default_num_classes if num_classes is None else num_classes
+    classes = resolve_num_classes(weights, num_classes, default=default_num_classes)
+    backbone = resolve_backbone(weights, weights_backbone, backbone_enum)
     is_trained = weights is not None or backbone is not None
     layers = _validate_trainable_layers(
         is_trained, trainable_backbone_layers, max_layers, default_layers

@@ -21,14 +21,9 @@ from torchvision.models.detection.faster_rcnn import (
 
 import weighthub
 from weighthub import construct_model, handle_legacy_interface
+from weighthub.building import BackboneWeights, load_backbone
 
-from ._common import (
-    MOBILENET_V3_LARGE_V1,
-    RESNET50_V1,
-    BackboneWeights,
-    configure,
-    load_backbone,
-)
+from ._common import MOBILENET_V3_LARGE_V1, RESNET50_V1, configure
 from ._weights import (
     FasterRCNN_MobileNet_V3_Large_320_FPN_Weights,
     FasterRCNN_MobileNet_V3_Large_FPN_Weights,

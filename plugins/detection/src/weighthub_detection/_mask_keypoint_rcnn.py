@@ -18,13 +18,9 @@ from torchvision.models.detection.mask_rcnn import MaskRCNN, MaskRCNNHeads
 
 import weighthub
 from weighthub import WeightsEnum, construct_model, handle_legacy_interface
+from weighthub.building import BackboneWeights, load_backbone
 
-from ._common import (
-    RESNET50_V1,
-    BackboneWeights,
-    configure,
-    load_backbone,
-)
+from ._common import RESNET50_V1, configure
 from ._weights import (
     KeypointRCNN_ResNet50_FPN_Weights,
     MaskRCNN_ResNet50_FPN_V2_Weights,

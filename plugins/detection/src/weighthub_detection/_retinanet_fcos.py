@@ -15,13 +15,9 @@ from torchvision.ops.feature_pyramid_network import LastLevelP6P7
 
 import weighthub
 from weighthub import construct_model, handle_legacy_interface
+from weighthub.building import BackboneWeights, load_backbone
 
-from ._common import (
-    RESNET50_V1,
-    BackboneWeights,
-    configure,
-    load_backbone,
-)
+from ._common import RESNET50_V1, configure
 from ._weights import (
     FCOS_ResNet50_FPN_Weights,
     RetinaNet_ResNet50_FPN_V2_Weights,

@@ -8,63 +8,21 @@ as no backbone weights are requested; requesting them without it raises weighthu
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeAlias
-
-from torch import nn
-
 import weighthub
 from weighthub import WeightsEnum, WeightsRef
+from weighthub.building import BackboneWeights, resolve_backbone, resolve_num_classes
 
 __all__ = [
     "MOBILENET_V3_LARGE_V1",
     "RESNET50_V1",
     "RESNET101_V1",
-    "BackboneWeights",
     "configure",
-    "load_backbone",
 ]
-
-BackboneWeights: TypeAlias = WeightsEnum | WeightsRef | str | None
-"""What ``weights_backbone`` accepts: a member, a reference, a name, or None."""
 
 # The torchvision defaults of `weights_backbone`, by name: resolved only when used.
 RESNET50_V1 = WeightsRef("ResNet50_Weights.IMAGENET1K_V1")
 RESNET101_V1 = WeightsRef("ResNet101_Weights.IMAGENET1K_V1")
 MOBILENET_V3_LARGE_V1 = WeightsRef("MobileNet_V3_Large_Weights.IMAGENET1K_V1")
-
-
-def load_backbone(
-    builder: Callable[..., nn.Module],
-    weights: WeightsEnum | None,
-    *,
-    progress: bool,
-    **kwargs: Any,
-) -> nn.Module:
-    """Build a torchvision classification network and load backbone weights into it.
-
-    Args:
-        builder: The torchvision builder of the architecture (``torchvision.models.resnet50``); it
-            is called with ``weights=None`` and the weights are loaded by weighthub.
-        weights: The backbone weights, or None for random initialisation.
-        progress: Show a download progress bar.
-        **kwargs: Architecture options for ``builder`` (``replace_stride_with_dilation`` ...).
-
-    Returns:
-        The network.
-
-    Raises:
-        ValueError: ``kwargs`` sets ``num_classes`` unlike the weights' categories.
-    """
-    if weights is not None:
-        categories = weights.meta.get("categories")
-        if categories is not None:
-            weighthub.overwrite_named_param(kwargs, "num_classes", len(categories))
-
-    def factory() -> nn.Module:
-        return builder(weights=None, **kwargs)
-
-    return weighthub.construct_model(factory, weights, progress=progress)
 
 
 def configure(
@@ -88,11 +46,8 @@ def configure(
     Raises:
         ValueError: ``num_classes`` or ``aux_loss`` conflicts with the weights.
     """
+    classes = resolve_num_classes(weights, num_classes, default=21)
     if weights is None:
-        backbone = weighthub.resolve_weights(weights_backbone, backbone_enum)
-        return (21 if num_classes is None else num_classes), aux_loss, backbone
-    classes = weighthub.overwrite_value_param(
-        "num_classes", num_classes, len(weights.meta["categories"])
-    )
+        return classes, aux_loss, resolve_backbone(weights, weights_backbone, backbone_enum)
     expected_aux = bool(getattr(weights, "model_kwargs", {}).get("aux_loss", True))
     return classes, weighthub.overwrite_value_param("aux_loss", aux_loss, expected_aux), None

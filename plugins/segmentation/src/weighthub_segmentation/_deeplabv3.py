@@ -12,15 +12,9 @@ from torchvision.models.segmentation.deeplabv3 import (
 )
 
 from weighthub import construct_model, handle_legacy_interface
+from weighthub.building import BackboneWeights, load_backbone
 
-from ._common import (
-    MOBILENET_V3_LARGE_V1,
-    RESNET50_V1,
-    RESNET101_V1,
-    BackboneWeights,
-    configure,
-    load_backbone,
-)
+from ._common import MOBILENET_V3_LARGE_V1, RESNET50_V1, RESNET101_V1, configure
 from ._weights import (
     DeepLabV3_MobileNet_V3_Large_Weights,
     DeepLabV3_ResNet50_Weights,

@@ -8,14 +8,9 @@ from torchvision.models import resnet50, resnet101
 from torchvision.models.segmentation.fcn import FCN, _fcn_resnet
 
 from weighthub import construct_model, handle_legacy_interface
+from weighthub.building import BackboneWeights, load_backbone
 
-from ._common import (
-    RESNET50_V1,
-    RESNET101_V1,
-    BackboneWeights,
-    configure,
-    load_backbone,
-)
+from ._common import RESNET50_V1, RESNET101_V1, configure
 from ._weights import FCN_ResNet50_Weights, FCN_ResNet101_Weights
 
 __all__ = ["fcn_resnet101", "fcn_resnet50"]

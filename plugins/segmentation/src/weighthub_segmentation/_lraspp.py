@@ -8,13 +8,9 @@ from torchvision.models import mobilenet_v3_large
 from torchvision.models.segmentation.lraspp import LRASPP, _lraspp_mobilenetv3
 
 from weighthub import construct_model, handle_legacy_interface
+from weighthub.building import BackboneWeights, load_backbone
 
-from ._common import (
-    MOBILENET_V3_LARGE_V1,
-    BackboneWeights,
-    configure,
-    load_backbone,
-)
+from ._common import MOBILENET_V3_LARGE_V1, configure
 from ._weights import LRASPP_MobileNet_V3_Large_Weights
 
 __all__ = ["lraspp_mobilenet_v3_large"]
