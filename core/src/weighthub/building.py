@@ -75,8 +75,10 @@ def make_builder(
     module: str,
     args_doc: str | None = None,
     options: Mapping[str, Any] | None = None,
+    option_types: Mapping[str, Any] | None = None,
     verify: VerifyFn | None = None,
     legacy_default: LegacyDefault | object = _V1,
+    legacy_options: Mapping[str, tuple[str, LegacyDefault]] | None = None,
     weights_annotation: Any = None,
 ) -> Callable[..., M]:
     """Create the builder ``name(*, weights=None, progress=True, **kwargs)``.
@@ -98,12 +100,17 @@ def make_builder(
         args_doc: The docstring's ``Args:`` section; by default one describing ``weights``,
             ``progress`` and ``**kwargs``.
         options: Further keyword-only parameters and their defaults, between ``progress`` and
-            ``**kwargs`` (``{"quantize": False}``); ``build`` finds them in ``kwargs``.
+            ``**kwargs`` (``{"quantize": False}``); ``build`` finds them in ``kwargs``. The
+            weights' ``model_kwargs`` are not applied to them: ``build`` reads those itself.
+        option_types: Their annotations, where not the type of the default
+            (``{"num_classes": int | None}``).
         verify: Checks ``weights`` instead of ``weights_enum.verify``, given the keyword
             arguments (options included).
         legacy_default: The weights ``pretrained=True`` stands for (see
             :func:`weighthub.handle_legacy_interface`); by default the ``IMAGENET1K_V1`` member,
             or "no weights available" when the enum has none.
+        legacy_options: Further legacy parameters, as for ``handle_legacy_interface``:
+            ``{"weights_backbone": ("pretrained_backbone", WeightsRef("ResNet50_Weights.X"))}``.
         weights_annotation: The ``weights`` annotation, when not ``weights_enum | None``.
 
     Returns:
@@ -120,12 +127,14 @@ def make_builder(
         )
     """
     defaults = dict(options or {})
+    types = {option: type(default) for option, default in defaults.items()}
+    types.update(option_types or {})
 
     def builder(*, weights: Any = None, progress: bool = True, **kwargs: Any) -> M:
         for option, default in defaults.items():
             kwargs.setdefault(option, default)
         verified = weights_enum.verify(weights) if verify is None else verify(weights, kwargs)
-        apply_model_kwargs(verified, kwargs)
+        apply_model_kwargs(verified, kwargs, handled=defaults)
         return build(verified, progress, kwargs)
 
     annotation = weights_enum | None if weights_annotation is None else weights_annotation
@@ -134,7 +143,7 @@ def make_builder(
     builder.__annotations__ = {
         "weights": annotation,
         "progress": bool,
-        **{option: type(default) for option, default in defaults.items()},
+        **types,
         "kwargs": Any,
         "return": model_cls,
     }
@@ -144,7 +153,7 @@ def make_builder(
             inspect.Parameter("weights", keyword, default=None, annotation=annotation),
             inspect.Parameter("progress", keyword, default=True, annotation=bool),
             *(
-                inspect.Parameter(option, keyword, default=default, annotation=type(default))
+                inspect.Parameter(option, keyword, default=default, annotation=types[option])
                 for option, default in defaults.items()
             ),
             inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD, annotation=Any),
@@ -161,8 +170,8 @@ def make_builder(
     builder.__doc__ = summary + args_doc
     if legacy_default is _V1:
         legacy_default = weights_enum.__members__.get("IMAGENET1K_V1")
-    legacy: Any = legacy_default
-    return handle_legacy_interface(weights=("pretrained", legacy))(builder)
+    legacy: dict[str, Any] = {"weights": ("pretrained", legacy_default), **(legacy_options or {})}
+    return handle_legacy_interface(**legacy)(builder)
 
 
 def set_fixed(kwargs: dict[str, Any], **fixed: Any) -> None:
