@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BackboneWeights",
     "BuildFn",
+    "LegacyDefault",
     "VerifyFn",
     "load",
     "load_backbone",
