@@ -1,9 +1,8 @@
-"""What every detection builder shares: backbone weights by name, num_classes, trainable layers.
+"""The detection builder template (:func:`detection_builder`) and its trainable-layers rule.
 
-The backbone weights belong to the classification plugin. They are looked up by name through
-weighthub, and only when asked for, so this plugin works without the classification plugin as long
-as no backbone weights are requested; requesting them without it raises weighthub's
-``UnknownWeightsError``, whose message carries the ``pip install`` line.
+The backbone weights belong to the classification plugin; :mod:`weighthub.building` looks them up
+by name only when asked for, so this plugin works without that one until backbone weights are
+requested (then ``UnknownWeightsError`` gives the ``pip install`` line).
 """
 
 from __future__ import annotations

@@ -1,9 +1,7 @@
-"""What every segmentation builder shares: backbone weights by name, num_classes and aux_loss.
+"""The segmentation builder template (:func:`segmentation_builder`) and its ``aux_loss`` rule.
 
-The backbone weights belong to the classification plugin. They are looked up by name through
-weighthub, and only when asked for, so this plugin works without the classification plugin as long
-as no backbone weights are requested; requesting them without it raises weighthub's
-``UnknownWeightsError``, whose message carries the ``pip install`` line.
+Backbone weights are references into the classification plugin, resolved and loaded by
+:mod:`weighthub.building` only when used (see :func:`weighthub.building.resolve_backbone`).
 """
 
 from __future__ import annotations
