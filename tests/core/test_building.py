@@ -20,6 +20,7 @@ from weighthub.building import (
     resolve_num_classes,
     set_fixed,
     set_num_classes,
+    square_min_size,
 )
 from weighthub.transforms import preset
 
@@ -140,3 +141,17 @@ def test_import_weighthub_does_not_import_the_building_module():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+class Wide_Weights(WeightsEnum):
+    V1 = Weights(
+        url="https://example.invalid/wide-0123abcd.pth",
+        transforms=preset("ImageClassification", crop_size=8, resize_size=8),
+        meta={**_META, "min_size": (8, 16)},
+    )
+
+
+def test_square_min_size():
+    assert square_min_size(TinyNet_Weights.DEFAULT) == (1, 1)
+    with pytest.raises(ValueError, match=r"Wide_Weights.V1 needs square inputs.*\(8, 16\)"):
+        square_min_size(Wide_Weights.V1)

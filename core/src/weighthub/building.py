@@ -40,6 +40,7 @@ __all__ = [
     "resolve_num_classes",
     "set_fixed",
     "set_num_classes",
+    "square_min_size",
 ]
 
 M = TypeVar("M", bound="nn.Module")
@@ -198,6 +199,19 @@ def set_num_classes(weights: WeightsEnum | None, kwargs: dict[str, Any]) -> None
     categories = None if weights is None else weights.meta.get("categories")
     if categories is not None:
         overwrite_named_param(kwargs, "num_classes", len(categories))
+
+
+def square_min_size(weights: WeightsEnum) -> tuple[int, int]:
+    """The weights' ``meta["min_size"]``, for models built for one square input size (ViT, MaxViT).
+
+    Raises:
+        ValueError: The weights' ``min_size`` is not square.
+    """
+    min_size: tuple[int, int] = weights.meta["min_size"]
+    if min_size[0] != min_size[1]:
+        msg = f"{weights!r} needs square inputs, but its min_size is {min_size}."
+        raise ValueError(msg)
+    return min_size
 
 
 def resolve_num_classes(weights: WeightsEnum | None, num_classes: int | None, default: int) -> int:

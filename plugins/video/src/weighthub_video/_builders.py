@@ -23,7 +23,7 @@ from torchvision.models.video.s3d import S3D
 from torchvision.models.video.swin_transformer import SwinTransformer3d
 
 from weighthub import WeightsEnum, overwrite_named_param
-from weighthub.building import BuildFn, load, make_builder, set_num_classes
+from weighthub.building import BuildFn, load, make_builder, set_num_classes, square_min_size
 
 from ._weights import (
     MC3_18_Weights,
@@ -177,11 +177,7 @@ def _mvit_model(
 ) -> MViT:
     if weights is not None:
         set_num_classes(weights, kwargs)
-        height, width = weights.meta["min_size"]
-        if height != width:
-            msg = f"MViT weights need a square min_size, got {weights.meta['min_size']}."
-            raise ValueError(msg)
-        overwrite_named_param(kwargs, "spatial_size", weights.meta["min_size"])
+        overwrite_named_param(kwargs, "spatial_size", square_min_size(weights))
         overwrite_named_param(kwargs, "temporal_size", weights.meta["min_temporal_size"])
     return load(lambda: MViT(block_setting=block_setting, **fixed, **kwargs), weights, progress)
 

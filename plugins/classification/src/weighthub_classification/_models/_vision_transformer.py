@@ -12,7 +12,7 @@ from typing import Any
 from torchvision.models.vision_transformer import VisionTransformer
 
 from weighthub import WeightsEnum, overwrite_named_param
-from weighthub.building import load, make_builder, set_num_classes
+from weighthub.building import load, make_builder, set_num_classes, square_min_size
 
 from .._weights._vision_transformer import (
     ViT_B_16_Weights,
@@ -47,11 +47,7 @@ def _vit(name: str, enum: type[WeightsEnum]) -> Callable[..., VisionTransformer]
     ) -> VisionTransformer:
         if weights is not None:
             set_num_classes(weights, kwargs)
-            min_size = weights.meta["min_size"]
-            if min_size[0] != min_size[1]:
-                msg = f"{weights!r} needs square inputs, but its min_size is {min_size}."
-                raise ValueError(msg)
-            overwrite_named_param(kwargs, "image_size", min_size[0])
+            overwrite_named_param(kwargs, "image_size", square_min_size(weights)[0])
         image_size = kwargs.pop("image_size", 224)
         return load(
             lambda: VisionTransformer(
