@@ -208,3 +208,20 @@ def test_float_checkpoint_loads_into_the_quantizable_googlenet(weights_server):
     x = torch.rand(1, 3, 64, 64)
     with torch.inference_mode():
         torch.testing.assert_close(ours(x), theirs(x), rtol=0, atol=0)
+
+
+def _parameters(builder):
+    import inspect
+
+    return [(p.name, p.kind, p.default) for p in inspect.signature(builder).parameters.values()]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_builder_signature_and_doc_match_torchvision(name):
+    """Builders made by the shared template keep torchvision's keyword-only signature."""
+    ours = weighthub.get_model_builder(name)
+    theirs = tvq.__dict__[name.removeprefix("quantized_")]
+    assert _parameters(ours) == _parameters(theirs)
+    assert ours.__name__ == name.removeprefix("quantized_")
+    assert ours.__doc__.startswith("Build the quantizable ")
+    assert "quantize: Return the quantized model" in ours.__doc__

@@ -7,7 +7,8 @@ from typing import Any
 from efficientnet_lite_pytorch import EfficientNet
 from torch import nn
 
-from weighthub import construct_model, handle_legacy_interface, overwrite_named_param
+from weighthub import construct_model, handle_legacy_interface
+from weighthub.building import set_num_classes
 
 from ._weights import EfficientNet_Lite0_Weights
 
@@ -35,8 +36,7 @@ def efficientnet_lite0(
         The model (in training mode, as every builder returns it).
     """
     weights = EfficientNet_Lite0_Weights.verify(weights)
-    if weights is not None:
-        overwrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
+    set_num_classes(weights, kwargs)
     model: nn.Module = construct_model(
         lambda: EfficientNet.from_name("efficientnet-lite0", **kwargs), weights, progress=progress
     )

@@ -20,8 +20,7 @@ from torchvision.ops.feature_pyramid_network import ExtraFPNBlock
 from torchvision.ops.misc import FrozenBatchNorm2d
 
 from weighthub import WeightsRef, handle_legacy_interface, resolve_weights
-
-from ._common import BackboneWeights, load_backbone
+from weighthub.building import BackboneWeights, load_backbone
 
 __all__ = ["BackboneWithFPN", "mobilenet_backbone", "resnet_fpn_backbone"]
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from torch import nn
 from torchvision.models import mobilenet_v3_large, resnet50
-from torchvision.models.detection._utils import overwrite_eps
 from torchvision.models.detection.anchor_utils import AnchorGenerator
 from torchvision.models.detection.backbone_utils import (
     _mobilenet_extractor,
@@ -19,16 +18,9 @@ from torchvision.models.detection.faster_rcnn import (
     _default_anchorgen,
 )
 
-import weighthub
-from weighthub import construct_model, handle_legacy_interface
+from weighthub.building import load_backbone
 
-from ._common import (
-    MOBILENET_V3_LARGE_V1,
-    RESNET50_V1,
-    BackboneWeights,
-    configure,
-    load_backbone,
-)
+from ._common import MOBILENET_V3_LARGE_V1, RESNET50_V1, DetectionConfig, detection_builder
 from ._weights import (
     FasterRCNN_MobileNet_V3_Large_320_FPN_Weights,
     FasterRCNN_MobileNet_V3_Large_FPN_Weights,
@@ -44,230 +36,114 @@ __all__ = [
 ]
 
 
-@handle_legacy_interface(
-    weights=("pretrained", FasterRCNN_ResNet50_FPN_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", RESNET50_V1),
-)
-def fasterrcnn_resnet50_fpn(
-    *,
-    weights: FasterRCNN_ResNet50_FPN_Weights | None = None,
-    progress: bool = True,
-    num_classes: int | None = None,
-    weights_backbone: BackboneWeights = RESNET50_V1,
-    trainable_backbone_layers: int | None = None,
-    **kwargs: Any,
-) -> FasterRCNN:
-    """Build Faster R-CNN with a ResNet-50-FPN backbone (torchvision's ``fasterrcnn_resnet50_fpn``).
-
-    Args:
-        weights: The COCO weights to load (a member, its name or ``"DEFAULT"``), or None.
-        progress: Show a download progress bar.
-        num_classes: Output classes, background included (91 without weights).
-        weights_backbone: ImageNet weights of the ResNet-50 backbone, used when ``weights`` is None:
-            a member or ``"ResNet50_Weights.X"``/``"X"``/``"DEFAULT"``, looked up through weighthub
-            (needs the classification plugin). None for a random backbone.
-        trainable_backbone_layers: Backbone stages left trainable, 0-5 (default 3).
-        **kwargs: Options of ``torchvision.models.detection.FasterRCNN``.
-    """
-    weights = FasterRCNN_ResNet50_FPN_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    config = configure(
-        weights,
-        num_classes,
-        weights_backbone,
-        trainable_backbone_layers,
-        backbone_enum="ResNet50_Weights",
-        max_layers=5,
-        default_layers=3,
-    )
-
-    def factory() -> FasterRCNN:
-        backbone = load_backbone(
-            resnet50,
-            config.weights_backbone,
-            progress=progress,
-            norm_layer=config.norm_layer,
-        )
-        fpn = _resnet_fpn_extractor(backbone, config.trainable_layers)
-        return FasterRCNN(fpn, num_classes=config.num_classes, **kwargs)
-
-    model = construct_model(factory, weights, progress=progress)
-    if weights == FasterRCNN_ResNet50_FPN_Weights.COCO_V1:
-        overwrite_eps(model, 0.0)
-    return model
-
-
-@handle_legacy_interface(
-    weights=("pretrained", FasterRCNN_ResNet50_FPN_V2_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", RESNET50_V1),
-)
-def fasterrcnn_resnet50_fpn_v2(
-    *,
-    weights: FasterRCNN_ResNet50_FPN_V2_Weights | None = None,
-    progress: bool = True,
-    num_classes: int | None = None,
-    weights_backbone: BackboneWeights = None,
-    trainable_backbone_layers: int | None = None,
-    **kwargs: Any,
-) -> FasterRCNN:
-    """Build the improved Faster R-CNN ResNet-50-FPN (torchvision's ``fasterrcnn_resnet50_fpn_v2``).
-
-    Args:
-        weights: The COCO weights to load (a member, its name or ``"DEFAULT"``), or None.
-        progress: Show a download progress bar.
-        num_classes: Output classes, background included (91 without weights).
-        weights_backbone: ImageNet weights of the ResNet-50 backbone (see
-            :func:`fasterrcnn_resnet50_fpn`); None (the default) for a random backbone.
-        trainable_backbone_layers: Backbone stages left trainable, 0-5 (default 3).
-        **kwargs: Options of ``torchvision.models.detection.FasterRCNN``.
-    """
-    weights = FasterRCNN_ResNet50_FPN_V2_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    config = configure(
-        weights,
-        num_classes,
-        weights_backbone,
-        trainable_backbone_layers,
-        backbone_enum="ResNet50_Weights",
-        max_layers=5,
-        default_layers=3,
-    )
-
-    def factory() -> FasterRCNN:
+def resnet50_fpn(config: DetectionConfig, progress: bool, *, v2: bool = False) -> nn.Module:
+    """The ResNet-50 FPN of the R-CNNs; v1 freezes pretrained batch norms, v2 trains them."""
+    if v2:
         backbone = load_backbone(resnet50, config.weights_backbone, progress=progress)
-        fpn = _resnet_fpn_extractor(backbone, config.trainable_layers, norm_layer=nn.BatchNorm2d)
-        anchor_generator = _default_anchorgen()
-        rpn_head = RPNHead(
-            fpn.out_channels, anchor_generator.num_anchors_per_location()[0], conv_depth=2
+        fpn: nn.Module = _resnet_fpn_extractor(
+            backbone, config.trainable_layers, norm_layer=nn.BatchNorm2d
         )
-        box_head = FastRCNNConvFCHead(
-            (fpn.out_channels, 7, 7), [256, 256, 256, 256], [1024], norm_layer=nn.BatchNorm2d
-        )
-        return FasterRCNN(
-            fpn,
-            num_classes=config.num_classes,
-            rpn_anchor_generator=anchor_generator,
-            rpn_head=rpn_head,
-            box_head=box_head,
-            **kwargs,
-        )
-
-    return construct_model(factory, weights, progress=progress)
-
-
-def _fasterrcnn_mobilenet_v3_large_fpn(
-    weights: FasterRCNN_MobileNet_V3_Large_FPN_Weights
-    | FasterRCNN_MobileNet_V3_Large_320_FPN_Weights
-    | None,
-    progress: bool,
-    num_classes: int | None,
-    weights_backbone: BackboneWeights,
-    trainable_backbone_layers: int | None,
-    **kwargs: Any,
-) -> FasterRCNN:
-    config = configure(
-        weights,
-        num_classes,
-        weights_backbone,
-        trainable_backbone_layers,
-        backbone_enum="MobileNet_V3_Large_Weights",
-        max_layers=6,
-        default_layers=3,
+        return fpn
+    backbone = load_backbone(
+        resnet50, config.weights_backbone, progress=progress, norm_layer=config.norm_layer
     )
-
-    def factory() -> FasterRCNN:
-        backbone = load_backbone(
-            mobilenet_v3_large,
-            config.weights_backbone,
-            progress=progress,
-            norm_layer=config.norm_layer,
-        )
-        fpn = _mobilenet_extractor(backbone, True, config.trainable_layers)
-        anchor_sizes = ((32, 64, 128, 256, 512),) * 3
-        aspect_ratios = ((0.5, 1.0, 2.0),) * len(anchor_sizes)
-        anchor_generator = AnchorGenerator(anchor_sizes, aspect_ratios)
-        return FasterRCNN(fpn, config.num_classes, rpn_anchor_generator=anchor_generator, **kwargs)
-
-    return construct_model(factory, weights, progress=progress)
+    fpn = _resnet_fpn_extractor(backbone, config.trainable_layers)
+    return fpn
 
 
-@handle_legacy_interface(
-    weights=("pretrained", FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", MOBILENET_V3_LARGE_V1),
-)
-def fasterrcnn_mobilenet_v3_large_320_fpn(
-    *,
-    weights: FasterRCNN_MobileNet_V3_Large_320_FPN_Weights | None = None,
-    progress: bool = True,
-    num_classes: int | None = None,
-    weights_backbone: BackboneWeights = MOBILENET_V3_LARGE_V1,
-    trainable_backbone_layers: int | None = None,
-    **kwargs: Any,
+def v2_heads(fpn: nn.Module) -> dict[str, Any]:
+    """The anchor generator, RPN and box heads of the v2 R-CNNs (batch-normed, 4 conv layers)."""
+    anchor_generator = _default_anchorgen()
+    rpn_head = RPNHead(
+        fpn.out_channels, anchor_generator.num_anchors_per_location()[0], conv_depth=2
+    )
+    box_head = FastRCNNConvFCHead(
+        (fpn.out_channels, 7, 7), [256, 256, 256, 256], [1024], norm_layer=nn.BatchNorm2d
+    )
+    return {"rpn_anchor_generator": anchor_generator, "rpn_head": rpn_head, "box_head": box_head}
+
+
+def _fasterrcnn(config: DetectionConfig, progress: bool, kwargs: dict[str, Any]) -> FasterRCNN:
+    return FasterRCNN(resnet50_fpn(config, progress), num_classes=config.num_classes, **kwargs)
+
+
+def _fasterrcnn_v2(config: DetectionConfig, progress: bool, kwargs: dict[str, Any]) -> FasterRCNN:
+    fpn = resnet50_fpn(config, progress, v2=True)
+    return FasterRCNN(fpn, num_classes=config.num_classes, **v2_heads(fpn), **kwargs)
+
+
+def _fasterrcnn_mobilenet(
+    config: DetectionConfig, progress: bool, kwargs: dict[str, Any]
 ) -> FasterRCNN:
-    """Build the low-resolution Faster R-CNN with a MobileNetV3-Large FPN backbone.
+    backbone = load_backbone(
+        mobilenet_v3_large, config.weights_backbone, progress=progress, norm_layer=config.norm_layer
+    )
+    fpn = _mobilenet_extractor(backbone, True, config.trainable_layers)
+    anchor_sizes = ((32, 64, 128, 256, 512),) * 3
+    aspect_ratios = ((0.5, 1.0, 2.0),) * len(anchor_sizes)
+    anchor_generator = AnchorGenerator(anchor_sizes, aspect_ratios)
+    return FasterRCNN(fpn, config.num_classes, rpn_anchor_generator=anchor_generator, **kwargs)
 
-    torchvision's ``fasterrcnn_mobilenet_v3_large_320_fpn``: images resized to 320-640 pixels.
 
-    Args:
-        weights: The COCO weights to load (a member, its name or ``"DEFAULT"``), or None.
-        progress: Show a download progress bar.
-        num_classes: Output classes, background included (91 without weights).
-        weights_backbone: ImageNet weights of the MobileNetV3-Large backbone, used when
-            ``weights`` is None: a member or ``"MobileNet_V3_Large_Weights.X"``/``"X"``/
-            ``"DEFAULT"`` (needs the classification plugin). None for a random backbone.
-        trainable_backbone_layers: Backbone stages left trainable, 0-6 (default 3).
-        **kwargs: Options of ``torchvision.models.detection.FasterRCNN``.
-    """
-    weights = FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    defaults = {
+fasterrcnn_resnet50_fpn = detection_builder(
+    "fasterrcnn_resnet50_fpn",
+    FasterRCNN_ResNet50_FPN_Weights,
+    _fasterrcnn,
+    backbone_default=RESNET50_V1,
+    backbone_doc="ResNet-50",
+    max_layers=5,
+    default_layers=3,
+    model_cls=FasterRCNN,
+    summary="Build Faster R-CNN with a ResNet-50-FPN backbone (``fasterrcnn_resnet50_fpn``).",
+    module=__name__,
+    eps_zero=FasterRCNN_ResNet50_FPN_Weights.COCO_V1,
+)
+fasterrcnn_resnet50_fpn_v2 = detection_builder(
+    "fasterrcnn_resnet50_fpn_v2",
+    FasterRCNN_ResNet50_FPN_V2_Weights,
+    _fasterrcnn_v2,
+    backbone_default=RESNET50_V1,
+    backbone_doc="ResNet-50",
+    max_layers=5,
+    default_layers=3,
+    model_cls=FasterRCNN,
+    summary="Build the improved Faster R-CNN ResNet-50-FPN (``fasterrcnn_resnet50_fpn_v2``).",
+    module=__name__,
+    random_backbone=True,
+)
+fasterrcnn_mobilenet_v3_large_320_fpn = detection_builder(
+    "fasterrcnn_mobilenet_v3_large_320_fpn",
+    FasterRCNN_MobileNet_V3_Large_320_FPN_Weights,
+    _fasterrcnn_mobilenet,
+    backbone_default=MOBILENET_V3_LARGE_V1,
+    backbone_doc="MobileNetV3-Large",
+    max_layers=6,
+    default_layers=3,
+    model_cls=FasterRCNN,
+    summary=(
+        "Build the low-resolution Faster R-CNN with a MobileNetV3-Large FPN backbone.\n\n"
+        "torchvision's ``fasterrcnn_mobilenet_v3_large_320_fpn``: images resized to 320-640 "
+        "pixels."
+    ),
+    module=__name__,
+    defaults={
         "min_size": 320,
         "max_size": 640,
         "rpn_pre_nms_top_n_test": 150,
         "rpn_post_nms_top_n_test": 150,
         "rpn_score_thresh": 0.05,
-    }
-    return _fasterrcnn_mobilenet_v3_large_fpn(
-        weights,
-        progress,
-        num_classes,
-        weights_backbone,
-        trainable_backbone_layers,
-        **{**defaults, **kwargs},
-    )
-
-
-@handle_legacy_interface(
-    weights=("pretrained", FasterRCNN_MobileNet_V3_Large_FPN_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", MOBILENET_V3_LARGE_V1),
+    },
 )
-def fasterrcnn_mobilenet_v3_large_fpn(
-    *,
-    weights: FasterRCNN_MobileNet_V3_Large_FPN_Weights | None = None,
-    progress: bool = True,
-    num_classes: int | None = None,
-    weights_backbone: BackboneWeights = MOBILENET_V3_LARGE_V1,
-    trainable_backbone_layers: int | None = None,
-    **kwargs: Any,
-) -> FasterRCNN:
-    """Build the high-resolution Faster R-CNN with a MobileNetV3-Large FPN backbone.
-
-    Args:
-        weights: The COCO weights to load (a member, its name or ``"DEFAULT"``), or None.
-        progress: Show a download progress bar.
-        num_classes: Output classes, background included (91 without weights).
-        weights_backbone: ImageNet weights of the MobileNetV3-Large backbone (see
-            :func:`fasterrcnn_mobilenet_v3_large_320_fpn`); None for a random backbone.
-        trainable_backbone_layers: Backbone stages left trainable, 0-6 (default 3).
-        **kwargs: Options of ``torchvision.models.detection.FasterRCNN``.
-    """
-    weights = FasterRCNN_MobileNet_V3_Large_FPN_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    return _fasterrcnn_mobilenet_v3_large_fpn(
-        weights,
-        progress,
-        num_classes,
-        weights_backbone,
-        trainable_backbone_layers,
-        **{"rpn_score_thresh": 0.05, **kwargs},
-    )
+fasterrcnn_mobilenet_v3_large_fpn = detection_builder(
+    "fasterrcnn_mobilenet_v3_large_fpn",
+    FasterRCNN_MobileNet_V3_Large_FPN_Weights,
+    _fasterrcnn_mobilenet,
+    backbone_default=MOBILENET_V3_LARGE_V1,
+    backbone_doc="MobileNetV3-Large",
+    max_layers=6,
+    default_layers=3,
+    model_cls=FasterRCNN,
+    summary="Build the high-resolution Faster R-CNN with a MobileNetV3-Large FPN backbone.",
+    module=__name__,
+    defaults={"rpn_score_thresh": 0.05},
+)

@@ -5,26 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from torch import nn
-from torchvision.models import resnet50
-from torchvision.models.detection._utils import overwrite_eps
-from torchvision.models.detection.backbone_utils import _resnet_fpn_extractor
-from torchvision.models.detection.faster_rcnn import (
-    FastRCNNConvFCHead,
-    RPNHead,
-    _default_anchorgen,
-)
 from torchvision.models.detection.keypoint_rcnn import KeypointRCNN
 from torchvision.models.detection.mask_rcnn import MaskRCNN, MaskRCNNHeads
 
 import weighthub
-from weighthub import WeightsEnum, construct_model, handle_legacy_interface
+from weighthub import WeightsEnum
 
-from ._common import (
-    RESNET50_V1,
-    BackboneWeights,
-    configure,
-    load_backbone,
-)
+from ._common import RESNET50_V1, DetectionConfig, detection_builder
+from ._faster_rcnn import resnet50_fpn, v2_heads
 from ._weights import (
     KeypointRCNN_ResNet50_FPN_Weights,
     MaskRCNN_ResNet50_FPN_V2_Weights,
@@ -34,116 +22,44 @@ from ._weights import (
 __all__ = ["keypointrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn_v2"]
 
 
-@handle_legacy_interface(
-    weights=("pretrained", MaskRCNN_ResNet50_FPN_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", RESNET50_V1),
-)
-def maskrcnn_resnet50_fpn(
-    *,
-    weights: MaskRCNN_ResNet50_FPN_Weights | None = None,
-    progress: bool = True,
-    num_classes: int | None = None,
-    weights_backbone: BackboneWeights = RESNET50_V1,
-    trainable_backbone_layers: int | None = None,
-    **kwargs: Any,
-) -> MaskRCNN:
-    """Build Mask R-CNN with a ResNet-50-FPN backbone (torchvision's ``maskrcnn_resnet50_fpn``).
+def _maskrcnn(config: DetectionConfig, progress: bool, kwargs: dict[str, Any]) -> MaskRCNN:
+    return MaskRCNN(resnet50_fpn(config, progress), num_classes=config.num_classes, **kwargs)
 
-    Args:
-        weights: The COCO weights to load (a member, its name or ``"DEFAULT"``), or None.
-        progress: Show a download progress bar.
-        num_classes: Output classes, background included (91 without weights).
-        weights_backbone: ImageNet weights of the ResNet-50 backbone, used when ``weights`` is None:
-            a member or ``"ResNet50_Weights.X"``/``"X"``/``"DEFAULT"``, looked up through weighthub
-            (needs the classification plugin). None for a random backbone.
-        trainable_backbone_layers: Backbone stages left trainable, 0-5 (default 3).
-        **kwargs: Options of ``torchvision.models.detection.MaskRCNN``.
-    """
-    weights = MaskRCNN_ResNet50_FPN_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    config = configure(
-        weights,
-        num_classes,
-        weights_backbone,
-        trainable_backbone_layers,
-        backbone_enum="ResNet50_Weights",
-        max_layers=5,
-        default_layers=3,
+
+def _maskrcnn_v2(config: DetectionConfig, progress: bool, kwargs: dict[str, Any]) -> MaskRCNN:
+    fpn = resnet50_fpn(config, progress, v2=True)
+    mask_head = MaskRCNNHeads(fpn.out_channels, [256, 256, 256, 256], 1, norm_layer=nn.BatchNorm2d)
+    return MaskRCNN(
+        fpn, num_classes=config.num_classes, **v2_heads(fpn), mask_head=mask_head, **kwargs
     )
 
-    def factory() -> MaskRCNN:
-        backbone = load_backbone(
-            resnet50, config.weights_backbone, progress=progress, norm_layer=config.norm_layer
-        )
-        fpn = _resnet_fpn_extractor(backbone, config.trainable_layers)
-        return MaskRCNN(fpn, num_classes=config.num_classes, **kwargs)
 
-    model = construct_model(factory, weights, progress=progress)
-    if weights == MaskRCNN_ResNet50_FPN_Weights.COCO_V1:
-        overwrite_eps(model, 0.0)
-    return model
-
-
-@handle_legacy_interface(
-    weights=("pretrained", MaskRCNN_ResNet50_FPN_V2_Weights.COCO_V1),
-    weights_backbone=("pretrained_backbone", RESNET50_V1),
+maskrcnn_resnet50_fpn = detection_builder(
+    "maskrcnn_resnet50_fpn",
+    MaskRCNN_ResNet50_FPN_Weights,
+    _maskrcnn,
+    backbone_default=RESNET50_V1,
+    backbone_doc="ResNet-50",
+    max_layers=5,
+    default_layers=3,
+    model_cls=MaskRCNN,
+    summary="Build Mask R-CNN with a ResNet-50-FPN backbone (``maskrcnn_resnet50_fpn``).",
+    module=__name__,
+    eps_zero=MaskRCNN_ResNet50_FPN_Weights.COCO_V1,
 )
-def maskrcnn_resnet50_fpn_v2(
-    *,
-    weights: MaskRCNN_ResNet50_FPN_V2_Weights | None = None,
-    progress: bool = True,
-    num_classes: int | None = None,
-    weights_backbone: BackboneWeights = None,
-    trainable_backbone_layers: int | None = None,
-    **kwargs: Any,
-) -> MaskRCNN:
-    """Build the improved Mask R-CNN ResNet-50-FPN (torchvision's ``maskrcnn_resnet50_fpn_v2``).
-
-    Args:
-        weights: The COCO weights to load (a member, its name or ``"DEFAULT"``), or None.
-        progress: Show a download progress bar.
-        num_classes: Output classes, background included (91 without weights).
-        weights_backbone: ImageNet weights of the ResNet-50 backbone (see
-            :func:`maskrcnn_resnet50_fpn`); None (the default) for a random backbone.
-        trainable_backbone_layers: Backbone stages left trainable, 0-5 (default 3).
-        **kwargs: Options of ``torchvision.models.detection.MaskRCNN``.
-    """
-    weights = MaskRCNN_ResNet50_FPN_V2_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    config = configure(
-        weights,
-        num_classes,
-        weights_backbone,
-        trainable_backbone_layers,
-        backbone_enum="ResNet50_Weights",
-        max_layers=5,
-        default_layers=3,
-    )
-
-    def factory() -> MaskRCNN:
-        backbone = load_backbone(resnet50, config.weights_backbone, progress=progress)
-        fpn = _resnet_fpn_extractor(backbone, config.trainable_layers, norm_layer=nn.BatchNorm2d)
-        anchor_generator = _default_anchorgen()
-        rpn_head = RPNHead(
-            fpn.out_channels, anchor_generator.num_anchors_per_location()[0], conv_depth=2
-        )
-        box_head = FastRCNNConvFCHead(
-            (fpn.out_channels, 7, 7), [256, 256, 256, 256], [1024], norm_layer=nn.BatchNorm2d
-        )
-        mask_head = MaskRCNNHeads(
-            fpn.out_channels, [256, 256, 256, 256], 1, norm_layer=nn.BatchNorm2d
-        )
-        return MaskRCNN(
-            fpn,
-            num_classes=config.num_classes,
-            rpn_anchor_generator=anchor_generator,
-            rpn_head=rpn_head,
-            box_head=box_head,
-            mask_head=mask_head,
-            **kwargs,
-        )
-
-    return construct_model(factory, weights, progress=progress)
+maskrcnn_resnet50_fpn_v2 = detection_builder(
+    "maskrcnn_resnet50_fpn_v2",
+    MaskRCNN_ResNet50_FPN_V2_Weights,
+    _maskrcnn_v2,
+    backbone_default=RESNET50_V1,
+    backbone_doc="ResNet-50",
+    max_layers=5,
+    default_layers=3,
+    model_cls=MaskRCNN,
+    summary="Build the improved Mask R-CNN ResNet-50-FPN (``maskrcnn_resnet50_fpn_v2``).",
+    module=__name__,
+    random_backbone=True,
+)
 
 
 def _keypoint_legacy_weights(kwargs: dict[str, Any]) -> WeightsEnum:
@@ -153,60 +69,51 @@ def _keypoint_legacy_weights(kwargs: dict[str, Any]) -> WeightsEnum:
     return KeypointRCNN_ResNet50_FPN_Weights.COCO_V1
 
 
-@handle_legacy_interface(
-    weights=("pretrained", _keypoint_legacy_weights),
-    weights_backbone=("pretrained_backbone", RESNET50_V1),
-)
-def keypointrcnn_resnet50_fpn(
-    *,
-    weights: KeypointRCNN_ResNet50_FPN_Weights | None = None,
-    progress: bool = True,
-    num_classes: int | None = None,
-    num_keypoints: int | None = None,
-    weights_backbone: BackboneWeights = RESNET50_V1,
-    trainable_backbone_layers: int | None = None,
-    **kwargs: Any,
-) -> KeypointRCNN:
-    """Build Keypoint R-CNN with a ResNet-50-FPN backbone (``keypointrcnn_resnet50_fpn``).
-
-    Args:
-        weights: The COCO person-keypoint weights to load (a member, its name or
-            ``"DEFAULT"``), or None.
-        progress: Show a download progress bar.
-        num_classes: Output classes, background included (2 without weights).
-        num_keypoints: Keypoints per instance (17 without weights).
-        weights_backbone: ImageNet weights of the ResNet-50 backbone (see
-            :func:`maskrcnn_resnet50_fpn`); None for a random backbone.
-        trainable_backbone_layers: Backbone stages left trainable, 0-5 (default 3).
-        **kwargs: Options of ``torchvision.models.detection.KeypointRCNN``.
-    """
-    weights = KeypointRCNN_ResNet50_FPN_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs, handled=("num_keypoints",))
-    config = configure(
-        weights,
-        num_classes,
-        weights_backbone,
-        trainable_backbone_layers,
-        backbone_enum="ResNet50_Weights",
-        max_layers=5,
-        default_layers=3,
-        default_num_classes=2,
-    )
+def _num_keypoints(weights: WeightsEnum | None, kwargs: dict[str, Any]) -> None:
+    """Like num_classes: from the weights (their model_kwargs, else their keypoint names)."""
     if weights is not None:
         declared = getattr(weights, "model_kwargs", {})
         expected = declared.get("num_keypoints", len(weights.meta["keypoint_names"]))
-        num_keypoints = weighthub.overwrite_value_param("num_keypoints", num_keypoints, expected)
-    elif num_keypoints is None:
-        num_keypoints = 17
-
-    def factory() -> KeypointRCNN:
-        backbone = load_backbone(
-            resnet50, config.weights_backbone, progress=progress, norm_layer=config.norm_layer
+        kwargs["num_keypoints"] = weighthub.overwrite_value_param(
+            "num_keypoints", kwargs["num_keypoints"], expected
         )
-        fpn = _resnet_fpn_extractor(backbone, config.trainable_layers)
-        return KeypointRCNN(fpn, config.num_classes, num_keypoints=num_keypoints, **kwargs)
+    elif kwargs["num_keypoints"] is None:
+        kwargs["num_keypoints"] = 17
 
-    model = construct_model(factory, weights, progress=progress)
-    if weights == KeypointRCNN_ResNet50_FPN_Weights.COCO_V1:
-        overwrite_eps(model, 0.0)
-    return model
+
+def _keypointrcnn(config: DetectionConfig, progress: bool, kwargs: dict[str, Any]) -> KeypointRCNN:
+    return KeypointRCNN(resnet50_fpn(config, progress), config.num_classes, **kwargs)
+
+
+_KEYPOINT_ARGS_DOC = """
+
+Args:
+    weights: The COCO person-keypoint weights to load (a member, its name or
+        ``"DEFAULT"``), or None.
+    progress: Show a download progress bar.
+    num_classes: Output classes, background included (2 without weights).
+    num_keypoints: Keypoints per instance (17 without weights).
+    weights_backbone: ImageNet weights of the ResNet-50 backbone (see
+        :func:`maskrcnn_resnet50_fpn`); None for a random backbone.
+    trainable_backbone_layers: Backbone stages left trainable, 0-5 (default 3).
+    **kwargs: Options of ``torchvision.models.detection.KeypointRCNN``.
+"""
+
+keypointrcnn_resnet50_fpn = detection_builder(
+    "keypointrcnn_resnet50_fpn",
+    KeypointRCNN_ResNet50_FPN_Weights,
+    _keypointrcnn,
+    backbone_default=RESNET50_V1,
+    backbone_doc="ResNet-50",
+    max_layers=5,
+    default_layers=3,
+    model_cls=KeypointRCNN,
+    summary="Build Keypoint R-CNN with a ResNet-50-FPN backbone (``keypointrcnn_resnet50_fpn``).",
+    module=__name__,
+    eps_zero=KeypointRCNN_ResNet50_FPN_Weights.COCO_V1,
+    default_num_classes=2,
+    head_options={"num_keypoints": (None, int | None)},
+    resolve_head_options=_num_keypoints,
+    legacy_default=_keypoint_legacy_weights,
+    args_doc=_KEYPOINT_ARGS_DOC,
+)

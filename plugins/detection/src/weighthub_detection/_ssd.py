@@ -20,14 +20,9 @@ from torchvision.models.detection.ssdlite import (
 
 import weighthub
 from weighthub import construct_model, handle_legacy_interface
+from weighthub.building import BackboneWeights, load_backbone
 
-from ._common import (
-    MOBILENET_V3_LARGE_V1,
-    VGG16_FEATURES,
-    BackboneWeights,
-    configure,
-    load_backbone,
-)
+from ._common import MOBILENET_V3_LARGE_V1, VGG16_FEATURES, configure
 from ._weights import SSD300_VGG16_Weights, SSDLite320_MobileNet_V3_Large_Weights
 
 __all__ = ["ssd300_vgg16", "ssdlite320_mobilenet_v3_large"]

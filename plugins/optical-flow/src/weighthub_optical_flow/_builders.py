@@ -23,8 +23,8 @@ from torchvision.models.optical_flow.raft import (
     UpdateBlock,
 )
 
-import weighthub
-from weighthub import WeightsEnum, handle_legacy_interface
+from weighthub import WeightsEnum
+from weighthub.building import BuildFn, load, make_builder
 
 from ._weights import Raft_Large_Weights, Raft_Small_Weights
 
@@ -145,47 +145,43 @@ def _make_raft(config: _RaftConfig, parts: dict[str, Any], kwargs: dict[str, Any
     )
 
 
-def _raft(
-    config: _RaftConfig, weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]
-) -> RAFT:
-    names = ("feature_encoder", "context_encoder", "corr_block", "update_block", "mask_predictor")
-    parts = {name: kwargs.pop(name, None) for name in names}
-    return weighthub.construct_model(
-        lambda: _make_raft(config, parts, kwargs), weights, progress=progress
-    )
+def _raft(config: _RaftConfig) -> BuildFn[RAFT]:
+    def build(weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]) -> RAFT:
+        names = ("feature_encoder", "context_encoder", "corr_block", "update_block")
+        parts = {name: kwargs.pop(name, None) for name in (*names, "mask_predictor")}
+        return load(lambda: _make_raft(config, parts, kwargs), weights, progress)
+
+    return build
 
 
-@handle_legacy_interface(weights=("pretrained", Raft_Large_Weights.C_T_SKHT_V2))
-def raft_large(
-    *, weights: Raft_Large_Weights | None = None, progress: bool = True, **kwargs: Any
-) -> RAFT:
-    """Build RAFT-large, of "RAFT: Recurrent All Pairs Field Transforms for Optical Flow".
+_ARGS_DOC = """
 
-    Args:
-        weights: ``Raft_Large_Weights`` (or its member name), or None for random weights.
-        progress: Show a download progress bar.
-        **kwargs: Passed to ``torchvision.models.optical_flow.RAFT``; ``feature_encoder``,
-            ``context_encoder``, ``corr_block``, ``update_block`` and ``mask_predictor`` replace
-            the default blocks.
-    """
-    weights = Raft_Large_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    return _raft(_LARGE, weights, progress, kwargs)
+Args:
+    weights: ``{enum}`` (or its member name), or None for random weights.
+    progress: Show a download progress bar.
+    **kwargs: Passed to ``torchvision.models.optical_flow.RAFT``; ``feature_encoder``,
+        ``context_encoder``, ``corr_block``, ``update_block`` and ``mask_predictor`` replace
+        the default blocks.
+"""
+_PAPER = '"RAFT: Recurrent All Pairs Field Transforms for Optical Flow"'
 
-
-@handle_legacy_interface(weights=("pretrained", Raft_Small_Weights.C_T_V2))
-def raft_small(
-    *, weights: Raft_Small_Weights | None = None, progress: bool = True, **kwargs: Any
-) -> RAFT:
-    """Build RAFT-small, of "RAFT: Recurrent All Pairs Field Transforms for Optical Flow".
-
-    Args:
-        weights: ``Raft_Small_Weights`` (or its member name), or None for random weights.
-        progress: Show a download progress bar.
-        **kwargs: Passed to ``torchvision.models.optical_flow.RAFT``; ``feature_encoder``,
-            ``context_encoder``, ``corr_block``, ``update_block`` and ``mask_predictor`` replace
-            the default blocks.
-    """
-    weights = Raft_Small_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    return _raft(_SMALL, weights, progress, kwargs)
+raft_large = make_builder(
+    "raft_large",
+    Raft_Large_Weights,
+    _raft(_LARGE),
+    model_cls=RAFT,
+    summary=f"Build RAFT-large, of {_PAPER}.",
+    module=__name__,
+    args_doc=_ARGS_DOC.format(enum="Raft_Large_Weights"),
+    legacy_default=Raft_Large_Weights.C_T_SKHT_V2,
+)
+raft_small = make_builder(
+    "raft_small",
+    Raft_Small_Weights,
+    _raft(_SMALL),
+    model_cls=RAFT,
+    summary=f"Build RAFT-small, of {_PAPER}.",
+    module=__name__,
+    args_doc=_ARGS_DOC.format(enum="Raft_Small_Weights"),
+    legacy_default=Raft_Small_Weights.C_T_V2,
+)

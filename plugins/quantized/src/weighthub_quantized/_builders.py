@@ -11,6 +11,7 @@ these builders never use the meta-device fast path of :func:`weighthub.construct
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import Any
 
@@ -34,9 +35,10 @@ from torchvision.models.quantization.resnet import (
 from torchvision.models.quantization.utils import _replace_relu
 
 import weighthub
-from weighthub import WeightsEnum, handle_legacy_interface, overwrite_named_param
+from weighthub import WeightsEnum, overwrite_named_param
+from weighthub.building import BuildFn, set_fixed
 
-from ._common import build, legacy_default, meta_config, verify_weights
+from ._common import build, meta_config, quantizable, quantized_builder
 from ._weights import (
     GoogLeNet_QuantizedWeights,
     Inception_V3_QuantizedWeights,
@@ -60,49 +62,22 @@ __all__ = [
 ]
 
 
-def _resnet(
-    block: type[QuantizableBasicBlock | QuantizableBottleneck],
-    layers: list[int],
-    weights: WeightsEnum | None,
-    progress: bool,
-    quantize: bool,
-    **kwargs: Any,
-) -> QuantizableResNet:
-    backend = meta_config(weights, kwargs, "fbgemm")
-    return build(
-        lambda: QuantizableResNet(block, layers, **kwargs), weights, progress, quantize, backend
-    )
-
-
-@handle_legacy_interface(
-    weights=(
-        "pretrained",
-        legacy_default(GoogLeNet_QuantizedWeights.IMAGENET1K_FBGEMM_V1, "GoogLeNet_Weights"),
-    )
-)
-def googlenet(
-    *,
-    weights: GoogLeNet_QuantizedWeights | WeightsEnum | None = None,
-    progress: bool = True,
-    quantize: bool = False,
-    **kwargs: Any,
-) -> QuantizableGoogLeNet:
-    """Build the quantizable GoogLeNet (Inception v1), int8-quantized when ``quantize=True``.
-
-    Args:
-        weights: ``GoogLeNet_QuantizedWeights`` when ``quantize=True``, else the float
-            ``GoogLeNet_Weights`` (from ``weighthub-classification``); None for random weights.
-        progress: Show a download progress bar.
-        quantize: Return the quantized model (CPU inference only).
-        **kwargs: Passed to ``torchvision.models.quantization.QuantizableGoogLeNet``;
-            ``backend`` picks the quantization engine.
-    """
-    weights = verify_weights(weights, quantize, GoogLeNet_QuantizedWeights, "GoogLeNet_Weights")
-    original_aux_logits = kwargs.get("aux_logits", False)
+def _pretrained_inception_options(weights: WeightsEnum | None, kwargs: dict[str, Any]) -> bool:
+    """torchvision's options for pretrained GoogLeNet / Inception v3; return the caller's aux."""
+    original_aux_logits: bool = kwargs.get("aux_logits", False)
     if weights is not None:
         if "transform_input" not in kwargs:
             overwrite_named_param(kwargs, "transform_input", True)
         overwrite_named_param(kwargs, "aux_logits", True)
+    return original_aux_logits
+
+
+def _build_googlenet(
+    weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]
+) -> QuantizableGoogLeNet:
+    quantize: bool = kwargs.pop("quantize")
+    original_aux_logits = _pretrained_inception_options(weights, kwargs)
+    if weights is not None:
         overwrite_named_param(kwargs, "init_weights", False)
     backend = meta_config(weights, kwargs, "fbgemm")
     model = build(lambda: QuantizableGoogLeNet(**kwargs), weights, progress, quantize, backend)
@@ -115,42 +90,16 @@ def googlenet(
             warnings.warn(
                 "auxiliary heads in the pretrained googlenet model are NOT pretrained, so make "
                 "sure to train them",
-                stacklevel=2,
+                stacklevel=5,  # the caller of the builder
             )
     return model
 
 
-@handle_legacy_interface(
-    weights=(
-        "pretrained",
-        legacy_default(Inception_V3_QuantizedWeights.IMAGENET1K_FBGEMM_V1, "Inception_V3_Weights"),
-    )
-)
-def inception_v3(
-    *,
-    weights: Inception_V3_QuantizedWeights | WeightsEnum | None = None,
-    progress: bool = True,
-    quantize: bool = False,
-    **kwargs: Any,
+def _build_inception_v3(
+    weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]
 ) -> QuantizableInception3:
-    """Build the quantizable Inception v3, int8-quantized when ``quantize=True``.
-
-    Args:
-        weights: ``Inception_V3_QuantizedWeights`` when ``quantize=True``, else the float
-            ``Inception_V3_Weights`` (from ``weighthub-classification``); None for random weights.
-        progress: Show a download progress bar.
-        quantize: Return the quantized model (CPU inference only).
-        **kwargs: Passed to ``torchvision.models.quantization.QuantizableInception3``;
-            ``backend`` picks the quantization engine.
-    """
-    weights = verify_weights(
-        weights, quantize, Inception_V3_QuantizedWeights, "Inception_V3_Weights"
-    )
-    original_aux_logits = kwargs.get("aux_logits", False)
-    if weights is not None:
-        if "transform_input" not in kwargs:
-            overwrite_named_param(kwargs, "transform_input", True)
-        overwrite_named_param(kwargs, "aux_logits", True)
+    quantize: bool = kwargs.pop("quantize")
+    original_aux_logits = _pretrained_inception_options(weights, kwargs)
     backend = meta_config(weights, kwargs, "fbgemm")
 
     def drop_aux(model: QuantizableInception3) -> None:
@@ -167,74 +116,10 @@ def inception_v3(
     return model
 
 
-@handle_legacy_interface(
-    weights=(
-        "pretrained",
-        legacy_default(MobileNet_V2_QuantizedWeights.IMAGENET1K_QNNPACK_V1, "MobileNet_V2_Weights"),
-    )
-)
-def mobilenet_v2(
-    *,
-    weights: MobileNet_V2_QuantizedWeights | WeightsEnum | None = None,
-    progress: bool = True,
-    quantize: bool = False,
-    **kwargs: Any,
-) -> QuantizableMobileNetV2:
-    """Build the quantizable MobileNetV2, int8-quantized when ``quantize=True``.
-
-    Args:
-        weights: ``MobileNet_V2_QuantizedWeights`` when ``quantize=True``, else the float
-            ``MobileNet_V2_Weights`` (from ``weighthub-classification``); None for random weights.
-        progress: Show a download progress bar.
-        quantize: Return the quantized model (CPU inference only).
-        **kwargs: Passed to ``torchvision.models.quantization.QuantizableMobileNetV2``;
-            ``backend`` picks the quantization engine (default ``"qnnpack"``, as in torchvision).
-    """
-    weights = verify_weights(
-        weights, quantize, MobileNet_V2_QuantizedWeights, "MobileNet_V2_Weights"
-    )
-    backend = meta_config(weights, kwargs, "qnnpack")
-    return build(
-        lambda: QuantizableMobileNetV2(block=QuantizableInvertedResidualV2, **kwargs),
-        weights,
-        progress,
-        quantize,
-        backend,
-    )
-
-
-@handle_legacy_interface(
-    weights=(
-        "pretrained",
-        legacy_default(
-            MobileNet_V3_Large_QuantizedWeights.IMAGENET1K_QNNPACK_V1, "MobileNet_V3_Large_Weights"
-        ),
-    )
-)
-def mobilenet_v3_large(
-    *,
-    weights: MobileNet_V3_Large_QuantizedWeights | WeightsEnum | None = None,
-    progress: bool = True,
-    quantize: bool = False,
-    **kwargs: Any,
+def _build_mobilenet_v3_large(
+    weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]
 ) -> QuantizableMobileNetV3:
-    """Build the quantizable MobileNetV3-Large, int8-quantized when ``quantize=True``.
-
-    As in torchvision, ``quantize=True`` prepares the model for quantization-aware training,
-    loads the (QAT) checkpoint, then converts it.
-
-    Args:
-        weights: ``MobileNet_V3_Large_QuantizedWeights`` when ``quantize=True``, else the float
-            ``MobileNet_V3_Large_Weights`` (from ``weighthub-classification``); None for random
-            weights.
-        progress: Show a download progress bar.
-        quantize: Return the quantized model (CPU inference only).
-        **kwargs: Passed to ``torchvision.models.quantization.QuantizableMobileNetV3``;
-            ``backend`` picks the quantization engine (default ``"qnnpack"``, as in torchvision).
-    """
-    weights = verify_weights(
-        weights, quantize, MobileNet_V3_Large_QuantizedWeights, "MobileNet_V3_Large_Weights"
-    )
+    quantize: bool = kwargs.pop("quantize")
     inverted_residual_setting, last_channel = _mobilenet_v3_conf("mobilenet_v3_large", **kwargs)
     backend = meta_config(weights, kwargs, "qnnpack")
 
@@ -261,123 +146,99 @@ def mobilenet_v3_large(
     return model
 
 
-@handle_legacy_interface(
-    weights=(
-        "pretrained",
-        legacy_default(ResNet18_QuantizedWeights.IMAGENET1K_FBGEMM_V1, "ResNet18_Weights"),
-    )
+def _resnet(
+    block: type[QuantizableBasicBlock | QuantizableBottleneck], layers: list[int], **fixed: Any
+) -> BuildFn[QuantizableResNet]:
+    build_resnet = quantizable(functools.partial(QuantizableResNet, block, layers))
+
+    def build_fn(
+        weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]
+    ) -> QuantizableResNet:
+        set_fixed(kwargs, **fixed)
+        return build_resnet(weights, progress, kwargs)
+
+    return build_fn
+
+
+googlenet = quantized_builder(
+    "googlenet",
+    GoogLeNet_QuantizedWeights,
+    "GoogLeNet_Weights",
+    _build_googlenet,
+    model_cls=QuantizableGoogLeNet,
+    summary=(
+        "Build the quantizable GoogLeNet (Inception v1), int8-quantized when ``quantize=True``."
+    ),
+    module=__name__,
 )
-def resnet18(
-    *,
-    weights: ResNet18_QuantizedWeights | WeightsEnum | None = None,
-    progress: bool = True,
-    quantize: bool = False,
-    **kwargs: Any,
-) -> QuantizableResNet:
-    """Build the quantizable ResNet-18, int8-quantized when ``quantize=True``.
-
-    Args:
-        weights: ``ResNet18_QuantizedWeights`` when ``quantize=True``, else the float
-            ``ResNet18_Weights`` (from ``weighthub-classification``); None for random weights.
-        progress: Show a download progress bar.
-        quantize: Return the quantized model (CPU inference only).
-        **kwargs: Passed to ``torchvision.models.quantization.QuantizableResNet``;
-            ``backend`` picks the quantization engine.
-    """
-    weights = verify_weights(weights, quantize, ResNet18_QuantizedWeights, "ResNet18_Weights")
-    return _resnet(QuantizableBasicBlock, [2, 2, 2, 2], weights, progress, quantize, **kwargs)
-
-
-@handle_legacy_interface(
-    weights=(
-        "pretrained",
-        legacy_default(ResNet50_QuantizedWeights.IMAGENET1K_FBGEMM_V1, "ResNet50_Weights"),
-    )
+inception_v3 = quantized_builder(
+    "inception_v3",
+    Inception_V3_QuantizedWeights,
+    "Inception_V3_Weights",
+    _build_inception_v3,
+    model_cls=QuantizableInception3,
+    summary="Build the quantizable Inception v3, int8-quantized when ``quantize=True``.",
+    module=__name__,
 )
-def resnet50(
-    *,
-    weights: ResNet50_QuantizedWeights | WeightsEnum | None = None,
-    progress: bool = True,
-    quantize: bool = False,
-    **kwargs: Any,
-) -> QuantizableResNet:
-    """Build the quantizable ResNet-50, int8-quantized when ``quantize=True``.
-
-    Args:
-        weights: ``ResNet50_QuantizedWeights`` when ``quantize=True``, else the float
-            ``ResNet50_Weights`` (from ``weighthub-classification``); None for random weights.
-        progress: Show a download progress bar.
-        quantize: Return the quantized model (CPU inference only).
-        **kwargs: Passed to ``torchvision.models.quantization.QuantizableResNet``;
-            ``backend`` picks the quantization engine.
-    """
-    weights = verify_weights(weights, quantize, ResNet50_QuantizedWeights, "ResNet50_Weights")
-    return _resnet(QuantizableBottleneck, [3, 4, 6, 3], weights, progress, quantize, **kwargs)
-
-
-@handle_legacy_interface(
-    weights=(
-        "pretrained",
-        legacy_default(
-            ResNeXt101_32X8D_QuantizedWeights.IMAGENET1K_FBGEMM_V1, "ResNeXt101_32X8D_Weights"
-        ),
-    )
+mobilenet_v2 = quantized_builder(
+    "mobilenet_v2",
+    MobileNet_V2_QuantizedWeights,
+    "MobileNet_V2_Weights",
+    quantizable(
+        functools.partial(QuantizableMobileNetV2, block=QuantizableInvertedResidualV2), "qnnpack"
+    ),
+    model_cls=QuantizableMobileNetV2,
+    summary="Build the quantizable MobileNetV2, int8-quantized when ``quantize=True``.",
+    module=__name__,
+    default_backend="qnnpack",
 )
-def resnext101_32x8d(
-    *,
-    weights: ResNeXt101_32X8D_QuantizedWeights | WeightsEnum | None = None,
-    progress: bool = True,
-    quantize: bool = False,
-    **kwargs: Any,
-) -> QuantizableResNet:
-    """Build the quantizable ResNeXt-101 32x8d, int8-quantized when ``quantize=True``.
-
-    Args:
-        weights: ``ResNeXt101_32X8D_QuantizedWeights`` when ``quantize=True``, else the float
-            ``ResNeXt101_32X8D_Weights`` (from ``weighthub-classification``); None for random
-            weights.
-        progress: Show a download progress bar.
-        quantize: Return the quantized model (CPU inference only).
-        **kwargs: Passed to ``torchvision.models.quantization.QuantizableResNet``;
-            ``backend`` picks the quantization engine.
-    """
-    weights = verify_weights(
-        weights, quantize, ResNeXt101_32X8D_QuantizedWeights, "ResNeXt101_32X8D_Weights"
-    )
-    overwrite_named_param(kwargs, "groups", 32)
-    overwrite_named_param(kwargs, "width_per_group", 8)
-    return _resnet(QuantizableBottleneck, [3, 4, 23, 3], weights, progress, quantize, **kwargs)
-
-
-@handle_legacy_interface(
-    weights=(
-        "pretrained",
-        legacy_default(
-            ResNeXt101_64X4D_QuantizedWeights.IMAGENET1K_FBGEMM_V1, "ResNeXt101_64X4D_Weights"
-        ),
-    )
+mobilenet_v3_large = quantized_builder(
+    "mobilenet_v3_large",
+    MobileNet_V3_Large_QuantizedWeights,
+    "MobileNet_V3_Large_Weights",
+    _build_mobilenet_v3_large,
+    model_cls=QuantizableMobileNetV3,
+    summary=(
+        "Build the quantizable MobileNetV3-Large, int8-quantized when ``quantize=True``.\n\n"
+        "As in torchvision, ``quantize=True`` prepares the model for quantization-aware "
+        "training, loads the (QAT) checkpoint, then converts it."
+    ),
+    module=__name__,
+    default_backend="qnnpack",
 )
-def resnext101_64x4d(
-    *,
-    weights: ResNeXt101_64X4D_QuantizedWeights | WeightsEnum | None = None,
-    progress: bool = True,
-    quantize: bool = False,
-    **kwargs: Any,
-) -> QuantizableResNet:
-    """Build the quantizable ResNeXt-101 64x4d, int8-quantized when ``quantize=True``.
-
-    Args:
-        weights: ``ResNeXt101_64X4D_QuantizedWeights`` when ``quantize=True``, else the float
-            ``ResNeXt101_64X4D_Weights`` (from ``weighthub-classification``); None for random
-            weights.
-        progress: Show a download progress bar.
-        quantize: Return the quantized model (CPU inference only).
-        **kwargs: Passed to ``torchvision.models.quantization.QuantizableResNet``;
-            ``backend`` picks the quantization engine.
-    """
-    weights = verify_weights(
-        weights, quantize, ResNeXt101_64X4D_QuantizedWeights, "ResNeXt101_64X4D_Weights"
-    )
-    overwrite_named_param(kwargs, "groups", 64)
-    overwrite_named_param(kwargs, "width_per_group", 4)
-    return _resnet(QuantizableBottleneck, [3, 4, 23, 3], weights, progress, quantize, **kwargs)
+resnet18 = quantized_builder(
+    "resnet18",
+    ResNet18_QuantizedWeights,
+    "ResNet18_Weights",
+    _resnet(QuantizableBasicBlock, [2, 2, 2, 2]),
+    model_cls=QuantizableResNet,
+    summary="Build the quantizable ResNet-18, int8-quantized when ``quantize=True``.",
+    module=__name__,
+)
+resnet50 = quantized_builder(
+    "resnet50",
+    ResNet50_QuantizedWeights,
+    "ResNet50_Weights",
+    _resnet(QuantizableBottleneck, [3, 4, 6, 3]),
+    model_cls=QuantizableResNet,
+    summary="Build the quantizable ResNet-50, int8-quantized when ``quantize=True``.",
+    module=__name__,
+)
+resnext101_32x8d = quantized_builder(
+    "resnext101_32x8d",
+    ResNeXt101_32X8D_QuantizedWeights,
+    "ResNeXt101_32X8D_Weights",
+    _resnet(QuantizableBottleneck, [3, 4, 23, 3], groups=32, width_per_group=8),
+    model_cls=QuantizableResNet,
+    summary="Build the quantizable ResNeXt-101 32x8d, int8-quantized when ``quantize=True``.",
+    module=__name__,
+)
+resnext101_64x4d = quantized_builder(
+    "resnext101_64x4d",
+    ResNeXt101_64X4D_QuantizedWeights,
+    "ResNeXt101_64X4D_Weights",
+    _resnet(QuantizableBottleneck, [3, 4, 23, 3], groups=64, width_per_group=4),
+    model_cls=QuantizableResNet,
+    summary="Build the quantizable ResNeXt-101 64x4d, int8-quantized when ``quantize=True``.",
+    module=__name__,
+)

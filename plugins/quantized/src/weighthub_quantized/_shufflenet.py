@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
 
 from torchvision.models.quantization.shufflenetv2 import QuantizableShuffleNetV2
 
-from weighthub import WeightsEnum, handle_legacy_interface
+from weighthub import WeightsEnum
 
-from ._common import build, legacy_default, meta_config, verify_weights
+from ._common import quantizable, quantized_builder
 from ._weights import (
     ShuffleNet_V2_X0_5_QuantizedWeights,
     ShuffleNet_V2_X1_0_QuantizedWeights,
@@ -19,172 +20,34 @@ from ._weights import (
 __all__ = ["shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0"]
 
 
-def _shufflenetv2(
-    stages_repeats: list[int],
-    stages_out_channels: list[int],
-    *,
-    weights: WeightsEnum | None,
-    progress: bool,
-    quantize: bool,
-    **kwargs: Any,
-) -> QuantizableShuffleNetV2:
-    backend = meta_config(weights, kwargs, "fbgemm")
-    return build(
-        lambda: QuantizableShuffleNetV2(stages_repeats, stages_out_channels, **kwargs),
-        weights,
-        progress,
-        quantize,
-        backend,
-    )
-
-
-@handle_legacy_interface(
-    weights=(
-        "pretrained",
-        legacy_default(
-            ShuffleNet_V2_X0_5_QuantizedWeights.IMAGENET1K_FBGEMM_V1, "ShuffleNet_V2_X0_5_Weights"
+def _shufflenet(
+    width: str, enum: type[WeightsEnum], channels: list[int]
+) -> Callable[..., QuantizableShuffleNetV2]:
+    name = f"shufflenet_v2_x{width.replace('.', '_')}"
+    make = functools.partial(QuantizableShuffleNetV2, [4, 8, 4], channels)
+    return quantized_builder(
+        name,
+        enum,
+        f"ShuffleNet_V2_X{width.replace('.', '_')}_Weights",
+        quantizable(make),
+        model_cls=QuantizableShuffleNetV2,
+        summary=(
+            f"Build the quantizable ShuffleNetV2 with {width}x output channels, int8 when "
+            f"``quantize=True``."
         ),
+        module=__name__,
     )
+
+
+shufflenet_v2_x0_5 = _shufflenet(
+    "0.5", ShuffleNet_V2_X0_5_QuantizedWeights, [24, 48, 96, 192, 1024]
 )
-def shufflenet_v2_x0_5(
-    *,
-    weights: ShuffleNet_V2_X0_5_QuantizedWeights | WeightsEnum | None = None,
-    progress: bool = True,
-    quantize: bool = False,
-    **kwargs: Any,
-) -> QuantizableShuffleNetV2:
-    """Build the quantizable ShuffleNetV2 with 0.5x output channels, int8 when ``quantize=True``.
-
-    Args:
-        weights: ``ShuffleNet_V2_X0_5_QuantizedWeights`` when ``quantize=True``, else the float
-            ``ShuffleNet_V2_X0_5_Weights`` (from ``weighthub-classification``); None: random.
-        progress: Show a download progress bar.
-        quantize: Return the quantized model (CPU inference only).
-        **kwargs: Passed to ``torchvision.models.quantization.QuantizableShuffleNetV2``;
-            ``backend`` picks the quantization engine.
-    """
-    weights = verify_weights(
-        weights, quantize, ShuffleNet_V2_X0_5_QuantizedWeights, "ShuffleNet_V2_X0_5_Weights"
-    )
-    return _shufflenetv2(
-        [4, 8, 4],
-        [24, 48, 96, 192, 1024],
-        weights=weights,
-        progress=progress,
-        quantize=quantize,
-        **kwargs,
-    )
-
-
-@handle_legacy_interface(
-    weights=(
-        "pretrained",
-        legacy_default(
-            ShuffleNet_V2_X1_0_QuantizedWeights.IMAGENET1K_FBGEMM_V1, "ShuffleNet_V2_X1_0_Weights"
-        ),
-    )
+shufflenet_v2_x1_0 = _shufflenet(
+    "1.0", ShuffleNet_V2_X1_0_QuantizedWeights, [24, 116, 232, 464, 1024]
 )
-def shufflenet_v2_x1_0(
-    *,
-    weights: ShuffleNet_V2_X1_0_QuantizedWeights | WeightsEnum | None = None,
-    progress: bool = True,
-    quantize: bool = False,
-    **kwargs: Any,
-) -> QuantizableShuffleNetV2:
-    """Build the quantizable ShuffleNetV2 with 1.0x output channels, int8 when ``quantize=True``.
-
-    Args:
-        weights: ``ShuffleNet_V2_X1_0_QuantizedWeights`` when ``quantize=True``, else the float
-            ``ShuffleNet_V2_X1_0_Weights`` (from ``weighthub-classification``); None: random.
-        progress: Show a download progress bar.
-        quantize: Return the quantized model (CPU inference only).
-        **kwargs: Passed to ``torchvision.models.quantization.QuantizableShuffleNetV2``;
-            ``backend`` picks the quantization engine.
-    """
-    weights = verify_weights(
-        weights, quantize, ShuffleNet_V2_X1_0_QuantizedWeights, "ShuffleNet_V2_X1_0_Weights"
-    )
-    return _shufflenetv2(
-        [4, 8, 4],
-        [24, 116, 232, 464, 1024],
-        weights=weights,
-        progress=progress,
-        quantize=quantize,
-        **kwargs,
-    )
-
-
-@handle_legacy_interface(
-    weights=(
-        "pretrained",
-        legacy_default(
-            ShuffleNet_V2_X1_5_QuantizedWeights.IMAGENET1K_FBGEMM_V1, "ShuffleNet_V2_X1_5_Weights"
-        ),
-    )
+shufflenet_v2_x1_5 = _shufflenet(
+    "1.5", ShuffleNet_V2_X1_5_QuantizedWeights, [24, 176, 352, 704, 1024]
 )
-def shufflenet_v2_x1_5(
-    *,
-    weights: ShuffleNet_V2_X1_5_QuantizedWeights | WeightsEnum | None = None,
-    progress: bool = True,
-    quantize: bool = False,
-    **kwargs: Any,
-) -> QuantizableShuffleNetV2:
-    """Build the quantizable ShuffleNetV2 with 1.5x output channels, int8 when ``quantize=True``.
-
-    Args:
-        weights: ``ShuffleNet_V2_X1_5_QuantizedWeights`` when ``quantize=True``, else the float
-            ``ShuffleNet_V2_X1_5_Weights`` (from ``weighthub-classification``); None: random.
-        progress: Show a download progress bar.
-        quantize: Return the quantized model (CPU inference only).
-        **kwargs: Passed to ``torchvision.models.quantization.QuantizableShuffleNetV2``;
-            ``backend`` picks the quantization engine.
-    """
-    weights = verify_weights(
-        weights, quantize, ShuffleNet_V2_X1_5_QuantizedWeights, "ShuffleNet_V2_X1_5_Weights"
-    )
-    return _shufflenetv2(
-        [4, 8, 4],
-        [24, 176, 352, 704, 1024],
-        weights=weights,
-        progress=progress,
-        quantize=quantize,
-        **kwargs,
-    )
-
-
-@handle_legacy_interface(
-    weights=(
-        "pretrained",
-        legacy_default(
-            ShuffleNet_V2_X2_0_QuantizedWeights.IMAGENET1K_FBGEMM_V1, "ShuffleNet_V2_X2_0_Weights"
-        ),
-    )
+shufflenet_v2_x2_0 = _shufflenet(
+    "2.0", ShuffleNet_V2_X2_0_QuantizedWeights, [24, 244, 488, 976, 2048]
 )
-def shufflenet_v2_x2_0(
-    *,
-    weights: ShuffleNet_V2_X2_0_QuantizedWeights | WeightsEnum | None = None,
-    progress: bool = True,
-    quantize: bool = False,
-    **kwargs: Any,
-) -> QuantizableShuffleNetV2:
-    """Build the quantizable ShuffleNetV2 with 2.0x output channels, int8 when ``quantize=True``.
-
-    Args:
-        weights: ``ShuffleNet_V2_X2_0_QuantizedWeights`` when ``quantize=True``, else the float
-            ``ShuffleNet_V2_X2_0_Weights`` (from ``weighthub-classification``); None: random.
-        progress: Show a download progress bar.
-        quantize: Return the quantized model (CPU inference only).
-        **kwargs: Passed to ``torchvision.models.quantization.QuantizableShuffleNetV2``;
-            ``backend`` picks the quantization engine.
-    """
-    weights = verify_weights(
-        weights, quantize, ShuffleNet_V2_X2_0_QuantizedWeights, "ShuffleNet_V2_X2_0_Weights"
-    )
-    return _shufflenetv2(
-        [4, 8, 4],
-        [24, 244, 488, 976, 2048],
-        weights=weights,
-        progress=progress,
-        quantize=quantize,
-        **kwargs,
-    )

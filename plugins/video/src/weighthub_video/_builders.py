@@ -6,7 +6,7 @@ The architectures are torchvision's modules; loading goes through :func:`weighth
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from torch import nn
 from torchvision.models.video.mvit import MSBlockConfig, MViT
@@ -22,8 +22,8 @@ from torchvision.models.video.resnet import (
 from torchvision.models.video.s3d import S3D
 from torchvision.models.video.swin_transformer import SwinTransformer3d
 
-import weighthub
-from weighthub import WeightsEnum, handle_legacy_interface, overwrite_named_param
+from weighthub import WeightsEnum, overwrite_named_param
+from weighthub.building import BuildFn, load, make_builder, set_num_classes, square_min_size
 
 from ._weights import (
     MC3_18_Weights,
@@ -36,6 +36,8 @@ from ._weights import (
     Swin3D_S_Weights,
     Swin3D_T_Weights,
 )
+
+M = TypeVar("M", bound=nn.Module)
 
 __all__ = [
     "mc3_18",
@@ -50,90 +52,82 @@ __all__ = [
 ]
 
 
-def _num_classes(weights: WeightsEnum | None, kwargs: dict[str, Any]) -> None:
-    if weights is not None:
-        overwrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
+_ARGS_DOC = """
+
+Args:
+    weights: ``{enum}`` (or its member name), or None for random weights.
+    progress: Show a download progress bar.
+    **kwargs: Passed to ``{model_cls}``.
+"""
+
+
+def _builder(
+    name: str, enum: type[WeightsEnum], build: BuildFn[M], model_cls: type[M], summary: str
+) -> Callable[..., M]:
+    path = {VideoResNet: "torchvision.models.video.resnet.VideoResNet"}.get(
+        model_cls, f"{model_cls.__module__}.{model_cls.__name__}"
+    )
+    return make_builder(
+        name,
+        enum,
+        build,
+        model_cls=model_cls,
+        summary=summary,
+        module=__name__,
+        args_doc=_ARGS_DOC.format(enum=enum.__name__, model_cls=path),
+        legacy_default=enum.KINETICS400_V1,  # type: ignore[attr-defined]
+    )
 
 
 def _video_resnet(
     conv_makers: Sequence[type[Conv3DSimple | Conv3DNoTemporal | Conv2Plus1D]],
     stem: Callable[..., nn.Module],
-    weights: WeightsEnum | None,
-    progress: bool,
-    **kwargs: Any,
-) -> VideoResNet:
-    _num_classes(weights, kwargs)
-    return weighthub.construct_model(
-        lambda: VideoResNet(BasicBlock, conv_makers, [2, 2, 2, 2], stem, **kwargs),
-        weights,
-        progress=progress,
-    )
+) -> BuildFn[VideoResNet]:
+    def build(weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]) -> VideoResNet:
+        set_num_classes(weights, kwargs)
+        return load(
+            lambda: VideoResNet(BasicBlock, conv_makers, [2, 2, 2, 2], stem, **kwargs),
+            weights,
+            progress,
+        )
+
+    return build
 
 
-@handle_legacy_interface(weights=("pretrained", R3D_18_Weights.KINETICS400_V1))
-def r3d_18(
-    *, weights: R3D_18_Weights | None = None, progress: bool = True, **kwargs: Any
-) -> VideoResNet:
-    """Build the 18-layer ResNet3D of "A Closer Look at Spatiotemporal Convolutions".
-
-    Args:
-        weights: ``R3D_18_Weights`` (or its member name), or None for random weights.
-        progress: Show a download progress bar.
-        **kwargs: Passed to ``torchvision.models.video.resnet.VideoResNet``.
-    """
-    weights = R3D_18_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    return _video_resnet([Conv3DSimple] * 4, BasicStem, weights, progress, **kwargs)
+def _build_s3d(weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]) -> S3D:
+    set_num_classes(weights, kwargs)
+    return load(lambda: S3D(**kwargs), weights, progress)
 
 
-@handle_legacy_interface(weights=("pretrained", MC3_18_Weights.KINETICS400_V1))
-def mc3_18(
-    *, weights: MC3_18_Weights | None = None, progress: bool = True, **kwargs: Any
-) -> VideoResNet:
-    """Build the 18-layer mixed-convolution network (MC3) of "A Closer Look at Spatiotemporal
-    Convolutions".
-
-    Args:
-        weights: ``MC3_18_Weights`` (or its member name), or None for random weights.
-        progress: Show a download progress bar.
-        **kwargs: Passed to ``torchvision.models.video.resnet.VideoResNet``.
-    """
-    weights = MC3_18_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    conv_makers: list[type[Conv3DSimple | Conv3DNoTemporal]] = [Conv3DSimple]
-    conv_makers += [Conv3DNoTemporal] * 3
-    return _video_resnet(conv_makers, BasicStem, weights, progress, **kwargs)
-
-
-@handle_legacy_interface(weights=("pretrained", R2Plus1D_18_Weights.KINETICS400_V1))
-def r2plus1d_18(
-    *, weights: R2Plus1D_18_Weights | None = None, progress: bool = True, **kwargs: Any
-) -> VideoResNet:
-    """Build the 18-layer (2+1)D network of "A Closer Look at Spatiotemporal Convolutions".
-
-    Args:
-        weights: ``R2Plus1D_18_Weights`` (or its member name), or None for random weights.
-        progress: Show a download progress bar.
-        **kwargs: Passed to ``torchvision.models.video.resnet.VideoResNet``.
-    """
-    weights = R2Plus1D_18_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    return _video_resnet([Conv2Plus1D] * 4, R2Plus1dStem, weights, progress, **kwargs)
-
-
-@handle_legacy_interface(weights=("pretrained", S3D_Weights.KINETICS400_V1))
-def s3d(*, weights: S3D_Weights | None = None, progress: bool = True, **kwargs: Any) -> S3D:
-    """Build S3D, of "Rethinking Spatiotemporal Feature Learning".
-
-    Args:
-        weights: ``S3D_Weights`` (or its member name), or None for random weights.
-        progress: Show a download progress bar.
-        **kwargs: Passed to ``torchvision.models.video.S3D``.
-    """
-    weights = S3D_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    _num_classes(weights, kwargs)
-    return weighthub.construct_model(lambda: S3D(**kwargs), weights, progress=progress)
+_CLOSER_LOOK = '"A Closer Look at Spatiotemporal Convolutions"'
+r3d_18 = _builder(
+    "r3d_18",
+    R3D_18_Weights,
+    _video_resnet([Conv3DSimple] * 4, BasicStem),
+    VideoResNet,
+    f"Build the 18-layer ResNet3D of {_CLOSER_LOOK}.",
+)
+mc3_18 = _builder(
+    "mc3_18",
+    MC3_18_Weights,
+    _video_resnet([Conv3DSimple, Conv3DNoTemporal, Conv3DNoTemporal, Conv3DNoTemporal], BasicStem),
+    VideoResNet,
+    f"Build the 18-layer mixed-convolution network (MC3) of {_CLOSER_LOOK}.",
+)
+r2plus1d_18 = _builder(
+    "r2plus1d_18",
+    R2Plus1D_18_Weights,
+    _video_resnet([Conv2Plus1D] * 4, R2Plus1dStem),
+    VideoResNet,
+    f"Build the 18-layer (2+1)D network of {_CLOSER_LOOK}.",
+)
+s3d = _builder(
+    "s3d",
+    S3D_Weights,
+    _build_s3d,
+    S3D,
+    'Build S3D, of "Rethinking Spatiotemporal Feature Learning".',
+)
 
 
 # MViT: 16 blocks; the query is pooled (spatial stride 2) in blocks 1, 3 and 14, and the
@@ -174,168 +168,107 @@ def _mvit_blocks(
     return blocks
 
 
-def _mvit(
+def _mvit_model(
     block_setting: list[MSBlockConfig],
-    stochastic_depth_prob: float,
+    fixed: dict[str, bool],
     weights: WeightsEnum | None,
     progress: bool,
     **kwargs: Any,
 ) -> MViT:
     if weights is not None:
-        _num_classes(weights, kwargs)
-        height, width = weights.meta["min_size"]
-        if height != width:
-            msg = f"MViT weights need a square min_size, got {weights.meta['min_size']}."
-            raise ValueError(msg)
-        overwrite_named_param(kwargs, "spatial_size", weights.meta["min_size"])
+        set_num_classes(weights, kwargs)
+        overwrite_named_param(kwargs, "spatial_size", square_min_size(weights))
         overwrite_named_param(kwargs, "temporal_size", weights.meta["min_temporal_size"])
-    spatial_size = kwargs.pop("spatial_size", (224, 224))
-    temporal_size = kwargs.pop("temporal_size", 16)
-    options = {
-        "residual_pool": kwargs.pop("residual_pool", False),
-        "residual_with_cls_embed": kwargs.pop("residual_with_cls_embed", True),
-        "rel_pos_embed": kwargs.pop("rel_pos_embed", False),
-        "proj_after_attn": kwargs.pop("proj_after_attn", False),
+    return load(lambda: MViT(block_setting=block_setting, **fixed, **kwargs), weights, progress)
+
+
+def _mvit(input_channels: list[int], output_channels: list[int], *, v2: bool) -> BuildFn[MViT]:
+    """MViT V1-B (``v2=False``) or V2-S, 16 blocks of the given channels."""
+    block_setting = _mvit_blocks(input_channels, output_channels, v2=v2)
+    fixed = {
+        "residual_pool": v2,
+        "residual_with_cls_embed": False,
+        "rel_pos_embed": v2,
+        "proj_after_attn": v2,
     }
-    return weighthub.construct_model(
-        lambda: MViT(
-            spatial_size=spatial_size,
-            temporal_size=temporal_size,
-            block_setting=block_setting,
-            stochastic_depth_prob=stochastic_depth_prob,
-            **options,
+
+    def build(weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]) -> MViT:
+        # Fixed as in torchvision: passing either size is a TypeError ("multiple values").
+        return _mvit_model(
+            block_setting,
+            fixed,
+            weights,
+            progress,
+            spatial_size=(224, 224),
+            temporal_size=16,
+            stochastic_depth_prob=kwargs.pop("stochastic_depth_prob", 0.2),
             **kwargs,
-        ),
-        weights,
-        progress=progress,
-    )
+        )
+
+    return build
 
 
-@handle_legacy_interface(weights=("pretrained", MViT_V1_B_Weights.KINETICS400_V1))
-def mvit_v1_b(
-    *, weights: MViT_V1_B_Weights | None = None, progress: bool = True, **kwargs: Any
-) -> MViT:
-    """Build MViT V1-B, of "Multiscale Vision Transformers".
-
-    Args:
-        weights: ``MViT_V1_B_Weights`` (or its member name), or None for random weights.
-        progress: Show a download progress bar.
-        **kwargs: Passed to ``torchvision.models.video.MViT``.
-    """
-    weights = MViT_V1_B_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    input_channels = [96] + [192] * 2 + [384] * 11 + [768] * 2
-    output_channels = [192] * 2 + [384] * 11 + [768] * 3
-    return _mvit(
-        spatial_size=(224, 224),
-        temporal_size=16,
-        block_setting=_mvit_blocks(input_channels, output_channels, v2=False),
-        residual_pool=False,
-        residual_with_cls_embed=False,
-        stochastic_depth_prob=kwargs.pop("stochastic_depth_prob", 0.2),
-        weights=weights,
-        progress=progress,
-        **kwargs,
-    )
+mvit_v1_b = _builder(
+    "mvit_v1_b",
+    MViT_V1_B_Weights,
+    _mvit([96] + [192] * 2 + [384] * 11 + [768] * 2, [192] * 2 + [384] * 11 + [768] * 3, v2=False),
+    MViT,
+    'Build MViT V1-B, of "Multiscale Vision Transformers".',
+)
+mvit_v2_s = _builder(
+    "mvit_v2_s",
+    MViT_V2_S_Weights,
+    _mvit(
+        [96] * 2 + [192] * 2 + [384] * 11 + [768],
+        [96] + [192] * 2 + [384] * 11 + [768] * 2,
+        v2=True,
+    ),
+    MViT,
+    'Build MViT V2-S, of "MViTv2: Improved Multiscale Vision Transformers".',
+)
 
 
-@handle_legacy_interface(weights=("pretrained", MViT_V2_S_Weights.KINETICS400_V1))
-def mvit_v2_s(
-    *, weights: MViT_V2_S_Weights | None = None, progress: bool = True, **kwargs: Any
-) -> MViT:
-    """Build MViT V2-S, of "MViTv2: Improved Multiscale Vision Transformers".
+def _swin3d(embed_dim: int, depths: list[int], num_heads: list[int]) -> BuildFn[SwinTransformer3d]:
+    def build(
+        weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]
+    ) -> SwinTransformer3d:
+        set_num_classes(weights, kwargs)
+        return load(
+            lambda: SwinTransformer3d(
+                patch_size=[2, 4, 4],
+                embed_dim=embed_dim,
+                depths=depths,
+                num_heads=num_heads,
+                window_size=[8, 7, 7],
+                stochastic_depth_prob=0.1,
+                **kwargs,
+            ),
+            weights,
+            progress,
+        )
 
-    Args:
-        weights: ``MViT_V2_S_Weights`` (or its member name), or None for random weights.
-        progress: Show a download progress bar.
-        **kwargs: Passed to ``torchvision.models.video.MViT``.
-    """
-    weights = MViT_V2_S_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    input_channels = [96] * 2 + [192] * 2 + [384] * 11 + [768]
-    output_channels = [96] + [192] * 2 + [384] * 11 + [768] * 2
-    return _mvit(
-        spatial_size=(224, 224),
-        temporal_size=16,
-        block_setting=_mvit_blocks(input_channels, output_channels, v2=True),
-        residual_pool=True,
-        residual_with_cls_embed=False,
-        rel_pos_embed=True,
-        proj_after_attn=True,
-        stochastic_depth_prob=kwargs.pop("stochastic_depth_prob", 0.2),
-        weights=weights,
-        progress=progress,
-        **kwargs,
-    )
+    return build
 
 
-def _swin3d(
-    embed_dim: int,
-    depths: list[int],
-    num_heads: list[int],
-    weights: WeightsEnum | None,
-    progress: bool,
-    **kwargs: Any,
-) -> SwinTransformer3d:
-    _num_classes(weights, kwargs)
-    return weighthub.construct_model(
-        lambda: SwinTransformer3d(
-            patch_size=[2, 4, 4],
-            embed_dim=embed_dim,
-            depths=depths,
-            num_heads=num_heads,
-            window_size=[8, 7, 7],
-            stochastic_depth_prob=0.1,
-            **kwargs,
-        ),
-        weights,
-        progress=progress,
-    )
-
-
-@handle_legacy_interface(weights=("pretrained", Swin3D_T_Weights.KINETICS400_V1))
-def swin3d_t(
-    *, weights: Swin3D_T_Weights | None = None, progress: bool = True, **kwargs: Any
-) -> SwinTransformer3d:
-    """Build Swin3D-T, of "Video Swin Transformer".
-
-    Args:
-        weights: ``Swin3D_T_Weights`` (or its member name), or None for random weights.
-        progress: Show a download progress bar.
-        **kwargs: Passed to ``torchvision.models.video.swin_transformer.SwinTransformer3d``.
-    """
-    weights = Swin3D_T_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    return _swin3d(96, [2, 2, 6, 2], [3, 6, 12, 24], weights, progress, **kwargs)
-
-
-@handle_legacy_interface(weights=("pretrained", Swin3D_S_Weights.KINETICS400_V1))
-def swin3d_s(
-    *, weights: Swin3D_S_Weights | None = None, progress: bool = True, **kwargs: Any
-) -> SwinTransformer3d:
-    """Build Swin3D-S, of "Video Swin Transformer".
-
-    Args:
-        weights: ``Swin3D_S_Weights`` (or its member name), or None for random weights.
-        progress: Show a download progress bar.
-        **kwargs: Passed to ``torchvision.models.video.swin_transformer.SwinTransformer3d``.
-    """
-    weights = Swin3D_S_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    return _swin3d(96, [2, 2, 18, 2], [3, 6, 12, 24], weights, progress, **kwargs)
-
-
-@handle_legacy_interface(weights=("pretrained", Swin3D_B_Weights.KINETICS400_V1))
-def swin3d_b(
-    *, weights: Swin3D_B_Weights | None = None, progress: bool = True, **kwargs: Any
-) -> SwinTransformer3d:
-    """Build Swin3D-B, of "Video Swin Transformer".
-
-    Args:
-        weights: ``Swin3D_B_Weights`` (or its member name), or None for random weights.
-        progress: Show a download progress bar.
-        **kwargs: Passed to ``torchvision.models.video.swin_transformer.SwinTransformer3d``.
-    """
-    weights = Swin3D_B_Weights.verify(weights)
-    weighthub.apply_model_kwargs(weights, kwargs)
-    return _swin3d(128, [2, 2, 18, 2], [4, 8, 16, 32], weights, progress, **kwargs)
+_SWIN3D = '"Video Swin Transformer"'
+swin3d_t = _builder(
+    "swin3d_t",
+    Swin3D_T_Weights,
+    _swin3d(96, [2, 2, 6, 2], [3, 6, 12, 24]),
+    SwinTransformer3d,
+    f"Build Swin3D-T, of {_SWIN3D}.",
+)
+swin3d_s = _builder(
+    "swin3d_s",
+    Swin3D_S_Weights,
+    _swin3d(96, [2, 2, 18, 2], [3, 6, 12, 24]),
+    SwinTransformer3d,
+    f"Build Swin3D-S, of {_SWIN3D}.",
+)
+swin3d_b = _builder(
+    "swin3d_b",
+    Swin3D_B_Weights,
+    _swin3d(128, [2, 2, 18, 2], [4, 8, 16, 32]),
+    SwinTransformer3d,
+    f"Build Swin3D-B, of {_SWIN3D}.",
+)

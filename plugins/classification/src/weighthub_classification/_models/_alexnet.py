@@ -7,9 +7,9 @@ from typing import Any
 from torchvision.models.alexnet import AlexNet
 
 from weighthub import WeightsEnum
+from weighthub.building import load, make_builder, set_num_classes
 
 from .._weights._alexnet import AlexNet_Weights
-from ._common import load, make_builder, set_num_classes
 
 __all__ = ["alexnet"]
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from torchvision.models.convnext import CNBlockConfig, ConvNeXt
 
 from weighthub import WeightsEnum
+from weighthub.building import BuildFn, load, make_builder, set_num_classes
 
 from .._weights._convnext import (
     ConvNeXt_Base_Weights,
@@ -14,7 +16,6 @@ from .._weights._convnext import (
     ConvNeXt_Small_Weights,
     ConvNeXt_Tiny_Weights,
 )
-from ._common import BuildFn, load, make_builder, set_num_classes
 
 __all__ = ["convnext_tiny", "convnext_small", "convnext_base", "convnext_large"]
 
@@ -44,7 +45,9 @@ def _convnext(
     return build
 
 
-def _builder(name: str, enum: type[WeightsEnum], build: BuildFn[ConvNeXt], size: str) -> Any:
+def _builder(
+    name: str, enum: type[WeightsEnum], build: BuildFn[ConvNeXt], size: str
+) -> Callable[..., ConvNeXt]:
     summary = f"ConvNeXt {size} from {_PAPER}."
     return make_builder(name, enum, build, model_cls=ConvNeXt, summary=summary, module=__name__)
 

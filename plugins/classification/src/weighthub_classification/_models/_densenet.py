@@ -9,12 +9,14 @@ loading; here the model gets a ``load_state_dict`` pre-hook doing the same, so a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from torch import nn
 from torchvision.models.densenet import DenseNet
 
 from weighthub import WeightsEnum
+from weighthub.building import BuildFn, load, make_builder, set_num_classes
 
 from .._weights._densenet import (
     DenseNet121_Weights,
@@ -22,7 +24,6 @@ from .._weights._densenet import (
     DenseNet169_Weights,
     DenseNet201_Weights,
 )
-from ._common import BuildFn, load, make_builder, set_num_classes
 
 __all__ = ["densenet121", "densenet161", "densenet169", "densenet201"]
 
@@ -61,7 +62,9 @@ def _densenet(
     return build
 
 
-def _builder(name: str, enum: type[WeightsEnum], build: BuildFn[DenseNet], depth: int) -> Any:
+def _builder(
+    name: str, enum: type[WeightsEnum], build: BuildFn[DenseNet], depth: int
+) -> Callable[..., DenseNet]:
     summary = f"DenseNet-{depth} from {_PAPER}."
     return make_builder(name, enum, build, model_cls=DenseNet, summary=summary, module=__name__)
 

@@ -15,6 +15,7 @@ from torch import nn
 from torchvision.models.efficientnet import EfficientNet, _efficientnet_conf
 
 from weighthub import WeightsEnum
+from weighthub.building import BuildFn, load, make_builder, set_num_classes
 
 from .._weights._efficientnet import (
     EfficientNet_B0_Weights,
@@ -29,7 +30,6 @@ from .._weights._efficientnet import (
     EfficientNet_V2_M_Weights,
     EfficientNet_V2_S_Weights,
 )
-from ._common import BuildFn, load, make_builder, set_num_classes
 
 __all__ = [
     "efficientnet_b0",
@@ -74,7 +74,9 @@ def _efficientnet(
     return build
 
 
-def _builder(name: str, enum: type[WeightsEnum], build: BuildFn[EfficientNet]) -> Any:
+def _builder(
+    name: str, enum: type[WeightsEnum], build: BuildFn[EfficientNet]
+) -> Callable[..., EfficientNet]:
     variant = name.removeprefix("efficientnet_").upper()
     if variant.startswith("V2_"):
         summary = f"EfficientNetV2-{variant[3:]} from {_V2_PAPER}."
@@ -95,7 +97,7 @@ def _b(
     depth: float,
     dropout: float,
     norm_layer: Callable[..., nn.Module] | None = None,
-) -> Any:
+) -> Callable[..., EfficientNet]:
     build = _efficientnet(name, dropout, norm_layer, width_mult=width, depth_mult=depth)
     return _builder(name, enum, build)
 

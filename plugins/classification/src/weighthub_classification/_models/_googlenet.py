@@ -8,9 +8,9 @@ from typing import Any
 from torchvision.models.googlenet import GoogLeNet
 
 from weighthub import WeightsEnum
+from weighthub.building import load, make_builder, set_fixed, set_num_classes
 
 from .._weights._googlenet import GoogLeNet_Weights
-from ._common import load, make_builder, set_fixed, set_num_classes
 
 __all__ = ["googlenet"]
 

@@ -7,9 +7,9 @@ from typing import Any
 from torchvision.models.inception import Inception3
 
 from weighthub import WeightsEnum
+from weighthub.building import load, make_builder, set_fixed, set_num_classes
 
 from .._weights._inception import Inception_V3_Weights
-from ._common import load, make_builder, set_fixed, set_num_classes
 
 __all__ = ["inception_v3"]
 

@@ -7,9 +7,9 @@ from typing import Any
 from torchvision.models.maxvit import MaxVit
 
 from weighthub import WeightsEnum, overwrite_named_param
+from weighthub.building import load, make_builder, set_num_classes, square_min_size
 
 from .._weights._maxvit import MaxVit_T_Weights
-from ._common import load, make_builder, set_num_classes
 
 __all__ = ["maxvit_t"]
 
@@ -17,11 +17,7 @@ __all__ = ["maxvit_t"]
 def _build(weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]) -> MaxVit:
     if weights is not None:
         set_num_classes(weights, kwargs)
-        min_size = weights.meta["min_size"]
-        if min_size[0] != min_size[1]:
-            msg = f"{weights!r} needs square inputs, but its min_size is {min_size}."
-            raise ValueError(msg)
-        overwrite_named_param(kwargs, "input_size", min_size)
+        overwrite_named_param(kwargs, "input_size", square_min_size(weights))
     input_size = kwargs.pop("input_size", (224, 224))
     return load(
         lambda: MaxVit(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from torchvision.models.mnasnet import MNASNet
 
 from weighthub import WeightsEnum
+from weighthub.building import load, make_builder, set_num_classes
 
 from .._weights._mnasnet import (
     MNASNet0_5_Weights,
@@ -14,7 +16,6 @@ from .._weights._mnasnet import (
     MNASNet1_0_Weights,
     MNASNet1_3_Weights,
 )
-from ._common import load, make_builder, set_num_classes
 
 __all__ = ["mnasnet0_5", "mnasnet0_75", "mnasnet1_0", "mnasnet1_3"]
 
@@ -24,7 +25,7 @@ _PAPER = (
 )
 
 
-def _mnasnet(name: str, enum: type[WeightsEnum], alpha: float) -> Any:
+def _mnasnet(name: str, enum: type[WeightsEnum], alpha: float) -> Callable[..., MNASNet]:
     def build(weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]) -> MNASNet:
         set_num_classes(weights, kwargs)
         return load(lambda: MNASNet(alpha, **kwargs), weights, progress)

@@ -7,9 +7,9 @@ from typing import Any
 from torchvision.models.mobilenetv2 import MobileNetV2
 
 from weighthub import WeightsEnum
+from weighthub.building import load, make_builder, set_num_classes
 
 from .._weights._mobilenetv2 import MobileNet_V2_Weights
-from ._common import load, make_builder, set_num_classes
 
 __all__ = ["mobilenet_v2"]
 

@@ -6,6 +6,7 @@ quantisation ``w_m``), its group width, and for RegNetY a squeeze-excitation rat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -13,6 +14,7 @@ from torch import nn
 from torchvision.models.regnet import BlockParams, RegNet
 
 from weighthub import WeightsEnum
+from weighthub.building import load, make_builder, set_num_classes
 
 from .._weights._regnet_x import (
     RegNet_X_1_6GF_Weights,
@@ -33,7 +35,6 @@ from .._weights._regnet_y import (
     RegNet_Y_400MF_Weights,
     RegNet_Y_800MF_Weights,
 )
-from ._common import load, make_builder, set_num_classes
 
 __all__ = [
     "regnet_x_400mf",
@@ -64,7 +65,7 @@ def _regnet(
     w_a: float,
     w_m: float,
     group_width: int,
-) -> Any:
+) -> Callable[..., RegNet]:
     se_ratio = 0.25 if name.startswith("regnet_y") else None
 
     def build(weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]) -> RegNet:

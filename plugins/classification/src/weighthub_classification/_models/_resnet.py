@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from torchvision.models.resnet import BasicBlock, Bottleneck, ResNet
 
 from weighthub import WeightsEnum
+from weighthub.building import BuildFn, load, make_builder, set_fixed, set_num_classes
 
 from .._weights._resnet import (
     ResNet18_Weights,
@@ -20,7 +22,6 @@ from .._weights._resnet import (
     Wide_ResNet50_2_Weights,
     Wide_ResNet101_2_Weights,
 )
-from ._common import BuildFn, load, make_builder, set_fixed, set_num_classes
 
 __all__ = [
     "resnet18",
@@ -54,7 +55,9 @@ def _resnet(
     return build
 
 
-def _builder(name: str, enum: type[WeightsEnum], build: BuildFn[ResNet], summary: str) -> Any:
+def _builder(
+    name: str, enum: type[WeightsEnum], build: BuildFn[ResNet], summary: str
+) -> Callable[..., ResNet]:
     return make_builder(name, enum, build, model_cls=ResNet, summary=summary, module=__name__)
 
 

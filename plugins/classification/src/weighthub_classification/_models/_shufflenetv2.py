@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from torchvision.models.shufflenetv2 import ShuffleNetV2
 
 from weighthub import WeightsEnum
+from weighthub.building import load, make_builder, set_num_classes
 
 from .._weights._shufflenetv2 import (
     ShuffleNet_V2_X0_5_Weights,
@@ -14,7 +16,6 @@ from .._weights._shufflenetv2 import (
     ShuffleNet_V2_X1_5_Weights,
     ShuffleNet_V2_X2_0_Weights,
 )
-from ._common import load, make_builder, set_num_classes
 
 __all__ = ["shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0"]
 
@@ -24,7 +25,9 @@ _PAPER = (
 )
 
 
-def _shufflenet(name: str, enum: type[WeightsEnum], channels: list[int], width: str) -> Any:
+def _shufflenet(
+    name: str, enum: type[WeightsEnum], channels: list[int], width: str
+) -> Callable[..., ShuffleNetV2]:
     def build(weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]) -> ShuffleNetV2:
         set_num_classes(weights, kwargs)
         return load(lambda: ShuffleNetV2([4, 8, 4], channels, **kwargs), weights, progress)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from torchvision.models.squeezenet import SqueezeNet
 
 from weighthub import WeightsEnum
+from weighthub.building import load, make_builder, set_num_classes
 
 from .._weights._squeezenet import SqueezeNet1_0_Weights, SqueezeNet1_1_Weights
-from ._common import load, make_builder, set_num_classes
 
 __all__ = ["squeezenet1_0", "squeezenet1_1"]
 
@@ -19,7 +20,9 @@ _PAPER = (
 )
 
 
-def _squeezenet(name: str, enum: type[WeightsEnum], version: str, summary: str) -> Any:
+def _squeezenet(
+    name: str, enum: type[WeightsEnum], version: str, summary: str
+) -> Callable[..., SqueezeNet]:
     def build(weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]) -> SqueezeNet:
         set_num_classes(weights, kwargs)
         return load(lambda: SqueezeNet(version, **kwargs), weights, progress)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from torchvision.models.swin_transformer import (
@@ -11,6 +12,7 @@ from torchvision.models.swin_transformer import (
 )
 
 from weighthub import WeightsEnum
+from weighthub.building import load, make_builder, set_num_classes
 
 from .._weights._swin_transformer import (
     Swin_B_Weights,
@@ -20,7 +22,6 @@ from .._weights._swin_transformer import (
     Swin_V2_S_Weights,
     Swin_V2_T_Weights,
 )
-from ._common import load, make_builder, set_num_classes
 
 __all__ = ["swin_t", "swin_s", "swin_b", "swin_v2_t", "swin_v2_s", "swin_v2_b"]
 
@@ -40,7 +41,7 @@ _SIZES: dict[str, tuple[int, list[int], list[int], float]] = {
 }
 
 
-def _swin(name: str, enum: type[WeightsEnum]) -> Any:
+def _swin(name: str, enum: type[WeightsEnum]) -> Callable[..., SwinTransformer]:
     size = name[-1]
     v2 = name.startswith("swin_v2")
     embed_dim, depths, num_heads, depth_prob = _SIZES[size]

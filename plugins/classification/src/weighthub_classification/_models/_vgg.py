@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from torchvision.models.vgg import VGG, cfgs, make_layers
 
 from weighthub import WeightsEnum
+from weighthub.building import load, make_builder, set_num_classes
 
 from .._weights._vgg import (
     VGG11_BN_Weights,
@@ -18,7 +20,6 @@ from .._weights._vgg import (
     VGG19_BN_Weights,
     VGG19_Weights,
 )
-from ._common import load, make_builder, set_num_classes
 
 __all__ = ["vgg11", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16", "vgg16_bn", "vgg19", "vgg19_bn"]
 
@@ -28,7 +29,7 @@ _PAPER = (
 )
 
 
-def _vgg(name: str, enum: type[WeightsEnum], cfg: str, batch_norm: bool) -> Any:
+def _vgg(name: str, enum: type[WeightsEnum], cfg: str, batch_norm: bool) -> Callable[..., VGG]:
     def build(weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]) -> VGG:
         if weights is not None:
             kwargs["init_weights"] = False

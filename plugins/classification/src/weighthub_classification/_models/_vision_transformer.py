@@ -6,11 +6,13 @@ end-to-end weights), as in torchvision.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from torchvision.models.vision_transformer import VisionTransformer
 
 from weighthub import WeightsEnum, overwrite_named_param
+from weighthub.building import load, make_builder, set_num_classes, square_min_size
 
 from .._weights._vision_transformer import (
     ViT_B_16_Weights,
@@ -19,7 +21,6 @@ from .._weights._vision_transformer import (
     ViT_L_16_Weights,
     ViT_L_32_Weights,
 )
-from ._common import load, make_builder, set_num_classes
 
 __all__ = ["vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14"]
 
@@ -37,7 +38,7 @@ _SIZES = {
 _SIZE_NAMES = {"b": "Base", "l": "Large", "h": "Huge"}
 
 
-def _vit(name: str, enum: type[WeightsEnum]) -> Any:
+def _vit(name: str, enum: type[WeightsEnum]) -> Callable[..., VisionTransformer]:
     size, patch_size = name.split("_")[1], int(name.split("_")[2])
     num_layers, num_heads, hidden_dim, mlp_dim = _SIZES[size]
 
@@ -46,11 +47,7 @@ def _vit(name: str, enum: type[WeightsEnum]) -> Any:
     ) -> VisionTransformer:
         if weights is not None:
             set_num_classes(weights, kwargs)
-            min_size = weights.meta["min_size"]
-            if min_size[0] != min_size[1]:
-                msg = f"{weights!r} needs square inputs, but its min_size is {min_size}."
-                raise ValueError(msg)
-            overwrite_named_param(kwargs, "image_size", min_size[0])
+            overwrite_named_param(kwargs, "image_size", square_min_size(weights)[0])
         image_size = kwargs.pop("image_size", 224)
         return load(
             lambda: VisionTransformer(

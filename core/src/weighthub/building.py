@@ -1,0 +1,286 @@
+"""What model builders share: the builder template, the rules weights impose, loading.
+
+A plugin describes each model by a *build function* ``build(weights, progress, kwargs)`` that
+receives verified weights (or None) and the caller's keyword arguments, and returns the model;
+:func:`make_builder` turns it into the public builder, with torchvision's keyword-only signature,
+its legacy ``pretrained=`` handling and a docstring. The helpers apply torchvision's rules inside a
+build function: :func:`set_num_classes` (``num_classes`` from the weights' categories),
+:func:`resolve_num_classes` (the same for builders that take ``num_classes`` as a parameter),
+:func:`set_fixed` (what a model name implies), :func:`resolve_backbone` and :func:`load_backbone`
+(backbone weights given by reference, loaded through the verified path) and :func:`load`.
+
+Import it from builder modules only (``from weighthub.building import make_builder``): unlike
+``weighthub`` itself, using it means building a model, so torch is at hand.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+
+from ._builders import apply_model_kwargs
+from ._legacy import LegacyDefault, handle_legacy_interface, overwrite_named_param
+from ._legacy import overwrite_value_param as _overwrite_value_param
+from ._refs import WeightsRef, resolve_weights
+from ._weights import WeightsEnum
+
+if TYPE_CHECKING:
+    from torch import nn
+
+__all__ = [
+    "BackboneWeights",
+    "BuildFn",
+    "LegacyDefault",
+    "VerifyFn",
+    "load",
+    "load_backbone",
+    "make_builder",
+    "resolve_backbone",
+    "resolve_num_classes",
+    "set_fixed",
+    "set_num_classes",
+    "square_min_size",
+]
+
+M = TypeVar("M", bound="nn.Module")
+
+BuildFn: TypeAlias = Callable[[WeightsEnum | None, bool, dict[str, Any]], M]
+"""``build(weights, progress, kwargs) -> model``: ``weights`` is already verified."""
+
+VerifyFn: TypeAlias = Callable[[Any, dict[str, Any]], WeightsEnum | None]
+"""``verify(weights, kwargs) -> member or None``: a builder's own weights check."""
+
+BackboneWeights: TypeAlias = WeightsEnum | WeightsRef | str | None
+"""What ``weights_backbone`` accepts: a member, a reference, a name, or None."""
+
+_ARGS_DOC = """
+
+Args:
+    weights: The pretrained weights to load, a member of :class:`~{module}.{enum}`, its name
+        (``"DEFAULT"``, ``"{first}"``) or None for random initialisation.
+    progress: Show a progress bar while downloading the weights.
+    **kwargs: Passed on to the model class (:class:`{model_cls}`), e.g. ``num_classes`` when
+        no weights are given.
+"""
+
+_V1 = object()  # make_builder's default legacy weights: the enum's IMAGENET1K_V1 member
+
+
+def make_builder(
+    name: str,
+    weights_enum: type[WeightsEnum],
+    build: BuildFn[M],
+    *,
+    model_cls: type[M],
+    summary: str,
+    module: str,
+    args_doc: str | None = None,
+    options: Mapping[str, Any] | None = None,
+    option_types: Mapping[str, Any] | None = None,
+    verify: VerifyFn | None = None,
+    legacy_default: LegacyDefault | object = _V1,
+    legacy_options: Mapping[str, tuple[str, LegacyDefault]] | None = None,
+    weights_annotation: Any = None,
+) -> Callable[..., M]:
+    """Create the builder ``name(*, weights=None, progress=True, **kwargs)``.
+
+    The builder verifies ``weights`` against ``weights_enum`` (which also accepts the members of
+    enums attached to the model by weights plugins), applies their ``model_kwargs``
+    (:func:`weighthub.apply_model_kwargs`) and calls ``build``. As in torchvision, it accepts the
+    legacy ``pretrained=`` argument and positional arguments, with torchvision's deprecation
+    warnings. ``inspect.signature`` and ``__doc__`` show a keyword-only builder.
+
+    Args:
+        name: The builder's name, e.g. ``"resnet50"``.
+        weights_enum: Its weights enum; also the ``weights`` annotation, which
+            :func:`weighthub.get_model_weights` reads.
+        build: The build function for this model.
+        model_cls: The class of the model built, for the return annotation and docstring.
+        summary: The first line(s) of the docstring.
+        module: The module that defines the builder (``__name__`` of the caller).
+        args_doc: The docstring's ``Args:`` section; by default one describing ``weights``,
+            ``progress`` and ``**kwargs``.
+        options: Further keyword-only parameters and their defaults, between ``progress`` and
+            ``**kwargs`` (``{"quantize": False}``); ``build`` finds them in ``kwargs``. The
+            weights' ``model_kwargs`` are not applied to them: ``build`` reads those itself.
+        option_types: Their annotations, where not the type of the default
+            (``{"num_classes": int | None}``).
+        verify: Checks ``weights`` instead of ``weights_enum.verify``, given the keyword
+            arguments (options included).
+        legacy_default: The weights ``pretrained=True`` stands for (see
+            :func:`weighthub.handle_legacy_interface`); by default the ``IMAGENET1K_V1`` member,
+            or "no weights available" when the enum has none.
+        legacy_options: Further legacy parameters, as for ``handle_legacy_interface``:
+            ``{"weights_backbone": ("pretrained_backbone", WeightsRef("ResNet50_Weights.X"))}``.
+        weights_annotation: The ``weights`` annotation, when not ``weights_enum | None``.
+
+    Returns:
+        The builder function.
+
+    Example::
+
+        def _build(weights, progress, kwargs):
+            set_num_classes(weights, kwargs)
+            return load(lambda: MyNet(**kwargs), weights, progress)
+
+        mynet = make_builder(
+            "mynet", MyNet_Weights, _build, model_cls=MyNet, summary="MyNet.", module=__name__
+        )
+    """
+    defaults = dict(options or {})
+    types = {option: type(default) for option, default in defaults.items()}
+    types.update(option_types or {})
+
+    def builder(*, weights: Any = None, progress: bool = True, **kwargs: Any) -> M:
+        for option, default in defaults.items():
+            kwargs.setdefault(option, default)
+        verified = weights_enum.verify(weights) if verify is None else verify(weights, kwargs)
+        apply_model_kwargs(verified, kwargs, handled=defaults)
+        return build(verified, progress, kwargs)
+
+    annotation = weights_enum | None if weights_annotation is None else weights_annotation
+    builder.__name__ = builder.__qualname__ = name
+    builder.__module__ = module
+    builder.__annotations__ = {
+        "weights": annotation,
+        "progress": bool,
+        **types,
+        "kwargs": Any,
+        "return": model_cls,
+    }
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    builder.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("weights", keyword, default=None, annotation=annotation),
+            inspect.Parameter("progress", keyword, default=True, annotation=bool),
+            *(
+                inspect.Parameter(option, keyword, default=default, annotation=types[option])
+                for option, default in defaults.items()
+            ),
+            inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD, annotation=Any),
+        ],
+        return_annotation=model_cls,
+    )
+    if args_doc is None:
+        args_doc = _ARGS_DOC.format(
+            module=weights_enum.__module__.split("._")[0],
+            enum=weights_enum.__name__,
+            first=next(iter(weights_enum)).name,
+            model_cls=f"{model_cls.__module__}.{model_cls.__qualname__}",
+        )
+    builder.__doc__ = summary + args_doc
+    if legacy_default is _V1:
+        legacy_default = weights_enum.__members__.get("IMAGENET1K_V1")
+    legacy: dict[str, Any] = {"weights": ("pretrained", legacy_default), **(legacy_options or {})}
+    return handle_legacy_interface(**legacy)(builder)
+
+
+def set_fixed(kwargs: dict[str, Any], **fixed: Any) -> None:
+    """Set architecture parameters the model name implies (``groups=32`` for ResNeXt-50 32x4d).
+
+    Raises:
+        ValueError: The caller passed a different value (torchvision's message).
+    """
+    for param, value in fixed.items():
+        overwrite_named_param(kwargs, param, value)
+
+
+def set_num_classes(weights: WeightsEnum | None, kwargs: dict[str, Any]) -> None:
+    """Set ``kwargs["num_classes"]`` from the weights' categories, as torchvision's builders do.
+
+    Weights whose ``meta["categories"]`` is missing or None leave ``kwargs`` alone.
+
+    Raises:
+        ValueError: ``num_classes`` was given and differs from the weights' number of classes
+            (torchvision's message: ``The parameter 'num_classes' expected value 1000 but got 10
+            instead.``).
+    """
+    categories = None if weights is None else weights.meta.get("categories")
+    if categories is not None:
+        overwrite_named_param(kwargs, "num_classes", len(categories))
+
+
+def square_min_size(weights: WeightsEnum) -> tuple[int, int]:
+    """The weights' ``meta["min_size"]``, for models built for one square input size (ViT, MaxViT).
+
+    Raises:
+        ValueError: The weights' ``min_size`` is not square.
+    """
+    min_size: tuple[int, int] = weights.meta["min_size"]
+    if min_size[0] != min_size[1]:
+        msg = f"{weights!r} needs square inputs, but its min_size is {min_size}."
+        raise ValueError(msg)
+    return min_size
+
+
+def resolve_num_classes(weights: WeightsEnum | None, num_classes: int | None, default: int) -> int:
+    """The ``num_classes`` of a builder that takes it as a parameter (detection, segmentation).
+
+    Returns:
+        The weights' number of categories; without weights, ``num_classes`` or ``default``.
+
+    Raises:
+        ValueError: ``num_classes`` was given and differs from the weights' number of classes.
+    """
+    if weights is None:
+        return default if num_classes is None else num_classes
+    return _overwrite_value_param("num_classes", num_classes, len(weights.meta["categories"]))
+
+
+def resolve_backbone(
+    weights: WeightsEnum | None, weights_backbone: BackboneWeights, backbone_enum: str
+) -> WeightsEnum | None:
+    """The backbone weights to load: none with model ``weights``, else ``weights_backbone``.
+
+    With ``weights`` the backbone weights are ignored and not even looked up, as in torchvision;
+    otherwise a name or :class:`~weighthub.WeightsRef` is resolved through
+    :func:`weighthub.resolve_weights`, so the plugin that owns the backbone's weights is needed
+    only when they are asked for.
+
+    Args:
+        weights: The model's verified weights, or None.
+        weights_backbone: What the caller passed as ``weights_backbone``.
+        backbone_enum: The name of the enum the backbone weights belong to
+            (``"ResNet50_Weights"``).
+
+    Raises:
+        weighthub.UnknownWeightsError: No installed plugin provides them (with the
+            ``pip install`` line).
+        TypeError: They belong to another enum.
+    """
+    if weights is not None:
+        return None
+    return resolve_weights(weights_backbone, backbone_enum)
+
+
+def load(factory: Callable[[], M], weights: WeightsEnum | None, progress: bool) -> M:
+    """Build the model with ``factory`` and load ``weights`` into it, through weighthub's loader.
+
+    With weights=None this is just ``factory()``; otherwise :func:`weighthub.construct_model`.
+    """
+    if weights is None:
+        return factory()
+    import weighthub
+
+    model: M = weighthub.construct_model(factory, weights, progress=progress)
+    return model
+
+
+def load_backbone(
+    builder: Callable[..., M], weights: WeightsEnum | None, *, progress: bool, **kwargs: Any
+) -> M:
+    """Build a backbone network with its builder and load backbone weights into it.
+
+    Args:
+        builder: The builder of the architecture (``torchvision.models.resnet50``); it is called
+            with ``weights=None`` and the weights are loaded by weighthub's verified path.
+        weights: The backbone weights (from :func:`resolve_backbone`), or None.
+        progress: Show a download progress bar.
+        **kwargs: Architecture options for ``builder`` (``norm_layer`` ...).
+
+    Raises:
+        ValueError: ``kwargs`` sets ``num_classes`` unlike the weights' categories.
+    """
+    set_num_classes(weights, kwargs)
+    return load(lambda: builder(weights=None, **kwargs), weights, progress)
