@@ -41,6 +41,7 @@ from ._errors import (
     PluginLoadError,
     PluginWarning,
     UnknownModelError,
+    UnknownTaskError,
     UnknownWeightsError,
     UnknownWeightsMemberError,
     UnsafeCheckpointError,
@@ -57,6 +58,7 @@ from ._markers import hookimpl, hookspec
 from ._plugins import PluginInfo, plugins, prefer_plugins, reload_plugins
 from ._refs import WeightsRef, resolve_weights
 from ._registry import ModelEntry, Registry, WeightsAttachment
+from ._tasks import Task, TaskDocs, get_task, list_tasks
 from ._weights import Weights, WeightsEnum
 
 if TYPE_CHECKING:
@@ -98,6 +100,11 @@ __all__ = [
     "register_model",
     "ModelEntry",
     "WeightsAttachment",
+    # Tasks
+    "Task",
+    "TaskDocs",
+    "get_task",
+    "list_tasks",
     # Plugins
     "Registry",
     "hookimpl",
@@ -145,6 +152,7 @@ __all__ = [
     "PluginLoadError",
     "PluginWarning",
     "UnknownModelError",
+    "UnknownTaskError",
     "UnknownWeightsError",
     "UnknownWeightsMemberError",
     "UnsafeCheckpointError",

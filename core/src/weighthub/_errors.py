@@ -7,6 +7,7 @@ torchvision keeps working::
     ├── ValueError
     │   ├── UnknownModelError            unknown model name
     │   ├── UnknownWeightsError          unknown weights enum name, or a malformed weights name
+    │   ├── UnknownTaskError             no task of this name is declared
     │   ├── PluginConflictError          two plugins provide the same name
     │   ├── MetaValidationError          a weights entry's meta breaks its task's schema
     │   ├── IntegrityError               a file's size or sha256 is not what the weights declare
@@ -53,6 +54,7 @@ __all__ = [
     "PluginWarning",
     "UnknownModelError",
     "UnknownWeightsError",
+    "UnknownTaskError",
     "UnknownWeightsMemberError",
     "UnsafeCheckpointError",
     "WeightsDownloadError",
@@ -113,6 +115,10 @@ class UnknownModelError(ValueError):
 
 class UnknownWeightsError(ValueError):
     """No installed plugin provides a weights enum of this name, or the name is malformed."""
+
+
+class UnknownTaskError(ValueError):
+    """Neither core nor an installed plugin declares a task of this name."""
 
 
 class UnknownWeightsMemberError(KeyError):

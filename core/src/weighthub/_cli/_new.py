@@ -245,7 +245,8 @@ def _model_plugin(args: argparse.Namespace, package: str) -> dict[str, str | byt
     import torch
     from torch import nn
 
-    from ..testing._ops import count_gmacs, sample_input
+    from .._samples import sample_input
+    from ..testing._ops import count_gmacs
     from ..transforms import preset
 
     model = package
