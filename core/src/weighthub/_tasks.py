@@ -30,7 +30,7 @@ __all__ = [
     "list_tasks",
 ]
 
-PREDICT_KINDS = frozenset({"classification", "video_classification", "detection", "segmentation"})
+PREDICT_KINDS = frozenset({"classification", "video", "detection", "segmentation"})
 """How ``weighthub predict`` can run and show a task: top-k labels of images, top-k labels of
 videos, boxes (with masks and keypoints when the model gives them), or per-pixel classes."""
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .._markers import PROJECT_NAME
+from .._tasks import IMAGE_CLASSIFICATION
 from .._weights import WeightsEnum
 from . import _templates as T
 from ._common import CLIError
@@ -262,8 +263,9 @@ def _model_plugin(args: argparse.Namespace, package: str) -> dict[str, str | byt
         path = Path(scratch) / f"{model}.pth"
         torch.save(net.state_dict(), path)
         data = path.read_bytes()
-    transforms = preset("ImageClassification", crop_size=224)
-    inputs, as_list = sample_input("image_classification", model, transforms())
+    task = IMAGE_CLASSIFICATION  # the scaffold is a classifier, preprocessed by its task's preset
+    transforms = preset(str(task.preset), crop_size=224)
+    inputs, as_list = sample_input(task.name, model, transforms())
     description = Description(
         entry=_ScaffoldEntry(model),  # type: ignore[arg-type]
         path=Path(f"{model}.pth"),
@@ -305,7 +307,7 @@ class _ScaffoldEntry:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.task = "image_classification"
+        self.task = IMAGE_CLASSIFICATION.name
 
 
 def _write(directory: Path, files: dict[str, str | bytes | Path]) -> None:

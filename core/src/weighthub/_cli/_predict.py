@@ -265,7 +265,7 @@ _TOPK = (_classify, _classify_video)
 # How each kind of task runs (Task.predict, one of weighthub._tasks.PREDICT_KINDS).
 _HANDLERS: dict[str, Callable[[_Context], list[dict[str, Any]]]] = {
     "classification": _classify,
-    "video_classification": _classify_video,
+    "video": _classify_video,
     "detection": _detect,
     "segmentation": _segment,
 }

@@ -18,7 +18,7 @@ VIDEO_CLASSIFICATION = weighthub.Task(
     preset="VideoClassification",
     sample_input="weighthub_video._task:sample_input",
     transforms_check="weighthub_video._task:transforms_check",
-    predict="video_classification",
+    predict="video",
     docs=weighthub.TaskDocs(
         (Metric(_KINETICS, "acc@1", "Acc@1"), Metric(_KINETICS, "acc@5", "Acc@5")),
         Metric(_KINETICS, "acc@1", "Kinetics-400 acc@1 (%)"),
