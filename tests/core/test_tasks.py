@@ -42,8 +42,9 @@ def test_mask_and_keypoint_rcnn_are_object_detection_and_no_phantom_task_is_list
 
 
 def test_an_unknown_task_names_close_matches():
-    with pytest.raises(weighthub.UnknownTaskError, match="Did you mean 'object_detection'"):
+    with pytest.raises(weighthub.UnknownTaskError, match="Did you mean 'object_detection'") as info:
         weighthub.get_task("object_detecton")
+    assert info.value.name == "object_detecton"
     with pytest.raises(ValueError, match="not one of"):
         weighthub.Task("x", predict="clasification")
 

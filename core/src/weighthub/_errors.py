@@ -118,7 +118,15 @@ class UnknownWeightsError(ValueError):
 
 
 class UnknownTaskError(ValueError):
-    """Neither core nor an installed plugin declares a task of this name."""
+    """Neither core nor an installed plugin declares a task of this name.
+
+    Attributes:
+        name: The task name asked for.
+    """
+
+    def __init__(self, *args: object, name: str | None = None) -> None:
+        super().__init__(*args)
+        self.name = name
 
 
 class UnknownWeightsMemberError(KeyError):

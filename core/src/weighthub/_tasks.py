@@ -223,5 +223,5 @@ def get_task(name: str) -> Task:
             f"No task {name!r} is declared by weighthub or an installed plugin."
             f"{close_matches_hint(name, known, ignore_case=True)} Tasks: {', '.join(known)}."
         )
-        raise UnknownTaskError(msg)
+        raise UnknownTaskError(msg, name=name)
     return task
