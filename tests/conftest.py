@@ -27,6 +27,7 @@ TEST_PLUGINS = (
     "weights-clash",
     "weights-dangling",
     "weights-motion",
+    "task-depth",
 )
 
 

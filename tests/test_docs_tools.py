@@ -26,7 +26,7 @@ browser_check = _load("check_docs_in_browser", ROOT / "scripts" / "check_docs_in
 
 
 def test_coincident_dots_are_spread_and_others_stay():
-    offsets, moved = tables._spread([(100.0, 50.0), (101.0, 51.0), (300.0, 50.0), (100.5, 50.0)])
+    offsets, moved = tables.spread([(100.0, 50.0), (101.0, 51.0), (300.0, 50.0), (100.5, 50.0)])
     assert moved == 3
     group = sorted(offsets[i] for i in (0, 1, 3))
     assert group == [-7.0, 0.0, 7.0]
@@ -41,29 +41,29 @@ def test_optical_flow_chart_shows_every_charted_entry_and_names_the_rest():
     import weighthub
 
     spec = _spec("optical-flow")
-    rows = tables._rows(weighthub.list_models(task=spec.task, pretrained=True))
-    chart = tables._chart(spec, rows)
+    rows = tables.rows_of(weighthub.list_models(task=spec.task, pretrained=True))
+    chart = tables.chart(spec, rows)
     assert chart is not None
-    caption = tables._caption(spec, chart, tables._left_out(spec, rows))
+    caption = tables.caption(spec, chart, tables.left_out(spec, rows))
     assert len(chart.dots) == 4 and chart.spread == 2  # raft_small's two entries coincide
     assert sorted(chart.labelled + chart.unlabelled) == sorted(chart.dots)  # few dots: all
     assert "Each of the 4 dots" in caption
     assert ("Every dot is labelled." in caption) == (not chart.unlabelled)
     for name in ("C_T_SKHT_V1", "C_T_SKHT_V2", "C_T_SKHT_K_V1", "C_T_SKHT_K_V2"):
         assert f"`Raft_Large_Weights.{name}`" in caption
-    assert len(chart.dots) + len(tables._left_out(spec, rows)) == len(rows)
+    assert len(chart.dots) + len(tables.left_out(spec, rows)) == len(rows)
 
 
 def test_classification_caption_names_exactly_the_unlabelled_red_dots():
     import weighthub
 
     spec = _spec("classification")
-    rows = tables._rows(weighthub.list_models(task=spec.task, pretrained=True))
-    chart = tables._chart(spec, rows)
+    rows = tables.rows_of(weighthub.list_models(task=spec.task, pretrained=True))
+    chart = tables.chart(spec, rows)
     assert chart is not None and not chart.label_all
     assert set(chart.labelled) | set(chart.unlabelled) == set(chart.frontier)
     assert not set(chart.labelled) & set(chart.unlabelled)
-    caption = tables._caption(spec, chart, tables._left_out(spec, rows))
+    caption = tables.caption(spec, chart, tables.left_out(spec, rows))
     for name in chart.unlabelled:
         assert f"`{name}`" in caption
     for name in chart.labelled:

@@ -48,6 +48,7 @@ from ._errors import (
     PluginLoadError,
     PluginWarning,
     UnknownModelError,
+    UnknownTaskError,
     UnknownWeightsError,
     UnknownWeightsMemberError,
     UnsafeCheckpointError,
@@ -66,6 +67,7 @@ from ._markers import hookimpl, hookspec
 from ._plugins import PluginInfo, plugins, prefer_plugins, reload_plugins
 from ._refs import WeightsRef, resolve_weights
 from ._registry import ModelEntry, Registry, WeightsAttachment
+from ._tasks import Task, TaskDocs, get_task, list_tasks
 from ._weights import Weights, WeightsEnum
 
 if TYPE_CHECKING:
@@ -90,6 +92,11 @@ __all__ = [
     "register_model",
     "ModelEntry",
     "WeightsAttachment",
+    # Tasks
+    "Task",
+    "TaskDocs",
+    "get_task",
+    "list_tasks",
     # Plugins
     "Registry",
     "hookimpl",
@@ -143,6 +150,7 @@ __all__ = [
     "PluginLoadError",
     "PluginWarning",
     "UnknownModelError",
+    "UnknownTaskError",
     "UnknownWeightsError",
     "UnknownWeightsMemberError",
     "UnsafeCheckpointError",

@@ -19,6 +19,7 @@ and ``except weighthub.WeighthubError`` both catch an :class:`UnknownModelError`
     ├── PluginConflictError          ValueError: two plugins provide the same name
     ├── PluginLoadError              ImportError: a plugin failed to import or register (strict)
     ├── UnknownModelError            ValueError: unknown model name
+    ├── UnknownTaskError             ValueError: no task of this name is declared
     ├── UnknownWeightsError          ValueError: unknown or malformed weights enum name
     ├── UnknownWeightsMemberError    KeyError: unknown member of a weights enum
     ├── UnsafeCheckpointError        pickle.UnpicklingError: a checkpoint needs unsafe unpickling
@@ -61,6 +62,7 @@ __all__ = [
     "PluginLoadError",
     "PluginWarning",
     "UnknownModelError",
+    "UnknownTaskError",
     "UnknownWeightsError",
     "UnknownWeightsMemberError",
     "UnsafeCheckpointError",
@@ -369,6 +371,18 @@ class UnknownModelError(WeighthubError, ValueError):
 
     Attributes:
         name: The model name asked for.
+    """
+
+    def __init__(self, *args: object, name: str | None = None) -> None:
+        super().__init__(*args)
+        self.name = name
+
+
+class UnknownTaskError(WeighthubError, ValueError):
+    """Neither core nor an installed plugin declares a task of this name.
+
+    Attributes:
+        name: The task name asked for.
     """
 
     def __init__(self, *args: object, name: str | None = None) -> None:

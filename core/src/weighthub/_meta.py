@@ -11,12 +11,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ._tasks import Task, add_runtime_task, find_task, list_tasks
+
 __all__ = [
     "BASE_KEYS",
     "PERMITTED_KEYS",
     "TaskSchema",
     "get_task_schema",
     "register_task",
+    "schema_of",
     "task_schemas",
     "validate_meta",
 ]
@@ -71,66 +74,38 @@ class TaskSchema:
         return BASE_KEYS | self.keys
 
 
-def _classification_metrics(dataset: str) -> frozenset[tuple[str, str]]:
-    return frozenset({(dataset, "acc@1"), (dataset, "acc@5")})
-
-
-_SCHEMAS: dict[str, TaskSchema] = {
-    schema.name: schema
-    for schema in (
-        TaskSchema(
-            "image_classification",
-            frozenset({"categories"}),
-            _classification_metrics("ImageNet-1K"),
-        ),
-        TaskSchema(
-            "quantized_image_classification",
-            frozenset({"categories", "backend", "unquantized"}),
-            _classification_metrics("ImageNet-1K"),
-        ),
-        TaskSchema(
-            "object_detection",
-            frozenset({"categories"}),
-            frozenset({("COCO-val2017", "box_map")}),
-        ),
-        TaskSchema(
-            "semantic_segmentation",
-            frozenset({"categories"}),
-            frozenset(
-                {("COCO-val2017-VOC-labels", "miou"), ("COCO-val2017-VOC-labels", "pixel_acc")}
-            ),
-        ),
-        TaskSchema(
-            "video_classification",
-            frozenset({"categories"}),
-            _classification_metrics("Kinetics-400"),
-        ),
-        TaskSchema("optical_flow"),
-    )
-}
+def schema_of(task: Task) -> TaskSchema:
+    """The meta schema a :class:`~weighthub.Task` declares."""
+    return TaskSchema(task.name, task.keys, task.metrics)
 
 
 def register_task(schema: TaskSchema) -> None:
     """Declare the schema of a new task, so its weights get more than the base checks.
 
+    Prefer declaring a whole :class:`~weighthub.Task` from a plugin's hook
+    (:meth:`weighthub.Registry.add_task`); this declares one with the schema alone.
+
     Raises:
         ValueError: The task already has a different schema.
     """
-    existing = _SCHEMAS.get(schema.name)
-    if existing is not None and existing != schema:
-        msg = f"Task {schema.name!r} already has a schema: {existing}."
-        raise ValueError(msg)
-    _SCHEMAS[schema.name] = schema
+    existing = find_task(schema.name)
+    if existing is not None:
+        if schema_of(existing) != schema:
+            msg = f"Task {schema.name!r} already has a schema: {schema_of(existing)}."
+            raise ValueError(msg)
+        return
+    add_runtime_task(Task(schema.name, keys=schema.keys, metrics=schema.metrics))
 
 
 def get_task_schema(task: str) -> TaskSchema:
-    """Return the schema of ``task``; a task without one gets the base schema."""
-    return _SCHEMAS.get(task) or TaskSchema(task)
+    """Return the schema of ``task``; a task nobody declares gets the base schema."""
+    declared = find_task(task)
+    return TaskSchema(task) if declared is None else schema_of(declared)
 
 
 def task_schemas() -> Mapping[str, TaskSchema]:
-    """Return the schemas of every known task, by name."""
-    return dict(_SCHEMAS)
+    """Return the schemas of every declared task (core's and the installed plugins'), by name."""
+    return {name: get_task_schema(name) for name in list_tasks()}
 
 
 def _is_number(value: Any) -> bool:

@@ -39,6 +39,7 @@ from ._errors import PluginConflictError, PluginLoadError, PluginWarning
 from ._markers import PROJECT_NAME
 from ._registry import Export, ModelEntry, Registry, WeightsAttachment
 from ._settings import env_list, strict_mode
+from ._tasks import CORE_TASKS, Task, runtime_tasks
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -146,6 +147,19 @@ class Catalogue:
     attachments: dict[str, list[WeightsAttachment]] = field(default_factory=dict)
     dangling: list[WeightsAttachment] = field(default_factory=list)
     exports: list[Export] = field(default_factory=list)
+    tasks: dict[str, Task] = field(default_factory=lambda: {t.name: t for t in CORE_TASKS})
+
+    def add_task(self, task: Task, origin: str) -> None:
+        """Add a declared task; a different declaration of a known name is warned about."""
+        current = self.tasks.setdefault(task.name, task)
+        if current != task:
+            message = (
+                f"Task {task.name!r} from {origin} differs from the one already declared "
+                f"({current}); the first declaration is kept. Give the task another name."
+            )
+            if strict_mode():
+                raise PluginConflictError(message)
+            warnings.warn(message, PluginWarning, stacklevel=2)
 
     def add(self, entry: ModelEntry) -> None:
         """Add one entry, settling a name clash by preference or recording the conflict."""
@@ -254,6 +268,8 @@ def _discover(found: Catalogue) -> Catalogue:
                 ) from exc
             warnings.warn(message, PluginWarning, stacklevel=4)
             continue
+        for task in registry.tasks:
+            found.add_task(task, registry.origin)
         for entry in registry.entries:
             found.add(entry)
         attachments.extend(registry.attachments)
@@ -270,6 +286,8 @@ def _discover(found: Catalogue) -> Catalogue:
                 len(registry.attachments),
             )
         )
+    for task in runtime_tasks():
+        found.add_task(task, "weighthub.meta.register_task")
     for entry in _runtime_entries:
         found.add(entry)
     settle_attachments(found, attachments)

@@ -18,6 +18,7 @@ from typing import Any
 from ._errors import MetaValidationError, MetaValidationWarning, PluginLoadError
 from ._meta import validate_meta
 from ._settings import strict_mode
+from ._tasks import Task
 from ._weights import WeightsEnum
 
 __all__ = ["Export", "ModelEntry", "Registry", "WeightsAttachment", "resolve_reference"]
@@ -283,7 +284,7 @@ def _check_namespace(namespace: str, plugin: str) -> None:
 
 
 class Registry:
-    """Collects the models of one plugin; passed to the ``register_models`` hook.
+    """Collects the models (and tasks) of one plugin; passed to the ``register_models`` hook.
 
     Nothing a plugin adds becomes visible unless its whole hook call succeeds.
     """
@@ -294,6 +295,32 @@ class Registry:
         self.entries: list[ModelEntry] = []
         self.attachments: list[WeightsAttachment] = []
         self.exports: list[Export] = []
+        self.tasks: list[Task] = []
+
+    @property
+    def origin(self) -> str:
+        """``"plugin 'x' (distribution 'y')"``, for messages."""
+        if self.distribution is None:
+            return f"plugin {self.plugin!r}"
+        return f"plugin {self.plugin!r} (distribution {self.distribution!r})"
+
+    def add_task(self, task: Task) -> None:
+        """Declare a task this plugin's models (or other plugins') are registered with.
+
+        The task carries everything task-specific (meta schema, sample input, predict, docs);
+        see :class:`weighthub.Task`. Declare it in the same hook that registers its models.
+
+        Raises:
+            TypeError: ``task`` is not a :class:`~weighthub.Task`.
+            ValueError: This plugin declares the task name twice.
+        """
+        if not isinstance(task, Task):
+            msg = f"Plugin {self.plugin!r}: add_task() takes a weighthub.Task, got {task!r}."
+            raise TypeError(msg)
+        if any(t.name == task.name for t in self.tasks):
+            msg = f"Plugin {self.plugin!r} declares task {task.name!r} twice."
+            raise ValueError(msg)
+        self.tasks.append(task)
 
     def add_model(
         self,
@@ -310,9 +337,10 @@ class Registry:
         Args:
             name: The model's name, a lower-case Python identifier by convention
                 (``get_model`` looks names up case-insensitively).
-            task: ``image_classification``, ``quantized_image_classification``,
-                ``object_detection``, ``semantic_segmentation``, ``video_classification``,
-                ``optical_flow``, or any other string (which gets the base meta schema).
+            task: The name of a :class:`~weighthub.Task` declared by core, this plugin
+                (:meth:`add_task`) or another plugin; ``weighthub.list_tasks()`` lists them. A
+                name nobody declares is accepted: its weights get the base meta schema only,
+                ``weighthub predict`` refuses it and the conformance kit skips the task's checks.
             builder: The builder function, or ``"module:attribute"`` to import it on first use.
                 It takes keyword-only ``weights`` and ``progress`` plus model options.
             weights: The model's :class:`~weighthub.WeightsEnum` subclass, or

@@ -40,6 +40,8 @@ __all__ = ["register_models"]
 def register_models(registry: Registry) -> None:
     """Register the plugin's models by calling ``registry.add_model(...)`` once per model.
 
+    A plugin that owns a task declares it here too, with ``registry.add_task(weighthub.Task(...))``.
+
     Args:
         registry: Collects this plugin's models. See :meth:`weighthub.Registry.add_model`.
     """

@@ -1,8 +1,9 @@
 """The meta schema of weights entries, per task.
 
 Every weights entry's ``meta`` carries the base keys (:data:`BASE_KEYS`); each task adds its own
-required keys and metrics (see :func:`task_schemas`). A third-party task gets the base schema, or a
-schema of its own through :func:`register_task`. Plugin-specific keys start with ``x_``.
+required keys and metrics (see :func:`task_schemas`), declared by its :class:`weighthub.Task`. A
+task nobody declares gets the base schema; :func:`register_task` declares one from a schema alone.
+Plugin-specific keys start with ``x_``.
 """
 
 from __future__ import annotations

@@ -277,10 +277,11 @@ def describe_checkpoint(
     """
     from .._api import get_model_entry
     from .._attach import provisional_attachment
+    from .._samples import sample_input
     from ..testing._attached import state_dict_misfit
     from ..testing._building import build_empty
     from ..testing._checks import parameter_count
-    from ..testing._ops import count_gmacs, sample_input
+    from ..testing._ops import count_gmacs
 
     entry = get_model_entry(model)
     own = entry.load_weights()

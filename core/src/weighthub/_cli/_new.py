@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .._markers import PROJECT_NAME
+from .._tasks import IMAGE_CLASSIFICATION
 from .._weights import WeightsEnum
 from . import _templates as T
 from ._common import CLIError
@@ -247,7 +248,8 @@ def _model_plugin(args: argparse.Namespace, package: str) -> dict[str, str | byt
     import torch
     from torch import nn
 
-    from ..testing._ops import count_gmacs, sample_input
+    from .._samples import sample_input
+    from ..testing._ops import count_gmacs
     from ..transforms import preset
 
     model = package
@@ -263,8 +265,9 @@ def _model_plugin(args: argparse.Namespace, package: str) -> dict[str, str | byt
         path = Path(scratch) / f"{model}.pth"
         torch.save(net.state_dict(), path)
         data = path.read_bytes()
-    transforms = preset("ImageClassification", crop_size=224)
-    inputs, as_list = sample_input("image_classification", model, transforms())
+    task = IMAGE_CLASSIFICATION  # the scaffold is a classifier, preprocessed by its task's preset
+    transforms = preset(str(task.preset), crop_size=224)
+    inputs, as_list = sample_input(task.name, model, transforms())
     description = Description(
         entry=_ScaffoldEntry(model),  # type: ignore[arg-type]
         path=Path(f"{model}.pth"),
@@ -306,7 +309,7 @@ class _ScaffoldEntry:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.task = "image_classification"
+        self.task = IMAGE_CLASSIFICATION.name
 
 
 def _write(directory: Path, files: dict[str, str | bytes | Path]) -> None:

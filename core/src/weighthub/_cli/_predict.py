@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .._tasks import Task
 from .._weights import WeightsEnum
 from ._common import CLIError, dump_json
 from ._media import load_image, load_video, output_paths, save_image
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["add_parser"]
 
 T = TypeVar("T")
-
-_DETECTION_TASKS = ("object_detection", "instance_segmentation", "keypoint_detection")
 
 
 def add_parser(subparsers: Any) -> None:
@@ -263,12 +262,12 @@ def _segment(ctx: _Context) -> list[dict[str, Any]]:
 
 _TOPK = (_classify, _classify_video)
 
+# How each kind of task runs (Task.predict, one of weighthub._tasks.PREDICT_KINDS).
 _HANDLERS: dict[str, Callable[[_Context], list[dict[str, Any]]]] = {
-    "image_classification": _classify,
-    "quantized_image_classification": _classify,
-    "semantic_segmentation": _segment,
-    "video_classification": _classify_video,
-    **dict.fromkeys(_DETECTION_TASKS, _detect),
+    "classification": _classify,
+    "video": _classify_video,
+    "detection": _detect,
+    "segmentation": _segment,
 }
 
 
@@ -276,7 +275,11 @@ class _Context:
     """What a task handler needs: the inputs, the weights and a way to build the model."""
 
     def __init__(
-        self, args: argparse.Namespace, builder: Callable[..., Any], weights: WeightsEnum, task: str
+        self,
+        args: argparse.Namespace,
+        builder: Callable[..., Any],
+        weights: WeightsEnum,
+        task: Task,
     ) -> None:
         self.args = args
         self.inputs: list[str] = list(args.inputs)
@@ -300,7 +303,7 @@ class _Context:
 
     def build(self) -> tuple[Any, Callable[..., Any]]:
         """Build the model in eval mode with its weights, and the preprocessing transform."""
-        extra = {"quantize": True} if self.task == "quantized_image_classification" else {}
+        extra = dict(self.task.build_options)
         model = self.builder(weights=self.weights, progress=not self.args.no_progress, **extra)
         model.eval()
         return model, self.weights.transforms()
@@ -327,12 +330,16 @@ def _print_results(ctx: _Context, results: list[dict[str, Any]]) -> None:
 def run(args: argparse.Namespace) -> int:
     """Predict on every input and print (or dump) the results."""
     from .._api import get_model_entry
+    from .._tasks import find_task, list_tasks
 
     entry = get_model_entry(args.model)
     args.model = entry.name
-    handler = _HANDLERS.get(entry.task)
-    if handler is None:
-        supported = ", ".join(sorted(_HANDLERS))
+    task = find_task(entry.task)
+    handler = None if task is None or task.predict is None else _HANDLERS[task.predict]
+    if task is None or handler is None:
+        supported = ", ".join(
+            name for name in list_tasks() if (t := find_task(name)) is not None and t.predict
+        )
         msg = (
             f"predict does not support the task {entry.task!r} of model {entry.name!r} "
             f"(it supports {supported})."
@@ -365,7 +372,7 @@ def run(args: argparse.Namespace) -> int:
             UserWarning,
             stacklevel=1,
         )
-    ctx = _Context(args, entry.load_builder(), weights, entry.task)
+    ctx = _Context(args, entry.load_builder(), weights, task)
     results = handler(ctx)
     if args.json:
         dump_json(

@@ -11,9 +11,9 @@ from typing import Any
 
 from .._meta import validate_meta
 from .._registry import WeightsAttachment
+from .._tasks import find_task
 from .._weights import WeightsEnum
 from ._building import build_empty
-from ._ops import DETECTION_TASKS
 
 __all__ = [
     "check_attached_meta_schema",
@@ -58,12 +58,15 @@ def state_dict_misfit(
     Args:
         state: The checkpoint's tensors.
         expected: The architecture's state dict (meta tensors are fine).
-        task: The model's task: trained detection models freeze their batch norms, so their
-            checkpoints carry no ``num_batches_tracked``.
+        task: The model's task: when it declares ``frozen_batch_norm`` (detection), trained
+            models freeze their batch norms, so their checkpoints carry no
+            ``num_batches_tracked``.
     """
+    declared = find_task(task)
+    frozen = declared is not None and declared.frozen_batch_norm
 
     def optional(key: str) -> bool:
-        return task in DETECTION_TASKS and key.endswith("num_batches_tracked")
+        return frozen and key.endswith("num_batches_tracked")
 
     missing = [k for k in expected if k not in state and not optional(k)]
     unexpected = [k for k in state if k not in expected]

@@ -13,9 +13,10 @@ from unittest import mock
 
 from .._meta import validate_meta
 from .._registry import ModelEntry
+from .._tasks import Task, find_task
 from .._weights import WeightsEnum
 from ._building import build_empty, no_weight_loading
-from ._ops import DETECTION_TASKS, count_gmacs, sample_input
+from ._ops import count_gmacs
 
 __all__ = [
     "Problem",
@@ -32,8 +33,6 @@ __all__ = [
     "parameter_count",
 ]
 
-QUANTIZED_TASK = "quantized_image_classification"
-
 Problem = tuple[str | None, str]
 """``(weights name or None, message)``."""
 
@@ -43,10 +42,27 @@ def _name(member: WeightsEnum) -> str:
 
 
 def expected_enum_name(model: str, task: str) -> str:
-    """The lower-cased enum name a model's enum must have (torchvision's naming rule)."""
-    if task == QUANTIZED_TASK:
-        return model.lower().removeprefix("quantized_") + "_quantizedweights"
-    return model.lower() + "_weights"
+    """The lower-cased enum name a model's enum must have (its task's naming rule).
+
+    A task nobody declares follows torchvision's general rule, ``<model>_Weights``.
+    """
+    return (find_task(task) or Task(task)).expected_enum_name(model)
+
+
+def _counts_from(entry: ModelEntry) -> str | None:
+    declared = find_task(entry.task)
+    return None if declared is None else declared.counts_from
+
+
+def _resolve_counted(member: WeightsEnum, key: str) -> tuple[Any, str | None]:
+    reference = member.meta.get(key)
+    if reference is None:
+        return None, f"{_name(member)} has no {key!r} meta"
+    resolve = getattr(reference, "resolve", None)
+    try:
+        return (resolve() if callable(resolve) else reference), None
+    except Exception as exc:
+        return None, f"{_name(member)}: {key} {reference!r} not resolvable ({exc})"
 
 
 def check_meta_schema(entry: ModelEntry, enum: type[WeightsEnum]) -> Iterator[Problem]:
@@ -114,17 +130,6 @@ def parameter_count(model: Any) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-def _resolve_unquantized(member: WeightsEnum) -> tuple[Any, str | None]:
-    reference = member.meta.get("unquantized")
-    if reference is None:
-        return None, f"{_name(member)} has no 'unquantized' meta"
-    resolve = getattr(reference, "resolve", None)
-    try:
-        return (resolve() if callable(resolve) else reference), None
-    except Exception as exc:
-        return None, f"{_name(member)}: unquantized {reference!r} not resolvable ({exc})"
-
-
 def check_num_params(
     entry: ModelEntry,
     builder: Callable[..., Any],
@@ -146,18 +151,19 @@ def check_num_params(
     except Exception as exc:
         yield None, f"building with weights=None failed: {type(exc).__name__}: {exc}"
         return
+    counts_from = _counts_from(entry)
     for member in members:
         expected = member.meta.get("num_params")
-        if entry.task == QUANTIZED_TASK:
-            unquantized, why = _resolve_unquantized(member)
-            if unquantized is None:
+        if counts_from is not None:
+            source, why = _resolve_counted(member, counts_from)
+            if source is None:
                 notes.append(f"num_params of {_name(member)} not compared: {why}")
-            elif unquantized.meta.get("num_params") != expected:
+            elif source.meta.get("num_params") != expected:
                 yield (
                     _name(member),
                     (
-                        f"num_params {expected} differs from the unquantized "
-                        f"{unquantized!r}'s {unquantized.meta.get('num_params')}"
+                        f"num_params {expected} differs from the {counts_from} "
+                        f"{source!r}'s {source.meta.get('num_params')}"
                     ),
                 )
             continue
@@ -187,21 +193,29 @@ def check_ops(
     """(d) ``_ops`` equals the recounted GMACs of one forward pass (3 decimals).
 
     Builds the model for real (random values, weight loading disabled) once per distinct
-    ``(transforms, num_params, _ops)`` among the members.
+    ``(transforms, num_params, _ops)`` among the members, on the sample input its task declares
+    (:attr:`weighthub.Task.sample_input`); a task without one is noted, not checked.
     """
-    if entry.task == QUANTIZED_TASK:
+    declared = find_task(entry.task)
+    counts_from = None if declared is None else declared.counts_from
+    if counts_from is not None:
         for member in enum:
-            unquantized, why = _resolve_unquantized(member)
-            if unquantized is None:
+            source, why = _resolve_counted(member, counts_from)
+            if source is None:
                 notes.append(f"_ops of {_name(member)} not compared: {why}")
-            elif unquantized.meta.get("_ops") != member.meta.get("_ops"):
+            elif source.meta.get("_ops") != member.meta.get("_ops"):
                 yield (
                     _name(member),
                     (
-                        f"_ops {member.meta.get('_ops')} differs from the unquantized "
-                        f"{unquantized!r}'s {unquantized.meta.get('_ops')}"
+                        f"_ops {member.meta.get('_ops')} differs from the {counts_from} "
+                        f"{source!r}'s {source.meta.get('_ops')}"
                     ),
                 )
+        return
+    make_input = None if declared is None else declared.load_sample_input()
+    if make_input is None:
+        why = "is not declared" if declared is None else "declares no sample_input"
+        notes.append(f"_ops of {entry.name} not recounted: its task {entry.task!r} {why}")
         return
     import torch
 
@@ -215,7 +229,7 @@ def check_ops(
             with no_weight_loading():
                 model = builder(weights=member)
             torch.manual_seed(0)
-            args, as_list = sample_input(entry.task, entry.name, member.transforms())
+            args, as_list = make_input(entry.name, member.transforms())
             gmacs = round(count_gmacs(model, args, as_list=as_list), 3)
         except Exception as exc:
             yield _name(member), f"counting the ops failed: {type(exc).__name__}: {exc}"
@@ -224,61 +238,8 @@ def check_ops(
             yield _name(member), f"meta _ops is {member.meta.get('_ops')}, counted {gmacs} GMACs"
 
 
-def _expected_shape_problem(task: str, transform: Any) -> tuple[Any, Callable[[Any], str | None]]:
-    """Return a sample input for ``transform`` and a function judging its output."""
-    import torch
-
-    def size(value: Any) -> list[int]:
-        values = list(value) if isinstance(value, list | tuple) else [value]
-        return values * 2 if len(values) == 1 else values
-
-    if task in DETECTION_TASKS:
-        image = torch.randint(0, 256, (3, 60, 80), dtype=torch.uint8)
-
-        def judge_detection(out: Any) -> str | None:
-            if not (out.is_floating_point() and out.shape == image.shape):
-                return f"expected a float image of shape {tuple(image.shape)}, got {out.shape}"
-            if out.min() < 0 or out.max() > 1:
-                return "expected values in [0, 1]"
-            return None
-
-        return (image,), judge_detection
-    if task == "optical_flow":
-        image = torch.randint(0, 256, (1, 3, 64, 80), dtype=torch.uint8)
-
-        def judge_flow(out: Any) -> str | None:
-            if not (isinstance(out, tuple) and len(out) == 2):
-                return "expected a pair of images"
-            for img in out:
-                if img.shape != image.shape or img.min() < -1 or img.max() > 1:
-                    return f"expected {tuple(image.shape)} images in [-1, 1]"
-            return None
-
-        return (image, image), judge_flow
-    if task == "video_classification":
-        video = torch.rand(1, 4, 3, 300, 400)
-        crop = size(getattr(transform, "crop_size", []))
-
-        def judge_video(out: Any) -> str | None:
-            expected = (1, 3, 4, *crop)
-            return None if tuple(out.shape) == expected else f"expected {expected}, got {out.shape}"
-
-        return (video,), judge_video
-    image = torch.rand(1, 3, 300, 400)
-    if task == "semantic_segmentation":
-
-        def judge_segmentation(out: Any) -> str | None:
-            ok = out.ndim == 4 and tuple(out.shape[:2]) == (1, 3)
-            return None if ok else f"expected (1, 3, H', W'), got {tuple(out.shape)}"
-
-        return (image,), judge_segmentation
-    crop = size(getattr(transform, "crop_size", []))
-
-    def judge_classification(out: Any) -> str | None:
-        expected = (1, 3, *crop)
-        return None if tuple(out.shape) == expected else f"expected {expected}, got {out.shape}"
-
-    return (image,), judge_classification
+class _Unjudged(Exception):
+    """The task declares no transforms check: scripting the transforms was all to check."""
 
 
 def check_transforms(
@@ -286,9 +247,13 @@ def check_transforms(
 ) -> Iterator[Problem]:
     """(e) ``torch.jit.script(weights.transforms())`` works and its output has the task's shape.
 
-    Results are cached per distinct transforms constructor (many weights share one).
+    The task's :attr:`~weighthub.Task.transforms_check` gives the input and judges the output; a
+    task without one (or not declared) only has its transforms scripted. Results are cached per
+    distinct transforms constructor (many weights share one).
     """
     import torch
+
+    declared = find_task(entry.task)
 
     for member in enum:
         try:
@@ -306,7 +271,10 @@ def check_transforms(
                     # torch.jit.script is deprecated in recent torch; checking it is the point.
                     warnings.simplefilter("ignore", FutureWarning)
                     scripted = torch.jit.script(transform)
-                args, judge = _expected_shape_problem(entry.task, transform)
+                make_check = None if declared is None else declared.load_transforms_check()
+                if make_check is None:
+                    raise _Unjudged
+                args, judge = make_check(transform)
                 eager_out = transform(*args)
                 problem = judge(eager_out)
                 script_out = scripted(*args)
@@ -319,6 +287,8 @@ def check_transforms(
                     torch.allclose(a, b, atol=1e-4, rtol=1e-4) for a, b in pairs
                 ):
                     problem = "the scripted transform's output differs from the eager one"
+            except _Unjudged:
+                pass
             except Exception as exc:
                 problem = f"{type(exc).__name__}: {exc}"
             if key is not None:

@@ -2,7 +2,8 @@
 
 Counts what torchvision's ``get_ops`` test helper counts: the MACs of ``mm``, ``matmul``,
 ``addmm``, ``bmm``, (transposed) convolutions and quantized convolutions, seen at the dispatcher
-on a random input passed through ``weights.transforms()``. Fused attention kernels (which recent
+on the random input its task declares (:attr:`weighthub.Task.sample_input`), passed through
+``weights.transforms()``. Fused attention kernels (which recent
 torch runs where older versions ran two ``bmm``) are counted as those two products, so that the
 Vision Transformers' published ``_ops`` are reproduced too (torchvision skips them, #7871).
 """
@@ -12,42 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["count_gmacs", "detection_input_size", "sample_input"]
-
-# The input sizes torchvision measured its detection models' _ops at; 800x800 otherwise.
-_DETECTION_SIZES: dict[str, tuple[int, int]] = {
-    "fasterrcnn_mobilenet_v3_large_320_fpn": (320, 320),
-    "ssdlite320_mobilenet_v3_large": (320, 320),
-    "keypointrcnn_resnet50_fpn": (1333, 1333),
-    "ssd300_vgg16": (300, 300),
-}
-
-DETECTION_TASKS = frozenset({"object_detection", "instance_segmentation", "keypoint_detection"})
-
-
-def detection_input_size(model_name: str) -> tuple[int, int]:
-    """Return the ``(height, width)`` of the image a detection model's ``_ops`` refers to."""
-    return _DETECTION_SIZES.get(model_name, (800, 800))
-
-
-def sample_input(task: str, model_name: str, transforms: Any) -> tuple[Any, bool]:
-    """Build the preprocessed random input torchvision measures ``_ops`` on.
-
-    Returns:
-        ``(args, as_list)``: call ``model(args)`` when ``as_list`` (detection: a list of one
-        image), else ``model(*args)``.
-    """
-    import torch
-
-    if task in DETECTION_TASKS:
-        height, width = detection_input_size(model_name)
-        return [transforms(torch.randn(3, height, width))], True
-    if task == "video_classification":
-        return [transforms(torch.randn(1, 16, 3, 512, 512))], False
-    image = torch.randn(1, 3, 512, 512)
-    if task == "optical_flow":
-        return list(transforms(image, image)), False
-    return [transforms(image)], False
+__all__ = ["count_gmacs"]
 
 
 def _shape(value: Any) -> tuple[int, ...]:

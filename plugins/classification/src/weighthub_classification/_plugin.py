@@ -7,12 +7,14 @@ imports neither torch nor any model code.
 from __future__ import annotations
 
 import weighthub
+from weighthub.tasks import IMAGE_CLASSIFICATION
 
 from ._catalogue import MODELS
 
 __all__ = ["TASK", "register_models"]
 
-TASK = "image_classification"
+# Declared by core: the quantized and third-party plugins share it.
+TASK = IMAGE_CLASSIFICATION.name
 _PACKAGE = __name__.rpartition(".")[0]
 
 # torchvision's model classes, exported in weighthub.models as torchvision.models has them.

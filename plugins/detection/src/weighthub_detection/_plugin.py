@@ -7,10 +7,40 @@ Light by design: it names builders and weights enums as ``"module:attribute"`` s
 from __future__ import annotations
 
 import weighthub
+from weighthub.tasks import Metric
 
-__all__ = ["MODELS", "TASK", "register_models"]
+__all__ = ["MODELS", "OBJECT_DETECTION", "TASK", "register_models"]
 
-TASK = "object_detection"
+_COCO = "COCO-val2017"
+
+OBJECT_DETECTION = weighthub.Task(
+    "object_detection",
+    title="Object detection, instance segmentation and keypoints",
+    keys=frozenset({"categories"}),
+    metrics=frozenset({(_COCO, "box_map")}),
+    preset="ObjectDetection",
+    sample_input="weighthub_detection._task:sample_input",
+    transforms_check="weighthub_detection._task:transforms_check",
+    predict="detection",
+    frozen_batch_norm=True,
+    docs=weighthub.TaskDocs(
+        (
+            Metric(_COCO, "box_map", "Box mAP"),
+            Metric(_COCO, "mask_map", "Mask mAP"),
+            Metric(_COCO, "kp_map", "Keypoint mAP"),
+        ),
+        Metric(_COCO, "box_map", "COCO-val2017 box mAP"),
+        split_by=(
+            ("kp_map", "Keypoint detection"),
+            ("mask_map", "Instance segmentation"),
+            ("", "Object detection"),
+        ),
+        chart_exclude=("kp_map",),
+        chart_note="Keypoint R-CNN is left out: its box mAP counts people only.",
+    ),
+)
+"""Boxes, and masks (Mask R-CNN) or keypoints (Keypoint R-CNN) where the model gives them."""
+TASK = OBJECT_DETECTION.name
 
 _PACKAGE = "weighthub_detection"
 
@@ -48,7 +78,8 @@ MODELS: dict[str, tuple[str, str]] = {
 
 @weighthub.hookimpl
 def register_models(registry: weighthub.Registry) -> None:
-    """Register the 12 torchvision detection builders and their weights enums."""
+    """Declare the detection task and register the 12 torchvision detection builders."""
+    registry.add_task(OBJECT_DETECTION)
     for name, (module, enum) in MODELS.items():
         registry.add_model(
             name,

@@ -6,8 +6,26 @@ Imported by ``weighthub.list_models()``, so it must import neither torch nor the
 from __future__ import annotations
 
 import weighthub
+from weighthub.tasks import Metric
 
-TASK = "optical_flow"
+OPTICAL_FLOW = weighthub.Task(
+    "optical_flow",
+    title="Optical flow",
+    preset="OpticalFlow",
+    sample_input="weighthub_optical_flow._task:sample_input",
+    transforms_check="weighthub_optical_flow._task:transforms_check",
+    docs=weighthub.TaskDocs(
+        (
+            Metric("Sintel-Train-Cleanpass", "epe", "Sintel clean EPE"),
+            Metric("Sintel-Train-Finalpass", "epe", "Sintel final EPE"),
+            Metric("Kitti-Train", "fl_all", "Kitti F1-all"),
+        ),
+        Metric("Sintel-Train-Finalpass", "epe", "Sintel-Train final pass EPE (lower is better)"),
+        higher_is_better=False,
+    ),
+)
+"""Its schema is the base one: RAFT's metrics differ per training schedule."""
+TASK = OPTICAL_FLOW.name
 
 # Registered name -> weights enum; every builder is ``_builders:<name>``.
 MODELS: dict[str, str] = {
@@ -23,7 +41,8 @@ CLASSES = ("RAFT",)
 
 @weighthub.hookimpl
 def register_models(registry: weighthub.Registry) -> None:
-    """Register the 2 RAFT optical flow models."""
+    """Declare the optical flow task and register the 2 RAFT models."""
+    registry.add_task(OPTICAL_FLOW)
     for name, enum in MODELS.items():
         registry.add_model(
             name,

@@ -6,8 +6,31 @@ Imported by ``weighthub.list_models()``, so it must import neither torch nor the
 from __future__ import annotations
 
 import weighthub
+from weighthub.tasks import Metric
 
-TASK = "quantized_image_classification"
+_IMAGENET = "ImageNet-1K"
+
+QUANTIZED_IMAGE_CLASSIFICATION = weighthub.Task(
+    "quantized_image_classification",
+    title="Quantized image classification",
+    keys=frozenset({"categories", "backend", "unquantized"}),
+    metrics=frozenset({(_IMAGENET, "acc@1"), (_IMAGENET, "acc@5")}),
+    preset="ImageClassification",
+    sample_input="weighthub.tasks:image_sample_input",
+    transforms_check="weighthub.tasks:image_transforms_check",
+    predict="classification",
+    build_options=(("quantize", True),),
+    counts_from="unquantized",
+    enum_name="{model}_QuantizedWeights",
+    model_prefix="quantized_",
+    docs=weighthub.TaskDocs(
+        (Metric(_IMAGENET, "acc@1", "Acc@1"), Metric(_IMAGENET, "acc@5", "Acc@5")),
+        Metric(_IMAGENET, "acc@1", "ImageNet-1K acc@1 (%)"),
+        ops_label="GIPS",
+    ),
+)
+"""Image classification by int8 models: counts and ops are the float (``unquantized``) ones'."""
+TASK = QUANTIZED_IMAGE_CLASSIFICATION.name
 
 # Registered name -> (builder, weights enum), as "module:attribute" references.
 MODELS: dict[str, tuple[str, str]] = {
@@ -60,7 +83,8 @@ CLASSES = (
 
 @weighthub.hookimpl
 def register_models(registry: weighthub.Registry) -> None:
-    """Register the 12 quantized classification models."""
+    """Declare the quantized classification task and register its 12 models."""
+    registry.add_task(QUANTIZED_IMAGE_CLASSIFICATION)
     for name, (builder, enum) in MODELS.items():
         registry.add_model(
             name,

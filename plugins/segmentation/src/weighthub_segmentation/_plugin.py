@@ -7,10 +7,30 @@ Light by design: it names builders and weights enums as ``"module:attribute"`` s
 from __future__ import annotations
 
 import weighthub
+from weighthub.tasks import Metric
 
-__all__ = ["MODELS", "TASK", "register_models"]
+__all__ = ["MODELS", "SEMANTIC_SEGMENTATION", "TASK", "register_models"]
 
-TASK = "semantic_segmentation"
+_VOC_LABELS = "COCO-val2017-VOC-labels"
+
+SEMANTIC_SEGMENTATION = weighthub.Task(
+    "semantic_segmentation",
+    title="Semantic segmentation",
+    keys=frozenset({"categories"}),
+    metrics=frozenset({(_VOC_LABELS, "miou"), (_VOC_LABELS, "pixel_acc")}),
+    preset="SemanticSegmentation",
+    sample_input="weighthub.tasks:image_sample_input",
+    transforms_check="weighthub_segmentation._task:transforms_check",
+    predict="segmentation",
+    docs=weighthub.TaskDocs(
+        (
+            Metric(_VOC_LABELS, "miou", "Mean IoU"),
+            Metric(_VOC_LABELS, "pixel_acc", "Pixelwise acc."),
+        ),
+        Metric(_VOC_LABELS, "miou", "COCO-val2017 (VOC labels) mean IoU"),
+    ),
+)
+TASK = SEMANTIC_SEGMENTATION.name
 
 _PACKAGE = "weighthub_segmentation"
 
@@ -34,7 +54,8 @@ MODELS: dict[str, tuple[str, str]] = {
 
 @weighthub.hookimpl
 def register_models(registry: weighthub.Registry) -> None:
-    """Register the 6 torchvision segmentation builders and their weights enums."""
+    """Declare the segmentation task and register the 6 torchvision segmentation builders."""
+    registry.add_task(SEMANTIC_SEGMENTATION)
     for name, (module, enum) in MODELS.items():
         registry.add_model(
             name,

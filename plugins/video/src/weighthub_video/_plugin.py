@@ -6,8 +6,25 @@ Imported by ``weighthub.list_models()``, so it must import neither torch nor the
 from __future__ import annotations
 
 import weighthub
+from weighthub.tasks import Metric
 
-TASK = "video_classification"
+_KINETICS = "Kinetics-400"
+
+VIDEO_CLASSIFICATION = weighthub.Task(
+    "video_classification",
+    title="Video classification",
+    keys=frozenset({"categories"}),
+    metrics=frozenset({(_KINETICS, "acc@1"), (_KINETICS, "acc@5")}),
+    preset="VideoClassification",
+    sample_input="weighthub_video._task:sample_input",
+    transforms_check="weighthub_video._task:transforms_check",
+    predict="video",
+    docs=weighthub.TaskDocs(
+        (Metric(_KINETICS, "acc@1", "Acc@1"), Metric(_KINETICS, "acc@5", "Acc@5")),
+        Metric(_KINETICS, "acc@1", "Kinetics-400 acc@1 (%)"),
+    ),
+)
+TASK = VIDEO_CLASSIFICATION.name
 
 # Registered name -> weights enum; every builder is ``_builders:<name>``.
 MODELS: dict[str, str] = {
@@ -35,7 +52,8 @@ CLASSES = (
 
 @weighthub.hookimpl
 def register_models(registry: weighthub.Registry) -> None:
-    """Register the 9 video classification models."""
+    """Declare the video classification task and register its 9 models."""
+    registry.add_task(VIDEO_CLASSIFICATION)
     for name, enum in MODELS.items():
         registry.add_model(
             name,
