@@ -368,11 +368,11 @@ def fetch_collective(
     if group.rank == 0 and source_file is not None:
         _send_file(group, source_file, int(header["size"]), chunk)
         return source_file
-    if local is not None or mismatch:
+    if mismatch:
         _discard(group, int(header["size"]), chunk)
-        if mismatch:
-            raise _name_mismatch(target, header)
-        assert local is not None
+        raise _name_mismatch(target, header)
+    if local is not None:
+        _discard(group, int(header["size"]), chunk)
         return local
     _receive_file(group, target, expected, header, url, chunk)
     return target
