@@ -254,16 +254,20 @@ def resolve_backbone(
     return resolve_weights(weights_backbone, backbone_enum)
 
 
-def load(factory: Callable[[], M], weights: WeightsEnum | None, progress: bool) -> M:
+def load(
+    factory: Callable[[], M], weights: WeightsEnum | None, progress: bool, *, fast: bool = True
+) -> M:
     """Build the model with ``factory`` and load ``weights`` into it, through weighthub's loader.
 
-    With weights=None this is just ``factory()``; otherwise :func:`weighthub.construct_model`.
+    With weights=None this is just ``factory()``; otherwise :func:`weighthub.construct_model`,
+    with its ``fast`` option: False for a factory that cannot run on meta parameters (one that
+    runs a forward pass, like SSDlite's).
     """
     if weights is None:
         return factory()
     import weighthub
 
-    model: M = weighthub.construct_model(factory, weights, progress=progress)
+    model: M = weighthub.construct_model(factory, weights, progress=progress, fast=fast)
     return model
 
 

@@ -127,6 +127,9 @@ def detection_builder(
     default_num_classes: int = 91,
     head_options: Mapping[str, tuple[Any, Any]] | None = None,
     resolve_head_options: Callable[[WeightsEnum | None, dict[str, Any]], None] | None = None,
+    tail_options: Mapping[str, tuple[Any, Any]] | None = None,
+    check_kwargs: Callable[[dict[str, Any]], None] | None = None,
+    fast: bool = True,
     legacy_default: LegacyDefault | None = None,
     args_doc: str | None = None,
 ) -> Callable[..., M]:
@@ -155,12 +158,20 @@ def detection_builder(
             ``num_classes``; ``make`` finds them in ``kwargs`` (``num_keypoints``).
         resolve_head_options: Sets them in ``kwargs`` from the weights, before anything is
             downloaded or built.
+        tail_options: Further named parameters, as ``head_options``, placed after
+            ``trainable_backbone_layers`` (SSDlite's ``norm_layer``).
+        check_kwargs: Runs first on the caller's keyword arguments (model ``kwargs`` applied),
+            before any option is resolved: for warnings that torchvision emits first.
+        fast: Build on meta parameters when loading weights (see
+            :func:`weighthub.construct_model`); False for a ``make`` that runs a forward pass.
         legacy_default: What ``pretrained=True`` means, when not the enum's first member.
         args_doc: The docstring's ``Args:`` section, when not the standard one.
     """
     backbone_enum = backbone_default.reference.partition(".")[0]
 
     def build(weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]) -> M:
+        if check_kwargs is not None:
+            check_kwargs(kwargs)
         config = configure(
             weights,
             kwargs.pop("num_classes"),
@@ -174,12 +185,13 @@ def detection_builder(
         if resolve_head_options is not None:
             resolve_head_options(weights, kwargs)
         options = {**(defaults or {}), **kwargs}
-        model = load(lambda: make(config, progress, options), weights, progress)
+        model = load(lambda: make(config, progress, options), weights, progress, fast=fast)
         if eps_zero is not None and weights == eps_zero:
             overwrite_eps(model, 0.0)
         return model
 
     extra = dict(head_options or {})
+    tail = dict(tail_options or {})
     args_doc = args_doc or _ARGS_DOC.format(
         backbone=backbone_doc,
         enum=backbone_enum,
@@ -201,12 +213,14 @@ def detection_builder(
             **{option: default for option, (default, _) in extra.items()},
             "weights_backbone": None if random_backbone else backbone_default,
             "trainable_backbone_layers": None,
+            **{option: default for option, (default, _) in tail.items()},
         },
         option_types={
             "num_classes": int | None,
             **{option: annotation for option, (_, annotation) in extra.items()},
             "weights_backbone": BackboneWeights,
             "trainable_backbone_layers": int | None,
+            **{option: annotation for option, (_, annotation) in tail.items()},
         },
         legacy_default=next(iter(weights_enum)) if legacy_default is None else legacy_default,
         legacy_options={"weights_backbone": ("pretrained_backbone", backbone_default)},
