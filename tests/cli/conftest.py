@@ -3,24 +3,23 @@
 Two test plugin distributions (``fixtures/clitest-plugin`` and ``fixtures/broken-plugin``) are
 installed with pip into temporary target folders; a CLI run sees one when its folder is on
 ``PYTHONPATH``, so discovery goes through their real entry points. The tiny models' checkpoints are
-generated once and served by a loopback HTTP server; the plugin's URLs
-(``https://weights.invalid/clitest/...``) reach it through ``WEIGHTHUB_MIRROR``.
+generated once and served by the kit's loopback server (:func:`weighthub.testing.running_server`);
+the plugin's URLs (``https://weights.invalid/clitest/...``) reach it through ``WEIGHTHUB_MIRROR``.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from weighthub.testing import LoopbackServer, running_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -66,14 +65,11 @@ def broken_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _pip_install_target(FIXTURES / "broken-plugin", tmp_path_factory.mktemp("broken"))
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
-def weights_server(clitest_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Generate the tiny checkpoints and serve them; yield the server's base URL."""
+def checkpoint_server(
+    clitest_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LoopbackServer]:
+    """Generate the tiny checkpoints once and serve each at ``/<file name>`` on a loopback port."""
     folder = tmp_path_factory.mktemp("served")
     subprocess.run(
         [sys.executable, "-m", "weighthub_clitest._checkpoints", str(folder)],
@@ -81,15 +77,10 @@ def weights_server(clitest_path: Path, tmp_path_factory: pytest.TempPathFactory)
         capture_output=True,
         env={**os.environ, "PYTHONPATH": str(clitest_path)},
     )
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running_server() as server:
+        for checkpoint in sorted(folder.iterdir()):
+            server.add(f"/{checkpoint.name}", checkpoint.read_bytes())
+        yield server
 
 
 @dataclass
@@ -137,11 +128,11 @@ def _base_env(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, clitest_path: Path, weights_server: str) -> CLI:
+def cli(tmp_path: Path, clitest_path: Path, checkpoint_server: LoopbackServer) -> CLI:
     """The CLI with the clitest plugin installed and its URLs mirrored to the loopback server."""
     env = _base_env(tmp_path)
     env["PYTHONPATH"] = str(clitest_path)
-    env["WEIGHTHUB_MIRROR"] = f"https://weights.invalid/clitest/={weights_server}"
+    env["WEIGHTHUB_MIRROR"] = f"https://weights.invalid/clitest/={checkpoint_server.base}/"
     return CLI(tmp_path / "home", env)
 
 

@@ -46,8 +46,10 @@ def test_download_selection_errors(cli, expect_error):
     expect_error(cli("download", "clitest_noweights"), contains="has no pretrained weights")
 
 
-def test_download_failure_exits_1(broken_cli, weights_server, expect_error):
-    mirror = {"WEIGHTHUB_MIRROR": f"https://weights.invalid/broken/={weights_server}missing/"}
+def test_download_failure_exits_1(broken_cli, checkpoint_server, expect_error):
+    mirror = {
+        "WEIGHTHUB_MIRROR": f"https://weights.invalid/broken/={checkpoint_server.base}/missing/"
+    }
     result = broken_cli("download", "Broken_Weights.V1", env=mirror)
     expect_error(result, code=1, contains="Broken_Weights.V1: ")
     assert "404" in result.err

@@ -1,56 +1,52 @@
-"""Fixtures of the fetch tests: an isolated cache, a loopback HTTP server, small checkpoints."""
+"""Fixtures of the fetch tests, on the kit's isolation (:mod:`weighthub.testing.pytest_plugin`).
+
+Every test gets the kit's ``isolated_weighthub`` (an empty ``WEIGHTHUB_HOME`` and ``TORCH_HOME``
+in ``tmp_path``, other ``WEIGHTHUB_*`` variables cleared, Python-level settings reset) and its
+``weights_server`` (proxies cleared for loopback), but online, with fast retries.
+"""
 
 from __future__ import annotations
 
-import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _server import make_checkpoint, running_server
+from _server import make_checkpoint
 
-from weighthub._fetch import _config
+from weighthub.testing import LoopbackServer, WeightsServer
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path, monkeypatch):
-    """Point every cache at tmp_path, make retries fast, and reset the Python-level settings."""
-    for name in list(os.environ):
-        if name.startswith("WEIGHTHUB_"):
-            monkeypatch.delenv(name)
-    for name in (
-        "http_proxy",
-        "https_proxy",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "all_proxy",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    monkeypatch.setenv("WEIGHTHUB_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch_home"))
+def isolated_env(
+    isolated_weighthub: Path, weights_server: WeightsServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """The kit's isolation and loopback setup, online, with fast retries and a short timeout."""
+    monkeypatch.delenv("WEIGHTHUB_OFFLINE")  # what fetching does by default is under test
     monkeypatch.setenv("WEIGHTHUB_RETRY_BACKOFF", "0.01")
     monkeypatch.setenv("WEIGHTHUB_HTTP_TIMEOUT", "10")
     yield
-    _config.set_mirrors(None)
-    _config.set_offline(None)
 
 
 @pytest.fixture
-def cache(tmp_path) -> Path:
+def cache(isolated_weighthub: Path) -> Path:
     """The cache folder the isolated environment points at."""
-    return tmp_path / "home" / "checkpoints"
+    return isolated_weighthub / "checkpoints"
 
 
 @pytest.fixture
-def server():
-    with running_server() as srv:
-        yield srv
+def torch_home(tmp_path: Path) -> Path:
+    """The ``TORCH_HOME`` the kit's isolation points at."""
+    return tmp_path / "torch-home"
+
+
+@pytest.fixture
+def server(weights_server: WeightsServer) -> LoopbackServer:
+    """The kit's loopback server, with injectable faults and request counts."""
+    return weights_server.server
 
 
 @pytest.fixture

@@ -72,10 +72,12 @@ def test_touched_but_intact_file_is_kept(server, ckpt):
     assert record["mtime_ns"] == 10**18  # re-recorded after one hash
 
 
-def test_torchvision_downloaded_file_is_reused_and_hashed_once(server, monkeypatch, tmp_path, ckpt):
+def test_torchvision_downloaded_file_is_reused_and_hashed_once(
+    server, monkeypatch, torch_home, ckpt
+):
     monkeypatch.delenv("WEIGHTHUB_HOME")
     name = f"resnet-{sha(ckpt)[:8]}.pth"
-    hub = tmp_path / "torch_home" / "hub" / "checkpoints"
+    hub = torch_home / "hub" / "checkpoints"
     hub.mkdir(parents=True)
     (hub / name).write_bytes(ckpt)  # as torch.hub would have left it: no record
     url = server.add(f"/models/{name}", ckpt)

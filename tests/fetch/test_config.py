@@ -11,11 +11,11 @@ import pytest
 from weighthub._fetch import cache_dir, get_mirrors, rewrite_url, set_mirrors
 
 
-def test_cache_dir_resolution(tmp_path, monkeypatch):
+def test_cache_dir_resolution(tmp_path, monkeypatch, cache, torch_home):
     assert cache_dir(tmp_path / "x") == tmp_path / "x"
-    assert cache_dir() == tmp_path / "home" / "checkpoints"
+    assert cache_dir() == cache
     monkeypatch.delenv("WEIGHTHUB_HOME")
-    assert cache_dir() == tmp_path / "torch_home" / "hub" / "checkpoints"
+    assert cache_dir() == torch_home / "hub" / "checkpoints"
 
 
 def test_cache_dir_follows_torch_hub_without_torch(tmp_path):

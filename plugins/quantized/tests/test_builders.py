@@ -10,8 +10,9 @@ import torchvision
 from torchvision.models import quantization as tvq
 
 import weighthub
-from weighthub.testing import WeightsLoadStopped
-from weighthub_quantized import _common
+from weighthub import Weights
+from weighthub.building import load, set_num_classes
+from weighthub.testing import WeightsLoadStopped, restore_registrations
 
 NAMES = sorted(torchvision.models.list_models(tvq))
 
@@ -98,16 +99,48 @@ def test_quantized_checkpoint_loads_to_torchvisions_outputs(weights_server):
         torch.testing.assert_close(ours(x), theirs(x), rtol=0, atol=0)
 
 
-def test_default_without_quantize_resolves_to_the_float_weights(stopped_loads, monkeypatch):
-    """torchvision's gotcha: weights="DEFAULT" without quantize=True means the float DEFAULT."""
-    monkeypatch.setattr(
-        _common, "float_weights_enum", lambda name: getattr(torchvision.models, name)
-    )
-    with torch.device("meta"):
-        _build_until_loading("quantized_resnet50", weights="DEFAULT")
-    # Quantizing calibrates with a real forward pass, so not on the meta device.
-    _build_until_loading("quantized_shufflenet_v2_x0_5", weights="DEFAULT", quantize=True)
-    assert stopped_loads[0] is torchvision.models.ResNet50_Weights.IMAGENET1K_V2
+def _float_resnet50_from_another_plugin() -> type[weighthub.WeightsEnum]:
+    """Register ``resnet50`` with torchvision's float weights, as a plugin other than ours would.
+
+    Returns the ``ResNet50_Weights`` enum registered: its members are torchvision's (same names,
+    URLs, transforms and meta), and ``DEFAULT`` is ``IMAGENET1K_V2`` as in torchvision.
+    """
+    tv = torchvision.models.ResNet50_Weights
+
+    def same_as(member):
+        return Weights(url=member.url, transforms=member.transforms, meta=dict(member.meta))
+
+    class ResNet50_Weights(weighthub.WeightsEnum):
+        IMAGENET1K_V1 = same_as(tv.IMAGENET1K_V1)
+        IMAGENET1K_V2 = same_as(tv.IMAGENET1K_V2)
+        DEFAULT = IMAGENET1K_V2
+
+    @weighthub.register_model(task="image_classification", weights=ResNet50_Weights)
+    def resnet50(*, weights=None, progress=True, **kwargs):
+        weights = ResNet50_Weights.verify(weights)
+        set_num_classes(weights, kwargs)
+        return load(lambda: torchvision.models.resnet50(**kwargs), weights, progress)
+
+    return ResNet50_Weights
+
+
+def test_default_without_quantize_resolves_to_the_float_weights(stopped_loads, only_plugins):
+    """torchvision's gotcha: weights="DEFAULT" without quantize=True means the float DEFAULT.
+
+    The float enum is whichever plugin's provides it: weighthub-classification is left out here,
+    and the float ``ResNet50_Weights`` are torchvision's, registered at runtime.
+    """
+    only_plugins("weighthub-quantized")
+    with restore_registrations():
+        float_enum = _float_resnet50_from_another_plugin()
+        with torch.device("meta"):
+            _build_until_loading("quantized_resnet50", weights="DEFAULT")
+        # Quantizing calibrates with a real forward pass, so not on the meta device.
+        _build_until_loading("quantized_shufflenet_v2_x0_5", weights="DEFAULT", quantize=True)
+    assert stopped_loads[0] is float_enum.IMAGENET1K_V2
+    # The very weights of torchvision's member (same enum and member name, same URL).
+    assert float_enum.verify(torchvision.models.ResNet50_Weights.IMAGENET1K_V2) is stopped_loads[0]
+    assert stopped_loads[0].url == torchvision.models.ResNet50_Weights.IMAGENET1K_V2.url
     assert repr(stopped_loads[1]) == "ShuffleNet_V2_X0_5_QuantizedWeights.IMAGENET1K_FBGEMM_V1"
 
 
