@@ -14,6 +14,7 @@ from .._registry import WeightsAttachment
 from .._tasks import find_task
 from .._weights import WeightsEnum
 from ._building import build_empty
+from ._checks import check_member_names
 
 __all__ = [
     "check_attached_meta_schema",
@@ -41,13 +42,7 @@ def check_attached_meta_schema(
 
 def check_attached_naming(enum: type[WeightsEnum]) -> Iterator[Problem]:
     """Upper-case member names and a ``DEFAULT`` alias (the enum's name is the plugin's choice)."""
-    for name in enum.__members__:
-        if not name.isupper():
-            yield None, f"member name {enum.__name__}.{name} is not upper-case"
-    if len(enum) and "DEFAULT" not in enum.__members__:
-        yield None, f"{enum.__name__} has members but no DEFAULT alias"
-    if "DEFAULT" in enum.__members__ and enum.__members__["DEFAULT"].name == "DEFAULT":
-        yield None, f"{enum.__name__}.DEFAULT must be an alias of another member"
+    return check_member_names(enum)
 
 
 def state_dict_misfit(

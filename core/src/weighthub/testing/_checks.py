@@ -23,6 +23,7 @@ __all__ = [
     "check_copy_pickle",
     "check_get_weight",
     "check_legacy",
+    "check_member_names",
     "check_meta_schema",
     "check_naming",
     "check_num_params",
@@ -83,6 +84,11 @@ def check_naming(entry: ModelEntry, enum: type[WeightsEnum]) -> Iterator[Problem
                 f"name must be {expected!r}"
             ),
         )
+    yield from check_member_names(enum)
+
+
+def check_member_names(enum: type[WeightsEnum]) -> Iterator[Problem]:
+    """Upper-case member names and a ``DEFAULT`` that is an alias of another member."""
     for name in enum.__members__:
         if not name.isupper():
             yield None, f"member name {enum.__name__}.{name} is not upper-case"
