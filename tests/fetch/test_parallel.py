@@ -19,6 +19,7 @@ from weighthub import IntegrityError, fetch
 def parallel(monkeypatch):
     monkeypatch.setenv("WEIGHTHUB_PARALLEL_MIN", "1000000")
     monkeypatch.setenv("WEIGHTHUB_CONNECTIONS", "4")
+    monkeypatch.setenv("WEIGHTHUB_PARALLEL_BELOW", "inf")  # several connections at once
 
 
 @pytest.fixture

@@ -2,26 +2,31 @@
 
 The bytes go to a process-unique ``<name>.<pid>.<hex>.partial`` file in the cache folder. The loop
 reads into a few preallocated buffers (``readinto``), writes each at its offset (``pwrite``) and
-hands it to a worker thread that hashes while the next buffer arrives, so sha256 costs no wall time
-on a machine with a second core. A dropped connection is resumed with a Range request (the hash
-state stays alive across the resume); a server that ignores Range makes the download start again.
+hands it to a worker thread that hashes while the next buffer arrives (:mod:`._hashing`), so sha256
+costs no wall time on a machine with a second core. A dropped connection is resumed with a Range
+request (the hash state stays alive across the resume); a server that ignores Range makes the
+download start again.
+
+A file of at least ``WEIGHTHUB_PARALLEL_MIN`` bytes starts as one stream too; when a window of it
+runs below ``WEIGHTHUB_PARALLEL_BELOW`` and a Range probe works, its bytes so far are handed over
+to :mod:`._parallel`, which continues the rest over several connections. A fast link (loopback, a
+local mirror) thus keeps the cheaper single stream; a link that holds each TCP stream back gets
+several.
 
 The body is bounded: never more than the declared ``file_size`` (else the announced length) is
 read. A local write error (disk full, quota, read-only, I/O error) is not a network error: it is
-raised at once as :class:`~weighthub.CacheWriteError`. The finish step, shared with any future
+raised at once as :class:`~weighthub.CacheWriteError`. The finish step, shared with the
 multi-connection path, checks the bytes on disk (``fstat`` size == counted == expected, hash),
 fsyncs, renames with ``os.replace`` and records. Nothing that looks complete is ever left behind.
 """
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import logging
+import math
 import os
-import queue
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +38,6 @@ from .._errors import (
     InvalidURLError,
     WeightsDownloadError,
 )
-from ._config import env_number
 from ._disk import (
     WRITEBACK_STEP,
     cache_write_error,
@@ -43,132 +47,94 @@ from ._disk import (
     start_writeback,
     write_at,
 )
+from ._hashing import HashWorker
 from ._integrity import Expected
+from ._retries import Retries, failed_message
 from ._sources import RetryableError, Source
 
 __all__ = ["download_to_cache"]
 
 logger = logging.getLogger("weighthub")
 
-_MAX_DELAY = 60.0
-BUFFER_SIZE = 1 << 20
-_BUFFERS = 8
 _PERMANENT = (CacheWriteError, IntegrityError, InvalidURLError, WeightsDownloadError)
-_RESTART = object()
+
+
+class _NoBar:
+    """What a download reports its progress to when no bar is shown (tqdm is not even imported)."""
+
+    total: int | None = None
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def update(self, count: int) -> None:
+        return None
+
+    def reset(self) -> None:
+        return None
+
+    def refresh(self) -> None:
+        return None
 
 
 def _progress_bar(enabled: bool, name: str) -> Any:
+    if not (enabled and sys.stderr is not None and sys.stderr.isatty()):
+        return _NoBar()
     from tqdm.auto import tqdm
 
-    show = enabled and sys.stderr is not None and sys.stderr.isatty()
     return tqdm(
-        total=None,
-        unit="B",
-        unit_scale=True,
-        unit_divisor=1024,
-        desc=name,
-        disable=not show,
-        file=sys.stderr,
+        total=None, unit="B", unit_scale=True, unit_divisor=1024, desc=name, file=sys.stderr
     )
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word.replace('y', 'ie')}s"
+# -- the single-stream loop --------------------------------------------------------------------
+
+# One stream of a large file is measured over windows of this many seconds; it hands over to several
+# connections when it runs below WEIGHTHUB_PARALLEL_BELOW and the rest would take at least
+# _WORTH_SWITCHING seconds at its rate (so connection set-up pays for itself).
+_WINDOW = 0.25
+_WORTH_SWITCHING = 1.0
 
 
-# -- hashing on a worker thread ---------------------------------------------------------------
+class _SwitchToParallel(Exception):
+    """A large file's single stream is slow and the server takes ranges: continue in pieces."""
 
-
-class _HashWorker:
-    """sha256 computed on a worker thread, fed in order with filled buffers from a fixed pool."""
-
-    def __init__(self, buffers: int = _BUFFERS, size: int = BUFFER_SIZE) -> None:
-        self._free: queue.SimpleQueue[bytearray] = queue.SimpleQueue()
-        for _ in range(buffers):
-            self._free.put(bytearray(size))
-        self._todo: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._sha = hashlib.sha256()
-        self._thread = threading.Thread(target=self._run, name="weighthub-sha256", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while (item := self._todo.get()) is not None:
-            if item is _RESTART:
-                self._sha = hashlib.sha256()
-                continue
-            buffer, length = item
-            self._sha.update(memoryview(buffer)[:length])
-            self._free.put(buffer)
-
-    def take(self) -> bytearray:
-        """Return a free buffer (waits while all of them are being hashed)."""
-        return self._free.get()
-
-    def give_back(self, buffer: bytearray) -> None:
-        """Return an unused buffer to the pool."""
-        self._free.put(buffer)
-
-    def feed(self, buffer: bytearray, length: int) -> None:
-        """Hash the first ``length`` bytes of ``buffer``, then return it to the pool."""
-        self._todo.put((buffer, length))
-
-    def restart(self) -> None:
-        """Forget what was hashed (the download starts again from byte 0)."""
-        self._todo.put(_RESTART)
-
-    def close(self) -> str:
-        """Wait for the queued buffers and return the hex sha256."""
-        self._todo.put(None)
-        self._thread.join()
-        return self._sha.hexdigest()
-
-
-# -- retries -----------------------------------------------------------------------------------
+    def __init__(self, written: int, found: Any) -> None:
+        super().__init__(f"switching to several connections after {written} bytes")
+        self.written, self.found = written, found
+        self.handover: Any = None
 
 
 @dataclass
-class Retries:
-    """When to retry: a count of failures without progress, a back-off and a time bound."""
+class _RateWatch:
+    """Decides, window by window, whether a single stream should hand over to several."""
 
-    retries: int = field(default_factory=lambda: int(env_number("WEIGHTHUB_RETRIES", 5)))
-    backoff: float = field(default_factory=lambda: env_number("WEIGHTHUB_RETRY_BACKOFF", 1.0))
-    max_time: float = field(default_factory=lambda: env_number("WEIGHTHUB_RETRY_MAX_TIME", 300.0))
-    failures: int = 0
-    stalled_since: float = 0.0
+    url: str
+    total: int
+    below: float
+    since: float = field(default_factory=time.monotonic)
+    mark: int = 0
+    gave_up: bool = False
 
-    def progress(self) -> None:
-        """Bytes arrived beyond the best offset so far: the failure count starts again."""
-        self.failures = 0
-
-    def next_delay(self, display: str, exc: RetryableError | Exception) -> float:
-        """Return how long to wait before the next attempt, or raise when it is time to stop.
-
-        Raises:
-            WeightsDownloadError: The retries or the retry time ran out.
-        """
+    def check(self, written: int) -> None:
+        """Raise :class:`_SwitchToParallel` when the last window ran slow and ranges work."""
         now = time.monotonic()
-        if self.failures == 0:
-            self.stalled_since = now
-        self.failures += 1
-        if self.failures > self.retries:
-            msg = f"{_failed(display, exc)} (gave up after {_plural(self.retries, 'retry')})."
-            raise WeightsDownloadError(msg, url=display) from exc
-        delay = min(_MAX_DELAY, self.backoff * 2.0 ** (self.failures - 1))
-        asked = getattr(exc, "retry_after", None)
-        if asked is not None:
-            delay = float(asked)
-        waited = now - self.stalled_since
-        if waited + delay > self.max_time:
-            msg = (
-                f"{_failed(display, exc)}. Gave up after {waited:.1f} s of retries "
-                f"(the next one in {delay:.1f} s would pass WEIGHTHUB_RETRY_MAX_TIME="
-                f"{self.max_time:g})."
-            )
-            raise WeightsDownloadError(msg, url=display) from exc
-        return delay
+        if self.gave_up or now - self.since < _WINDOW:
+            return
+        rate = (written - self.mark) / (now - self.since)
+        self.since, self.mark = now, written
+        if rate >= self.below or self.total - written <= rate * _WORTH_SWITCHING:
+            return
+        from ._parallel import probe
 
-
-# -- the single-stream loop --------------------------------------------------------------------
+        found = probe(self.url)
+        if found is None or found.size != self.total:
+            self.gave_up = True  # no usable ranges: this stream goes on to the end
+            return
+        raise _SwitchToParallel(written, found)
 
 
 @dataclass
@@ -202,13 +168,14 @@ def _copy_body(
     body: Any,
     fd: int,
     state: _State,
-    hasher: _HashWorker,
+    hasher: HashWorker,
     bar: Any,
     *,
     limit: int | None,
     target: Path,
     display: str,
     expected: Expected,
+    watch: _RateWatch | None,
 ) -> None:
     """Copy ``body`` into the partial until it ends, hashing on the worker thread."""
     readinto = getattr(body, "readinto", None)
@@ -244,13 +211,15 @@ def _copy_body(
         if state.written - state.flushed >= WRITEBACK_STEP:
             start_writeback(fd, state.flushed, state.written - state.flushed)
             state.flushed = state.written
+        if watch is not None:
+            watch.check(state.written)
 
 
 def _attempt(
     source: Source,
     fd: int,
     state: _State,
-    hasher: _HashWorker,
+    hasher: HashWorker,
     bar: Any,
     *,
     target: Path,
@@ -274,8 +243,12 @@ def _attempt(
         total = stream.total
         if total is not None and expected.size is not None and total != expected.size:
             raise _size_disagreement(display, total, expected)
-        if allow_parallel and total is not None and state.written == 0 and _worth_parallel(total):
-            raise _GoParallel
+        watch = None
+        if allow_parallel and total is not None and _worth_parallel(total):
+            below = _parallel_below()
+            if below == math.inf and state.written == 0:
+                raise _GoParallel
+            watch = _RateWatch(source.url, total, below, mark=state.written)
         if total is None:
             total = expected.size
         if total is not None:
@@ -295,20 +268,16 @@ def _attempt(
             target=target,
             display=display,
             expected=expected,
+            watch=watch,
         )
         if total is not None and state.written < total:
             msg = "the connection closed early"
             raise RetryableError(msg)
 
 
-def _failed(display: str, exc: BaseException) -> str:
-    text = str(exc).rstrip(".")
-    return text if text.startswith("Downloading ") else f"Downloading {display} failed: {text}"
-
-
 def _describe_failure(display: str, exc: BaseException, state: _State) -> str:
     if not state.responded:
-        return _failed(display, exc)
+        return failed_message(display, exc)
     total = state.announced if state.announced is not None else "?"
     return f"Downloading {display} was interrupted after {state.written} of {total} bytes ({exc})"
 
@@ -330,7 +299,7 @@ def _stream_with_retries(
     """
     retries = Retries()
     state = _State()
-    hasher = _HashWorker()
+    hasher = HashWorker()
     try:
         while True:
             state.responded = False
@@ -347,7 +316,7 @@ def _stream_with_retries(
                     allow_parallel=allow_parallel and source.kind == "http",
                 )
                 break
-            except (_GoParallel, *_PERMANENT):
+            except (_GoParallel, _SwitchToParallel, *_PERMANENT):
                 raise
             except (RetryableError, OSError, EOFError, http.client.HTTPException) as exc:
                 if state.written > state.best:
@@ -415,6 +384,12 @@ def _worth_parallel(size: int) -> bool:
     return connections() > 1 and size >= parallel_min()
 
 
+def _parallel_below() -> float:
+    from ._parallel import parallel_below
+
+    return parallel_below()
+
+
 def _download(
     source: Source,
     target: Path,
@@ -432,17 +407,21 @@ def _download(
     parallel = source.kind == "http"
     journal = target.with_name(target.name + JOURNAL_SUFFIX)
     known_large = expected.size is not None and _worth_parallel(expected.size)
-    if parallel and (known_large or journal.exists()):
+    at_once = known_large and _parallel_below() == math.inf
+    if parallel and (at_once or journal.exists()):
         if download_parallel(source.url, target, expected, **args):
             return
         parallel = False
     if parallel:
+        handover = None
         try:
             _one_stream(source, target, expected, allow_parallel=True, **args)
             return
+        except _SwitchToParallel as switch:
+            handover = switch.handover
         except _GoParallel:
             pass
-        if download_parallel(source.url, target, expected, **args):
+        if download_parallel(source.url, target, expected, handover=handover, **args):
             return
     _one_stream(source, target, expected, allow_parallel=False, **args)
 
@@ -458,15 +437,21 @@ def _one_stream(
     allow_parallel: bool,
 ) -> None:
     with partial_file(target) as (partial, fd):
-        digest, size, announced = _stream_with_retries(
-            source,
-            fd,
-            target=target,
-            display=display,
-            expected=expected,
-            bar=bar,
-            allow_parallel=allow_parallel,
-        )
+        try:
+            digest, size, announced = _stream_with_retries(
+                source,
+                fd,
+                target=target,
+                display=display,
+                expected=expected,
+                bar=bar,
+                allow_parallel=allow_parallel,
+            )
+        except _SwitchToParallel as switch:
+            from ._parallel import hand_over
+
+            switch.handover = hand_over(partial, target, source.url, switch.found, switch.written)
+            raise
         finish_download(
             fd,
             partial,

@@ -39,6 +39,7 @@ from ._disk import (
     write_at,
 )
 from ._integrity import Expected
+from ._retries import Retries
 from ._sources import (
     USER_AGENT,
     RetryableError,
@@ -49,7 +50,17 @@ from ._sources import (
     retry_after_seconds,
 )
 
-__all__ = ["JOURNAL_SUFFIX", "PIECES_PARTIAL", "connections", "download_parallel", "parallel_min"]
+__all__ = [
+    "JOURNAL_SUFFIX",
+    "PIECES_PARTIAL",
+    "Handover",
+    "connections",
+    "download_parallel",
+    "hand_over",
+    "parallel_below",
+    "parallel_min",
+    "probe",
+]
 
 logger = logging.getLogger("weighthub")
 
@@ -80,11 +91,29 @@ def parallel_min() -> int:
     return int(env_number("WEIGHTHUB_PARALLEL_MIN", float(64 << 20)))
 
 
+def parallel_below() -> float:
+    """Return ``WEIGHTHUB_PARALLEL_BELOW`` in bytes per second (default 200 MB/s).
+
+    A single stream slower than this switches to several connections; ``inf`` starts them at once.
+    """
+    return env_number("WEIGHTHUB_PARALLEL_BELOW", 200.0) * 1e6
+
+
 @dataclass(frozen=True)
-class _Probe:
+class Probe:
+    """What a ``Range: bytes=0-0`` probe learnt: the full size and the validators."""
+
     size: int
     etag: str | None
     last_modified: str | None
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A single stream's first ``written`` bytes, moved to the pieces partial to be continued."""
+
+    found: Probe
+    written: int
 
 
 def _request(url: str, start: int, end: int) -> Any:
@@ -107,7 +136,7 @@ def _request(url: str, start: int, end: int) -> Any:
         raise network_failure(url, exc) from exc
 
 
-def probe(url: str) -> _Probe | None:
+def probe(url: str) -> Probe | None:
     """Ask for byte 0; return the size and validators when ranges work, else None (one stream)."""
     try:
         response = _request(url, 0, 0)
@@ -121,14 +150,14 @@ def probe(url: str) -> _Probe | None:
         if header.split(" ", 1)[1].split("/")[0] != "0-0":
             return None
         response.read()
-        return _Probe(total, response.headers.get("ETag"), response.headers.get("Last-Modified"))
+        return Probe(total, response.headers.get("ETag"), response.headers.get("Last-Modified"))
 
 
 @dataclass
 class _Journal:
     path: Path
     url: str
-    probe: _Probe
+    probe: Probe
     done: list[list[int]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -163,7 +192,7 @@ class _Journal:
         return gaps
 
 
-def _load_journal(path: Path, url: str, found: _Probe, partial: Path) -> list[list[int]]:
+def _load_journal(path: Path, url: str, found: Probe, partial: Path) -> list[list[int]]:
     """Return the completed ranges of a previous process, or [] when they cannot be trusted."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -249,8 +278,6 @@ class _Run:
 
 def _fetch_piece(run: _Run, start: int, end: int, buffer: bytearray) -> None:
     """Fetch bytes ``[start, end)`` into the partial, resuming on its own after failures."""
-    from ._download import Retries
-
     retries, pos, best = Retries(), start, start
     view = memoryview(buffer)
     while pos < end and not run.stop.is_set():
@@ -324,6 +351,26 @@ def _pieces_partial(target: Path) -> Iterator[tuple[Path, int]]:
         os.close(fd)
 
 
+def hand_over(partial: Path, target: Path, url: str, found: Probe, written: int) -> Handover:
+    """Move a single stream's partial (its first ``written`` bytes) to be continued in pieces.
+
+    The journal is written at once, so a process that dies after the switch still leaves a
+    download the next one can continue.
+
+    Raises:
+        CacheWriteError: The partial cannot be renamed in the cache folder.
+    """
+    pieces = target.with_name(target.name + PIECES_PARTIAL)
+    try:
+        partial.replace(pieces)
+    except OSError as exc:
+        raise cache_write_error(exc, target, None) from exc
+    journal = _Journal(target.with_name(target.name + JOURNAL_SUFFIX), url, found)
+    if written:
+        journal.complete(0, written)
+    return Handover(found, written)
+
+
 def download_parallel(
     url: str,
     target: Path,
@@ -332,11 +379,13 @@ def download_parallel(
     display: str,
     record_url: str,
     bar: Any,
+    handover: Handover | None = None,
 ) -> bool:
     """Fetch ``url`` over several connections into ``target``; False when one stream must do.
 
     Call with the lock of ``target`` held. On a network failure the partial and its journal stay
-    for the next process; on an integrity or disk error both are deleted.
+    for the next process; on an integrity or disk error both are deleted. ``handover`` continues
+    a single stream that was too slow (its bytes are already in the pieces partial).
 
     Raises:
         IntegrityError: The probe's size contradicts ``file_size``, or the bytes are not the file.
@@ -344,7 +393,10 @@ def download_parallel(
         WeightsDownloadError: A piece failed for good.
     """
     workers = connections()
-    found = probe(url) if workers > 1 else None
+    if handover is not None:
+        found: Probe | None = handover.found
+    else:
+        found = probe(url) if workers > 1 else None
     if found is None or found.size < max(1, parallel_min()):
         return False
     if expected.size is not None and found.size != expected.size:
@@ -355,7 +407,10 @@ def download_parallel(
         raise IntegrityError(msg, url=url, expected_size=expected.size, actual_size=found.size)
     journal_path = target.with_name(target.name + JOURNAL_SUFFIX)
     with _pieces_partial(target) as (partial, fd):
-        done = _load_journal(journal_path, url, found, partial)
+        if handover is not None:
+            done = [[0, handover.written]] if handover.written else []
+        else:
+            done = _load_journal(journal_path, url, found, partial)
         if not done:
             os.ftruncate(fd, 0)
         journal = _Journal(journal_path, url, found, done)
@@ -366,9 +421,18 @@ def download_parallel(
             pieces.put(piece)
         hasher = _OrderedHash(fd, journal)
         run = _Run(url, display, target, fd, journal, hasher, bar, pieces)
+        bar.reset()
         bar.total = found.size
         bar.update(found.size - sum(b - a for a, b in gaps))
-        logger.info("Downloading %s over %d connections.", display, workers)
+        if handover is not None:
+            logger.info(
+                "One stream of %s was slow: continuing from byte %d over %d connections.",
+                display,
+                handover.written,
+                workers,
+            )
+        else:
+            logger.info("Downloading %s over %d connections.", display, workers)
         hasher.start()
         threads = [threading.Thread(target=_worker, args=(run,)) for _ in range(workers)]
         try:

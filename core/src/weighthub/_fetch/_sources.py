@@ -69,11 +69,15 @@ class Stream:
         body: The readable binary stream.
         total: The full size of the file when known.
         start: The offset the stream starts at (0 unless a resume was honoured).
+        etag: The ``ETag`` validator of an HTTP answer, if any.
+        last_modified: The ``Last-Modified`` validator of an HTTP answer, if any.
     """
 
     body: IO[bytes]
     total: int | None
     start: int
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -351,11 +355,18 @@ def _open_http(url: str, offset: int) -> Iterator[Stream]:
                 total = content_range_total(content_range)
                 if total is None and size is not None:
                     total = offset + size
-                yield Stream(body=response, total=total, start=offset)
+                yield Stream(body=response, total=total, start=offset, **_validators(response))
                 return
             msg = f"{url} answered a range request with a different range."
             raise RetryableError(msg)
-        yield Stream(body=response, total=size, start=0)
+        yield Stream(body=response, total=size, start=0, **_validators(response))
+
+
+def _validators(response: Any) -> dict[str, str | None]:
+    return {
+        "etag": response.headers.get("ETag"),
+        "last_modified": response.headers.get("Last-Modified"),
+    }
 
 
 class _EmptyBody:
