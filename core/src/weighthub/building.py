@@ -23,7 +23,7 @@ import importlib
 import inspect
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from ._builders import apply_model_kwargs
@@ -342,9 +342,8 @@ def drop_auxiliary_heads(
             frames from there up to the user's call of the builder, plus one.
     """
     if not keep:
-        model.aux_logits = False
-        for head in heads:
-            setattr(model, head, None)
+        for attribute, value in {"aux_logits": False, **dict.fromkeys(heads)}.items():
+            setattr(model, attribute, value)
     elif untrained is not None:
         warnings.warn(
             f"auxiliary heads in the pretrained {untrained} model are NOT pretrained, so make "
@@ -354,39 +353,28 @@ def drop_auxiliary_heads(
 
 
 def lazy_exports(
-    package: str, submodule_attributes: Mapping[str, Iterable[str]]
+    package: str, attributes: Mapping[str, str]
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]], list[str]]:
-    """A package's lazy attributes (PEP 562), as ``lazy_loader.attach`` makes them.
+    """A package's lazy attributes (PEP 562), in the shape of ``lazy_loader.attach``.
 
     A plugin's package ``__init__`` exports its builders and enums without importing them (nor
     torch): each is imported from its submodule on first access, then kept in the package::
 
         __getattr__, __dir__, __all__ = lazy_exports(
-            __name__, {"_builders": ["r3d_18"], "_weights": ["R3D_18_Weights"]}
+            __name__, {"r3d_18": "_builders", "R3D_18_Weights": "_weights"}
         )
 
     Args:
         package: The package's ``__name__``.
-        submodule_attributes: Submodule, relative to the package (``"_weights"``,
-            ``"_models._resnet"``) -> the names the package exports from it.
+        attributes: Exported name -> the submodule defining it, relative to the package
+            (``"_weights"``, ``"_models._resnet"``).
 
     Returns:
         ``(__getattr__, __dir__, __all__)``: ``__getattr__`` raises Python's own
         ``AttributeError`` (``module 'pkg' has no attribute 'x'``) for other names, ``__dir__``
         lists the module's attributes and the lazy ones, ``__all__`` is the lazy names, sorted.
-
-    Raises:
-        ValueError: A name is exported from two submodules.
     """
-    where: dict[str, str] = {}
-    for submodule, names in submodule_attributes.items():
-        for name in names:
-            if where.setdefault(name, submodule) != submodule:
-                msg = (
-                    f"{package}: {name!r} is exported from both {where[name]!r} and "
-                    f"{submodule!r}; export each name from one submodule."
-                )
-                raise ValueError(msg)
+    where = dict(attributes)
 
     def __getattr__(name: str) -> Any:
         submodule = where.get(name)
