@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from torchvision.models.googlenet import GoogLeNet
 
 from weighthub import WeightsEnum
-from weighthub.building import load, make_builder, set_fixed, set_num_classes
+from weighthub.building import (
+    drop_auxiliary_heads,
+    load,
+    make_builder,
+    set_fixed,
+    set_num_classes,
+)
 
 from .._weights._googlenet import GoogLeNet_Weights
 
@@ -25,16 +30,9 @@ def _build(weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]) 
         set_num_classes(weights, kwargs)
     model = load(lambda: GoogLeNet(**kwargs), weights, progress)
     if weights is not None:
-        if not keep_aux_logits:
-            model.aux_logits = False
-            model.aux1 = None
-            model.aux2 = None
-        else:
-            warnings.warn(
-                "auxiliary heads in the pretrained googlenet model are NOT pretrained, so make "
-                "sure to train them",
-                stacklevel=3,
-            )
+        drop_auxiliary_heads(
+            model, ("aux1", "aux2"), keep=keep_aux_logits, untrained="googlenet", stacklevel=3
+        )
     return model
 
 

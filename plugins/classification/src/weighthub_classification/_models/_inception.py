@@ -7,7 +7,13 @@ from typing import Any
 from torchvision.models.inception import Inception3
 
 from weighthub import WeightsEnum
-from weighthub.building import load, make_builder, set_fixed, set_num_classes
+from weighthub.building import (
+    drop_auxiliary_heads,
+    load,
+    make_builder,
+    set_fixed,
+    set_num_classes,
+)
 
 from .._weights._inception import Inception_V3_Weights
 
@@ -23,9 +29,8 @@ def _build(weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]) 
         set_fixed(kwargs, aux_logits=True, init_weights=False)
         set_num_classes(weights, kwargs)
     model = load(lambda: Inception3(**kwargs), weights, progress)
-    if weights is not None and not keep_aux_logits:
-        model.aux_logits = False
-        model.AuxLogits = None
+    if weights is not None:
+        drop_auxiliary_heads(model, ("AuxLogits",), keep=keep_aux_logits)
     return model
 
 
