@@ -11,7 +11,7 @@ import importlib
 import re
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,8 +52,22 @@ def _object_name(obj: Any) -> str:
     return str(getattr(obj, "__name__", repr(obj)))
 
 
+class _FromPlugin:
+    """What a plugin provides, and its ``origin`` for messages."""
+
+    plugin: str
+    distribution: str | None
+
+    @property
+    def origin(self) -> str:
+        """``"plugin 'x' (distribution 'y')"``, for messages."""
+        if self.distribution is None:
+            return f"plugin {self.plugin!r}"
+        return f"plugin {self.plugin!r} (distribution {self.distribution!r})"
+
+
 @dataclass(eq=False)
-class ModelEntry:
+class ModelEntry(_FromPlugin):
     """One registered model.
 
     Attributes:
@@ -87,13 +101,6 @@ class ModelEntry:
     def weights_name(self) -> str | None:
         """The weights enum's class name, known without importing it."""
         return None if self.weights_ref is None else _object_name(self.weights_ref)
-
-    @property
-    def origin(self) -> str:
-        """``"plugin 'x' (distribution 'y')"``, for messages."""
-        if self.distribution is None:
-            return f"plugin {self.plugin!r}"
-        return f"plugin {self.plugin!r} (distribution {self.distribution!r})"
 
     def _resolve(self, reference: str, what: str) -> Any:
         return _resolve(reference, f"the {what} of model {self.name!r}", self)
@@ -181,7 +188,7 @@ def _load_enum(
 
 
 @dataclass(eq=False)
-class WeightsAttachment:
+class WeightsAttachment(_FromPlugin):
     """A weights enum that one plugin attaches to a model another plugin (or itself) registers.
 
     Attributes:
@@ -211,13 +218,6 @@ class WeightsAttachment:
             msg = f"{self.weights_name} is attached to model {self.model!r}, which is not found."
             raise LookupError(msg)
         return self.target.task
-
-    @property
-    def origin(self) -> str:
-        """``"plugin 'x' (distribution 'y')"``, for messages."""
-        if self.distribution is None:
-            return f"plugin {self.plugin!r}"
-        return f"plugin {self.plugin!r} (distribution {self.distribution!r})"
 
     def load_weights(self) -> type[WeightsEnum]:
         """Import (once), validate and return the enum.
@@ -283,7 +283,7 @@ def _check_namespace(namespace: str, plugin: str) -> None:
         raise ValueError(msg)
 
 
-class Registry:
+class Registry(_FromPlugin):
     """Collects the models (and tasks) of one plugin; passed to the ``register_models`` hook.
 
     Nothing a plugin adds becomes visible unless its whole hook call succeeds.
@@ -296,13 +296,6 @@ class Registry:
         self.attachments: list[WeightsAttachment] = []
         self.exports: list[Export] = []
         self.tasks: list[Task] = []
-
-    @property
-    def origin(self) -> str:
-        """``"plugin 'x' (distribution 'y')"``, for messages."""
-        if self.distribution is None:
-            return f"plugin {self.plugin!r}"
-        return f"plugin {self.plugin!r} (distribution {self.distribution!r})"
 
     def add_task(self, task: Task) -> None:
         """Declare a task this plugin's models (or other plugins') are registered with.
@@ -390,6 +383,61 @@ class Registry:
             )
         )
 
+    def add_models(
+        self,
+        models: Mapping[str, tuple[str, str | None]],
+        *,
+        task: str,
+        package: str = "",
+        namespace: str = "",
+    ) -> None:
+        """Register several models of one task by reference, as :meth:`add_model` does one.
+
+        ``registry.add_models({"r3d_18": ("._builders", "._weights:R3D_18_Weights")},
+        task="video_classification", package="weighthub_video", namespace="video")`` registers
+        ``weighthub_video._builders:r3d_18``. Nothing is registered unless every model is valid.
+
+        Args:
+            models: Model name -> ``(builder, weights)``: ``"module:attribute"`` references, or
+                None for a model without weights. A reference starting with ``"."`` is relative
+                to ``package``; a builder given as a module alone is the model's name in it.
+            task: As for :meth:`add_model`.
+            package: The package relative references start from, usually the plugin's.
+            namespace: As for :meth:`add_model`. Each builder appears there under its own
+                attribute name (``("._builders:resnet50", ...)`` registered as
+                ``quantized_resnet50`` is ``weighthub.models.quantization.resnet50``).
+
+        Raises:
+            ValueError: A relative reference without ``package``, or as for :meth:`add_model`.
+        """
+        registered = len(self.entries)
+        try:
+            for name, (builder, weights) in models.items():
+                builder = self._absolute(builder, package, name)
+                builder += "" if ":" in builder else f":{name}"
+                weights = None if weights is None else self._absolute(weights, package, name)
+                attribute = builder.rpartition(":")[2]
+                self.add_model(
+                    name,
+                    task=task,
+                    builder=builder,
+                    weights=weights,
+                    namespace=namespace,
+                    attribute=attribute,
+                )
+        except Exception:
+            del self.entries[registered:]
+            raise
+
+    def _absolute(self, reference: str, package: str, model: str) -> str:
+        if reference.startswith(".") and not package:
+            msg = (
+                f"Model {model!r} from plugin {self.plugin!r} has the relative reference "
+                f"{reference!r}: pass add_models(package=...), the package it is relative to."
+            )
+            raise ValueError(msg)
+        return package + reference if reference.startswith(".") else reference
+
     def add_weights(self, model: str, weights: type[WeightsEnum] | str) -> None:
         """Attach a weights enum to a model that another plugin (or this one) registers.
 
@@ -448,3 +496,21 @@ class Registry:
             )
             raise ValueError(msg)
         self.exports.append(Export(name, namespace, self.plugin, self.distribution, obj))
+
+    def add_exports(self, names: Iterable[str], module: str, *, namespace: str = "") -> None:
+        """Export several attributes of one module, as :meth:`add_export` does one.
+
+        ``registry.add_exports(["FCN", "LRASPP"], "torchvision.models.segmentation",
+        namespace="segmentation")`` exports ``"torchvision.models.segmentation:FCN"`` and
+        ``"...:LRASPP"`` under their own names. Nothing is exported unless every name is valid.
+
+        Raises:
+            ValueError: As for :meth:`add_export`.
+        """
+        exported = len(self.exports)
+        try:
+            for name in names:
+                self.add_export(name, f"{module}:{name}", namespace=namespace)
+        except Exception:
+            del self.exports[exported:]
+            raise

@@ -7,16 +7,23 @@ its legacy ``pretrained=`` handling and a docstring. The helpers apply torchvisi
 build function: :func:`set_num_classes` (``num_classes`` from the weights' categories),
 :func:`resolve_num_classes` (the same for builders that take ``num_classes`` as a parameter),
 :func:`set_fixed` (what a model name implies), :func:`resolve_backbone` and :func:`load_backbone`
-(backbone weights given by reference, loaded through the verified path) and :func:`load`.
+(backbone weights given by reference, loaded through the verified path; torchvision's default
+backbones are :data:`RESNET50_V1` and its siblings), :func:`drop_auxiliary_heads` (GoogLeNet's and
+Inception v3's auxiliary classifiers) and :func:`load`. :func:`lazy_exports` gives a plugin's
+package ``__init__`` its lazy ``__getattr__`` and ``__dir__``.
 
-Import it from builder modules only (``from weighthub.building import make_builder``): unlike
-``weighthub`` itself, using it means building a model, so torch is at hand.
+Importing this module imports no torch. Use it from builder modules
+(``from weighthub.building import make_builder``), where using it means building a model, and
+:func:`lazy_exports` from the package ``__init__``, which ``weighthub.list_models()`` imports.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
-from collections.abc import Callable, Mapping
+import sys
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from ._builders import apply_model_kwargs
@@ -33,6 +40,8 @@ __all__ = [
     "BuildFn",
     "LegacyDefault",
     "VerifyFn",
+    "drop_auxiliary_heads",
+    "lazy_exports",
     "load",
     "load_backbone",
     "make_builder",
@@ -41,6 +50,11 @@ __all__ = [
     "set_fixed",
     "set_num_classes",
     "square_min_size",
+    # torchvision's default backbone weights, by reference
+    "MOBILENET_V3_LARGE_V1",
+    "RESNET50_V1",
+    "RESNET101_V1",
+    "VGG16_FEATURES",
 ]
 
 M = TypeVar("M", bound="nn.Module")
@@ -53,6 +67,18 @@ VerifyFn: TypeAlias = Callable[[Any, dict[str, Any]], WeightsEnum | None]
 
 BackboneWeights: TypeAlias = WeightsEnum | WeightsRef | str | None
 """What ``weights_backbone`` accepts: a member, a reference, a name, or None."""
+
+RESNET50_V1 = WeightsRef("ResNet50_Weights.IMAGENET1K_V1")
+"""torchvision's default ``weights_backbone`` of the ResNet-50 detection, segmentation models."""
+
+RESNET101_V1 = WeightsRef("ResNet101_Weights.IMAGENET1K_V1")
+"""torchvision's default ``weights_backbone`` for the ResNet-101 segmentation models."""
+
+MOBILENET_V3_LARGE_V1 = WeightsRef("MobileNet_V3_Large_Weights.IMAGENET1K_V1")
+"""torchvision's default ``weights_backbone`` for the MobileNetV3-Large models."""
+
+VGG16_FEATURES = WeightsRef("VGG16_Weights.IMAGENET1K_FEATURES")
+"""torchvision's default ``weights_backbone`` for SSD300 (VGG-16 without its classifier)."""
 
 _ARGS_DOC = """
 
@@ -288,3 +314,78 @@ def load_backbone(
     """
     set_num_classes(weights, kwargs)
     return load(lambda: builder(weights=None, **kwargs), weights, progress)
+
+
+def drop_auxiliary_heads(
+    model: nn.Module,
+    heads: Sequence[str],
+    *,
+    keep: bool,
+    untrained: str | None = None,
+    stacklevel: int = 1,
+) -> None:
+    """torchvision's rule for the auxiliary classifiers of a pretrained GoogLeNet or Inception v3.
+
+    Their checkpoints hold the auxiliary heads, so a builder builds them (``aux_logits=True``)
+    to load the weights, then calls this with the caller's ``aux_logits``: unless ``keep``, each
+    head is set to None and ``model.aux_logits`` to False. Call it only when weights were given.
+
+    Args:
+        model: The model, weights loaded.
+        heads: The attribute names of its auxiliary heads: ``("aux1", "aux2")`` for GoogLeNet,
+            ``("AuxLogits",)`` for Inception v3.
+        keep: The caller's ``aux_logits``: keep the heads.
+        untrained: For checkpoints whose heads are not trained, the model's name in torchvision's
+            warning when they are kept (``"googlenet"``: "auxiliary heads in the pretrained
+            googlenet model are NOT pretrained, so make sure to train them").
+        stacklevel: As for :func:`warnings.warn` called where this function is called: the
+            frames from there up to the user's call of the builder, plus one.
+    """
+    if not keep:
+        for attribute, value in {"aux_logits": False, **dict.fromkeys(heads)}.items():
+            setattr(model, attribute, value)
+    elif untrained is not None:
+        warnings.warn(
+            f"auxiliary heads in the pretrained {untrained} model are NOT pretrained, so make "
+            "sure to train them",
+            stacklevel=stacklevel + 1,
+        )
+
+
+def lazy_exports(
+    package: str, attributes: Mapping[str, str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]], list[str]]:
+    """A package's lazy attributes (PEP 562), in the shape of ``lazy_loader.attach``.
+
+    A plugin's package ``__init__`` exports its builders and enums without importing them (nor
+    torch): each is imported from its submodule on first access, then kept in the package::
+
+        __getattr__, __dir__, __all__ = lazy_exports(
+            __name__, {"r3d_18": "_builders", "R3D_18_Weights": "_weights"}
+        )
+
+    Args:
+        package: The package's ``__name__``.
+        attributes: Exported name -> the submodule defining it, relative to the package
+            (``"_weights"``, ``"_models._resnet"``).
+
+    Returns:
+        ``(__getattr__, __dir__, __all__)``: ``__getattr__`` raises Python's own
+        ``AttributeError`` (``module 'pkg' has no attribute 'x'``) for other names, ``__dir__``
+        lists the module's attributes and the lazy ones, ``__all__`` is the lazy names, sorted.
+    """
+    where = dict(attributes)
+
+    def __getattr__(name: str) -> Any:
+        submodule = where.get(name)
+        if submodule is None:
+            msg = f"module {package!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        value = getattr(importlib.import_module(f"{package}.{submodule}"), name)
+        setattr(sys.modules[package], name, value)  # later lookups skip __getattr__
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*vars(sys.modules[package]), *where})
+
+    return __getattr__, __dir__, sorted(where)

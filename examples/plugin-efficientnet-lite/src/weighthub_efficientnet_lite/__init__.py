@@ -15,24 +15,8 @@ This module imports no torch: the builder and the enum are reachable lazily, as 
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from weighthub.building import lazy_exports
 
-__all__ = ["EfficientNet_Lite0_Weights", "efficientnet_lite0"]
-
-_LAZY = {
-    "EfficientNet_Lite0_Weights": "._weights",
-    "efficientnet_lite0": "._builder",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    return getattr(importlib.import_module(module, __name__), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__, {"EfficientNet_Lite0_Weights": "_weights", "efficientnet_lite0": "_builder"}
+)

@@ -15,29 +15,10 @@ itself imports no torch)::
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from weighthub.building import lazy_exports
 
 from ._catalogue import MODELS
 
-_BUILDERS: dict[str, str] = {name: module for name, (module, _, _) in MODELS.items()}
-_ENUMS: dict[str, str] = {enum: module for _, module, enum in MODELS.values()}
-
-__all__ = sorted(_BUILDERS) + sorted(_ENUMS)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _BUILDERS:
-        module = importlib.import_module(f"{__name__}._models._{_BUILDERS[name]}")
-    elif name in _ENUMS:
-        module = importlib.import_module(f"{__name__}._weights._{_ENUMS[name]}")
-    else:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(module, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+_LAZY = {name: f"_models._{module}" for name, (module, _, _) in MODELS.items()}
+_LAZY.update({enum: f"_weights._{module}" for _, module, enum in MODELS.values()})
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _LAZY)

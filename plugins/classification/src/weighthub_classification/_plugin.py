@@ -44,12 +44,8 @@ CLASSES = (
 @weighthub.hookimpl
 def register_models(registry: weighthub.Registry) -> None:
     """Register the 80 image-classification models."""
-    for name, (builder_module, weights_module, enum_name) in MODELS.items():
-        registry.add_model(
-            name,
-            task=TASK,
-            builder=f"{_PACKAGE}._models._{builder_module}:{name}",
-            weights=f"{_PACKAGE}._weights._{weights_module}:{enum_name}",
-        )
-    for class_name in CLASSES:
-        registry.add_export(class_name, f"torchvision.models:{class_name}")
+    models = {
+        name: (f"._models._{b}", f"._weights._{w}:{enum}") for name, (b, w, enum) in MODELS.items()
+    }
+    registry.add_models(models, task=TASK, package=_PACKAGE)
+    registry.add_exports(CLASSES, "torchvision.models")

@@ -27,20 +27,12 @@ from weighthub.building import (
 )
 
 __all__ = [
-    "MOBILENET_V3_LARGE_V1",
-    "RESNET50_V1",
-    "VGG16_FEATURES",
     "DetectionConfig",
     "configure",
     "detection_builder",
 ]
 
 M = TypeVar("M", bound=nn.Module)
-
-# The torchvision defaults of `weights_backbone`, by name: resolved only when used.
-RESNET50_V1 = WeightsRef("ResNet50_Weights.IMAGENET1K_V1")
-MOBILENET_V3_LARGE_V1 = WeightsRef("MobileNet_V3_Large_Weights.IMAGENET1K_V1")
-VGG16_FEATURES = WeightsRef("VGG16_Weights.IMAGENET1K_FEATURES")
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from torchvision.models.detection.faster_rcnn import (
     _default_anchorgen,
 )
 
-from weighthub.building import load_backbone
+from weighthub.building import MOBILENET_V3_LARGE_V1, RESNET50_V1, load_backbone
 
-from ._common import MOBILENET_V3_LARGE_V1, RESNET50_V1, DetectionConfig, detection_builder
+from ._common import DetectionConfig, detection_builder
 from ._weights import (
     FasterRCNN_MobileNet_V3_Large_320_FPN_Weights,
     FasterRCNN_MobileNet_V3_Large_FPN_Weights,

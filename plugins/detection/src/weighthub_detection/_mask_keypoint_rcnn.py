@@ -10,8 +10,9 @@ from torchvision.models.detection.mask_rcnn import MaskRCNN, MaskRCNNHeads
 
 import weighthub
 from weighthub import WeightsEnum
+from weighthub.building import RESNET50_V1
 
-from ._common import RESNET50_V1, DetectionConfig, detection_builder
+from ._common import DetectionConfig, detection_builder
 from ._faster_rcnn import resnet50_fpn, v2_heads
 from ._weights import (
     KeypointRCNN_ResNet50_FPN_Weights,

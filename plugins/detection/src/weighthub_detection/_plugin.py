@@ -53,6 +53,9 @@ CLASSES = (
     "RetinaNet",
 )
 
+# Our own torchvision.models.detection.backbone_utils, exported there.
+BACKBONE_UTILS = ("BackboneWithFPN", "mobilenet_backbone", "resnet_fpn_backbone")
+
 # model name -> (builder module, weights enum); the builder function has the model's name.
 MODELS: dict[str, tuple[str, str]] = {
     "fasterrcnn_resnet50_fpn": ("_faster_rcnn", "FasterRCNN_ResNet50_FPN_Weights"),
@@ -80,19 +83,9 @@ MODELS: dict[str, tuple[str, str]] = {
 def register_models(registry: weighthub.Registry) -> None:
     """Declare the detection task and register the 12 torchvision detection builders."""
     registry.add_task(OBJECT_DETECTION)
-    for name, (module, enum) in MODELS.items():
-        registry.add_model(
-            name,
-            task=TASK,
-            builder=f"{_PACKAGE}.{module}:{name}",
-            weights=f"{_PACKAGE}._weights:{enum}",
-            namespace="detection",
-        )
-    for class_name in CLASSES:
-        registry.add_export(
-            class_name, f"torchvision.models.detection:{class_name}", namespace="detection"
-        )
-    for helper in ("BackboneWithFPN", "mobilenet_backbone", "resnet_fpn_backbone"):
-        registry.add_export(
-            helper, f"{_PACKAGE}._backbone_utils:{helper}", namespace="detection.backbone_utils"
-        )
+    models = {name: (f".{module}", f"._weights:{enum}") for name, (module, enum) in MODELS.items()}
+    registry.add_models(models, task=TASK, package=_PACKAGE, namespace="detection")
+    registry.add_exports(CLASSES, "torchvision.models.detection", namespace="detection")
+    registry.add_exports(
+        BACKBONE_UTILS, f"{_PACKAGE}._backbone_utils", namespace="detection.backbone_utils"
+    )

@@ -12,9 +12,9 @@ from torchvision.models.detection.fcos import FCOS
 from torchvision.models.detection.retinanet import RetinaNet, RetinaNetHead, _default_anchorgen
 from torchvision.ops.feature_pyramid_network import LastLevelP6P7
 
-from weighthub.building import load_backbone
+from weighthub.building import RESNET50_V1, load_backbone
 
-from ._common import RESNET50_V1, DetectionConfig, detection_builder
+from ._common import DetectionConfig, detection_builder
 from ._weights import (
     FCOS_ResNet50_FPN_Weights,
     RetinaNet_ResNet50_FPN_V2_Weights,

@@ -18,9 +18,9 @@ from torchvision.models.detection.ssdlite import (
     _normal_init,
 )
 
-from weighthub.building import load_backbone
+from weighthub.building import MOBILENET_V3_LARGE_V1, VGG16_FEATURES, load_backbone
 
-from ._common import MOBILENET_V3_LARGE_V1, VGG16_FEATURES, DetectionConfig, detection_builder
+from ._common import DetectionConfig, detection_builder
 from ._weights import SSD300_VGG16_Weights, SSDLite320_MobileNet_V3_Large_Weights
 
 __all__ = ["ssd300_vgg16", "ssdlite320_mobilenet_v3_large"]

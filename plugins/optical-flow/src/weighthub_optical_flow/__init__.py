@@ -16,26 +16,9 @@ Importing this package imports no torch: the builders (``weighthub_optical_flow.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from weighthub.building import lazy_exports
 
 from ._plugin import MODELS
 
-_ENUMS: frozenset[str] = frozenset(MODELS.values())
-
-__all__ = sorted([*MODELS, *_ENUMS])
-
-
-def __getattr__(name: str) -> Any:
-    if name in MODELS:
-        module = importlib.import_module(f"{__name__}._builders")
-    elif name in _ENUMS:
-        module = importlib.import_module(f"{__name__}._weights")
-    else:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    return getattr(module, name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+_LAZY = dict.fromkeys(MODELS, "_builders") | dict.fromkeys(MODELS.values(), "_weights")
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _LAZY)

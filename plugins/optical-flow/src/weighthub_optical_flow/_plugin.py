@@ -43,15 +43,6 @@ CLASSES = ("RAFT",)
 def register_models(registry: weighthub.Registry) -> None:
     """Declare the optical flow task and register the 2 RAFT models."""
     registry.add_task(OPTICAL_FLOW)
-    for name, enum in MODELS.items():
-        registry.add_model(
-            name,
-            task=TASK,
-            builder=f"{_PACKAGE}._builders:{name}",
-            weights=f"{_PACKAGE}._weights:{enum}",
-            namespace="optical_flow",
-        )
-    for class_name in CLASSES:
-        registry.add_export(
-            class_name, f"torchvision.models.optical_flow:{class_name}", namespace="optical_flow"
-        )
+    models = {name: ("._builders", f"._weights:{enum}") for name, enum in MODELS.items()}
+    registry.add_models(models, task=TASK, package=_PACKAGE, namespace="optical_flow")
+    registry.add_exports(CLASSES, "torchvision.models.optical_flow", namespace="optical_flow")

@@ -20,29 +20,11 @@ enums (``weighthub_quantized.ResNet50_QuantizedWeights`` ...) load on first attr
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from weighthub.building import lazy_exports
 
 from ._plugin import MODELS
 
-_BUILDERS: dict[str, str] = {
-    ref.partition(":")[2]: ref.partition(":")[0] for ref, _ in MODELS.values()
-}
-_ENUMS: frozenset[str] = frozenset(enum for _, enum in MODELS.values())
-
-__all__ = sorted([*_BUILDERS, *_ENUMS])
-
-
-def __getattr__(name: str) -> Any:
-    if name in _BUILDERS:
-        module = importlib.import_module(f"{__name__}.{_BUILDERS[name]}")
-    elif name in _ENUMS:
-        module = importlib.import_module(f"{__name__}._weights")
-    else:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    return getattr(module, name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+# The builders are exported under torchvision's names ("resnet50"), as "module:builder" says.
+_LAZY = {ref.partition(":")[2]: ref.partition(":")[0] for ref, _ in MODELS.values()}
+_LAZY.update(dict.fromkeys((enum for _, enum in MODELS.values()), "_weights"))
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _LAZY)

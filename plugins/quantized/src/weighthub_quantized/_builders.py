@@ -12,7 +12,6 @@ these builders never use the meta-device fast path of :func:`weighthub.construct
 from __future__ import annotations
 
 import functools
-import warnings
 from typing import Any
 
 import torch
@@ -36,7 +35,7 @@ from torchvision.models.quantization.utils import _replace_relu
 
 import weighthub
 from weighthub import WeightsEnum, overwrite_named_param
-from weighthub.building import BuildFn, set_fixed
+from weighthub.building import BuildFn, drop_auxiliary_heads, set_fixed
 
 from ._common import build, meta_config, quantizable, quantized_builder
 from ._weights import (
@@ -82,16 +81,13 @@ def _build_googlenet(
     backend = meta_config(weights, kwargs, "fbgemm")
     model = build(lambda: QuantizableGoogLeNet(**kwargs), weights, progress, quantize, backend)
     if weights is not None:
-        if not original_aux_logits:
-            model.aux_logits = False
-            model.aux1 = None
-            model.aux2 = None
-        else:
-            warnings.warn(
-                "auxiliary heads in the pretrained googlenet model are NOT pretrained, so make "
-                "sure to train them",
-                stacklevel=5,  # the caller of the builder
-            )
+        drop_auxiliary_heads(
+            model,
+            ("aux1", "aux2"),
+            keep=original_aux_logits,
+            untrained="googlenet",
+            stacklevel=5,  # the caller of the builder
+        )
     return model
 
 
@@ -102,10 +98,7 @@ def _build_inception_v3(
     original_aux_logits = _pretrained_inception_options(weights, kwargs)
     backend = meta_config(weights, kwargs, "fbgemm")
 
-    def drop_aux(model: QuantizableInception3) -> None:
-        model.aux_logits = False
-        model.AuxLogits = None
-
+    drop_aux = functools.partial(drop_auxiliary_heads, heads=("AuxLogits",), keep=False)
     # The quantized checkpoints have no auxiliary head; the float ones do.
     before_load = drop_aux if weights is not None and quantize and not original_aux_logits else None
     model = build(

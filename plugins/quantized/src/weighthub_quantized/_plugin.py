@@ -85,16 +85,9 @@ CLASSES = (
 def register_models(registry: weighthub.Registry) -> None:
     """Declare the quantized classification task and register its 12 models."""
     registry.add_task(QUANTIZED_IMAGE_CLASSIFICATION)
-    for name, (builder, enum) in MODELS.items():
-        registry.add_model(
-            name,
-            task=TASK,
-            builder=f"{_PACKAGE}.{builder}",
-            weights=f"{_PACKAGE}._weights:{enum}",
-            namespace="quantization",
-            attribute=builder.rpartition(":")[2],
-        )
-    for class_name in CLASSES:
-        registry.add_export(
-            class_name, f"torchvision.models.quantization:{class_name}", namespace="quantization"
-        )
+    # Each builder is placed in weighthub.models.quantization under its own name ("resnet50").
+    models = {
+        name: (f".{builder}", f"._weights:{enum}") for name, (builder, enum) in MODELS.items()
+    }
+    registry.add_models(models, task=TASK, package=_PACKAGE, namespace="quantization")
+    registry.add_exports(CLASSES, "torchvision.models.quantization", namespace="quantization")

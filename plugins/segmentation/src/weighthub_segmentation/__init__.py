@@ -15,8 +15,9 @@ torch.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from weighthub.building import lazy_exports
 
 from ._plugin import MODELS
 
@@ -52,22 +53,7 @@ __all__ = [
     "LRASPP_MobileNet_V3_Large_Weights",
 ]
 
-# attribute -> the private module defining it
-_LAZY: dict[str, str] = {
-    **{name: module for name, (module, _) in MODELS.items()},
-    **{enum: "_weights" for _, enum in MODELS.values()},
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+# __all__ is written out above, for type checkers; the lazy names are the same.
+_LAZY = {name: module for name, (module, _) in MODELS.items()}
+_LAZY.update(dict.fromkeys((enum for _, enum in MODELS.values()), "_weights"))
+__getattr__, __dir__, _ = lazy_exports(__name__, _LAZY)

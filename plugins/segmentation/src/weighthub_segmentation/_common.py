@@ -23,19 +23,11 @@ from weighthub.building import (
 )
 
 __all__ = [
-    "MOBILENET_V3_LARGE_V1",
-    "RESNET50_V1",
-    "RESNET101_V1",
     "configure",
     "segmentation_builder",
 ]
 
 M = TypeVar("M", bound=nn.Module)
-
-# The torchvision defaults of `weights_backbone`, by name: resolved only when used.
-RESNET50_V1 = WeightsRef("ResNet50_Weights.IMAGENET1K_V1")
-RESNET101_V1 = WeightsRef("ResNet101_Weights.IMAGENET1K_V1")
-MOBILENET_V3_LARGE_V1 = WeightsRef("MobileNet_V3_Large_Weights.IMAGENET1K_V1")
 
 
 def configure(

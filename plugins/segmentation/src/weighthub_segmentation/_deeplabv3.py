@@ -9,7 +9,9 @@ from torchvision.models.segmentation.deeplabv3 import (
     _deeplabv3_resnet,
 )
 
-from ._common import MOBILENET_V3_LARGE_V1, RESNET50_V1, RESNET101_V1, segmentation_builder
+from weighthub.building import MOBILENET_V3_LARGE_V1, RESNET50_V1, RESNET101_V1
+
+from ._common import segmentation_builder
 from ._weights import (
     DeepLabV3_MobileNet_V3_Large_Weights,
     DeepLabV3_ResNet50_Weights,

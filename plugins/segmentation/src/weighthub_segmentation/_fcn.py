@@ -5,7 +5,9 @@ from __future__ import annotations
 from torchvision.models import resnet50, resnet101
 from torchvision.models.segmentation.fcn import FCN, _fcn_resnet
 
-from ._common import RESNET50_V1, RESNET101_V1, segmentation_builder
+from weighthub.building import RESNET50_V1, RESNET101_V1
+
+from ._common import segmentation_builder
 from ._weights import FCN_ResNet50_Weights, FCN_ResNet101_Weights
 
 __all__ = ["fcn_resnet101", "fcn_resnet50"]

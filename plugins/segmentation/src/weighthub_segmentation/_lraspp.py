@@ -6,7 +6,9 @@ from torch import nn
 from torchvision.models import mobilenet_v3_large
 from torchvision.models.segmentation.lraspp import LRASPP, _lraspp_mobilenetv3
 
-from ._common import MOBILENET_V3_LARGE_V1, segmentation_builder
+from weighthub.building import MOBILENET_V3_LARGE_V1
+
+from ._common import segmentation_builder
 from ._weights import LRASPP_MobileNet_V3_Large_Weights
 
 __all__ = ["lraspp_mobilenet_v3_large"]

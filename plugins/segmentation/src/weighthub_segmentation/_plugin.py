@@ -56,15 +56,6 @@ MODELS: dict[str, tuple[str, str]] = {
 def register_models(registry: weighthub.Registry) -> None:
     """Declare the segmentation task and register the 6 torchvision segmentation builders."""
     registry.add_task(SEMANTIC_SEGMENTATION)
-    for name, (module, enum) in MODELS.items():
-        registry.add_model(
-            name,
-            task=TASK,
-            builder=f"{_PACKAGE}.{module}:{name}",
-            weights=f"{_PACKAGE}._weights:{enum}",
-            namespace="segmentation",
-        )
-    for class_name in CLASSES:
-        registry.add_export(
-            class_name, f"torchvision.models.segmentation:{class_name}", namespace="segmentation"
-        )
+    models = {name: (f".{module}", f"._weights:{enum}") for name, (module, enum) in MODELS.items()}
+    registry.add_models(models, task=TASK, package=_PACKAGE, namespace="segmentation")
+    registry.add_exports(CLASSES, "torchvision.models.segmentation", namespace="segmentation")

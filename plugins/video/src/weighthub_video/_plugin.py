@@ -54,13 +54,6 @@ CLASSES = (
 def register_models(registry: weighthub.Registry) -> None:
     """Declare the video classification task and register its 9 models."""
     registry.add_task(VIDEO_CLASSIFICATION)
-    for name, enum in MODELS.items():
-        registry.add_model(
-            name,
-            task=TASK,
-            builder=f"{_PACKAGE}._builders:{name}",
-            weights=f"{_PACKAGE}._weights:{enum}",
-            namespace="video",
-        )
-    for class_name in CLASSES:
-        registry.add_export(class_name, f"torchvision.models.video:{class_name}", namespace="video")
+    models = {name: ("._builders", f"._weights:{enum}") for name, enum in MODELS.items()}
+    registry.add_models(models, task=TASK, package=_PACKAGE, namespace="video")
+    registry.add_exports(CLASSES, "torchvision.models.video", namespace="video")

@@ -2,46 +2,20 @@
 
 from __future__ import annotations
 
-import warnings
-from typing import Any
-
 from torchvision.models.googlenet import GoogLeNet
 
-from weighthub import WeightsEnum
-from weighthub.building import load, make_builder, set_fixed, set_num_classes
+from weighthub.building import make_builder
 
 from .._weights._googlenet import GoogLeNet_Weights
+from ._auxiliary import auxiliary_build
 
 __all__ = ["googlenet"]
-
-
-def _build(weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]) -> GoogLeNet:
-    # The checkpoint carries the auxiliary heads (untrained): build them to load it, then drop
-    # them unless the caller asked for them.
-    keep_aux_logits = kwargs.get("aux_logits", False)
-    if weights is not None:
-        kwargs.setdefault("transform_input", True)
-        set_fixed(kwargs, aux_logits=True, init_weights=False)
-        set_num_classes(weights, kwargs)
-    model = load(lambda: GoogLeNet(**kwargs), weights, progress)
-    if weights is not None:
-        if not keep_aux_logits:
-            model.aux_logits = False
-            model.aux1 = None
-            model.aux2 = None
-        else:
-            warnings.warn(
-                "auxiliary heads in the pretrained googlenet model are NOT pretrained, so make "
-                "sure to train them",
-                stacklevel=3,
-            )
-    return model
-
 
 googlenet = make_builder(
     "googlenet",
     GoogLeNet_Weights,
-    _build,
+    # The checkpoint's auxiliary heads are untrained: kept only on request, with a warning.
+    auxiliary_build(GoogLeNet, ("aux1", "aux2"), keep_by_default=False, untrained="googlenet"),
     model_cls=GoogLeNet,
     summary="GoogLeNet (Inception v1) from `Going Deeper with Convolutions "
     "<http://arxiv.org/abs/1409.4842>`__.",
