@@ -7,6 +7,7 @@ hand-over shows in the ranges the server was asked for.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 
@@ -14,7 +15,6 @@ import pytest
 from _server import Fault, make_checkpoint, sha
 
 from weighthub import fetch
-
 
 
 def _slow() -> Fault:
@@ -52,7 +52,7 @@ def test_a_slow_stream_hands_over_its_bytes_to_several_connections(server, cache
     handed_over = spans[0][0]
     assert 0 < handed_over < len(large), "the stream's bytes are kept, not fetched again"
     assert sum(end - start for start, end in spans) == len(large) - handed_over
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), "no byte is fetched twice"
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), "no byte is fetched twice"
     assert f"continuing from byte {handed_over} over 4 connections" in caplog.text
     assert not list(cache.glob("*.partial")) and not list(cache.glob("*.pieces.json"))
     record = json.loads((cache / "large.pth.weighthub.json").read_text())
