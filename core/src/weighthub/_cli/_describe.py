@@ -25,7 +25,14 @@ from .._registry import ModelEntry
 from .._weights import Weights, WeightsEnum
 from ._common import CLIError, default_member, dump_json, read_state_dict
 
-__all__ = ["Description", "add_parser", "describe_checkpoint", "read_categories"]
+__all__ = [
+    "Description",
+    "add_parser",
+    "describe_checkpoint",
+    "describe_options",
+    "parse_model_kwargs",
+    "read_categories",
+]
 
 _SHOWN = 5  # keys listed per kind of misfit
 
@@ -352,17 +359,25 @@ def parse_model_kwargs(text: str | None) -> dict[str, Any]:
     return value
 
 
-def run(args: argparse.Namespace) -> int:
-    """Describe the checkpoint."""
-    categories = read_categories(args.categories) if args.categories else None
-    description = describe_checkpoint(
+def describe_options(args: argparse.Namespace, *, url: str | None) -> Description:
+    """Describe the checkpoint named by the options ``describe`` and ``new plugin`` share.
+
+    Those are ``CHECKPOINT``/``--checkpoint``, ``--model``, ``--categories``, ``--dataset`` and
+    ``--model-kwargs``; ``url`` is where the entry says the file is published.
+    """
+    return describe_checkpoint(
         args.checkpoint,
         args.model,
-        categories=categories,
-        url=args.url,
+        categories=read_categories(args.categories) if args.categories else None,
+        url=url,
         dataset=args.dataset,
         model_kwargs=parse_model_kwargs(args.model_kwargs),
     )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Describe the checkpoint."""
+    description = describe_options(args, url=args.url)
     if args.json:
         dump_json(description.as_dict())
         return 0
