@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 
 from ._attach import attachments_of, dangling_message
 from ._errors import (
-    PluginConflictError,
     UnknownModelError,
     UnknownWeightsError,
     close_matches_hint,
@@ -27,7 +26,6 @@ from ._plugins import (
     EnumProvider,
     add_runtime_entry,
     catalogue,
-    conflict_message,
     missing_plugin_hint,
     plugin_matches,
 )
@@ -199,10 +197,7 @@ def get_model_entry(name: str) -> ModelEntry:
     """
     key = require_str(name, "get_model_entry()", _MODEL_NAME).lower()
     found = catalogue()
-    clash = found.conflict("model", key)
-    if clash is not None:
-        msg = conflict_message("model", name, clash)
-        raise PluginConflictError(msg, name=name, plugins=[e.plugin for e in clash])
+    found.refuse_conflict("model", key, name)
     entry = found.models.get(key)
     if entry is None:
         known = [e.name for e in found.models.values()]
@@ -349,10 +344,7 @@ def get_weight(name: str) -> WeightsEnum:
         raise UnknownWeightsError(msg, name=name)
     enum_name, member = parts
     found = catalogue()
-    clash = found.conflict("weights enum", enum_name)
-    if clash is not None:
-        msg = conflict_message("weights enum", enum_name, clash)
-        raise PluginConflictError(msg, name=enum_name, plugins=[e.plugin for e in clash])
+    found.refuse_conflict("weights enum", enum_name, enum_name)
     entry = found.enums.get(enum_name)
     if entry is None:
         dangling = next((a for a in found.dangling if a.weights_name == enum_name), None)

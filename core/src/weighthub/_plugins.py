@@ -190,16 +190,28 @@ class Catalogue:
             return
         if theirs is not None:
             return
-        self.conflicts.setdefault(f"{kind}:{key}", [current]).append(entry)
-        message = conflict_message(kind, shown, self.conflicts[f"{kind}:{key}"])
+        clashing = self.conflicts.setdefault(f"{kind}:{key}", [current])
+        clashing.append(entry)
         if strict_mode():
-            clashing = self.conflicts[f"{kind}:{key}"]
-            raise PluginConflictError(message, name=shown, plugins=[e.plugin for e in clashing])
-        warnings.warn(message, PluginWarning, stacklevel=2)
+            self.refuse_conflict(kind, key, shown)
+        warnings.warn(conflict_message(kind, shown, clashing), PluginWarning, stacklevel=2)
 
     def conflict(self, kind: str, key: str) -> list[EnumProvider] | None:
         """Return the entries that clash on ``key``, or None."""
         return self.conflicts.get(f"{kind}:{key}")
+
+    def refuse_conflict(self, kind: str, key: str, shown: str) -> None:
+        """Raise the :class:`PluginConflictError` of a clash on ``key``, if there is one.
+
+        Args:
+            kind: ``"model"`` or ``"weights enum"``.
+            key: The catalogue key (a model's is lower-cased).
+            shown: The name as the caller wrote it, for the message and ``.name``.
+        """
+        clash = self.conflict(kind, key)
+        if clash is not None:
+            msg = conflict_message(kind, shown, clash)
+            raise PluginConflictError(msg, name=shown, plugins=[e.plugin for e in clash])
 
 
 def conflict_message(kind: str, name: str, entries: Sequence[EnumProvider]) -> str:

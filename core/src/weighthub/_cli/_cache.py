@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -124,29 +125,38 @@ def _print_entries(records: list[dict[str, Any]], folder: Path) -> None:
         _print_table(entries, layer)
 
 
-def run_ls(args: argparse.Namespace) -> int:
-    """List the cached checkpoints and the read-only layers with their recorded state."""
-    from .._fetch import cache_dir, cached_files
+def _show_entries(
+    args: argparse.Namespace, list_entries: Callable[..., list[Any]]
+) -> list[dict[str, Any]]:
+    """Print what ``list_entries`` finds in ``--dir`` (or the cache) and its read-only layers.
+
+    Returns:
+        The entries' records, as printed (JSON) or tabulated.
+    """
+    from .._fetch import cache_dir
 
     folder = _folder(args)
-    records = _records(cached_files(folder, layers=True))
+    records = _records(list_entries(folder, layers=True))
     if args.json:
         dump_json(records)
     else:
         _print_entries(records, cache_dir(folder))
+    return records
+
+
+def run_ls(args: argparse.Namespace) -> int:
+    """List the cached checkpoints and the read-only layers with their recorded state."""
+    from .._fetch import cached_files
+
+    _show_entries(args, cached_files)
     return 0
 
 
 def run_verify(args: argparse.Namespace) -> int:
     """Re-hash every cached checkpoint (and the layers'); exit 1 when one is corrupt."""
-    from .._fetch import cache_dir, verify_cache
+    from .._fetch import verify_cache
 
-    folder = _folder(args)
-    records = _records(verify_cache(folder, layers=True))
-    if args.json:
-        dump_json(records)
-    else:
-        _print_entries(records, cache_dir(folder))
+    records = _show_entries(args, verify_cache)
     corrupt = [r for r in records if r["status"] == "corrupt"]
     dir_option = f" --dir {shlex.quote(str(args.dir))}" if args.dir is not None else ""
     for r in corrupt:

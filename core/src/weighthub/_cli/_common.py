@@ -13,11 +13,12 @@ import re
 import shutil
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from .._errors import WeighthubError
+from .._errors import UnsafeCheckpointError, WeighthubError
 from .._registry import ModelEntry
 from .._weights import WeightsEnum
 
@@ -33,6 +34,7 @@ __all__ = [
     "jsonable",
     "plain_text",
     "plugin_version",
+    "read_state_dict",
     "resolve",
     "shown_value",
     "terminal_width",
@@ -97,6 +99,30 @@ def resolve(name: str) -> Resolved:
     entry = get_model_entry(name)
     enum = entry.load_weights()
     return Resolved(name, [entry], list(enum) if enum is not None else [])
+
+
+def read_state_dict(path: Path, *, mmap: bool = True) -> Mapping[str, Any]:
+    """Load a checkpoint the safe way (``weights_only``) for a command that reads one.
+
+    What its entries must be is the command's to check: only a non-empty mapping is required.
+
+    Raises:
+        CLIError: The file is unsafe to unpickle, cannot be loaded, or holds no state dict.
+    """
+    from .._fetch import load_checkpoint
+
+    try:
+        state = load_checkpoint(path, mmap=mmap)
+    except UnsafeCheckpointError as exc:
+        msg = f"{path} is not a safe checkpoint, refusing to load it: {exc}"
+        raise CLIError(msg) from exc
+    except Exception as exc:
+        msg = f"Cannot load the checkpoint {path}: {type(exc).__name__}: {exc}"
+        raise CLIError(msg) from exc
+    if not isinstance(state, Mapping) or not state:
+        msg = f"{path} does not hold a state dict (got {type(state).__name__})."
+        raise CLIError(msg)
+    return state
 
 
 def plugin_version(entry: ModelEntry) -> str | None:

@@ -7,15 +7,14 @@ back and compared tensor by tensor before it is renamed into place.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .._errors import UnsafeCheckpointError
-from ._common import CLIError, CLIFailure, format_bytes
+from ._common import CLIError, CLIFailure, format_bytes, read_state_dict
 
 __all__ = ["add_parser", "convert_to_safetensors"]
 
@@ -44,7 +43,7 @@ def add_parser(subparsers: Any) -> None:
     p.set_defaults(handler=run)
 
 
-def _shared_groups(state: dict[str, Any]) -> list[list[str]]:
+def _shared_groups(state: Mapping[str, Any]) -> list[list[str]]:
     """Names of tensors that share memory, grouped (safetensors stores each tensor on its own)."""
     by_storage: dict[tuple[str, int], list[str]] = {}
     for name, tensor in state.items():
@@ -65,25 +64,13 @@ def convert_to_safetensors(source: Path, target: Path) -> list[list[str]]:
     import torch
     from safetensors.torch import load_file, save_file
 
-    from .._fetch import load_checkpoint
-
     if not source.is_file():
         msg = f"Checkpoint {str(source)!r} does not exist or is not a file."
         raise CLIError(msg)
     if target.exists():
         msg = f"{target} already exists; remove it or pick another -o OUT."
         raise CLIError(msg)
-    try:
-        state = load_checkpoint(source, mmap=False)
-    except UnsafeCheckpointError as exc:
-        msg = f"{source} is not a safe checkpoint, refusing to load it: {exc}"
-        raise CLIError(msg) from exc
-    except Exception as exc:
-        msg = f"Cannot load the checkpoint {source}: {type(exc).__name__}: {exc}"
-        raise CLIError(msg) from exc
-    if not isinstance(state, dict) or not state:
-        msg = f"{source} does not hold a state dict (got {type(state).__name__})."
-        raise CLIError(msg)
+    state = read_state_dict(source, mmap=False)
     odd = sorted(f"{k!r} ({type(v).__name__})" for k, v in state.items() if not torch.is_tensor(v))
     if odd:
         msg = (
@@ -117,6 +104,8 @@ def convert_to_safetensors(source: Path, target: Path) -> list[list[str]]:
 
 def run(args: argparse.Namespace) -> int:
     """Convert and report."""
+    from .._fetch._integrity import hash_file
+
     source = Path(args.checkpoint)
     target = Path(args.output) if args.output else source.with_suffix(".safetensors")
     shared = convert_to_safetensors(source, target)
@@ -125,12 +114,8 @@ def run(args: argparse.Namespace) -> int:
             f"note: {', '.join(names)} share memory in the checkpoint; written as separate copies",
             file=sys.stderr,
         )
-    data = hashlib.sha256()
-    with target.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            data.update(block)
     size = target.stat().st_size
     print(f"{target}")
-    print(f"sha256: {data.hexdigest()}")
+    print(f"sha256: {hash_file(target)}")
     print(f"file_size: {size} ({format_bytes(size)})")
     return 0

@@ -10,7 +10,6 @@ architecture built on the meta device, so that a misfit is reported by name.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import inspect
 import json
 import math
@@ -21,13 +20,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._errors import UnsafeCheckpointError
 from .._meta import get_task_schema
 from .._registry import ModelEntry
 from .._weights import Weights, WeightsEnum
-from ._common import CLIError, default_member, dump_json
+from ._common import CLIError, default_member, dump_json, read_state_dict
 
-__all__ = ["Description", "add_parser", "describe_checkpoint", "read_categories"]
+__all__ = [
+    "Description",
+    "add_parser",
+    "describe_checkpoint",
+    "describe_options",
+    "parse_model_kwargs",
+    "read_categories",
+]
 
 _SHOWN = 5  # keys listed per kind of misfit
 
@@ -219,30 +224,10 @@ def read_categories(path: str) -> list[str]:
     return list(names)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _load_state(path: Path) -> Mapping[str, Any]:
     import torch
 
-    from .._fetch import load_checkpoint
-
-    try:
-        state = load_checkpoint(path)
-    except UnsafeCheckpointError as exc:
-        msg = f"{path} is not a safe checkpoint, refusing to load it: {exc}"
-        raise CLIError(msg) from exc
-    except Exception as exc:
-        msg = f"Cannot load the checkpoint {path}: {type(exc).__name__}: {exc}"
-        raise CLIError(msg) from exc
-    if not isinstance(state, Mapping) or not state:
-        msg = f"{path} does not hold a state dict (got {type(state).__name__})."
-        raise CLIError(msg)
+    state = read_state_dict(path)
     odd = [str(k) for k, v in state.items() if not isinstance(v, torch.Tensor)]
     if odd:
         msg = (
@@ -277,6 +262,7 @@ def describe_checkpoint(
     """
     from .._api import get_model_entry
     from .._attach import provisional_attachment
+    from .._fetch._integrity import hash_file
     from .._samples import sample_input
     from ..testing._attached import state_dict_misfit
     from ..testing._building import build_empty
@@ -297,7 +283,7 @@ def describe_checkpoint(
         categories = default.meta.get("categories")
     builder = entry.load_builder()  # imports torch and the model code: not the checkpoint's time
     started = time.perf_counter()
-    sha256, size = _sha256(path), path.stat().st_size
+    sha256, size = hash_file(path), path.stat().st_size
     hashed = time.perf_counter()
 
     provisional = Weights(
@@ -373,17 +359,25 @@ def parse_model_kwargs(text: str | None) -> dict[str, Any]:
     return value
 
 
-def run(args: argparse.Namespace) -> int:
-    """Describe the checkpoint."""
-    categories = read_categories(args.categories) if args.categories else None
-    description = describe_checkpoint(
+def describe_options(args: argparse.Namespace, *, url: str | None) -> Description:
+    """Describe the checkpoint named by the options ``describe`` and ``new plugin`` share.
+
+    Those are ``CHECKPOINT``/``--checkpoint``, ``--model``, ``--categories``, ``--dataset`` and
+    ``--model-kwargs``; ``url`` is where the entry says the file is published.
+    """
+    return describe_checkpoint(
         args.checkpoint,
         args.model,
-        categories=categories,
-        url=args.url,
+        categories=read_categories(args.categories) if args.categories else None,
+        url=url,
         dataset=args.dataset,
         model_kwargs=parse_model_kwargs(args.model_kwargs),
     )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Describe the checkpoint."""
+    description = describe_options(args, url=args.url)
     if args.json:
         dump_json(description.as_dict())
         return 0

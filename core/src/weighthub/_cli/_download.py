@@ -192,6 +192,10 @@ def run(args: argparse.Namespace) -> int:
         use_lock(None)
 
 
+def _error_record(member: WeightsEnum | LockEntry, error: Exception) -> dict[str, Any]:
+    return {"weights": str(member), "url": member.url, "status": "error", "error": str(error)}
+
+
 def _run(args: argparse.Namespace, members: Sequence[WeightsEnum | LockEntry]) -> int:
     remote = args.to is not None and _is_url(args.to)
     folder = Path(args.to) / "checkpoints" if args.to is not None and not remote else None
@@ -202,21 +206,11 @@ def _run(args: argparse.Namespace, members: Sequence[WeightsEnum | LockEntry]) -
             record = _download_one(member, folder, progress=not args.no_progress)
             if remote and record["status"] == "ok":
                 _publish(record, args.to)
-        except OfflineModeError as exc:
-            record = {
-                "weights": str(member),
-                "url": member.url,
-                "status": "error",
-                "error": str(exc),
-            }
+        except OfflineModeError as exc:  # the user's to fix: exit 2, as for a bad NAME
+            record = _error_record(member, exc)
             code = max(code, 2)
         except (WeightsDownloadError, IntegrityError, LockTimeoutError, OSError, ValueError) as exc:
-            record = {
-                "weights": str(member),
-                "url": member.url,
-                "status": "error",
-                "error": str(exc),
-            }
+            record = _error_record(member, exc)
             code = max(code, 1)
         records.append(record)
         if record["status"] == "error":

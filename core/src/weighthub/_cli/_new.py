@@ -24,12 +24,7 @@ from .._tasks import IMAGE_CLASSIFICATION
 from .._weights import WeightsEnum
 from . import _templates as T
 from ._common import CLIError
-from ._describe import (
-    Description,
-    describe_checkpoint,
-    parse_model_kwargs,
-    read_categories,
-)
+from ._describe import Description, describe_options
 
 __all__ = ["add_parser"]
 
@@ -157,14 +152,7 @@ def _weights_plugin(args: argparse.Namespace, package: str) -> dict[str, str | b
     """The files of a weights plugin, by relative path (a Path value is a file to copy)."""
     checkpoint = Path(args.checkpoint)
     url = args.url or f"pkg://{package}/weights/{checkpoint.name}"
-    description: Description = describe_checkpoint(
-        args.checkpoint,
-        args.model,
-        categories=read_categories(args.categories) if args.categories else None,
-        url=url,
-        dataset=args.dataset,
-        model_kwargs=parse_model_kwargs(args.model_kwargs),
-    )
+    description = describe_options(args, url=url)
     entry = description.entry
     own = entry.load_weights()
     if own is None:  # describe_checkpoint checks this; a model without weights has no template

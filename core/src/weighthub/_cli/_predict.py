@@ -20,12 +20,17 @@ from ._common import CLIError, dump_json
 from ._media import load_image, load_video, output_paths, save_image
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import torch
     from PIL import Image
 
 __all__ = ["add_parser"]
 
 T = TypeVar("T")
+
+_Predict = Callable[[Any, Callable[..., Any], list[tuple[str, Any]]], list[dict[str, Any]]]
+"""Turns ``(model, preprocess, [(path, input), ...])`` into the inputs' results."""
 
 
 def add_parser(subparsers: Any) -> None:
@@ -112,47 +117,60 @@ def _topk(
     ]
 
 
-def _classify(ctx: _Context) -> list[dict[str, Any]]:
-    import torch
+def _predict_all(
+    ctx: _Context, load: Callable[[str], Any], predict: _Predict
+) -> list[dict[str, Any]]:
+    """Read the inputs with ``load``; when any could be read, build the model and ``predict``.
 
-    images = ctx.load_all(load_image)
+    The model is built once, for all the batches (``--batch-size``), and not at all when no input
+    could be read.
+    """
+    loaded = ctx.load_all(load)
     results: list[dict[str, Any]] = []
-    if not images:
+    if not loaded:
         return results
     model, preprocess = ctx.build()
-    for chunk in _batches(images, ctx.args.batch_size):
-        batch = torch.stack([preprocess(image) for _, image in chunk])
-        with torch.inference_mode():
-            logits = model(batch)
-        for (path, _), predictions in zip(
-            chunk, _topk(logits, ctx.args.topk, ctx.categories), strict=True
-        ):
-            results.append({"input": path, "predictions": predictions})
+    for chunk in _batches(loaded, ctx.args.batch_size):
+        results.extend(predict(model, preprocess, chunk))
     return results
 
 
-def _classify_video(ctx: _Context) -> list[dict[str, Any]]:
-    import torch
+def _top_labels(ctx: _Context, **facts: Any) -> _Predict:
+    """Classify a batch: each result has its input, ``facts`` and its top-k labels."""
 
+    def predict(
+        model: Any, preprocess: Callable[..., Any], chunk: list[tuple[str, Any]]
+    ) -> list[dict[str, Any]]:
+        import torch
+
+        batch = torch.stack([preprocess(item) for _, item in chunk])
+        with torch.inference_mode():
+            logits = model(batch)
+        return [
+            {"input": path, **facts, "predictions": predictions}
+            for (path, _), predictions in zip(
+                chunk, _topk(logits, ctx.args.topk, ctx.categories), strict=True
+            )
+        ]
+
+    return predict
+
+
+def _classify(ctx: _Context) -> list[dict[str, Any]]:
+    return _predict_all(ctx, load_image, _top_labels(ctx))
+
+
+def _classify_video(ctx: _Context) -> list[dict[str, Any]]:
     minimum = int(ctx.weights.meta.get("min_temporal_size", 1))
     clip_len = ctx.args.clip_len or max(16, minimum)
     if clip_len < minimum:
         msg = f"--clip-len {clip_len} is below the weights' min_temporal_size {minimum}"
         raise CLIError(msg)
-    videos = ctx.load_all(lambda path: load_video(path, clip_len, model=ctx.name))
-    results: list[dict[str, Any]] = []
-    if not videos:
-        return results
-    model, preprocess = ctx.build()
-    for chunk in _batches(videos, ctx.args.batch_size):
-        batch = torch.stack([preprocess(video) for _, video in chunk])
-        with torch.inference_mode():
-            logits = model(batch)
-        for (path, _), predictions in zip(
-            chunk, _topk(logits, ctx.args.topk, ctx.categories), strict=True
-        ):
-            results.append({"input": path, "frames": clip_len, "predictions": predictions})
-    return results
+
+    def load(path: str) -> Any:
+        return load_video(path, clip_len, model=ctx.name)
+
+    return _predict_all(ctx, load, _top_labels(ctx, frames=clip_len))
 
 
 def _draw_detections(
@@ -175,22 +193,17 @@ def _draw_detections(
 
 
 def _detect(ctx: _Context) -> list[dict[str, Any]]:
-    import torch
-
-    saves = (
-        dict(zip(ctx.inputs, output_paths(ctx.inputs, ctx.args.save), strict=True))
-        if (ctx.args.save)
-        else None
-    )
-    images = ctx.load_all(load_image)
-    results: list[dict[str, Any]] = []
-    if not images:
-        return results
-    model, preprocess = ctx.build()
+    saves = ctx.save_paths()
     threshold = 0.5 if ctx.args.threshold is None else ctx.args.threshold
-    for chunk in _batches(images, ctx.args.batch_size):
+
+    def predict(
+        model: Any, preprocess: Callable[..., Any], chunk: list[tuple[str, Any]]
+    ) -> list[dict[str, Any]]:
+        import torch
+
         with torch.inference_mode():
             outputs = model([preprocess(image) for _, image in chunk])
+        results: list[dict[str, Any]] = []
         for (path, image), output in zip(chunk, outputs, strict=True):
             keep = output["scores"] >= threshold
             detections = [
@@ -213,51 +226,55 @@ def _detect(ctx: _Context) -> list[dict[str, Any]]:
                 save_image(_draw_detections(image, output, keep, names), saves[path])
                 result["saved"] = str(saves[path])
             results.append(result)
-    return results
+        return results
+
+    return _predict_all(ctx, load_image, predict)
 
 
 def _segment(ctx: _Context) -> list[dict[str, Any]]:
-    import torch
-    from torch.nn.functional import interpolate
-    from torchvision.transforms.functional import pil_to_tensor
-    from torchvision.utils import draw_segmentation_masks
+    saves = ctx.save_paths()
 
-    saves = (
-        dict(zip(ctx.inputs, output_paths(ctx.inputs, ctx.args.save), strict=True))
-        if (ctx.args.save)
-        else None
-    )
-    images = ctx.load_all(load_image)
-    results: list[dict[str, Any]] = []
-    if not images:
+    def predict(
+        model: Any, preprocess: Callable[..., Any], chunk: list[tuple[str, Any]]
+    ) -> list[dict[str, Any]]:
+        import torch
+        from torch.nn.functional import interpolate
+        from torchvision.transforms.functional import pil_to_tensor
+        from torchvision.utils import draw_segmentation_masks
+
+        results: list[dict[str, Any]] = []
+        for path, image in chunk:  # one by one: each image is labelled at its own size
+            with torch.inference_mode():
+                output = model(preprocess(image).unsqueeze(0))
+                logits = output["out"] if isinstance(output, dict) else output
+                logits = interpolate(
+                    logits, size=(image.height, image.width), mode="bilinear", align_corners=False
+                )
+                labels = logits.argmax(1)[0]
+            counts = torch.bincount(labels.flatten(), minlength=logits.shape[1])
+            total = labels.numel()
+            classes = [
+                {
+                    "label": _label(ctx.categories, i),
+                    "index": i,
+                    "fraction": round(int(c) / total, 4),
+                }
+                for i, c in sorted(enumerate(counts.tolist()), key=lambda pair: -pair[1])
+                if c > 0
+            ]
+            result: dict[str, Any] = {"input": path, "classes": classes}
+            if saves is not None:
+                first = 1 if ctx.categories and ctx.categories[0] == "__background__" else 0
+                masks = labels.unsqueeze(0) == torch.arange(first, logits.shape[1]).view(-1, 1, 1)
+                canvas = pil_to_tensor(image)
+                if bool(masks.any()):
+                    canvas = draw_segmentation_masks(canvas, masks, alpha=0.6)
+                save_image(canvas, saves[path])
+                result["saved"] = str(saves[path])
+            results.append(result)
         return results
-    model, preprocess = ctx.build()
-    for path, image in images:
-        with torch.inference_mode():
-            output = model(preprocess(image).unsqueeze(0))
-            logits = output["out"] if isinstance(output, dict) else output
-            logits = interpolate(
-                logits, size=(image.height, image.width), mode="bilinear", align_corners=False
-            )
-            labels = logits.argmax(1)[0]
-        counts = torch.bincount(labels.flatten(), minlength=logits.shape[1])
-        total = labels.numel()
-        classes = [
-            {"label": _label(ctx.categories, i), "index": i, "fraction": round(int(c) / total, 4)}
-            for i, c in sorted(enumerate(counts.tolist()), key=lambda pair: -pair[1])
-            if c > 0
-        ]
-        result: dict[str, Any] = {"input": path, "classes": classes}
-        if saves is not None:
-            first = 1 if ctx.categories and ctx.categories[0] == "__background__" else 0
-            masks = labels.unsqueeze(0) == torch.arange(first, logits.shape[1]).view(-1, 1, 1)
-            canvas = pil_to_tensor(image)
-            if bool(masks.any()):
-                canvas = draw_segmentation_masks(canvas, masks, alpha=0.6)
-            save_image(canvas, saves[path])
-            result["saved"] = str(saves[path])
-        results.append(result)
-    return results
+
+    return _predict_all(ctx, load_image, predict)
 
 
 _TOPK = (_classify, _classify_video)
@@ -300,6 +317,12 @@ class _Context:
                 self.failures.append({"input": path, "error": str(exc)})
                 print(f"weighthub: error: {exc}", file=sys.stderr)
         return loaded
+
+    def save_paths(self) -> dict[str, Path] | None:
+        """Where ``--save`` writes each input's drawing; None without ``--save``."""
+        if not self.args.save:
+            return None
+        return dict(zip(self.inputs, output_paths(self.inputs, self.args.save), strict=True))
 
     def build(self) -> tuple[Any, Callable[..., Any]]:
         """Build the model in eval mode with its weights, and the preprocessing transform."""

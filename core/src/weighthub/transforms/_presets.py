@@ -13,6 +13,7 @@ annotations of this module from its globals, so ``from __future__ import annotat
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 import torch
 import torchvision.transforms.functional as F
@@ -63,10 +64,34 @@ def _floats(values: Sequence[float]) -> list[float]:
     return [float(v) for v in values]
 
 
-def _repr(module: nn.Module, fields: dict[str, object]) -> str:
-    """Format a preset as torchvision does: one ``name=value`` per indented line."""
-    lines = "".join(f"\n    {key}={value}" for key, value in fields.items())
+def _repr(module: nn.Module, *names: str) -> str:
+    """Format a preset as torchvision does: one ``name=value`` per indented line, in order."""
+    lines = "".join(f"\n    {name}={getattr(module, name)}" for name in names)
     return f"{module.__class__.__name__}({lines}\n)"
+
+
+class _Resizing(Protocol):
+    """What a preset that resizes and normalizes shows in ``describe()``."""
+
+    @property
+    def resize_size(self) -> list[int] | None: ...
+    @property
+    def interpolation(self) -> InterpolationMode: ...
+    @property
+    def mean(self) -> list[float]: ...
+    @property
+    def std(self) -> list[float]: ...
+
+
+def _resizing_text(preset: _Resizing, what: str) -> str:
+    """Say how ``what`` (images, frames) are resized, cropped when the preset crops, normalized."""
+    crop_size = getattr(preset, "crop_size", None)  # segmentation keeps the whole image
+    crop = "" if crop_size is None else f", followed by a central crop of ``crop_size={crop_size}``"
+    return (
+        f"The {what} are resized to ``resize_size={preset.resize_size}`` using "
+        f"``interpolation={preset.interpolation}``{crop}. "
+        + _RESCALE_NORMALIZE.format(mean=preset.mean, std=preset.std)
+    )
 
 
 def _to_float_image(img: Tensor) -> Tensor:
@@ -151,25 +176,11 @@ class ImageClassification(nn.Module):
         return img
 
     def __repr__(self) -> str:
-        return _repr(
-            self,
-            {
-                "crop_size": self.crop_size,
-                "resize_size": self.resize_size,
-                "mean": self.mean,
-                "std": self.std,
-                "interpolation": self.interpolation,
-            },
-        )
+        return _repr(self, "crop_size", "resize_size", "mean", "std", "interpolation")
 
     def describe(self) -> str:
         """Describe the preprocessing in one paragraph of reStructuredText."""
-        return (
-            f"{_IMAGES} The images are resized to ``resize_size={self.resize_size}`` using "
-            f"``interpolation={self.interpolation}``, followed by a central crop of "
-            f"``crop_size={self.crop_size}``. "
-            + _RESCALE_NORMALIZE.format(mean=self.mean, std=self.std)
-        )
+        return f"{_IMAGES} {_resizing_text(self, 'images')}"
 
 
 class VideoClassification(nn.Module):
@@ -228,25 +239,14 @@ class VideoClassification(nn.Module):
         return vid
 
     def __repr__(self) -> str:
-        return _repr(
-            self,
-            {
-                "crop_size": self.crop_size,
-                "resize_size": self.resize_size,
-                "mean": self.mean,
-                "std": self.std,
-                "interpolation": self.interpolation,
-            },
-        )
+        return _repr(self, "crop_size", "resize_size", "mean", "std", "interpolation")
 
     def describe(self) -> str:
         """Describe the preprocessing in one paragraph of reStructuredText."""
         return (
             "Accepts batched ``(B, T, C, H, W)`` and single ``(T, C, H, W)`` video frame "
-            "``torch.Tensor`` objects. The frames are resized to "
-            f"``resize_size={self.resize_size}`` using ``interpolation={self.interpolation}``, "
-            f"followed by a central crop of ``crop_size={self.crop_size}``. "
-            + _RESCALE_NORMALIZE.format(mean=self.mean, std=self.std)
+            "``torch.Tensor`` objects. "
+            + _resizing_text(self, "frames")
             + " Finally the output dimensions are permuted to ``(..., C, T, H, W)`` tensors."
         )
 
@@ -296,23 +296,11 @@ class SemanticSegmentation(nn.Module):
         return img
 
     def __repr__(self) -> str:
-        return _repr(
-            self,
-            {
-                "resize_size": self.resize_size,
-                "mean": self.mean,
-                "std": self.std,
-                "interpolation": self.interpolation,
-            },
-        )
+        return _repr(self, "resize_size", "mean", "std", "interpolation")
 
     def describe(self) -> str:
         """Describe the preprocessing in one paragraph of reStructuredText."""
-        return (
-            f"{_IMAGES} The images are resized to ``resize_size={self.resize_size}`` using "
-            f"``interpolation={self.interpolation}``. "
-            + _RESCALE_NORMALIZE.format(mean=self.mean, std=self.std)
-        )
+        return f"{_IMAGES} {_resizing_text(self, 'images')}"
 
 
 class OpticalFlow(nn.Module):
