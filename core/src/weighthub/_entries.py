@@ -23,8 +23,17 @@ from ._weights import WeightsEnum
 __all__ = ["Export", "FromPlugin", "ModelEntry", "WeightsAttachment", "resolve_reference"]
 
 
-def resolve_reference(reference: str) -> Any:
+def resolve_reference(
+    reference: str,
+    *,
+    missing: str = "Module {module!r} has no attribute {attribute!r} (from {reference!r}).",
+) -> Any:
     """Import ``"package.module:attribute"`` and return the attribute.
+
+    Args:
+        reference: ``"package.module:attribute"``; the attribute may be dotted.
+        missing: The message when the module lacks the attribute, formatted with ``module``,
+            ``attribute`` and ``reference``.
 
     Raises:
         ImportError: The module cannot be imported or lacks the attribute.
@@ -35,7 +44,7 @@ def resolve_reference(reference: str) -> Any:
         try:
             obj = getattr(obj, part)
         except AttributeError:
-            msg = f"Module {module_name!r} has no attribute {attribute!r} (from {reference!r})."
+            msg = missing.format(module=module_name, attribute=attribute, reference=reference)
             raise ImportError(msg, name=module_name) from None
     return obj
 

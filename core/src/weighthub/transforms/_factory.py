@@ -18,7 +18,6 @@ This module must not import torch (nor torchvision) at module level.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import FrozenInstanceError
@@ -121,14 +120,10 @@ def _resolve(name: str) -> Callable[..., Any]:
         from . import _presets
 
         return getattr(_presets, name)  # type: ignore[no-any-return]
-    module_name, _, qualname = name.partition(":")
-    obj: Any = importlib.import_module(module_name)
-    for part in qualname.split("."):
-        try:
-            obj = getattr(obj, part)
-        except AttributeError:
-            msg = f"cannot import {qualname!r} from {module_name!r} (preset {name!r})"
-            raise ImportError(msg, name=module_name) from None
+    from .._entries import resolve_reference
+
+    missing = "cannot import {attribute!r} from {module!r} (preset {reference!r})"
+    obj = resolve_reference(name, missing=missing)
     if not callable(obj):
         msg = f"preset {name!r} resolves to {obj!r}, which is not callable"
         raise TypeError(msg)
