@@ -14,22 +14,9 @@ from torchvision.transforms import functional as F
 
 import weighthub
 from weighthub.testing import WeightsLoadStopped
+from weighthub.testing.torchvision_oracle import state_dict_signature, warnings_of
 
 NAMES = ["raft_large", "raft_small"]
-
-
-def _signature(model: torch.nn.Module) -> dict[str, tuple[tuple[int, ...], torch.dtype]]:
-    return {k: (tuple(v.shape), v.dtype) for k, v in model.state_dict().items()}
-
-
-def _warnings_of(fn):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            fn()
-        except Exception as exc:  # compared across implementations
-            return [str(w.message) for w in caught], f"{type(exc).__name__}: {exc}"
-    return [str(w.message) for w in caught], None
 
 
 def _photo_pair(size: int = 128, shift: int = 4) -> tuple[torch.Tensor, torch.Tensor]:
@@ -48,7 +35,7 @@ def test_architecture_matches_torchvision(name):
         ours = weighthub.get_model(name)
         theirs = getattr(tvof, name)()
     assert type(ours) is type(theirs)
-    assert _signature(ours) == _signature(theirs)
+    assert state_dict_signature(ours) == state_dict_signature(theirs)
     assert repr(ours) == repr(theirs)
 
 
@@ -60,7 +47,7 @@ def test_replacement_blocks_are_used_as_in_torchvision():
         ours = weighthub.get_model("raft_small", feature_encoder=encoder)
         theirs = tvof.raft_small(feature_encoder=encoder)
     assert ours.feature_encoder is encoder
-    assert _signature(ours) == _signature(theirs)
+    assert state_dict_signature(ours) == state_dict_signature(theirs)
 
 
 def test_raft_small_forward_on_real_frames():
@@ -102,7 +89,7 @@ def test_checkpoint_loads_to_torchvisions_outputs(weights_server):
 def test_legacy_pretrained_false_warns_as_torchvision(call):
     ours = weighthub.get_model_builder("raft_small")
     with torch.device("meta"):
-        assert _warnings_of(lambda: call(ours)) == _warnings_of(lambda: call(tvof.raft_small))
+        assert warnings_of(lambda: call(ours)) == warnings_of(lambda: call(tvof.raft_small))
 
 
 @pytest.mark.parametrize(

@@ -15,22 +15,9 @@ from torchvision.models import video as tvv
 
 import weighthub
 from weighthub.testing import WeightsLoadStopped
+from weighthub.testing.torchvision_oracle import state_dict_signature, warnings_of
 
 NAMES = sorted(tv_list_models(tvv))
-
-
-def _signature(model: torch.nn.Module) -> dict[str, tuple[tuple[int, ...], torch.dtype]]:
-    return {k: (tuple(v.shape), v.dtype) for k, v in model.state_dict().items()}
-
-
-def _warnings_of(fn):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            fn()
-        except Exception as exc:  # compared across implementations
-            return [str(w.message) for w in caught], f"{type(exc).__name__}: {exc}"
-    return [str(w.message) for w in caught], None
 
 
 def _photo_frames(count: int, shift: int = 3) -> torch.Tensor:
@@ -46,7 +33,7 @@ def test_architecture_matches_torchvision(name):
         ours = weighthub.get_model(name)
         theirs = tv_get_model(name)
     assert type(ours) is type(theirs)
-    assert _signature(ours) == _signature(theirs)
+    assert state_dict_signature(ours) == state_dict_signature(theirs)
 
 
 @pytest.mark.parametrize(
@@ -62,7 +49,7 @@ def test_builder_kwargs_match_torchvision(name, kwargs):
     with torch.device("meta"):
         ours = weighthub.get_model(name, **kwargs)
         theirs = tv_get_model(name, **kwargs)
-    assert _signature(ours) == _signature(theirs)
+    assert state_dict_signature(ours) == state_dict_signature(theirs)
     assert repr(ours) == repr(theirs)
 
 
@@ -114,7 +101,7 @@ def test_mvit_fixed_sizes_are_torchvisions():
 def test_legacy_pretrained_false_warns_as_torchvision(call):
     ours = weighthub.get_model_builder("mc3_18")
     with torch.device("meta"):
-        assert _warnings_of(lambda: call(ours)) == _warnings_of(lambda: call(tvv.mc3_18))
+        assert warnings_of(lambda: call(ours)) == warnings_of(lambda: call(tvv.mc3_18))
 
 
 def test_legacy_pretrained_true_picks_torchvisions_default(stopped_loads):
