@@ -14,10 +14,10 @@ hold each of them to torchvision's own objects, installed next to it::
         oracle.assert_member_matches(member, tv_member)
         oracle.assert_transforms_match(member, tv_member)
 
-Each ``assert_*`` function raises :class:`AssertionError` naming what differs; checks particular to a
-plugin (its categories, its extra meta) stay in the plugin's tests. :func:`member_pairs` lists the
-members side by side, :func:`state_dict_signature` and :func:`warnings_of` compare architectures
-and legacy warnings across the two implementations.
+Each ``assert_*`` function raises :class:`AssertionError` naming what differs; checks particular
+to a plugin (its categories, its extra meta) stay in the plugin's tests. :func:`member_pairs` lists
+the members side by side, :func:`state_dict_signature` and :func:`warnings_of` compare
+architectures and legacy warnings across the two implementations.
 
 This module imports torch and torchvision; :mod:`weighthub.testing` does not import it.
 """
@@ -54,8 +54,8 @@ def assert_builder_matches(name: str) -> tuple[Callable[..., Any], type[WeightsE
     """Check that weighthub's builder ``name`` is named and typed like torchvision's.
 
     Asserts that ``weighthub.get_model_builder(name)`` has the ``__name__`` of
-    ``torchvision.models.get_model_builder(name)``, that its weights enum (found by name and from
-    the builder's ``weights`` annotation alike) has the name of torchvision's enum.
+    ``torchvision.models.get_model_builder(name)``, and that its weights enum (found by name and
+    from the builder's ``weights`` annotation alike) has the name of torchvision's enum.
 
     Args:
         name: A model name registered in both torchvision and weighthub (``"resnet50"``).
