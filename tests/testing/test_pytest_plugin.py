@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import importlib.util
 import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
 import weighthub
+import weighthub.testing
 from weighthub import Weights, WeightsEnum
 from weighthub.testing import Fault, python_without
 from weighthub.transforms import preset
@@ -206,3 +210,19 @@ def test_errors_of_fails_on_an_error_it_does_not_catch(tmp_path) -> None:
         interpreter.errors_of("pass", ["1 / 0"], catch=(ValueError,), timeout=120)
     with pytest.raises(AssertionError, match="ModuleNotFoundError"):
         interpreter.errors_of("import no_such_module_here", [], timeout=120)
+
+
+def test_pip_install_target_installs_entry_points_and_nothing_else(tmp_path) -> None:
+    good = Path(__file__).parents[1] / "fixtures" / "plugins" / "good"
+    site = weighthub.testing.pip_install_target(tmp_path / "site", good)
+    assert site == tmp_path / "site"
+    (installed,) = importlib.metadata.distributions(path=[str(site)])
+    assert installed.metadata["Name"] == "weighthub-test-good"
+    (entry_point,) = installed.entry_points
+    assert (entry_point.group, entry_point.value) == ("weighthub.plugins", "wh_test_good._plugin")
+    assert importlib.util.find_spec("wh_test_good") is None  # not in this environment
+
+
+def test_pip_install_target_failure_shows_pips_output(tmp_path) -> None:
+    with pytest.raises(AssertionError, match=r"(?s)pip install --target .*does-not-exist"):
+        weighthub.testing.pip_install_target(tmp_path / "site", tmp_path / "does-not-exist")

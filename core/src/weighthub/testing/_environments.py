@@ -20,7 +20,7 @@ from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Interpreter", "python_without"]
+__all__ = ["Interpreter", "pip_install_target", "python_without"]
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,41 @@ def python_without(
     environment = dict(os.environ if env is None else env)
     environment["PYTHONPATH"] = os.pathsep.join(paths)
     return Interpreter([sys.executable, "-S"], environment)
+
+
+def pip_install_target(
+    target: str | os.PathLike[str], *sources: str | os.PathLike[str], timeout: float = 600
+) -> Path:
+    """Install distributions with pip into a folder (``pip install --target``), without deps.
+
+    Put the folder on ``PYTHONPATH`` (or ``sys.path``) to discover the installed plugins through
+    their real entry points; nothing is installed into the running environment.
+
+    Args:
+        target: The folder to install into (created if needed).
+        sources: What pip installs: project folders, wheels or requirement names.
+        timeout: Seconds pip may take.
+
+    Returns:
+        ``target``, as a :class:`~pathlib.Path`.
+
+    Raises:
+        AssertionError: pip failed; the message holds its output.
+    """
+    folder = Path(target)
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps"]
+    command += ["--no-build-isolation", "--disable-pip-version-check", "--target", str(folder)]
+    result = subprocess.run(
+        [*command, *map(str, sources)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode != 0:
+        msg = f"pip install --target {folder} failed:\n{result.stdout}{result.stderr}"
+        raise AssertionError(msg)
+    return folder
 
 
 def _is_code(pth_line: str) -> bool:
