@@ -7,7 +7,6 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from matplotlib import cbook
 from PIL import Image
 from torchvision.models import get_model as tv_get_model
 from torchvision.models import list_models as tv_list_models
@@ -20,10 +19,9 @@ from weighthub.testing.torchvision_oracle import state_dict_signature, warnings_
 NAMES = sorted(tv_list_models(tvv))
 
 
-def _photo_frames(count: int, shift: int = 3) -> torch.Tensor:
+def _photo_frames(photo: Image.Image, count: int, shift: int = 3) -> torch.Tensor:
     """``count`` uint8 frames (T, C, H, W) of the grace_hopper photo, panning right."""
-    with cbook.get_sample_data("grace_hopper.jpg") as file:
-        image = torch.from_numpy(np.array(Image.open(file).convert("RGB"))).permute(2, 0, 1)
+    image = torch.from_numpy(np.array(photo)).permute(2, 0, 1)
     return torch.stack([torch.roll(image, shifts=i * shift, dims=2) for i in range(count)])
 
 
@@ -53,9 +51,9 @@ def test_builder_kwargs_match_torchvision(name, kwargs):
     assert repr(ours) == repr(theirs)
 
 
-def test_r3d_18_forward_on_real_frames():
+def test_r3d_18_forward_on_real_frames(photo):
     weights = weighthub.get_weight("R3D_18_Weights.DEFAULT")
-    clip = weights.transforms()(_photo_frames(4))
+    clip = weights.transforms()(_photo_frames(photo, 4))
     assert clip.shape == (3, 4, 112, 112)
     torch.manual_seed(0)
     model = weighthub.get_model("r3d_18").eval()
@@ -65,14 +63,14 @@ def test_r3d_18_forward_on_real_frames():
     assert torch.isfinite(out).all()
 
 
-def test_checkpoint_loads_to_torchvisions_outputs(weights_server):
+def test_checkpoint_loads_to_torchvisions_outputs(weights_server, photo):
     """A generated checkpoint, served as the member's file (meta-device fast path)."""
     torch.manual_seed(3)
     theirs = tvv.mc3_18().eval()
     member = weighthub.get_weight("MC3_18_Weights.KINETICS400_V1")
     weights_server.serve(member, theirs.state_dict())
     ours = weighthub.get_model("mc3_18", weights=member).eval()
-    clip = member.transforms()(_photo_frames(4)).unsqueeze(0)
+    clip = member.transforms()(_photo_frames(photo, 4)).unsqueeze(0)
     with torch.inference_mode():
         torch.testing.assert_close(ours(clip), theirs(clip), rtol=0, atol=0)
 
