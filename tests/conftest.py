@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,22 +34,7 @@ TEST_PLUGINS = (
 def test_plugins_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding the test plugin distributions, installed by pip with their entry points."""
     site = tmp_path_factory.mktemp("test-plugins-site")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--target",
-            str(site),
-            *(str(FIXTURES / name) for name in TEST_PLUGINS),
-        ],
-        check=True,
-    )
-    return site
+    return weighthub.testing.pip_install_target(site, *(FIXTURES / name for name in TEST_PLUGINS))
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ from torch.utils.flop_counter import FlopCounterMode
 from torchvision.models import resnet18
 from torchvision.models.detection import fasterrcnn_mobilenet_v3_large_320_fpn
 
+from weighthub.testing import pip_install_target
+
 ROOT = Path(__file__).resolve().parents[2]
 PETS = ["abyssinian", "beagle", "birman"]
 
@@ -135,24 +137,7 @@ def installed(workdir, tmp_path_factory) -> tuple[Path, Path]:
         env=_env(),
     )
     assert result.returncode == 0, result.stderr
-    site = tmp_path_factory.mktemp("acme-site")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--target",
-            str(site),
-            str(plugin),
-        ],
-        check=True,
-        timeout=600,
-    )
-    return plugin, site
+    return plugin, pip_install_target(tmp_path_factory.mktemp("acme-site"), plugin)
 
 
 def test_new_plugin_installs_checks_and_tests_clean(installed):
@@ -252,14 +237,7 @@ def test_detection_weights_plugin_end_to_end(tmp_path):
     assert result.returncode == 0, result.stderr
     weights_source = (plugin / "src" / "acme_boxes" / "_weights.py").read_text(encoding="utf-8")
     assert '"_metrics": {"custom": {"box_map": float("nan")}}' in weights_source
-    subprocess.run(
-        [
-            *(sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation"),
-            *("--target", str(site), str(plugin)),
-        ],
-        check=True,
-        timeout=600,
-    )
+    pip_install_target(site, plugin)
     code = f"""
 import torch, weighthub
 expected = torch.load({str(tmp_path / "boxes.pth")!r}, weights_only=True)
@@ -351,14 +329,7 @@ def test_model_plugin_scaffold_end_to_end(tmp_path):
     result = _weighthub("new", "plugin", str(plugin), "--name", "acme-tiny", env=_env())
     assert result.returncode == 0, result.stderr
     assert (plugin / "src" / "acme_tiny" / "_builder.py").is_file()
-    subprocess.run(
-        [
-            *(sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation"),
-            *("--target", str(site), str(plugin)),
-        ],
-        check=True,
-        timeout=600,
-    )
+    pip_install_target(site, plugin)
     check = _weighthub("check", "acme-tiny", env=_env(site))
     assert check.returncode == 0, check.stdout + check.stderr
     tests = subprocess.run(

@@ -19,50 +19,21 @@ from pathlib import Path
 
 import pytest
 
-from weighthub.testing import LoopbackServer, running_server
+from weighthub.testing import LoopbackServer, pip_install_target, running_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="session")
-def photo() -> str:
-    """The real photo of Grace Hopper shipped with matplotlib (512x600 JPEG)."""
-    from matplotlib import cbook
-
-    return str(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
-
-
-def _pip_install_target(source: Path, target: Path) -> Path:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "--disable-pip-version-check",
-            "--target",
-            str(target),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return target
-
-
-@pytest.fixture(scope="session")
 def clitest_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding the installed ``weighthub-clitest`` distribution."""
-    return _pip_install_target(FIXTURES / "clitest-plugin", tmp_path_factory.mktemp("clitest"))
+    return pip_install_target(tmp_path_factory.mktemp("clitest"), FIXTURES / "clitest-plugin")
 
 
 @pytest.fixture(scope="session")
 def broken_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding the installed ``weighthub-clitest-broken`` distribution."""
-    return _pip_install_target(FIXTURES / "broken-plugin", tmp_path_factory.mktemp("broken"))
+    return pip_install_target(tmp_path_factory.mktemp("broken"), FIXTURES / "broken-plugin")
 
 
 @pytest.fixture(scope="session")

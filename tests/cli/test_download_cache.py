@@ -55,7 +55,7 @@ def test_download_failure_exits_1(broken_cli, checkpoint_server, expect_error):
     assert "404" in result.err
 
 
-def test_download_to_folder_then_offline_elsewhere(cli, tmp_path, photo, expect_error):
+def test_download_to_folder_then_offline_elsewhere(cli, tmp_path, photo_file, expect_error):
     bundle = tmp_path / "bundle"
     result = cli("download", "clitest_tinynet", "clitest_tinyseg", "--to", str(bundle))
     assert result.code == 0, result.err
@@ -70,7 +70,7 @@ def test_download_to_folder_then_offline_elsewhere(cli, tmp_path, photo, expect_
 
     # "Another machine": no mirror to the server, offline, a fresh cache.
     offline = {"WEIGHTHUB_OFFLINE": "1", "WEIGHTHUB_MIRROR": ""}
-    missing = cli("predict", "-m", "clitest_tinynet", photo, env=offline)
+    missing = cli("predict", "-m", "clitest_tinynet", photo_file, env=offline)
     expect_error(missing, contains="Offline mode is on")
     assert "tinynet-v2.pth" in missing.err
 
@@ -78,7 +78,7 @@ def test_download_to_folder_then_offline_elsewhere(cli, tmp_path, photo, expect_
         "predict",
         "-m",
         "clitest_tinynet",
-        photo,
+        photo_file,
         "--json",
         env={**offline, "WEIGHTHUB_HOME": str(bundle)},
     )
@@ -90,7 +90,7 @@ def test_download_to_folder_then_offline_elsewhere(cli, tmp_path, photo, expect_
     assert info.json()["weights"][0]["cache"]["cached"] is True
 
     as_mirror = cli(
-        "predict", "-m", "clitest_tinyseg", photo, env={**offline, "WEIGHTHUB_MIRROR": mirror}
+        "predict", "-m", "clitest_tinyseg", photo_file, env={**offline, "WEIGHTHUB_MIRROR": mirror}
     )
     assert as_mirror.code == 0, as_mirror.err
     assert "person" in as_mirror.out

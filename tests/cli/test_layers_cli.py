@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "fetch"))
 from _readonly import MODE, read_only
 
 
-def test_download_to_then_use_as_layer(cli, tmp_path, photo, expect_error):
+def test_download_to_then_use_as_layer(cli, tmp_path, photo_file, expect_error):
     bundle = tmp_path / "bundle"
     result = cli("download", "clitest_tinynet", "--to", str(bundle), "--no-progress")
     assert result.code == 0, result.err
@@ -21,7 +21,7 @@ def test_download_to_then_use_as_layer(cli, tmp_path, photo, expect_error):
     # Another machine: offline, an empty cache, the bundle as a (really) read-only layer.
     env = {"WEIGHTHUB_OFFLINE": "1", "WEIGHTHUB_MIRROR": "", "WEIGHTHUB_CACHE_PATH": str(bundle)}
     with read_only(bundle):
-        predicted = cli("predict", "-m", "clitest_tinynet", photo, "--json", env=env)
+        predicted = cli("predict", "-m", "clitest_tinynet", photo_file, "--json", env=env)
         assert predicted.code == 0, predicted.err
         listed = cli("cache", "ls", "--json", env=env)
         assert listed.code == 0, listed.err

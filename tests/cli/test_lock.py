@@ -47,12 +47,12 @@ def test_lock_a_model_and_a_weights_name(cli, tmp_path):
     assert set(_entries(lockfile)) == {*TINYNET_AND_TINYSEG, "tinydet-v1.pth"}
 
 
-def test_under_the_lock_only_locked_files_are_fetched(cli, tmp_path, photo, expect_error):
+def test_under_the_lock_only_locked_files_are_fetched(cli, tmp_path, photo_file, expect_error):
     lockfile = tmp_path / "team.lock"
     assert cli("lock", "clitest_tinynet", "-o", str(lockfile)).code == 0
     locked = {"WEIGHTHUB_LOCK": str(lockfile)}
     offline_locked = {**locked, "WEIGHTHUB_OFFLINE": "1"}
-    ok = cli("predict", "-m", "clitest_tinynet", photo, "--json", env=offline_locked)
+    ok = cli("predict", "-m", "clitest_tinynet", photo_file, "--json", env=offline_locked)
     assert ok.code == 0, ok.err
 
     refused = cli("download", "TinyDet_Weights.SYNTHETIC_V1", env=locked)
@@ -67,7 +67,7 @@ def test_under_the_lock_only_locked_files_are_fetched(cli, tmp_path, photo, expe
     assert cli("download", "TinyDet_Weights.SYNTHETIC_V1", env=locked).code == 0
 
 
-def test_download_lock_fills_a_folder_with_exactly_the_locked_files(cli, tmp_path, photo):
+def test_download_lock_fills_a_folder_with_exactly_the_locked_files(cli, tmp_path, photo_file):
     lockfile = tmp_path / "team.lock"
     assert cli("lock", "clitest_tinynet", "clitest_tinyseg", "-o", str(lockfile)).code == 0
     bundle = tmp_path / "bundle"
@@ -86,7 +86,7 @@ def test_download_lock_fills_a_folder_with_exactly_the_locked_files(cli, tmp_pat
         "WEIGHTHUB_MIRROR": "",
         "WEIGHTHUB_LOCK": str(lockfile),
     }
-    predicted = cli("predict", "-m", "clitest_tinyseg", photo, env=there)
+    predicted = cli("predict", "-m", "clitest_tinyseg", photo_file, env=there)
     assert predicted.code == 0, predicted.err
     again = cli("download", "--lock", str(lockfile), env=there)
     assert again.code == 0, again.err

@@ -25,11 +25,11 @@ def lite0_installed():
         pytest.skip("the example plugin weighthub-efficientnet-lite is not installed")
 
 
-def test_classification_on_the_real_photo(cli, photo, lite0_installed):
-    result = cli("predict", "--model", "efficientnet_lite0", photo)
+def test_classification_on_the_real_photo(cli, photo_file, lite0_installed):
+    result = cli("predict", "--model", "efficientnet_lite0", photo_file)
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[0] == f"{photo}:"
+    assert lines[0] == f"{photo_file}:"
     ranks = [line.split(maxsplit=2) for line in lines[1:]]
     assert [r[0] for r in ranks] == ["1", "2", "3", "4", "5"]
     labels = [r[2] for r in ranks]
@@ -39,14 +39,14 @@ def test_classification_on_the_real_photo(cli, photo, lite0_installed):
     assert 0 < scores[0] <= 1
 
 
-def test_classification_json_batched_offline(cli, photo, tmp_path, lite0_installed):
+def test_classification_json_batched_offline(cli, photo_file, tmp_path, lite0_installed):
     small = tmp_path / "small.png"
-    Image.open(photo).resize((300, 256)).save(small)
+    Image.open(photo_file).resize((300, 256)).save(small)
     result = cli(
         "predict",
         "-m",
         "efficientnet_lite0",
-        photo,
+        photo_file,
         str(small),
         "--topk",
         "3",
@@ -58,7 +58,7 @@ def test_classification_json_batched_offline(cli, photo, tmp_path, lite0_install
     assert data["model"] == "efficientnet_lite0"
     assert data["weights"] == "EfficientNet_Lite0_Weights.IMAGENET1K_V1"
     assert data["task"] == "image_classification"
-    assert [r["input"] for r in data["results"]] == [photo, str(small)]
+    assert [r["input"] for r in data["results"]] == [str(photo_file), str(small)]
     for r in data["results"]:
         assert [p["rank"] for p in r["predictions"]] == [1, 2, 3]
         assert UNIFORM_RELATED & {p["label"] for p in r["predictions"]}
@@ -94,11 +94,13 @@ def test_unreadable_images_exit_1(cli, tmp_path, expect_error):
     )
 
 
-def test_a_batch_reports_each_unreadable_input_and_does_the_rest(cli, photo, tmp_path):
+def test_a_batch_reports_each_unreadable_input_and_does_the_rest(cli, photo_file, tmp_path):
     broken = tmp_path / "broken.jpg"
     broken.write_text("this is not a JPEG")
     missing = tmp_path / "nope.jpg"
-    result = cli("predict", "-m", "clitest_tinynet", str(broken), photo, str(missing), "--json")
+    result = cli(
+        "predict", "-m", "clitest_tinynet", str(broken), photo_file, str(missing), "--json"
+    )
     assert result.code == 1, result.err
     assert "Traceback" not in result.err
     errors = [line for line in result.err.splitlines() if line.startswith("weighthub: error: ")]
@@ -107,23 +109,23 @@ def test_a_batch_reports_each_unreadable_input_and_does_the_rest(cli, photo, tmp
     assert f"cannot read image {missing}: no such file" in errors[1]
     assert "2 of 3 inputs could not be read; the others are done" in errors[2]
     data = result.json()
-    assert [r["input"] for r in data["results"]] == [photo]
+    assert [r["input"] for r in data["results"]] == [str(photo_file)]
     assert [e["input"] for e in data["errors"]] == [str(broken), str(missing)]
-    text = cli("predict", "-m", "clitest_tinynet", photo, str(missing))
-    assert text.code == 1 and f"{photo}:" in text.out
+    text = cli("predict", "-m", "clitest_tinynet", photo_file, str(missing))
+    assert text.code == 1 and f"{photo_file}:" in text.out
 
 
-def test_threshold_is_for_detection_and_topk_is_capped_aloud(cli, photo, expect_error):
+def test_threshold_is_for_detection_and_topk_is_capped_aloud(cli, photo_file, expect_error):
     expect_error(
-        cli("predict", "-m", "clitest_tinynet", photo, "--threshold", "0.9"),
+        cli("predict", "-m", "clitest_tinynet", photo_file, "--threshold", "0.9"),
         contains="--threshold filters detection boxes; 'clitest_tinynet' is image_classification, "
         "so use --topk",
     )
     expect_error(
-        cli("predict", "-m", "clitest_tinyseg", photo, "--threshold", "0.9"),
+        cli("predict", "-m", "clitest_tinyseg", photo_file, "--threshold", "0.9"),
         contains="--threshold filters detection boxes",
     )
-    result = cli("predict", "-m", "clitest_tinynet", photo, "--topk", "5000", "--json")
+    result = cli("predict", "-m", "clitest_tinynet", photo_file, "--topk", "5000", "--json")
     assert result.code == 0, result.err
     [r] = result.json()["results"]
     shown = len(r["predictions"])
@@ -131,44 +133,47 @@ def test_threshold_is_for_detection_and_topk_is_capped_aloud(cli, photo, expect_
     assert f"showing all {shown}" in result.err
 
 
-def test_still_image_to_a_video_model(cli, photo, expect_error):
+def test_still_image_to_a_video_model(cli, photo_file, expect_error):
     expect_error(
-        cli("predict", "-m", "clitest_tinyvideo", photo),
+        cli("predict", "-m", "clitest_tinyvideo", photo_file),
         code=1,
         contains="it is a still image and clitest_tinyvideo classifies videos",
     )
 
 
-def test_predict_option_errors(cli, photo, expect_error):
+def test_predict_option_errors(cli, photo_file, expect_error):
     expect_error(
-        cli("predict", "-m", "clitest_tinynet", photo, "--save", "x.png"), contains="--save draws"
+        cli("predict", "-m", "clitest_tinynet", photo_file, "--save", "x.png"),
+        contains="--save draws",
     )
     expect_error(
-        cli("predict", "-m", "clitest_noweights", photo), contains="has no pretrained weights"
+        cli("predict", "-m", "clitest_noweights", photo_file), contains="has no pretrained weights"
     )
-    expect_error(cli("predict", "-m", "clitest_tinynet", photo, "--topk", "0"), contains="--topk")
+    expect_error(
+        cli("predict", "-m", "clitest_tinynet", photo_file, "--topk", "0"), contains="--topk"
+    )
 
 
-def test_tiny_classifier_weights_choice(cli, photo):
+def test_tiny_classifier_weights_choice(cli, photo_file):
     result = cli(
         "predict",
         "-m",
         "clitest_tinynet",
         "-w",
         "TinyNet_Weights.SYNTHETIC_V1",
-        photo,
+        photo_file,
         "--json",
         "-k",
         "1",
     )
     assert result.code == 0, result.err
     assert result.json()["weights"] == "TinyNet_Weights.SYNTHETIC_V1"
-    assert cli("predict", "-m", "clitest_tinynet", "-w", "SYNTHETIC_V1", photo).code == 0
+    assert cli("predict", "-m", "clitest_tinynet", "-w", "SYNTHETIC_V1", photo_file).code == 0
 
 
-def test_detection_draws_boxes(cli, photo, tmp_path):
+def test_detection_draws_boxes(cli, photo_file, tmp_path):
     out = tmp_path / "boxes.png"
-    result = cli("predict", "-m", "clitest_tinydet", photo, "--save", str(out), "--json")
+    result = cli("predict", "-m", "clitest_tinydet", photo_file, "--save", str(out), "--json")
     assert result.code == 0, result.err
     [r] = result.json()["results"]
     assert r["saved"] == str(out)
@@ -179,36 +184,36 @@ def test_detection_draws_boxes(cli, photo, tmp_path):
         assert d["score"] >= 0.5
         x1, y1, x2, y2 = d["box"]
         assert 0 <= x1 < x2 <= 512 and 0 <= y1 < y2 <= 600
-    original, drawn = Image.open(photo).convert("RGB"), Image.open(out).convert("RGB")
+    original, drawn = Image.open(photo_file).convert("RGB"), Image.open(out).convert("RGB")
     assert drawn.size == original.size
     assert drawn.tobytes() != original.tobytes()
 
-    text = cli("predict", "-m", "clitest_tinydet", photo, "--threshold", "1.01")
+    text = cli("predict", "-m", "clitest_tinydet", photo_file, "--threshold", "1.01")
     assert text.code == 0, text.err
     assert "no detection with a score >= 1.01" in text.out
 
 
-def test_detection_several_inputs_save_into_a_folder(cli, photo, tmp_path):
+def test_detection_several_inputs_save_into_a_folder(cli, photo_file, tmp_path):
     second = tmp_path / "second.jpg"
-    Image.open(photo).resize((200, 240)).save(second)
+    Image.open(photo_file).resize((200, 240)).save(second)
     out = tmp_path / "out"
-    result = cli("predict", "-m", "clitest_tinydet", photo, str(second), "--save", str(out))
+    result = cli("predict", "-m", "clitest_tinydet", photo_file, str(second), "--save", str(out))
     assert result.code == 0, result.err
     assert sorted(p.name for p in out.iterdir()) == ["grace_hopper_pred.png", "second_pred.png"]
     assert Image.open(out / "second_pred.png").size == (200, 240)
     assert "person" in result.out
 
 
-def test_segmentation_overlay(cli, photo, tmp_path):
+def test_segmentation_overlay(cli, photo_file, tmp_path):
     out = tmp_path / "overlay.png"
-    result = cli("predict", "-m", "clitest_tinyseg", photo, "--save", str(out), "--json")
+    result = cli("predict", "-m", "clitest_tinyseg", photo_file, "--save", str(out), "--json")
     assert result.code == 0, result.err
     [r] = result.json()["results"]
     assert r["classes"] == [{"label": "person", "index": 15, "fraction": 1.0}]
     drawn = Image.open(out)
-    assert drawn.size == Image.open(photo).size
-    assert drawn.convert("RGB").tobytes() != Image.open(photo).convert("RGB").tobytes()
-    text = cli("predict", "-m", "clitest_tinyseg", photo)
+    assert drawn.size == Image.open(photo_file).size
+    assert drawn.convert("RGB").tobytes() != Image.open(photo_file).convert("RGB").tobytes()
+    text = cli("predict", "-m", "clitest_tinyseg", photo_file)
     assert "100.00%  person" in text.out
 
 

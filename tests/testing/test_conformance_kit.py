@@ -164,6 +164,7 @@ def test_public_api():
         "running_server",
         "python_without",
         "Interpreter",
+        "pip_install_target",
     }
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import importlib.util
 import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
 import weighthub
+import weighthub.testing
 from weighthub import Weights, WeightsEnum
 from weighthub.testing import Fault, python_without
 from weighthub.transforms import preset
@@ -179,3 +183,46 @@ def test_python_without_hides_a_distribution_and_nothing_else(tmp_path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert "'weighthub-classification'" in everything.stdout
+
+
+def test_errors_of_runs_each_call_and_returns_what_it_raised(tmp_path) -> None:
+    interpreter = python_without("weighthub-classification", folder=tmp_path)
+    errors = interpreter.errors_of(
+        "import weighthub\ncount = 0",
+        [
+            "weighthub.get_model_builder('resnet50')",
+            "count += 1",  # no error; the namespace is shared with the next calls
+            "raise KeyError(f'count is {count}')",
+            "import warnings\nwarnings.simplefilter('error')",
+            "warnings.warn('now an error', UserWarning)",
+        ],
+        catch=(weighthub.UnknownModelError, KeyError, UserWarning),
+        timeout=120,
+    )
+    assert len(errors) == 5
+    assert errors[0] is not None and "pip install weighthub-classification" in errors[0]
+    assert errors[1:] == [None, "'count is 1'", None, "now an error"]
+
+
+def test_errors_of_fails_on_an_error_it_does_not_catch(tmp_path) -> None:
+    interpreter = python_without(folder=tmp_path)
+    with pytest.raises(AssertionError, match="ZeroDivisionError"):
+        interpreter.errors_of("pass", ["1 / 0"], catch=(ValueError,), timeout=120)
+    with pytest.raises(AssertionError, match="ModuleNotFoundError"):
+        interpreter.errors_of("import no_such_module_here", [], timeout=120)
+
+
+def test_pip_install_target_installs_entry_points_and_nothing_else(tmp_path) -> None:
+    good = Path(__file__).parents[1] / "fixtures" / "plugins" / "good"
+    site = weighthub.testing.pip_install_target(tmp_path / "site", good)
+    assert site == tmp_path / "site"
+    (installed,) = importlib.metadata.distributions(path=[str(site)])
+    assert installed.metadata["Name"] == "weighthub-test-good"
+    (entry_point,) = installed.entry_points
+    assert (entry_point.group, entry_point.value) == ("weighthub.plugins", "wh_test_good._plugin")
+    assert importlib.util.find_spec("wh_test_good") is None  # not in this environment
+
+
+def test_pip_install_target_failure_shows_pips_output(tmp_path) -> None:
+    with pytest.raises(AssertionError, match=r"(?s)pip install --target .*does-not-exist"):
+        weighthub.testing.pip_install_target(tmp_path / "site", tmp_path / "does-not-exist")

@@ -1,20 +1,11 @@
-"""Shared inputs of the transforms tests: the real photo that matplotlib ships, in several forms."""
+"""Shared inputs of the transforms tests: the kit's real photo (``photo``), in several forms."""
 
 from __future__ import annotations
 
-import matplotlib.cbook
 import pytest
 import torch
 import torchvision.transforms.functional as F
 from PIL import Image
-
-
-@pytest.fixture(scope="session")
-def photo() -> Image.Image:
-    """Grace Hopper, 512x600 RGB."""
-    path = matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
-    with Image.open(path) as img:
-        return img.convert("RGB")
 
 
 @pytest.fixture(scope="session")

@@ -13,12 +13,9 @@ import torchvision.models as tvm
 
 import weighthub
 from weighthub.testing import WeightsLoadStopped, build_empty
+from weighthub.testing.torchvision_oracle import state_dict_signature
 
 MODEL_NAMES = tvm.list_models(tvm)
-
-
-def _signature(model: torch.nn.Module) -> dict[str, tuple[int, ...]]:
-    return {k: tuple(v.shape) for k, v in model.state_dict().items()}
 
 
 @pytest.mark.parametrize("name", MODEL_NAMES)
@@ -28,7 +25,7 @@ def test_architecture_equals_torchvision(name):
         ours = build_empty(weighthub.get_model_builder(name))
         theirs = build_empty(tvm.get_model_builder(name))
     assert type(ours) is type(theirs)
-    assert _signature(ours) == _signature(theirs)
+    assert state_dict_signature(ours) == state_dict_signature(theirs)
     assert repr(ours) == repr(theirs)  # dropout, eps, stochastic depth ...
 
 
@@ -51,7 +48,7 @@ def test_meta_driven_config_equals_torchvision(name, member, torch_hub_cache):
         warnings.simplefilter("ignore", FutureWarning)
         ours = build_empty(weighthub.get_model_builder(name), weights=ours_enum[member])
         theirs = build_empty(tvm.get_model_builder(name), weights=theirs_enum[member])
-    assert _signature(ours) == _signature(theirs)
+    assert state_dict_signature(ours) == state_dict_signature(theirs)
     assert repr(ours) == repr(theirs)
     for attribute in ("transform_input", "aux_logits", "image_size"):
         assert getattr(ours, attribute, None) == getattr(theirs, attribute, None)

@@ -11,6 +11,7 @@ import torchvision.models.detection as tvd
 from torch import nn
 
 import weighthub_detection
+from weighthub.testing.torchvision_oracle import state_dict_signature
 from weighthub_detection._plugin import MODELS
 
 _PLAIN = (bool, int, float, str, type(None))
@@ -43,10 +44,6 @@ def structure(model: nn.Module) -> list[tuple[str, str, dict[str, Any]]]:
     return out
 
 
-def state_shapes(model: nn.Module) -> dict[str, tuple[tuple[int, ...], torch.dtype]]:
-    return {k: (tuple(v.shape), v.dtype) for k, v in model.state_dict().items()}
-
-
 def trainable(model: nn.Module) -> list[str]:
     return [name for name, p in model.named_parameters() if p.requires_grad]
 
@@ -58,7 +55,7 @@ def test_same_architecture_as_torchvision(name: str) -> None:
         ours = getattr(weighthub_detection, name)(weights=None, weights_backbone=None)
         theirs = getattr(tvd, name)(weights=None, weights_backbone=None)
     assert type(ours) is type(theirs)
-    assert state_shapes(ours) == state_shapes(theirs)
+    assert state_dict_signature(ours) == state_dict_signature(theirs)
     assert structure(ours) == structure(theirs)
     assert trainable(ours) == trainable(theirs)
 
@@ -76,5 +73,5 @@ def test_options_reach_the_model_as_in_torchvision(name: str, options: dict[str,
     with torch.device("meta"):
         ours = getattr(weighthub_detection, name)(weights_backbone=None, **options)
         theirs = getattr(tvd, name)(weights_backbone=None, **options)
-    assert state_shapes(ours) == state_shapes(theirs)
+    assert state_dict_signature(ours) == state_dict_signature(theirs)
     assert structure(ours) == structure(theirs)

@@ -124,42 +124,30 @@ def test_backbone_weights_and_trainable_layers(
 
 # Each call must fail naming the missing plugin; the last one with warnings as errors too (an
 # explicit reference keeps its meaning: no legacy-boolean handling, no warning).
-_BACKBONE_BY_NAME = """
-import warnings
-import weighthub_detection as detection
-from weighthub import WeightsRef
-
-calls = [
+_BACKBONE_BY_NAME = [
     *(
-        lambda name=name: detection.fasterrcnn_resnet50_fpn(weights_backbone=name)
+        f"detection.fasterrcnn_resnet50_fpn(weights_backbone={name!r})"
         for name in ("DEFAULT", "IMAGENET1K_V1", "ResNet50_Weights.IMAGENET1K_V1")
     ),
     # the torchvision default weights_backbone=ResNet50_Weights.IMAGENET1K_V1, by name
-    lambda: detection.retinanet_resnet50_fpn(),
-    lambda: detection.ssd300_vgg16(pretrained_backbone=True),
+    "detection.retinanet_resnet50_fpn()",
+    "detection.ssd300_vgg16(pretrained_backbone=True)",
+    "warnings.simplefilter('error')\n"
+    "detection.fcos_resnet50_fpn(weights_backbone=WeightsRef('ResNet50_Weights.IMAGENET1K_V2'))",
 ]
-for call in calls:
-    try:
-        call()
-    except ValueError as exc:
-        print("ERROR:", str(exc).replace(chr(10), " "))
-warnings.simplefilter("error")
-try:
-    detection.fcos_resnet50_fpn(weights_backbone=WeightsRef("ResNet50_Weights.IMAGENET1K_V2"))
-except ValueError as exc:
-    print("ERROR:", str(exc).replace(chr(10), " "))
-"""
 
 
 def test_backbone_by_name_needs_the_classification_plugin(
     python_without: Callable[..., Interpreter],
 ) -> None:
-    result = python_without("weighthub-classification").run(_BACKBONE_BY_NAME, timeout=300)
-    assert result.returncode == 0, result.stderr
-    errors = [line for line in result.stdout.splitlines() if line.startswith("ERROR:")]
-    assert len(errors) == 6, result.stdout
-    for line in errors:
-        assert "pip install weighthub-classification" in line, line
+    errors = python_without("weighthub-classification").errors_of(
+        "import warnings, weighthub_detection as detection\nfrom weighthub import WeightsRef",
+        _BACKBONE_BY_NAME,
+        catch=(ValueError,),
+    )
+    assert len(errors) == 6
+    for error in errors:
+        assert error is not None and "pip install weighthub-classification" in error, error
 
 
 def test_backbone_names_resolve_through_weighthub() -> None:

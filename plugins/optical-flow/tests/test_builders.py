@@ -7,35 +7,22 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from matplotlib import cbook
 from PIL import Image
 from torchvision.models import optical_flow as tvof
 from torchvision.transforms import functional as F
 
 import weighthub
 from weighthub.testing import WeightsLoadStopped
+from weighthub.testing.torchvision_oracle import state_dict_signature, warnings_of
 
 NAMES = ["raft_large", "raft_small"]
 
 
-def _signature(model: torch.nn.Module) -> dict[str, tuple[tuple[int, ...], torch.dtype]]:
-    return {k: (tuple(v.shape), v.dtype) for k, v in model.state_dict().items()}
-
-
-def _warnings_of(fn):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            fn()
-        except Exception as exc:  # compared across implementations
-            return [str(w.message) for w in caught], f"{type(exc).__name__}: {exc}"
-    return [str(w.message) for w in caught], None
-
-
-def _photo_pair(size: int = 128, shift: int = 4) -> tuple[torch.Tensor, torch.Tensor]:
+def _photo_pair(
+    photo: Image.Image, size: int = 128, shift: int = 4
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Two (1, 3, size, size) uint8 frames of the grace_hopper photo, the second shifted right."""
-    with cbook.get_sample_data("grace_hopper.jpg") as file:
-        image = torch.from_numpy(np.array(Image.open(file).convert("RGB"))).permute(2, 0, 1)
+    image = torch.from_numpy(np.array(photo)).permute(2, 0, 1)
     image = F.resize(image, [size + 16, size + 16], antialias=True)
     first = image[:, 8 : 8 + size, 8 : 8 + size]
     second = image[:, 8 : 8 + size, 8 - shift : 8 - shift + size]
@@ -48,7 +35,7 @@ def test_architecture_matches_torchvision(name):
         ours = weighthub.get_model(name)
         theirs = getattr(tvof, name)()
     assert type(ours) is type(theirs)
-    assert _signature(ours) == _signature(theirs)
+    assert state_dict_signature(ours) == state_dict_signature(theirs)
     assert repr(ours) == repr(theirs)
 
 
@@ -60,12 +47,12 @@ def test_replacement_blocks_are_used_as_in_torchvision():
         ours = weighthub.get_model("raft_small", feature_encoder=encoder)
         theirs = tvof.raft_small(feature_encoder=encoder)
     assert ours.feature_encoder is encoder
-    assert _signature(ours) == _signature(theirs)
+    assert state_dict_signature(ours) == state_dict_signature(theirs)
 
 
-def test_raft_small_forward_on_real_frames():
+def test_raft_small_forward_on_real_frames(photo):
     weights = weighthub.get_weight("Raft_Small_Weights.DEFAULT")
-    img1, img2 = weights.transforms()(*_photo_pair())
+    img1, img2 = weights.transforms()(*_photo_pair(photo))
     assert img1.shape == (1, 3, 128, 128)
     assert img1.min() >= -1 and img1.max() <= 1
     torch.manual_seed(0)
@@ -79,14 +66,14 @@ def test_raft_small_forward_on_real_frames():
         assert torch.isfinite(flow).all()
 
 
-def test_checkpoint_loads_to_torchvisions_outputs(weights_server):
+def test_checkpoint_loads_to_torchvisions_outputs(weights_server, photo):
     """A generated checkpoint, served as the member's file (meta-device fast path)."""
     torch.manual_seed(4)
     theirs = tvof.raft_small().eval()
     member = weighthub.get_weight("Raft_Small_Weights.C_T_V2")
     weights_server.serve(member, theirs.state_dict())
     ours = weighthub.get_model("raft_small", weights=member).eval()
-    img1, img2 = member.transforms()(*_photo_pair())
+    img1, img2 = member.transforms()(*_photo_pair(photo))
     with torch.inference_mode():
         mine = ours(img1, img2, num_flow_updates=2)
         their = theirs(img1, img2, num_flow_updates=2)
@@ -102,7 +89,7 @@ def test_checkpoint_loads_to_torchvisions_outputs(weights_server):
 def test_legacy_pretrained_false_warns_as_torchvision(call):
     ours = weighthub.get_model_builder("raft_small")
     with torch.device("meta"):
-        assert _warnings_of(lambda: call(ours)) == _warnings_of(lambda: call(tvof.raft_small))
+        assert warnings_of(lambda: call(ours)) == warnings_of(lambda: call(tvof.raft_small))
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ import sys
 
 import pytest
 import torch
-from torchvision.models import get_model_builder as tv_get_model_builder
 from torchvision.models import get_model_weights as tv_get_model_weights
 from torchvision.models import list_models as tv_list_models
 from torchvision.models import optical_flow as tvof
@@ -15,14 +14,11 @@ from torchvision.models import optical_flow as tvof
 import weighthub
 import weighthub_optical_flow
 from weighthub.meta import validate_meta
+from weighthub.testing import torchvision_oracle as oracle
 from weighthub_optical_flow._plugin import MODELS, TASK
 
 TV_NAMES = sorted(tv_list_models(tvof))
-MEMBERS = [
-    (tv_member, weighthub.get_model_weights(name)[tv_member.name])
-    for name in TV_NAMES
-    for tv_member in tv_get_model_weights(name)
-]
+MEMBERS = oracle.member_pairs(TV_NAMES)
 
 
 def test_registers_exactly_torchvisions_optical_flow_builders():
@@ -34,27 +30,17 @@ def test_registers_exactly_torchvisions_optical_flow_builders():
 
 @pytest.mark.parametrize("name", TV_NAMES)
 def test_enum_names_members_and_default(name):
-    tv_enum, ours = tv_get_model_weights(name), weighthub.get_model_weights(name)
-    assert ours.__name__ == tv_enum.__name__
-    assert [m.name for m in ours] == [m.name for m in tv_enum]
-    assert ours.DEFAULT.name == tv_enum.DEFAULT.name
-    assert weighthub.get_weight(f"{tv_enum.__name__}.DEFAULT") is ours.DEFAULT
-    builder = weighthub.get_model_builder(name)
-    assert builder.__name__ == tv_get_model_builder(name).__name__
-    assert weighthub.get_model_weights(builder) is ours
+    tv_enum = tv_get_model_weights(name)
+    builder, ours = oracle.assert_builder_matches(name)
+    oracle.assert_enum_matches(ours, tv_enum)
     assert getattr(weighthub_optical_flow, name) is builder
     assert getattr(weighthub_optical_flow, tv_enum.__name__) is ours
 
 
 @pytest.mark.parametrize(("tv_member", "member"), MEMBERS, ids=[repr(m) for m, _ in MEMBERS])
 def test_member_matches_torchvision(tv_member, member):
-    assert repr(member) == repr(tv_member)
-    assert member.url == tv_member.url
-    assert set(member.meta) == set(tv_member.meta)
+    oracle.assert_member_matches(member, tv_member)
     assert "categories" not in member.meta
-    for key, value in tv_member.meta.items():
-        assert member.meta[key] == value, key
-        assert type(member.meta[key]) is type(value), key
     # Metric names per dataset: epe on Sintel, fl_all (+ per_image_epe on Kitti-Train) on KITTI.
     assert member.meta["_metrics"] == tv_member.meta["_metrics"]
     assert validate_meta(member.meta, TASK) == []
@@ -62,13 +48,10 @@ def test_member_matches_torchvision(tv_member, member):
 
 @pytest.mark.parametrize(("tv_member", "member"), MEMBERS, ids=[repr(m) for m, _ in MEMBERS])
 def test_transforms_match_torchvision(tv_member, member):
-    factory = member.transforms
-    assert isinstance(factory, weighthub.transforms.PresetFactory)
-    assert factory.name == tv_member.transforms.__name__ == "OpticalFlow"
-    assert dict(factory.keywords) == {}
-    ours, theirs = factory(), tv_member.transforms()
-    assert repr(ours) == repr(theirs) == "OpticalFlow()"
-    assert ours.describe() == theirs.describe()
+    ours, theirs = oracle.assert_transforms_match(member, tv_member)
+    assert member.transforms.name == "OpticalFlow"
+    assert dict(member.transforms.keywords) == {}
+    assert repr(ours) == "OpticalFlow()"
     a = torch.randint(0, 256, (1, 3, 32, 40), dtype=torch.uint8)
     b = torch.randint(0, 256, (1, 3, 32, 40), dtype=torch.uint8)
     for mine, their in zip(ours(a, b), theirs(a, b), strict=True):

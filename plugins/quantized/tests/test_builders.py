@@ -13,28 +13,9 @@ import weighthub
 from weighthub import Weights
 from weighthub.building import load, set_num_classes
 from weighthub.testing import WeightsLoadStopped, restore_registrations
+from weighthub.testing.torchvision_oracle import state_dict_signature, warnings_of
 
 NAMES = sorted(torchvision.models.list_models(tvq))
-
-
-def _signature(model: torch.nn.Module) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for key, value in model.state_dict().items():
-        if isinstance(value, torch.Tensor):
-            out[key] = (tuple(value.shape), value.dtype)
-        else:  # packed quantized params and the like
-            out[key] = type(value).__name__
-    return out
-
-
-def _warnings_of(fn):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            fn()
-        except Exception as exc:  # compared across implementations
-            return [str(w.message) for w in caught], f"{type(exc).__name__}: {exc}"
-    return [str(w.message) for w in caught], None
 
 
 def _build_until_loading(name, **kwargs):
@@ -51,7 +32,7 @@ def test_float_architecture_matches_torchvision(name):
             ours = weighthub.get_model(name)
             theirs = torchvision.models.get_model(name)
     assert type(ours) is type(theirs)
-    assert _signature(ours) == _signature(theirs)
+    assert state_dict_signature(ours) == state_dict_signature(theirs)
 
 
 def _quantized_pair(name: str, backend: str | None):
@@ -72,7 +53,7 @@ def _quantized_pair(name: str, backend: str | None):
 def test_quantized_architecture_matches_torchvision(name, backend):
     ours, theirs = _quantized_pair(name, backend)
     assert type(ours) is type(theirs)
-    assert _signature(ours) == _signature(theirs)
+    assert state_dict_signature(ours) == state_dict_signature(theirs)
     assert repr(ours) == repr(theirs)
 
 
@@ -81,7 +62,7 @@ def test_quantized_mobilenet_v3_qat_path_matches_torchvision():
         pytest.skip("qnnpack not available")
     ours = weighthub.get_model("quantized_mobilenet_v3_large", quantize=True)
     theirs = tvq.mobilenet_v3_large(quantize=True)
-    assert _signature(ours) == _signature(theirs)
+    assert state_dict_signature(ours) == state_dict_signature(theirs)
     assert not ours.training
 
 
@@ -194,7 +175,7 @@ def test_num_classes_conflict_is_torchvisions_error(stopped_loads):
 )
 def test_legacy_pretrained_false_warns_as_torchvision(call):
     ours = weighthub.get_model_builder("quantized_shufflenet_v2_x0_5")
-    assert _warnings_of(lambda: call(ours)) == _warnings_of(lambda: call(tvq.shufflenet_v2_x0_5))
+    assert warnings_of(lambda: call(ours)) == warnings_of(lambda: call(tvq.shufflenet_v2_x0_5))
 
 
 def test_legacy_pretrained_true_picks_torchvisions_defaults(stopped_loads):
@@ -237,7 +218,7 @@ def test_float_checkpoint_loads_into_the_quantizable_googlenet(weights_server):
     theirs.aux_logits, theirs.aux1, theirs.aux2 = False, None, None
     theirs.eval()
     assert ours.aux1 is None and ours.aux2 is None and ours.transform_input
-    assert _signature(ours) == _signature(theirs)
+    assert state_dict_signature(ours) == state_dict_signature(theirs)
     x = torch.rand(1, 3, 64, 64)
     with torch.inference_mode():
         torch.testing.assert_close(ours(x), theirs(x), rtol=0, atol=0)

@@ -17,11 +17,11 @@ from torchvision.models import quantization as tvq
 import weighthub
 import weighthub_quantized
 from weighthub.meta import validate_meta
+from weighthub.testing import torchvision_oracle as oracle
 from weighthub_quantized._plugin import MODELS, TASK
 
 TV_NAMES = sorted(tv_list_models(tvq))
-PAIRS = [(tv_get_model_weights(name), weighthub.get_model_weights(name)) for name in TV_NAMES]
-MEMBERS = [(tv_member, ours[tv_member.name]) for tv_enum, ours in PAIRS for tv_member in tv_enum]
+MEMBERS = oracle.member_pairs(TV_NAMES)
 
 
 def test_registers_exactly_torchvisions_quantized_builders():
@@ -33,55 +33,29 @@ def test_registers_exactly_torchvisions_quantized_builders():
 
 @pytest.mark.parametrize("name", TV_NAMES)
 def test_enum_names_members_and_default(name):
-    tv_enum, ours = tv_get_model_weights(name), weighthub.get_model_weights(name)
-    assert ours.__name__ == tv_enum.__name__
-    assert [m.name for m in ours] == [m.name for m in tv_enum]
-    assert ours.DEFAULT.name == tv_enum.DEFAULT.name
-    assert weighthub.get_weight(f"{tv_enum.__name__}.DEFAULT") is ours.DEFAULT
+    tv_enum = tv_get_model_weights(name)
     # The builder is found by name and by its weights annotation, like torchvision's.
-    builder = weighthub.get_model_builder(name)
-    assert weighthub.get_model_weights(builder) is ours
-    assert builder.__name__ == tv_get_model_builder_name(name)
+    _, ours = oracle.assert_builder_matches(name)
+    oracle.assert_enum_matches(ours, tv_enum)
     assert getattr(weighthub_quantized, tv_enum.__name__) is ours
-
-
-def tv_get_model_builder_name(name: str) -> str:
-    from torchvision.models import get_model_builder
-
-    return get_model_builder(name).__name__
 
 
 @pytest.mark.parametrize(("tv_member", "member"), MEMBERS, ids=[repr(m) for m, _ in MEMBERS])
 def test_member_matches_torchvision(tv_member, member):
-    assert repr(member) == repr(tv_member)
-    assert member.url == tv_member.url
+    oracle.assert_member_matches(member, tv_member, checked_by_caller=("unquantized", "categories"))
     assert member.sha256 is None
-    assert set(member.meta) == set(tv_member.meta)
-    for key, value in tv_member.meta.items():
-        if key == "unquantized":
-            ref = member.meta[key]
-            assert isinstance(ref, weighthub.WeightsRef)
-            assert repr(ref) == repr(value)
-        elif key == "categories":
-            assert member.meta[key] == value
-            assert member.meta[key] is weighthub.categories.IMAGENET1K
-        else:
-            assert member.meta[key] == value, key
-            assert type(member.meta[key]) is type(value), key
+    ref = member.meta["unquantized"]
+    assert isinstance(ref, weighthub.WeightsRef)
+    assert repr(ref) == repr(tv_member.meta["unquantized"])
+    assert member.meta["categories"] == tv_member.meta["categories"]
+    assert member.meta["categories"] is weighthub.categories.IMAGENET1K
     assert validate_meta(member.meta, TASK) == []
 
 
 @pytest.mark.parametrize(("tv_member", "member"), MEMBERS, ids=[repr(m) for m, _ in MEMBERS])
 def test_transforms_match_torchvision(tv_member, member):
-    factory = member.transforms
-    assert isinstance(factory, weighthub.transforms.PresetFactory)
-    tv_partial = tv_member.transforms
-    assert isinstance(tv_partial, functools.partial)
-    assert factory.name == tv_partial.func.__name__
-    assert dict(factory.keywords) == tv_partial.keywords
-    ours, theirs = factory(), tv_partial()
-    assert repr(ours) == repr(theirs)
-    assert ours.describe() == theirs.describe()
+    ours, theirs = oracle.assert_transforms_match(member, tv_member)
+    assert isinstance(tv_member.transforms, functools.partial)
     image = torch.randint(0, 256, (3, 300, 260), dtype=torch.uint8)
     torch.testing.assert_close(ours(image), theirs(image), rtol=0, atol=0)
 

@@ -10,12 +10,12 @@ import torchvision.models.segmentation as tvs
 from torch import nn
 
 import weighthub_segmentation
+from weighthub.testing.torchvision_oracle import state_dict_signature
 from weighthub_segmentation._plugin import MODELS
 
 
-def described(model: nn.Module) -> tuple[str, dict[str, tuple[tuple[int, ...], torch.dtype]]]:
-    shapes = {k: (tuple(v.shape), v.dtype) for k, v in model.state_dict().items()}
-    return repr(model), shapes
+def described(model: nn.Module) -> tuple[str, dict[str, object]]:
+    return repr(model), state_dict_signature(model)
 
 
 @pytest.mark.parametrize("aux_loss", [None, True])

@@ -7,7 +7,6 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from matplotlib import cbook
 from PIL import Image
 from torchvision.models import get_model as tv_get_model
 from torchvision.models import list_models as tv_list_models
@@ -15,28 +14,14 @@ from torchvision.models import video as tvv
 
 import weighthub
 from weighthub.testing import WeightsLoadStopped
+from weighthub.testing.torchvision_oracle import state_dict_signature, warnings_of
 
 NAMES = sorted(tv_list_models(tvv))
 
 
-def _signature(model: torch.nn.Module) -> dict[str, tuple[tuple[int, ...], torch.dtype]]:
-    return {k: (tuple(v.shape), v.dtype) for k, v in model.state_dict().items()}
-
-
-def _warnings_of(fn):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            fn()
-        except Exception as exc:  # compared across implementations
-            return [str(w.message) for w in caught], f"{type(exc).__name__}: {exc}"
-    return [str(w.message) for w in caught], None
-
-
-def _photo_frames(count: int, shift: int = 3) -> torch.Tensor:
+def _photo_frames(photo: Image.Image, count: int, shift: int = 3) -> torch.Tensor:
     """``count`` uint8 frames (T, C, H, W) of the grace_hopper photo, panning right."""
-    with cbook.get_sample_data("grace_hopper.jpg") as file:
-        image = torch.from_numpy(np.array(Image.open(file).convert("RGB"))).permute(2, 0, 1)
+    image = torch.from_numpy(np.array(photo)).permute(2, 0, 1)
     return torch.stack([torch.roll(image, shifts=i * shift, dims=2) for i in range(count)])
 
 
@@ -46,7 +31,7 @@ def test_architecture_matches_torchvision(name):
         ours = weighthub.get_model(name)
         theirs = tv_get_model(name)
     assert type(ours) is type(theirs)
-    assert _signature(ours) == _signature(theirs)
+    assert state_dict_signature(ours) == state_dict_signature(theirs)
 
 
 @pytest.mark.parametrize(
@@ -62,13 +47,13 @@ def test_builder_kwargs_match_torchvision(name, kwargs):
     with torch.device("meta"):
         ours = weighthub.get_model(name, **kwargs)
         theirs = tv_get_model(name, **kwargs)
-    assert _signature(ours) == _signature(theirs)
+    assert state_dict_signature(ours) == state_dict_signature(theirs)
     assert repr(ours) == repr(theirs)
 
 
-def test_r3d_18_forward_on_real_frames():
+def test_r3d_18_forward_on_real_frames(photo):
     weights = weighthub.get_weight("R3D_18_Weights.DEFAULT")
-    clip = weights.transforms()(_photo_frames(4))
+    clip = weights.transforms()(_photo_frames(photo, 4))
     assert clip.shape == (3, 4, 112, 112)
     torch.manual_seed(0)
     model = weighthub.get_model("r3d_18").eval()
@@ -78,14 +63,14 @@ def test_r3d_18_forward_on_real_frames():
     assert torch.isfinite(out).all()
 
 
-def test_checkpoint_loads_to_torchvisions_outputs(weights_server):
+def test_checkpoint_loads_to_torchvisions_outputs(weights_server, photo):
     """A generated checkpoint, served as the member's file (meta-device fast path)."""
     torch.manual_seed(3)
     theirs = tvv.mc3_18().eval()
     member = weighthub.get_weight("MC3_18_Weights.KINETICS400_V1")
     weights_server.serve(member, theirs.state_dict())
     ours = weighthub.get_model("mc3_18", weights=member).eval()
-    clip = member.transforms()(_photo_frames(4)).unsqueeze(0)
+    clip = member.transforms()(_photo_frames(photo, 4)).unsqueeze(0)
     with torch.inference_mode():
         torch.testing.assert_close(ours(clip), theirs(clip), rtol=0, atol=0)
 
@@ -114,7 +99,7 @@ def test_mvit_fixed_sizes_are_torchvisions():
 def test_legacy_pretrained_false_warns_as_torchvision(call):
     ours = weighthub.get_model_builder("mc3_18")
     with torch.device("meta"):
-        assert _warnings_of(lambda: call(ours)) == _warnings_of(lambda: call(tvv.mc3_18))
+        assert warnings_of(lambda: call(ours)) == warnings_of(lambda: call(tvv.mc3_18))
 
 
 def test_legacy_pretrained_true_picks_torchvisions_default(stopped_loads):

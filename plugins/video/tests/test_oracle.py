@@ -8,7 +8,6 @@ import sys
 
 import pytest
 import torch
-from torchvision.models import get_model_builder as tv_get_model_builder
 from torchvision.models import get_model_weights as tv_get_model_weights
 from torchvision.models import list_models as tv_list_models
 from torchvision.models import video as tvv
@@ -16,14 +15,11 @@ from torchvision.models import video as tvv
 import weighthub
 import weighthub_video
 from weighthub.meta import validate_meta
+from weighthub.testing import torchvision_oracle as oracle
 from weighthub_video._plugin import MODELS, TASK
 
 TV_NAMES = sorted(tv_list_models(tvv))
-MEMBERS = [
-    (tv_member, weighthub.get_model_weights(name)[tv_member.name])
-    for name in TV_NAMES
-    for tv_member in tv_get_model_weights(name)
-]
+MEMBERS = oracle.member_pairs(TV_NAMES)
 
 
 def test_registers_exactly_torchvisions_video_builders():
@@ -35,40 +31,25 @@ def test_registers_exactly_torchvisions_video_builders():
 
 @pytest.mark.parametrize("name", TV_NAMES)
 def test_enum_names_members_and_default(name):
-    tv_enum, ours = tv_get_model_weights(name), weighthub.get_model_weights(name)
-    assert ours.__name__ == tv_enum.__name__
-    assert [m.name for m in ours] == [m.name for m in tv_enum]
-    assert ours.DEFAULT.name == tv_enum.DEFAULT.name
-    assert weighthub.get_weight(f"{tv_enum.__name__}.DEFAULT") is ours.DEFAULT
-    builder = weighthub.get_model_builder(name)
-    assert builder.__name__ == tv_get_model_builder(name).__name__
-    assert weighthub.get_model_weights(builder) is ours
+    tv_enum = tv_get_model_weights(name)
+    builder, ours = oracle.assert_builder_matches(name)
+    oracle.assert_enum_matches(ours, tv_enum)
     assert getattr(weighthub_video, name) is builder
     assert getattr(weighthub_video, tv_enum.__name__) is ours
 
 
 @pytest.mark.parametrize(("tv_member", "member"), MEMBERS, ids=[repr(m) for m, _ in MEMBERS])
 def test_member_matches_torchvision(tv_member, member):
-    assert repr(member) == repr(tv_member)
-    assert member.url == tv_member.url
-    assert set(member.meta) == set(tv_member.meta)
-    for key, value in tv_member.meta.items():
-        assert member.meta[key] == value, key
-        assert type(member.meta[key]) is type(value), key
+    oracle.assert_member_matches(member, tv_member)
     assert member.meta["categories"] is weighthub.categories.KINETICS400
     assert validate_meta(member.meta, TASK) == []
 
 
 @pytest.mark.parametrize(("tv_member", "member"), MEMBERS, ids=[repr(m) for m, _ in MEMBERS])
 def test_transforms_match_torchvision(tv_member, member):
-    factory, tv_partial = member.transforms, tv_member.transforms
-    assert isinstance(factory, weighthub.transforms.PresetFactory)
-    assert isinstance(tv_partial, functools.partial)
-    assert factory.name == tv_partial.func.__name__ == "VideoClassification"
-    assert dict(factory.keywords) == tv_partial.keywords
-    ours, theirs = factory(), tv_partial()
-    assert repr(ours) == repr(theirs)
-    assert ours.describe() == theirs.describe()
+    ours, theirs = oracle.assert_transforms_match(member, tv_member)
+    assert isinstance(tv_member.transforms, functools.partial)
+    assert member.transforms.name == "VideoClassification"
     frames = torch.randint(0, 256, (2, 3, 120, 160), dtype=torch.uint8)
     torch.testing.assert_close(ours(frames), theirs(frames), rtol=0, atol=0)
 

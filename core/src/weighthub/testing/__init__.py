@@ -36,7 +36,8 @@ fixtures of :mod:`weighthub.testing.pytest_plugin` with ``pytest_plugins =
 ["weighthub.testing.pytest_plugin"]`` in your top-level ``conftest.py``; they build on
 :class:`WeightsServer` (a :class:`LoopbackServer`, with injectable :class:`Fault` s, serving
 generated checkpoints as a member's), :class:`TorchHubCache` (torchvision's cache),
-:func:`record_loads` and :func:`python_without` (a Python that does not see some distributions).
+:func:`record_loads` and :func:`python_without` (a Python that does not see some distributions);
+:func:`pip_install_target` installs distributions into a folder for real entry-point discovery.
 :func:`restore_registrations` undoes :func:`weighthub.register_model` calls.
 :func:`build_empty` builds a model without allocating parameters or loading weights.
 """
@@ -45,7 +46,7 @@ from __future__ import annotations
 
 from ._building import build_empty
 from ._conformance import CHECKS, assert_plugin_conforms, check_model, check_plugin
-from ._environments import Interpreter, python_without
+from ._environments import Interpreter, pip_install_target, python_without
 from ._readme import README_TABLE_BEGIN, README_TABLE_END, check_readme_table, models_table
 from ._recording import LoadRecorder, WeightsLoadStopped, record_loads, restore_registrations
 from ._report import ConformanceReport, Failure
@@ -75,4 +76,5 @@ __all__ = [
     "running_server",
     "python_without",
     "Interpreter",
+    "pip_install_target",
 ]

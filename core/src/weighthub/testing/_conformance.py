@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Collection, Iterable
-from typing import Any
+from typing import Any, overload
 
 from .._attach import dangling_message
 from .._errors import MetaValidationError, MetaValidationWarning
@@ -113,13 +113,7 @@ class _Run:
             return
         try:
             builder = attachment.target.load_builder()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", MetaValidationWarning)
-                try:
-                    enum = attachment.load_weights()
-                except MetaValidationError:
-                    ref = attachment.weights_ref
-                    enum = resolve_reference(ref) if isinstance(ref, str) else ref
+            enum = _load_weights(attachment)
         except Exception as exc:
             report.failures.append(Failure(model, None, "import", f"{type(exc).__name__}: {exc}"))
             return
@@ -131,20 +125,7 @@ class _Run:
             lambda: _attached.check_attached_meta_schema(attachment, enum),
         )
         self.run(attachment, "naming", lambda: _attached.check_attached_naming(enum))
-        self.run(
-            attachment,
-            "num_params",
-            lambda: _checks.check_num_params(entry, builder, enum, notes),
-        )
-        if ops:
-            self.run(attachment, "ops", lambda: _checks.check_ops(entry, builder, enum, notes))
-        self.run(
-            attachment,
-            "transforms",
-            lambda: _checks.check_transforms(entry, enum, self.transforms_cache),
-        )
-        self.run(attachment, "get_weight", lambda: _checks.check_get_weight(enum))
-        self.run(attachment, "copy_pickle", lambda: _checks.check_copy_pickle(enum))
+        self.run_shared(attachment, entry, builder, enum, ops=ops)
         self.run(
             attachment,
             "checkpoint",
@@ -152,18 +133,8 @@ class _Run:
         )
 
     def load(self, entry: ModelEntry) -> tuple[Callable[..., Any] | None, type[WeightsEnum] | None]:
-        # Meta problems are the meta_schema check's to report: silence the load-time warning,
-        # and under WEIGHTHUB_STRICT=1 resolve the enum without the load-time validation.
         try:
-            builder = entry.load_builder()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", MetaValidationWarning)
-                try:
-                    enum = entry.load_weights()
-                except MetaValidationError:
-                    ref = entry.weights_ref
-                    enum = resolve_reference(ref) if isinstance(ref, str) else ref
-            return builder, enum
+            return entry.load_builder(), _load_weights(entry)
         except Exception as exc:
             self.report.failures.append(
                 Failure(entry.name, None, "import", f"{type(exc).__name__}: {exc}")
@@ -184,21 +155,54 @@ class _Run:
             report.notes.append(f"{entry.name} has no weights enum: only its import was checked")
             return
         report.checked_weights.extend(f"{enum.__name__}.{m.name}" for m in enum)
-        notes = report.notes
         self.run(entry, "meta_schema", lambda: _checks.check_meta_schema(entry, enum))
         self.run(entry, "naming", lambda: _checks.check_naming(entry, enum))
         self.run(entry, "signature", lambda: _checks.check_signature(builder, enum))
-        self.run(entry, "num_params", lambda: _checks.check_num_params(entry, builder, enum, notes))
-        if ops:
-            self.run(entry, "ops", lambda: _checks.check_ops(entry, builder, enum, notes))
+        self.run_shared(entry, entry, builder, enum, ops=ops)
+        self.run(entry, "legacy", lambda: _checks.check_legacy(builder))
+
+    def run_shared(
+        self,
+        subject: ModelEntry | WeightsAttachment,
+        entry: ModelEntry,
+        builder: Callable[..., Any],
+        enum: type[WeightsEnum],
+        *,
+        ops: bool,
+    ) -> None:
+        """The checks an own and an attached enum share, through the model's builder."""
+        notes = self.report.notes
         self.run(
-            entry,
+            subject, "num_params", lambda: _checks.check_num_params(entry, builder, enum, notes)
+        )
+        if ops:
+            self.run(subject, "ops", lambda: _checks.check_ops(entry, builder, enum, notes))
+        self.run(
+            subject,
             "transforms",
             lambda: _checks.check_transforms(entry, enum, self.transforms_cache),
         )
-        self.run(entry, "get_weight", lambda: _checks.check_get_weight(enum))
-        self.run(entry, "copy_pickle", lambda: _checks.check_copy_pickle(enum))
-        self.run(entry, "legacy", lambda: _checks.check_legacy(builder))
+        self.run(subject, "get_weight", lambda: _checks.check_get_weight(enum))
+        self.run(subject, "copy_pickle", lambda: _checks.check_copy_pickle(enum))
+
+
+@overload
+def _load_weights(holder: WeightsAttachment) -> type[WeightsEnum]: ...
+@overload
+def _load_weights(holder: ModelEntry) -> type[WeightsEnum] | None: ...
+def _load_weights(holder: ModelEntry | WeightsAttachment) -> type[WeightsEnum] | None:
+    """The weights enum of a model entry or an attachment, its meta problems left to report.
+
+    Meta problems are the meta_schema check's to report: the load-time warning is silenced, and
+    under WEIGHTHUB_STRICT=1 the enum is resolved without the load-time validation.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MetaValidationWarning)
+        try:
+            return holder.load_weights()
+        except MetaValidationError:
+            ref = holder.weights_ref
+            return resolve_reference(ref) if isinstance(ref, str) else ref
 
 
 def check_plugin(

@@ -9,16 +9,18 @@ trace of the hidden distributions, exactly as if they were not installed.
 
 from __future__ import annotations
 
+import json
 import os
 import site
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Interpreter", "python_without"]
+__all__ = ["Interpreter", "pip_install_target", "python_without"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,71 @@ class Interpreter:
         options: dict[str, Any] = {"capture_output": True, "text": True, "env": self.env}
         options.update(kwargs)
         return subprocess.run([*self.argv, "-c", code], check=False, **options)
+
+    def errors_of(
+        self,
+        setup: str,
+        calls: Sequence[str],
+        *,
+        catch: tuple[type[BaseException], ...] = (Exception,),
+        timeout: float = 300,
+    ) -> list[str | None]:
+        """Run ``setup``, then each of ``calls`` in turn, and return the message each one raised.
+
+        Every call is Python source run in the namespace ``setup`` made (``import mynets``), so a
+        test can check in one subprocess what several calls do in this interpreter::
+
+            errors = python_without("weighthub-classification").errors_of(
+                "import mynets", ["mynets.mynet_s(weights_backbone='DEFAULT')"], catch=(ValueError,)
+            )
+            assert "pip install weighthub-classification" in errors[0]
+
+        Args:
+            setup: Source run once, first.
+            calls: Source snippets run one after the other (a snippet may change state, such as
+                warning filters, for the later ones).
+            catch: The exception classes a call may raise; any other error ends the run.
+            timeout: Seconds the whole run may take.
+
+        Returns:
+            For each call, ``str()`` of the exception it raised, or ``None`` when it raised none.
+
+        Raises:
+            AssertionError: The subprocess failed (``setup`` or a call raised something outside
+                ``catch``); the message holds its stderr.
+        """
+        names = [f"{kind.__module__}:{kind.__qualname__}" for kind in catch]
+        payload = json.dumps({"setup": setup, "calls": list(calls), "catch": names})
+        code = _ERRORS_OF.format(payload=payload, marker=_ERRORS_MARKER)
+        result = self.run(code, timeout=timeout)
+        lines = [line for line in result.stdout.splitlines() if line.startswith(_ERRORS_MARKER)]
+        if result.returncode != 0 or len(lines) != 1:
+            msg = f"the subprocess failed (exit code {result.returncode}):\n{result.stderr}"
+            raise AssertionError(msg)
+        errors: list[str | None] = json.loads(lines[0][len(_ERRORS_MARKER) :])
+        return errors
+
+
+_ERRORS_MARKER = "weighthub.testing errors_of: "
+_ERRORS_OF = """
+import importlib, json
+payload = json.loads({payload!r})
+catch = tuple(
+    getattr(importlib.import_module(module), name)
+    for module, name in (entry.split(":") for entry in payload["catch"])
+)
+namespace = {{}}
+exec(payload["setup"], namespace)
+errors = []
+for call in payload["calls"]:
+    try:
+        exec(call, namespace)
+    except catch as exc:
+        errors.append(str(exc))
+    else:
+        errors.append(None)
+print({marker!r} + json.dumps(errors))
+"""
 
 
 def _hidden_entries(distributions: tuple[str, ...]) -> set[str]:
@@ -84,6 +151,41 @@ def python_without(
     environment = dict(os.environ if env is None else env)
     environment["PYTHONPATH"] = os.pathsep.join(paths)
     return Interpreter([sys.executable, "-S"], environment)
+
+
+def pip_install_target(
+    target: str | os.PathLike[str], *sources: str | os.PathLike[str], timeout: float = 600
+) -> Path:
+    """Install distributions with pip into a folder (``pip install --target``), without deps.
+
+    Put the folder on ``PYTHONPATH`` (or ``sys.path``) to discover the installed plugins through
+    their real entry points; nothing is installed into the running environment.
+
+    Args:
+        target: The folder to install into (created if needed).
+        sources: What pip installs: project folders, wheels or requirement names.
+        timeout: Seconds pip may take.
+
+    Returns:
+        ``target``, as a :class:`~pathlib.Path`.
+
+    Raises:
+        AssertionError: pip failed; the message holds its output.
+    """
+    folder = Path(target)
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps"]
+    command += ["--no-build-isolation", "--disable-pip-version-check", "--target", str(folder)]
+    result = subprocess.run(
+        [*command, *map(str, sources)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode != 0:
+        msg = f"pip install --target {folder} failed:\n{result.stdout}{result.stderr}"
+        raise AssertionError(msg)
+    return folder
 
 
 def _is_code(pth_line: str) -> bool:

@@ -27,7 +27,9 @@ Fixtures:
 * ``python_without``: ``python_without("weighthub-classification")`` is an
   :class:`~weighthub.testing.Interpreter` that sees every installed distribution but those, to
   check in a real subprocess what users without a plugin get.
-* ``photo``: the grace_hopper photo shipped with matplotlib, as an RGB PIL image.
+* ``photo_file`` and ``photo``: the grace_hopper photo shipped with matplotlib, as the path of the
+  JPEG (for a command line or a file input) and as an RGB PIL image (shared by the session; copy it
+  before changing it).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ __all__ = [
     "isolated_weighthub",
     "only_plugins",
     "photo",
+    "photo_file",
     "python_without",
     "recorded_loads",
     "stopped_loads",
@@ -113,14 +116,7 @@ def weights_server(
     isolated_weighthub: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[WeightsServer]:
     """A loopback server that serves generated checkpoints as weights members' files."""
-    for name in (
-        "http_proxy",
-        "https_proxy",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "all_proxy",
-    ):
+    for name in _PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", _LOOPBACK)
     monkeypatch.setenv("no_proxy", _LOOPBACK)
@@ -209,11 +205,18 @@ def python_without(tmp_path: Path) -> Callable[..., Interpreter]:
     return make
 
 
-@pytest.fixture
-def photo() -> Image.Image:
-    """The grace_hopper photo shipped with matplotlib (512x600), RGB; skips without matplotlib."""
+@pytest.fixture(scope="session")
+def photo_file() -> Path:
+    """The grace_hopper JPEG shipped with matplotlib (512x600); skips without matplotlib."""
     cbook = pytest.importorskip("matplotlib.cbook")
-    with cbook.get_sample_data("grace_hopper.jpg") as handle:
-        from PIL import Image
+    return Path(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
 
-        return Image.open(handle).convert("RGB")
+
+@pytest.fixture(scope="session")
+def photo(photo_file: Path) -> Image.Image:
+    """The grace_hopper photo as an RGB PIL image, shared by the session (copy it to edit it)."""
+    from PIL import Image
+
+    with Image.open(photo_file) as image:
+        rgb: Image.Image = image.convert("RGB")
+    return rgb

@@ -1,4 +1,4 @@
-"""The segmentation plugin's tests use weighthub's kit (enabled in the top-level conftest.py)."""
+"""Every first-party plugin's tests use weighthub's kit (enabled in the top-level conftest.py)."""
 
 from __future__ import annotations
 
