@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .._errors import CacheWriteError, IntegrityError
+from .._errors import CacheWriteError
 from ._integrity import Expected, write_record
 from ._lock import partial_path
 
@@ -164,15 +164,7 @@ def finish_download(
             "It was deleted. Retry later, or check the mirror (WEIGHTHUB_MIRROR) and the "
             "declared hash."
         )
-        raise IntegrityError(
-            msg,
-            url=display,
-            path=target,
-            expected_sha256=expected.sha256,
-            actual_sha256=digest,
-            expected_size=expected.size,
-            actual_size=counted,
-        )
+        raise expected.error(msg, url=display, path=target, digest=digest, size=counted)
     try:
         os.fsync(fd)
     except OSError as exc:

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import _errors
-from .._errors import IntegrityError, LockTimeoutError, WeightsDownloadError, close_matches_hint
+from .._errors import LockTimeoutError, WeightsDownloadError, close_matches_hint
 from ._config import env_number
 from ._integrity import Expected, write_record
 from ._lock import cache_lock, partial_path
@@ -263,15 +263,7 @@ def _receive_file(
                 f"The file {target.name} received from rank 0 (of {url}) is not the expected "
                 f"checkpoint: {problem}. It was deleted."
             )
-            raise IntegrityError(
-                msg,
-                url=url,
-                path=target,
-                expected_sha256=expected.sha256,
-                actual_sha256=digest,
-                expected_size=expected.size,
-                actual_size=written,
-            )
+            raise expected.error(msg, url=url, path=target, digest=digest, size=written)
         with cache_lock(target):
             # A rank sharing this file system may have placed the same file meanwhile.
             if check_cached(target, expected, url=url).state != "ok":

@@ -16,7 +16,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._errors import IntegrityError, OfflineModeError
+from .._errors import OfflineModeError
 from ._config import cache_dir, hash_checks_enabled, offline_mode, rewrite_url, verify_always
 from ._disk import cache_write_error
 from ._distributed import broadcast_active, fetch_collective
@@ -211,7 +211,5 @@ def _verify_local(path: Path, expected: Expected, *, url: str, folder: Path) -> 
     check = check_cached(path, expected, url=url, record_file=record_file)
     if check.state != "ok":
         msg = f"The checkpoint file {path} (from {url}) is not the expected one: {check.reason}."
-        raise IntegrityError(
-            msg, url=url, path=path, expected_sha256=expected.sha256, expected_size=expected.size
-        )
+        raise expected.error(msg, url=url, path=path)
     return path

@@ -16,6 +16,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .._errors import IntegrityError
+
 __all__ = [
     "CHUNK_SIZE",
     "RECORD_SUFFIX",
@@ -95,6 +97,26 @@ class Expected:
 
     def _from(self) -> str:
         return f" (from {self.origin})" if self.origin is not None else ""
+
+    def error(
+        self,
+        message: str,
+        *,
+        url: str,
+        path: Path | None = None,
+        digest: str | None = None,
+        size: int | None = None,
+    ) -> IntegrityError:
+        """Return the :class:`IntegrityError` of bytes (``digest``, ``size``) that break this."""
+        return IntegrityError(
+            message,
+            url=url,
+            path=path,
+            expected_sha256=self.sha256,
+            actual_sha256=digest,
+            expected_size=self.size,
+            actual_size=size,
+        )
 
     def mismatch(self, digest: str | None, size: int | None) -> str | None:
         """Return why ``digest``/``size`` break the expectation, or None when they satisfy it."""

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._errors import IntegrityError, LockfileError, NotInLockfileError, close_matches_hint
+from .._errors import LockfileError, NotInLockfileError, close_matches_hint
 from ._integrity import Expected
 
 if sys.version_info >= (3, 11):
@@ -343,12 +343,5 @@ def locked_expectation(url: str, name: str, expected: Expected) -> Expected:
                 f"(the {what} disagrees). One of the two is wrong: check the lockfile entry "
                 "against the plugin's release, then fix whichever is wrong."
             )
-            raise IntegrityError(
-                msg,
-                url=url,
-                expected_sha256=expected.sha256,
-                actual_sha256=entry.sha256,
-                expected_size=expected.size,
-                actual_size=entry.file_size,
-            )
+            raise expected.error(msg, url=url, digest=entry.sha256, size=entry.file_size)
     return Expected(sha256=entry.sha256, size=entry.file_size, origin=f"the lockfile {lock.path}")
