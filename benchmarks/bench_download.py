@@ -21,6 +21,8 @@ folder:
 - ``curl -o file`` (no hash, no fsync): the floor.
 
 Python clients time the download inside the process (after imports); curl is timed as a process.
+Before each run (untimed) the previous outputs are deleted and ``os.sync()`` writes back what the
+previous client left dirty, so every client starts on a clean disk.
 Printed: median MB/s, the time ratio to curl and to one weighthub connection, and each Python
 client's peak RSS (``VmHWM``; the torch row includes ``import torch``) and how much the download
 added to it (curl's own peak is not measurable this way).
@@ -118,21 +120,16 @@ def _table(root: Path, size: int, repeat: int, throttle_mb: float) -> None:
     url = f"http://127.0.0.1:{port}/model.pth"
 
     def ours(connections: str, below: str = "") -> dict[str, float]:
-        shutil.rmtree(out / "wh", ignore_errors=True)
         settings = {"WEIGHTHUB_CONNECTIONS": connections, "WEIGHTHUB_PARALLEL_MIN": "1000000"}
         if below:
             settings["WEIGHTHUB_PARALLEL_BELOW"] = below
         return _run_python(_WEIGHTHUB, url, str(out / "wh"), digest, **settings)
 
     def hub() -> dict[str, float]:
-        dst = out / "hub.pth"
-        dst.unlink(missing_ok=True)
-        return _run_python(_TORCH_HUB, url, str(dst), digest[:8])
+        return _run_python(_TORCH_HUB, url, str(out / "hub.pth"), digest[:8])
 
     def curl() -> dict[str, float]:
-        dst = out / "curl.pth"
-        dst.unlink(missing_ok=True)
-        return _run_curl(url, dst)
+        return _run_curl(url, out / "curl.pth")
 
     cases = {
         "weighthub fetch, 1 connection (sha256, fsync)": lambda: ours("1"),
@@ -145,6 +142,13 @@ def _table(root: Path, size: int, repeat: int, throttle_mb: float) -> None:
     try:
         for _ in range(repeat):
             for label, run in cases.items():
+                # Every client starts on a clean disk: the previous outputs are deleted and synced
+                # first. Otherwise a client that syncs its own file (weighthub does, before the
+                # rename) waits behind the write-back of the others' pages, and behind the discard
+                # of the deleted files' blocks that ext4 (mounted -o discard) does at commit.
+                shutil.rmtree(out, ignore_errors=True)
+                out.mkdir()
+                os.sync()
                 results[label].append(run())
     finally:
         server.terminate()

@@ -15,10 +15,13 @@ from .._settings import env_flag
 
 __all__ = [
     "cache_dir",
+    "connections",
     "env_number",
     "get_mirrors",
     "hash_checks_enabled",
     "offline_mode",
+    "parallel_below",
+    "parallel_min",
     "parse_mirrors",
     "rewrite_url",
     "set_mirrors",
@@ -184,3 +187,31 @@ def verify_always() -> bool:
         "against the file's record) or 'always' (re-hash the file on every load)."
     )
     raise ValueError(msg)
+
+
+def connections() -> int:
+    """Return ``WEIGHTHUB_CONNECTIONS`` (default 8).
+
+    Raises:
+        ValueError: It is not a whole number of at least 1.
+    """
+    raw = os.environ.get("WEIGHTHUB_CONNECTIONS", "").strip()
+    if not raw:
+        return 8
+    if not raw.isdigit() or int(raw) < 1:
+        msg = f"WEIGHTHUB_CONNECTIONS={raw!r} is not a whole number of at least 1 (1 disables)."
+        raise ValueError(msg)
+    return int(raw)
+
+
+def parallel_min() -> int:
+    """Return ``WEIGHTHUB_PARALLEL_MIN``: the smallest file fetched in parallel (64 MiB)."""
+    return int(env_number("WEIGHTHUB_PARALLEL_MIN", float(64 << 20)))
+
+
+def parallel_below() -> float:
+    """Return ``WEIGHTHUB_PARALLEL_BELOW`` in bytes per second (default 200 MB/s).
+
+    A single stream slower than this switches to several connections; ``inf`` starts them at once.
+    """
+    return env_number("WEIGHTHUB_PARALLEL_BELOW", 200.0) * 1e6

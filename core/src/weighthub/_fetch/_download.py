@@ -38,6 +38,7 @@ from .._errors import (
     InvalidURLError,
     WeightsDownloadError,
 )
+from ._config import connections, parallel_below, parallel_min
 from ._disk import (
     WRITEBACK_STEP,
     cache_write_error,
@@ -49,6 +50,7 @@ from ._disk import (
 )
 from ._hashing import HashWorker
 from ._integrity import Expected
+from ._lock import JOURNAL_SUFFIX
 from ._retries import Retries, failed_message
 from ._sources import RetryableError, Source
 
@@ -245,7 +247,7 @@ def _attempt(
             raise _size_disagreement(display, total, expected)
         watch = None
         if allow_parallel and total is not None and _worth_parallel(total):
-            below = _parallel_below()
+            below = parallel_below()
             if below == math.inf and state.written == 0:
                 raise _GoParallel
             watch = _RateWatch(source.url, total, below, mark=state.written)
@@ -379,15 +381,7 @@ class _GoParallel(Exception):
 
 
 def _worth_parallel(size: int) -> bool:
-    from ._parallel import connections, parallel_min
-
     return connections() > 1 and size >= parallel_min()
-
-
-def _parallel_below() -> float:
-    from ._parallel import parallel_below
-
-    return parallel_below()
 
 
 def _download(
@@ -399,16 +393,16 @@ def _download(
     record_url: str,
     bar: Any,
 ) -> None:
-    from ._parallel import JOURNAL_SUFFIX, download_parallel
-
     if expected.size is not None:
         check_free_space(target, expected.size)
     args: dict[str, Any] = {"display": display, "record_url": record_url, "bar": bar}
     parallel = source.kind == "http"
     journal = target.with_name(target.name + JOURNAL_SUFFIX)
     known_large = expected.size is not None and _worth_parallel(expected.size)
-    at_once = known_large and _parallel_below() == math.inf
+    at_once = known_large and parallel_below() == math.inf
     if parallel and (at_once or journal.exists()):
+        from ._parallel import download_parallel
+
         if download_parallel(source.url, target, expected, **args):
             return
         parallel = False
@@ -421,6 +415,8 @@ def _download(
             handover = switch.handover
         except _GoParallel:
             pass
+        from ._parallel import download_parallel
+
         if download_parallel(source.url, target, expected, handover=handover, **args):
             return
     _one_stream(source, target, expected, allow_parallel=False, **args)

@@ -27,9 +27,11 @@ from .._settings import env_flag
 from ._config import env_number
 
 __all__ = [
+    "JOURNAL_SUFFIX",
     "LOCK_SUFFIX",
     "LOCKINFO_SUFFIX",
     "PARTIAL_SUFFIX",
+    "PIECES_PARTIAL",
     "cache_lock",
     "clean_stale_partials",
     "partial_path",
@@ -41,6 +43,9 @@ logger = logging.getLogger("weighthub")
 LOCK_SUFFIX = ".lock"
 LOCKINFO_SUFFIX = ".lockinfo"
 PARTIAL_SUFFIX = ".partial"
+# A parallel download's partial and its piece journal (see _parallel).
+PIECES_PARTIAL = ".pieces.partial"
+JOURNAL_SUFFIX = ".pieces.json"
 _DEFAULT_TIMEOUT = 30 * 60.0
 _STALE_PARTIAL_AGE = 24 * 3600.0
 

@@ -18,17 +18,23 @@ from pathlib import Path, PurePosixPath
 from ._config import cache_dir
 from ._integrity import RECORD_SUFFIX, hash_file, hash_prefix_of, read_record, write_record
 from ._layers import cache_layers
-from ._lock import LOCK_SUFFIX, LOCKINFO_SUFFIX, PARTIAL_SUFFIX, cache_lock, pid_alive
+from ._lock import (
+    JOURNAL_SUFFIX,
+    LOCK_SUFFIX,
+    LOCKINFO_SUFFIX,
+    PARTIAL_SUFFIX,
+    cache_lock,
+    pid_alive,
+)
 
 __all__ = ["CacheEntry", "cached_files", "clear_cache", "remove_cached", "verify_cache"]
 
-_JOURNAL_SUFFIX = ".pieces.json"  # the piece journal of a parallel download (see _parallel)
 _SIDE_SUFFIXES = (
     RECORD_SUFFIX,
     LOCK_SUFFIX,
     LOCKINFO_SUFFIX,
     PARTIAL_SUFFIX,
-    _JOURNAL_SUFFIX,
+    JOURNAL_SUFFIX,
     ".tmp",
 )
 _LOCAL_RECORDS = ".local-records"
@@ -174,7 +180,7 @@ def _resolve_name(name_or_path: str | os.PathLike[str], folder: Path) -> Path:
 
 def _remove_with_side_files(path: Path) -> list[Path]:
     removed = []
-    suffixes = (RECORD_SUFFIX, LOCKINFO_SUFFIX, _JOURNAL_SUFFIX)
+    suffixes = (RECORD_SUFFIX, LOCKINFO_SUFFIX, JOURNAL_SUFFIX)
     side = [path.with_name(path.name + s) for s in suffixes]
     partials = list(path.parent.glob(f"{glob_escape(path.name)}.*{PARTIAL_SUFFIX}"))
     for candidate in [path, *side, *partials]:
@@ -234,7 +240,7 @@ def clear_cache(model_dir: str | os.PathLike[str] | None = None) -> int:
             pid = name.rsplit(".", 3)[-3] if name.count(".") >= 3 else ""
             if pid.isdigit() and pid_alive(int(pid)):
                 continue
-        leftovers = (RECORD_SUFFIX, PARTIAL_SUFFIX, _JOURNAL_SUFFIX, ".tmp")
+        leftovers = (RECORD_SUFFIX, PARTIAL_SUFFIX, JOURNAL_SUFFIX, ".tmp")
         if leftover.is_file() and name.endswith(leftovers):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()

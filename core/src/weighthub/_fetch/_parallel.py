@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import CacheWriteError, IntegrityError, WeightsDownloadError
-from ._config import env_number
+from ._config import connections, env_number, parallel_min
 from ._disk import (
     cache_write_error,
     check_free_space,
@@ -39,6 +39,7 @@ from ._disk import (
     write_at,
 )
 from ._integrity import Expected
+from ._lock import JOURNAL_SUFFIX, PIECES_PARTIAL
 from ._retries import Retries
 from ._sources import (
     USER_AGENT,
@@ -51,52 +52,17 @@ from ._sources import (
 )
 
 __all__ = [
-    "JOURNAL_SUFFIX",
-    "PIECES_PARTIAL",
     "Handover",
-    "connections",
     "download_parallel",
     "hand_over",
-    "parallel_below",
-    "parallel_min",
     "probe",
 ]
 
 logger = logging.getLogger("weighthub")
 
-JOURNAL_SUFFIX = ".pieces.json"
-PIECES_PARTIAL = ".pieces.partial"
 _PIECE_MAX = 16 << 20
 _PIECE_MIN = 1 << 20
 _HASH_STEP = 4 << 20
-
-
-def connections() -> int:
-    """Return ``WEIGHTHUB_CONNECTIONS`` (default 8).
-
-    Raises:
-        ValueError: It is not a whole number of at least 1.
-    """
-    raw = os.environ.get("WEIGHTHUB_CONNECTIONS", "").strip()
-    if not raw:
-        return 8
-    if not raw.isdigit() or int(raw) < 1:
-        msg = f"WEIGHTHUB_CONNECTIONS={raw!r} is not a whole number of at least 1 (1 disables)."
-        raise ValueError(msg)
-    return int(raw)
-
-
-def parallel_min() -> int:
-    """Return ``WEIGHTHUB_PARALLEL_MIN``: the smallest file fetched in parallel (64 MiB)."""
-    return int(env_number("WEIGHTHUB_PARALLEL_MIN", float(64 << 20)))
-
-
-def parallel_below() -> float:
-    """Return ``WEIGHTHUB_PARALLEL_BELOW`` in bytes per second (default 200 MB/s).
-
-    A single stream slower than this switches to several connections; ``inf`` starts them at once.
-    """
-    return env_number("WEIGHTHUB_PARALLEL_BELOW", 200.0) * 1e6
 
 
 @dataclass(frozen=True)
