@@ -19,6 +19,9 @@ folder:
   file), and with 8 connections from the start (``WEIGHTHUB_PARALLEL_BELOW=inf``).
 - ``torch.hub.download_url_to_file`` with an 8-hex hash prefix (sha256 while streaming, no fsync).
 - ``curl -o file`` (no hash, no fsync): the floor.
+- ``sha256 alone``: hashing the same number of bytes in memory on one core, the floor of any
+  client that checks a full sha256 (on a 2-core machine also running the server, it cannot
+  overlap the transfer for free).
 
 Python clients time the download inside the process (after imports); curl is timed as a process.
 Before each run (untimed) the previous outputs are deleted and ``os.sync()`` writes back what the
@@ -55,6 +58,19 @@ fetch(url, model_dir=folder, sha256=digest, progress=False)
 seconds = time.perf_counter() - t0
 peak = hwm()
 print(json.dumps({"seconds": seconds, "before_kib": before, "peak_kib": peak}))
+"""
+
+# The floor of any client that checks a full sha256: hashing the bytes alone, in memory, one core.
+_SHA256_ALONE = """
+import hashlib, json, os, sys, time
+size, block = int(sys.argv[1]), bytearray(os.urandom(1 << 20))
+sha, left = hashlib.sha256(), size
+t0 = time.perf_counter()
+while left > 0:
+    sha.update(memoryview(block)[: min(left, len(block))])
+    left -= len(block)
+seconds = time.perf_counter() - t0
+print(json.dumps({"seconds": seconds, "before_kib": 0, "peak_kib": 0}))
 """
 
 _TORCH_HUB = """
@@ -137,6 +153,9 @@ def _table(root: Path, size: int, repeat: int, throttle_mb: float) -> None:
         "weighthub fetch, 8 connections at once": lambda: ours("8", "inf"),
         "torch.hub.download_url_to_file (hash prefix)": hub,
         "curl -o file": curl,
+        "sha256 alone (hashlib, in memory; no network)": lambda: _run_python(
+            _SHA256_ALONE, str(size)
+        ),
     }
     results: dict[str, list[dict[str, float]]] = {label: [] for label in cases}
     try:
@@ -158,7 +177,7 @@ def _table(root: Path, size: int, repeat: int, throttle_mb: float) -> None:
     one = statistics.median(r["seconds"] for r in results[next(iter(cases))])
     link = f"throttled to {throttle_mb:g} MB/s per connection" if throttle_mb else "unthrottled"
     print(f"\nfile: {size / 1e6:.0f} MB over loopback, {link}, median of {repeat}\n")
-    head = f"{'client':<46} {'MB/s':>6} {'time':>7} {'÷ curl':>7} {'vs 1 conn':>9}"
+    head = f"{'client':<48} {'MB/s':>6} {'time':>7} {'÷ curl':>7} {'vs 1 conn':>9}"
     print(f"{head} {'peak RSS':>9} {'added':>7}")
     for label, runs in results.items():
         seconds = statistics.median(r["seconds"] for r in runs)
@@ -168,7 +187,7 @@ def _table(root: Path, size: int, repeat: int, throttle_mb: float) -> None:
         peak_text = f"{peak:.0f} MiB" if peak else "-"
         rate, ratio, speedup = size / seconds / 1e6, seconds / curl_time, one / seconds
         print(
-            f"{label:<46} {rate:>6.0f} {seconds:>6.2f}s {ratio:>6.2f}x {speedup:>8.2f}x"
+            f"{label:<48} {rate:>6.0f} {seconds:>6.2f}s {ratio:>6.2f}x {speedup:>8.2f}x"
             f" {peak_text:>9} {added_text:>7}"
         )
 
