@@ -10,6 +10,11 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from _server import Fault, make_checkpoint, sha
@@ -82,6 +87,41 @@ def test_a_failed_probe_leaves_the_stream_alone(server, cache, large):
     assert fetch(url, sha256=sha(large), progress=False).read_bytes() == large
     assert server.ranges_of("/m/large.pth") == [None, "bytes=0-0"]
     assert not list(cache.glob("*.partial")) and not list(cache.glob("*.pieces.*"))
+
+
+_CHILD = """
+import sys
+from weighthub import fetch
+fetch(sys.argv[1], sha256=sys.argv[2], progress=False)
+"""
+
+
+@pytest.mark.slow
+def test_a_process_killed_after_the_hand_over_leaves_a_download_to_continue(server, cache, large):
+    """The journal is written at the switch: the stream's bytes are not fetched again."""
+    url = server.add("/m/large.pth", large)
+    server.fault("/m/large.pth", Fault("slow", delay=0.02, chunk=64 * 1024, times=-1))
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, url, sha(large)], env=dict(os.environ))
+    journal = cache / "large.pth.pieces.json"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and child.poll() is None:
+        try:
+            if json.loads(journal.read_text())["done"]:
+                break
+        except (OSError, ValueError, KeyError):
+            pass
+        time.sleep(0.01)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    server.faults.clear()
+    done = json.loads(journal.read_text())["done"]
+    assert done[0][0] == 0 and done[0][1] > 0, "the stream's bytes are in the journal"
+    before = len(server.ranges_of("/m/large.pth"))
+    assert fetch(url, sha256=sha(large), progress=False).read_bytes() == large
+    later = _spans(server.ranges_of("/m/large.pth")[before:])
+    assert later, "the rest came in pieces"
+    assert min(start for start, _ in later) >= done[0][1], "no byte of the stream fetched again"
+    assert not list(cache.glob("*.pieces.*")) and not list(cache.glob("*.partial"))
 
 
 def test_the_threshold_must_be_a_number(server, large, monkeypatch):
