@@ -139,3 +139,4 @@ def test_wrong_credentials_are_a_clear_error_that_hides_them(s3, tmp_path):
     assert "AWS_SECRET_ACCESS_KEY" in done.stderr  # says what to check...
     assert wrong not in done.stderr and s3["secret"] not in done.stderr  # ...never the values
     assert "was interrupted" not in done.stderr  # permanent: not retried
+    assert "WEIGHTHUB_MIRROR" not in done.stderr  # a credentials problem, not an unreachable host

@@ -368,6 +368,8 @@ def download_to_cache(
         with _progress_bar(progress, target.name) as bar:
             _download(source, target, expected, display=display, record_url=record_url, bar=bar)
     except WeightsDownloadError as exc:
+        if source.kind == "fsspec" and exc.status in (401, 403):
+            raise  # the store's credentials: the message says which to check; a mirror would not
         msg = (
             f"{exc} If this host cannot reach it, point WEIGHTHUB_MIRROR at a mirror (e.g. "
             f"WEIGHTHUB_MIRROR='<url prefix>=<mirror prefix>'), or put the file at {target} "

@@ -51,7 +51,7 @@ def _permanent(url: str, exc: BaseException) -> WeightsDownloadError | None:
     if isinstance(exc, PermissionError):
         detail = f" ({exc})" if str(exc) else ""
         return WeightsDownloadError(
-            f"Access to {url} was refused{detail}.{_credentials_hint(url)}", url=url
+            f"Access to {url} was refused{detail}.{_credentials_hint(url)}", url=url, status=403
         )
     return None
 
@@ -82,7 +82,7 @@ def _classify(url: str, exc: Exception, what: str) -> Exception:
             continue
         if type(cause).__name__ == "NoCredentialsError":
             return WeightsDownloadError(
-                f"No credentials found for {url}.{_credentials_hint(url)}", url=url
+                f"No credentials found for {url}.{_credentials_hint(url)}", url=url, status=401
             )
         permanent = _permanent(url, cause)
         if permanent is not None:
