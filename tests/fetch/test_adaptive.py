@@ -72,6 +72,14 @@ def test_a_stream_faster_than_the_threshold_stays_alone(server, large, monkeypat
     assert server.ranges_of("/m/large.pth") == [None]
 
 
+def test_zero_never_switches(server, large, monkeypatch):
+    monkeypatch.setenv("WEIGHTHUB_PARALLEL_BELOW", "0")
+    url = server.add("/m/large.pth", large)
+    server.fault("/m/large.pth", _slow())
+    assert fetch(url, sha256=sha(large), progress=False).read_bytes() == large
+    assert server.ranges_of("/m/large.pth") == [None]
+
+
 def test_a_slow_stream_without_ranges_goes_on_alone(server, large):
     url = server.add("/m/large.pth", large)
     server.fault("/m/large.pth", _slow())

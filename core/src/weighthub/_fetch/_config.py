@@ -212,6 +212,10 @@ def parallel_min() -> int:
 def parallel_below() -> float:
     """Return ``WEIGHTHUB_PARALLEL_BELOW`` in bytes per second (default 200 MB/s).
 
-    A single stream slower than this switches to several connections; ``inf`` starts them at once.
+    A single stream slower than this switches to several connections; ``inf`` starts them at once
+    and ``0`` never switches.
+
+    Raises:
+        ValueError: It is not a non-negative number.
     """
     return env_number("WEIGHTHUB_PARALLEL_BELOW", 200.0) * 1e6
