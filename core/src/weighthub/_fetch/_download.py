@@ -30,7 +30,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._errors import (
     CacheWriteError,
@@ -53,6 +53,9 @@ from ._integrity import Expected
 from ._lock import JOURNAL_SUFFIX
 from ._retries import Retries, failed_message
 from ._sources import RetryableError, Source
+
+if TYPE_CHECKING:
+    from ._parallel import Handover, Probe
 
 __all__ = ["download_to_cache"]
 
@@ -104,10 +107,10 @@ _WORTH_SWITCHING = 1.0
 class _SwitchToParallel(Exception):
     """A large file's single stream is slow and the server takes ranges: continue in pieces."""
 
-    def __init__(self, written: int, found: Any) -> None:
+    def __init__(self, written: int, found: Probe) -> None:
         super().__init__(f"switching to several connections after {written} bytes")
         self.written, self.found = written, found
-        self.handover: Any = None
+        self.handover: Handover | None = None
 
 
 @dataclass
