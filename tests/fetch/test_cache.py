@@ -8,7 +8,7 @@ import os
 import pytest
 from _server import make_checkpoint, sha
 
-from weighthub._fetch import (
+from weighthub import (
     CacheEntry,
     cache_dir,
     cached_files,

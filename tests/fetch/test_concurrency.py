@@ -16,13 +16,12 @@ import filelock
 import pytest
 from _server import Fault, make_checkpoint, sha
 
-from weighthub._errors import LockTimeoutError
-from weighthub._fetch import fetch
+from weighthub import LockTimeoutError, fetch
 
 _CHILD = """
 import json, sys, logging
 logging.basicConfig(level=logging.INFO, stream=sys.stderr)
-from weighthub._fetch import fetch
+from weighthub import fetch
 p = fetch(sys.argv[1], sha256=sys.argv[2], progress=False)
 print(json.dumps({"path": str(p)}))
 """

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from weighthub._fetch import cache_dir, get_mirrors, rewrite_url, set_mirrors
+from weighthub import cache_dir, get_mirrors, set_mirrors
+from weighthub._fetch import rewrite_url
 
 
 def test_cache_dir_resolution(tmp_path, monkeypatch, cache, torch_home):
@@ -21,7 +22,7 @@ def test_cache_dir_resolution(tmp_path, monkeypatch, cache, torch_home):
 def test_cache_dir_follows_torch_hub_without_torch(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "h")}
     code = (
-        "import sys; from weighthub._fetch import cache_dir; print(cache_dir()); "
+        "import sys; from weighthub import cache_dir; print(cache_dir()); "
         "assert 'torch' not in sys.modules"
     )
 

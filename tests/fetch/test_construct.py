@@ -12,9 +12,8 @@ import torchvision
 from torch import nn
 from torchvision.models.vision_transformer import VisionTransformer
 
-from weighthub._fetch import construct_model
+from weighthub import Weights, WeightsEnum, construct_model
 from weighthub._fetch._construct import meta_parameters
-from weighthub._weights import Weights, WeightsEnum
 
 
 def _weights_for(path):

@@ -10,8 +10,7 @@ import pytest
 import torch
 from _server import sha
 
-from weighthub._errors import UnsafeCheckpointError
-from weighthub._fetch import load_checkpoint, load_state_dict_from_url
+from weighthub import UnsafeCheckpointError, load_checkpoint, load_state_dict_from_url
 
 
 def _sd():
@@ -105,7 +104,7 @@ def test_map_location(tmp_path):
 def test_weights_enum_get_state_dict_goes_through_fetch(server, cache):
     import io
 
-    from weighthub._weights import Weights, WeightsEnum
+    from weighthub import Weights, WeightsEnum
 
     buf = io.BytesIO()
     torch.save(_sd(), buf)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from _server import sha
 
-from weighthub._errors import OfflineModeError
-from weighthub._fetch import fetch, offline_mode, set_offline
+from weighthub import OfflineModeError, fetch, offline_mode, set_offline
 
 
 def test_offline_missing_file_names_file_and_folder(server, cache, monkeypatch, ckpt):

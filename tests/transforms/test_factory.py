@@ -16,7 +16,7 @@ import torchvision.transforms._presets as tv_presets
 from torchvision.transforms import InterpolationMode
 
 import weighthub.transforms as wt
-from weighthub._weights import Weights
+from weighthub import Weights
 from weighthub.transforms import PresetFactory, preset
 
 
