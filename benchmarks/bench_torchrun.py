@@ -14,8 +14,9 @@ script that initialises the process group and fetches the file (sha256 declared)
 - ``weighthub default, shared cache``: one ``WEIGHTHUB_HOME`` for all ranks (the file lock);
 - ``weighthub broadcast, cache per rank``: ``WEIGHTHUB_DISTRIBUTED=broadcast``.
 
-It prints the GETs the server saw, the job's wall time (interpreter and torch start included) and
-the largest peak RSS of a rank (``ru_maxrss``; torch alone is a few hundred MB).
+It prints the GETs the server saw, the body bytes it wrote, the job's wall time (interpreter and
+torch start included) and the largest peak RSS of a rank (``ru_maxrss``; torch alone is a few
+hundred MB).
 """
 
 from __future__ import annotations
@@ -35,19 +36,28 @@ _SERVER = textwrap.dedent(
     """
     import sys, threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-    gets = 0
+    gets = sent = 0
     lock = threading.Lock()
     class H(SimpleHTTPRequestHandler):
         def log_message(self, *a): pass
+        def copyfile(self, source, outputfile):
+            global sent
+            while chunk := source.read(1 << 20):
+                outputfile.write(chunk)  # a client that hangs up ends this with an OSError
+                with lock:
+                    sent += len(chunk)
         def do_GET(self):
             global gets
             if self.path == "/_count":
-                body = str(gets).encode()
+                body = f"{gets} {sent}".encode()
                 self.send_response(200); self.send_header("Content-Length", str(len(body)))
                 self.end_headers(); self.wfile.write(body); return
             with lock:
                 gets += 1
-            super().do_GET()
+            try:
+                super().do_GET()
+            except ConnectionError:
+                pass
     import functools
     srv = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(H, directory=sys.argv[1]))
     print(srv.server_address[1], flush=True)
@@ -87,11 +97,13 @@ _SCRIPT = textwrap.dedent(
 )
 
 
-def _count(port: int) -> int:
+def _count(port: int) -> tuple[int, int]:
+    """Return the GETs the server has answered and the body bytes it has written."""
     import urllib.request
 
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/_count", timeout=10) as r:
-        return int(r.read())
+        gets, sent = r.read().split()
+    return int(gets), int(sent)
 
 
 def main() -> None:
@@ -146,9 +158,9 @@ def main() -> None:
                 capture_output=True,
             )
             wall = time.perf_counter() - start
-            gets = _count(port) - before
+            gets, sent = (now - then for now, then in zip(_count(port), before, strict=True))
             peak = max(float(p.read_text()) for p in base.glob("peak*"))
-            print(f"{name:<38} {gets:>5} {gets * opts.size_mb:>10} {wall:>7.1f} {peak:>12.0f}")
+            print(f"{name:<38} {gets:>5} {sent / 1e6:>10.0f} {wall:>7.1f} {peak:>12.0f}")
     finally:
         server.kill()
         shutil.rmtree(root, ignore_errors=True)

@@ -80,7 +80,15 @@ def test_zero_never_switches(server, large, monkeypatch):
     assert server.ranges_of("/m/large.pth") == [None]
 
 
+def test_a_server_that_does_not_advertise_ranges_is_not_probed(server, large):
+    url = server.add("/m/large.pth", large)
+    server.fault("/m/large.pth", Fault("slow", delay=0.02, headers={"Accept-Ranges": "none"}))
+    assert fetch(url, sha256=sha(large), progress=False).read_bytes() == large
+    assert server.ranges_of("/m/large.pth") == [None], "no probe: it would start a second answer"
+
+
 def test_a_slow_stream_without_ranges_goes_on_alone(server, large):
+    """The server advertises ranges but answers the probe with a 200."""
     url = server.add("/m/large.pth", large)
     server.fault("/m/large.pth", _slow())
     server.fault("/m/large.pth", Fault("ignore_range", times=-1))  # the probe gets a 200

@@ -7,11 +7,11 @@ costs no wall time on a machine with a second core. A dropped connection is resu
 request (the hash state stays alive across the resume); a server that ignores Range makes the
 download start again.
 
-A file of at least ``WEIGHTHUB_PARALLEL_MIN`` bytes starts as one stream too; when a window of it
-runs below ``WEIGHTHUB_PARALLEL_BELOW`` and a Range probe works, its bytes so far are handed over
-to :mod:`._parallel`, which continues the rest over several connections. A fast link (loopback, a
-local mirror) thus keeps the cheaper single stream; a link that holds each TCP stream back gets
-several.
+A file of at least ``WEIGHTHUB_PARALLEL_MIN`` bytes starts as one stream too. When its answer
+advertises ``Accept-Ranges: bytes``, a window of it runs below ``WEIGHTHUB_PARALLEL_BELOW`` and a
+Range probe works, its bytes so far are handed over to :mod:`._parallel`, which continues the rest
+over several connections. A fast link (loopback, a local mirror) thus keeps the cheaper single
+stream; a link that holds each TCP stream back gets several.
 
 The body is bounded: never more than the declared ``file_size`` (else the announced length) is
 read. A local write error (disk full, quota, read-only, I/O error) is not a network error: it is
@@ -253,7 +253,8 @@ def _attempt(
             below = parallel_below()
             if below == math.inf and state.written == 0:
                 raise _GoParallel
-            watch = _RateWatch(source.url, total, below, mark=state.written)
+            if stream.ranges:  # else a probe would only start a second whole-file answer
+                watch = _RateWatch(source.url, total, below, mark=state.written)
         if total is None:
             total = expected.size
         if total is not None:

@@ -71,6 +71,7 @@ class Stream:
         start: The offset the stream starts at (0 unless a resume was honoured).
         etag: The ``ETag`` validator of an HTTP answer, if any.
         last_modified: The ``Last-Modified`` validator of an HTTP answer, if any.
+        ranges: Whether the answer advertised byte ranges (``Accept-Ranges: bytes``).
     """
 
     body: IO[bytes]
@@ -78,6 +79,7 @@ class Stream:
     start: int
     etag: str | None = None
     last_modified: str | None = None
+    ranges: bool = False
 
 
 @dataclass(frozen=True)
@@ -362,10 +364,12 @@ def _open_http(url: str, offset: int) -> Iterator[Stream]:
         yield Stream(body=response, total=size, start=0, **_validators(response))
 
 
-def _validators(response: Any) -> dict[str, str | None]:
+def _validators(response: Any) -> dict[str, Any]:
+    ranges = response.headers.get("Accept-Ranges") or ""
     return {
         "etag": response.headers.get("ETag"),
         "last_modified": response.headers.get("Last-Modified"),
+        "ranges": "bytes" in ranges.lower(),
     }
 
 

@@ -29,7 +29,8 @@ class Fault:
     "ignore_range" (always answer 200 with the whole file), "length" (announce ``length`` as the
     Content-Length, or none when None, send the body (only ``after`` bytes of it when set), then
     ``extra`` more bytes, -1 for an endless stream, and close the connection).
-    headers: extra response headers (e.g. Retry-After with "status").
+    headers: extra response headers (e.g. Retry-After with "status"); with another kind they
+        replace the usual ones (e.g. ``{"Accept-Ranges": "none"}``).
     times: how many requests it applies to; -1 for all of them.
     """
 
@@ -89,9 +90,14 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "length":
             self._serve_lying_length(body, fault, head=head)
             return
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Accept-Ranges", "bytes")
+        headers = {
+            "Content-Length": str(len(body)),
+            "Content-Type": "application/octet-stream",
+            "Accept-Ranges": "bytes",
+        }
+        headers.update(fault.headers if fault is not None else {})
+        for key, value in headers.items():
+            self.send_header(key, value)
         self.end_headers()
         if head:
             return
