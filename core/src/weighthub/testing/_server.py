@@ -30,7 +30,7 @@ class Fault:
     Content-Length, or none when None, send the body (only ``after`` bytes of it when set), then
     ``extra`` more bytes, -1 for an endless stream, and close the connection).
     headers: extra response headers (e.g. Retry-After with "status"); with another kind they
-        replace the usual ones (e.g. ``{"Accept-Ranges": "none"}``).
+    replace the usual ones (e.g. ``{"Accept-Ranges": "none"}``).
     times: how many requests it applies to; -1 for all of them.
     """
 
