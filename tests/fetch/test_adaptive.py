@@ -11,13 +11,11 @@ import itertools
 import json
 import logging
 import os
-import signal
 import subprocess
 import sys
-import time
 
 import pytest
-from _server import Fault, make_checkpoint, sha
+from _server import Fault, kill_once_journaled, make_checkpoint, requests_settled, sha
 
 from weighthub import fetch
 
@@ -118,21 +116,10 @@ def test_a_process_killed_after_the_hand_over_leaves_a_download_to_continue(serv
     url = server.add("/m/large.pth", large)
     server.fault("/m/large.pth", Fault("slow", delay=0.02, chunk=64 * 1024, times=-1))
     child = subprocess.Popen([sys.executable, "-c", _CHILD, url, sha(large)], env=dict(os.environ))
-    journal = cache / "large.pth.pieces.json"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and child.poll() is None:
-        try:
-            if json.loads(journal.read_text())["done"]:
-                break
-        except (OSError, ValueError, KeyError):
-            pass
-        time.sleep(0.01)
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait()
+    done = kill_once_journaled(child, cache / "large.pth.pieces.json")
     server.faults.clear()
-    done = json.loads(journal.read_text())["done"]
     assert done[0][0] == 0 and done[0][1] > 0, "the stream's bytes are in the journal"
-    before = len(server.ranges_of("/m/large.pth"))
+    before = requests_settled(server, "/m/large.pth")
     assert fetch(url, sha256=sha(large), progress=False).read_bytes() == large
     later = _spans(server.ranges_of("/m/large.pth")[before:])
     assert later, "the rest came in pieces"

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 
 import pytest
-from _server import Fault, make_checkpoint, sha
+from _server import Fault, kill_once_journaled, make_checkpoint, requests_settled, sha
 
 from weighthub import IntegrityError, fetch
 
@@ -114,19 +112,8 @@ def _kill_mid_download(server, cache, url, data):
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD, url, sha(data), str(len(data))], env=env
     )
-    journal = cache / "big.pth.pieces.json"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if json.loads(journal.read_text())["done"]:
-                break
-        except (OSError, ValueError, KeyError):
-            pass
-        time.sleep(0.02)
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait()
+    done = kill_once_journaled(child, cache / "big.pth.pieces.json")
     server.faults.clear()
-    done = json.loads(journal.read_text())["done"]
     assert done, "the child completed a piece before it was killed"
     return done
 
@@ -135,7 +122,7 @@ def _kill_mid_download(server, cache, url, data):
 def test_the_next_process_continues_a_killed_parallel_download(server, cache, parallel, big):
     url = server.add("/m/big.pth", big)
     done = _kill_mid_download(server, cache, url, big)
-    before = len(server.ranges_of("/m/big.pth"))
+    before = requests_settled(server, "/m/big.pth")
     assert fetch(url, sha256=sha(big), file_size=len(big), progress=False).read_bytes() == big
     later = _pieces(server.ranges_of("/m/big.pth")[before:])
     fetched = sum(int(b) - int(a) + 1 for a, b in (p[6:].split("-") for p in later))
@@ -149,7 +136,7 @@ def test_a_journal_of_another_file_version_is_not_trusted(server, cache, paralle
     url = server.add("/m/big.pth", big)
     _kill_mid_download(server, cache, url, big)
     server.etags["/m/big.pth"] = "v2"  # the file changed on the server (same bytes here)
-    before = len(server.ranges_of("/m/big.pth"))
+    before = requests_settled(server, "/m/big.pth")
     assert fetch(url, sha256=sha(big), file_size=len(big), progress=False).read_bytes() == big
     later = _pieces(server.ranges_of("/m/big.pth")[before:])
     fetched = sum(int(b) - int(a) + 1 for a, b in (p[6:].split("-") for p in later))
