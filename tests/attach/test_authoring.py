@@ -44,6 +44,34 @@ def _weighthub(*args: str, env: dict[str, str], cwd: Path | None = None):
     )
 
 
+def _run_plugin_tests(plugin: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    """Run a generated plugin's own test suite against the distribution installed in ``site``."""
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(plugin)],
+        capture_output=True,
+        text=True,
+        env=_env(site),
+        cwd=plugin,
+        timeout=900,
+    )
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    return tests
+
+
+def _assert_lint_clean(plugin: Path) -> None:
+    """A generated plugin passes this repository's ruff, ruff format and mypy settings."""
+    config = str(ROOT / "pyproject.toml")
+    for command in (
+        ["ruff", "check", "--config", config, str(plugin)],
+        ["ruff", "format", "--check", "--config", config, str(plugin)],
+        ["mypy", "--config-file", config, str(plugin / "src"), str(plugin / "tests")],
+    ):
+        lint = subprocess.run(
+            [sys.executable, "-m", *command], capture_output=True, text=True, timeout=600
+        )
+        assert lint.returncode == 0, (command, lint.stdout, lint.stderr)
+
+
 def _one_error(result, *needles: str) -> None:
     assert result.returncode == 2, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
@@ -145,30 +173,13 @@ def test_new_plugin_installs_checks_and_tests_clean(installed):
     check = _weighthub("check", "acme-pets", env=_env(site))
     assert check.returncode == 0, check.stdout + check.stderr
     assert "checked 0 model(s) and 1 weights" in check.stdout
-    tests = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(plugin)],
-        capture_output=True,
-        text=True,
-        env=_env(site),
-        cwd=plugin,
-        timeout=900,
-    )
-    assert tests.returncode == 0, tests.stdout + tests.stderr
+    tests = _run_plugin_tests(plugin, site)
     assert "4 passed" in tests.stdout
 
 
 def test_new_plugin_passes_our_ruff_and_mypy(installed):
     plugin, _ = installed
-    config = str(ROOT / "pyproject.toml")
-    for command in (
-        ["ruff", "check", "--config", config, str(plugin)],
-        ["ruff", "format", "--check", "--config", config, str(plugin)],
-        ["mypy", "--config-file", config, str(plugin / "src"), str(plugin / "tests")],
-    ):
-        result = subprocess.run(
-            [sys.executable, "-m", *command], capture_output=True, text=True, timeout=600
-        )
-        assert result.returncode == 0, (command, result.stdout, result.stderr)
+    _assert_lint_clean(plugin)
 
 
 def test_installed_weights_load_bit_identical_offline(installed, workdir, tmp_path):
@@ -332,22 +343,5 @@ def test_model_plugin_scaffold_end_to_end(tmp_path):
     pip_install_target(site, plugin)
     check = _weighthub("check", "acme-tiny", env=_env(site))
     assert check.returncode == 0, check.stdout + check.stderr
-    tests = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(plugin)],
-        capture_output=True,
-        text=True,
-        env=_env(site),
-        cwd=plugin,
-        timeout=900,
-    )
-    assert tests.returncode == 0, tests.stdout + tests.stderr
-    config = str(ROOT / "pyproject.toml")
-    for command in (
-        ["ruff", "check", "--config", config, str(plugin)],
-        ["ruff", "format", "--check", "--config", config, str(plugin)],
-        ["mypy", "--config-file", config, str(plugin / "src"), str(plugin / "tests")],
-    ):
-        lint = subprocess.run(
-            [sys.executable, "-m", *command], capture_output=True, text=True, timeout=600
-        )
-        assert lint.returncode == 0, (command, lint.stdout, lint.stderr)
+    _run_plugin_tests(plugin, site)
+    _assert_lint_clean(plugin)
