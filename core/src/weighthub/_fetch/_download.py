@@ -104,7 +104,13 @@ _WINDOW = 0.25
 _WORTH_SWITCHING = 1.0
 
 
-class _SwitchToParallel(Exception):
+class _GoParallel(Exception):
+    """The first answer shows a file large enough for several connections (none of it is kept)."""
+
+    handover: Handover | None = None
+
+
+class _SwitchToParallel(_GoParallel):
     """A large file's single stream is slow and the server takes ranges: continue in pieces."""
 
     def __init__(self, written: int, found: Probe) -> None:
@@ -301,7 +307,8 @@ def _stream_with_retries(
     """Write the remote file into the partial ``fd``; return its sha256, size and announced size.
 
     Raises:
-        _GoParallel: The file is large enough to try several connections (``allow_parallel``).
+        _GoParallel: The file is large enough to try several connections (``allow_parallel``);
+            :class:`_SwitchToParallel` when a slow stream hands its bytes over.
     """
     retries = Retries()
     state = _State()
@@ -322,7 +329,7 @@ def _stream_with_retries(
                     allow_parallel=allow_parallel and source.kind == "http",
                 )
                 break
-            except (_GoParallel, _SwitchToParallel, *_PERMANENT):
+            except (_GoParallel, *_PERMANENT):
                 raise
             except (RetryableError, OSError, EOFError, http.client.HTTPException) as exc:
                 if state.written > state.best:
@@ -382,10 +389,6 @@ def download_to_cache(
         raise WeightsDownloadError(msg, url=exc.url or source.url, status=exc.status) from exc
 
 
-class _GoParallel(Exception):
-    """The first answer shows a file large enough for several connections."""
-
-
 def _worth_parallel(size: int) -> bool:
     return connections() > 1 and size >= parallel_min()
 
@@ -413,14 +416,11 @@ def _download(
             return
         parallel = False
     if parallel:
-        handover = None
         try:
             _one_stream(source, target, expected, allow_parallel=True, **args)
             return
-        except _SwitchToParallel as switch:
-            handover = switch.handover
-        except _GoParallel:
-            pass
+        except _GoParallel as go:
+            handover = go.handover  # the stream's bytes so far, when it switched mid-way
         from ._parallel import download_parallel
 
         if download_parallel(source.url, target, expected, handover=handover, **args):
