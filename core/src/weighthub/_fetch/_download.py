@@ -50,7 +50,7 @@ from ._disk import (
 )
 from ._hashing import HashWorker
 from ._integrity import Expected
-from ._lock import JOURNAL_SUFFIX
+from ._lock import pieces_paths
 from ._retries import Retries, failed_message
 from ._sources import RetryableError, Source
 
@@ -406,7 +406,7 @@ def _download(
         check_free_space(target, expected.size)
     args: dict[str, Any] = {"display": display, "record_url": record_url, "bar": bar}
     parallel = source.kind == "http"
-    journal = target.with_name(target.name + JOURNAL_SUFFIX)
+    _, journal = pieces_paths(target)
     known_large = expected.size is not None and _worth_parallel(expected.size)
     at_once = known_large and parallel_below() == math.inf
     if parallel and (at_once or journal.exists()):

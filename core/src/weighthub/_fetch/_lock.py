@@ -36,6 +36,7 @@ __all__ = [
     "clean_stale_partials",
     "partial_path",
     "pid_alive",
+    "pieces_paths",
 ]
 
 logger = logging.getLogger("weighthub")
@@ -162,6 +163,14 @@ def cache_lock(target: Path, *, timeout: float | None = None) -> Iterator[None]:
 def partial_path(target: Path) -> Path:
     """Return a process-unique temporary name next to ``target``: ``<name>.<pid>.<hex>.partial``."""
     return target.with_name(f"{target.name}.{os.getpid()}.{os.urandom(4).hex()}{PARTIAL_SUFFIX}")
+
+
+def pieces_paths(target: Path) -> tuple[Path, Path]:
+    """Return the partial and the piece journal of a parallel download of ``target``."""
+    return (
+        target.with_name(target.name + PIECES_PARTIAL),
+        target.with_name(target.name + JOURNAL_SUFFIX),
+    )
 
 
 def clean_stale_partials(target: Path) -> list[Path]:

@@ -39,7 +39,7 @@ from ._disk import (
     write_at,
 )
 from ._integrity import Expected
-from ._lock import JOURNAL_SUFFIX, PIECES_PARTIAL
+from ._lock import pieces_paths
 from ._retries import Retries
 from ._sources import (
     USER_AGENT,
@@ -306,7 +306,7 @@ def _split(gaps: list[tuple[int, int]], size: int, workers: int) -> list[tuple[i
 
 @contextlib.contextmanager
 def _pieces_partial(target: Path) -> Iterator[tuple[Path, int]]:
-    partial = target.with_name(target.name + PIECES_PARTIAL)
+    partial, _ = pieces_paths(target)
     try:
         fd = os.open(partial, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
     except OSError as exc:
@@ -326,12 +326,12 @@ def hand_over(partial: Path, target: Path, url: str, found: Probe, written: int)
     Raises:
         CacheWriteError: The partial cannot be renamed in the cache folder.
     """
-    pieces = target.with_name(target.name + PIECES_PARTIAL)
+    pieces, journal_path = pieces_paths(target)
     try:
         partial.replace(pieces)
     except OSError as exc:
         raise cache_write_error(exc, target, None) from exc
-    journal = _Journal(target.with_name(target.name + JOURNAL_SUFFIX), url, found)
+    journal = _Journal(journal_path, url, found)
     if written:
         journal.complete(0, written)
     return Handover(found, written)
@@ -371,7 +371,7 @@ def download_parallel(
             f"file_size={expected.size}. Nothing was downloaded; check the mirror and the size."
         )
         raise IntegrityError(msg, url=url, expected_size=expected.size, actual_size=found.size)
-    journal_path = target.with_name(target.name + JOURNAL_SUFFIX)
+    _, journal_path = pieces_paths(target)
     with _pieces_partial(target) as (partial, fd):
         if handover is not None:
             done = [[0, handover.written]] if handover.written else []
