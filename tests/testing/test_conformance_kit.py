@@ -162,8 +162,11 @@ def test_public_api():
         "LoopbackServer",
         "Fault",
         "running_server",
+        "Request",
+        "Answer",
         "python_without",
         "Interpreter",
+        "Outcome",
         "pip_install_target",
     }
 

@@ -46,11 +46,11 @@ from __future__ import annotations
 
 from ._building import build_empty
 from ._conformance import CHECKS, assert_plugin_conforms, check_model, check_plugin
-from ._environments import Interpreter, pip_install_target, python_without
+from ._environments import Interpreter, Outcome, pip_install_target, python_without
 from ._readme import README_TABLE_BEGIN, README_TABLE_END, check_readme_table, models_table
 from ._recording import LoadRecorder, WeightsLoadStopped, record_loads, restore_registrations
 from ._report import ConformanceReport, Failure
-from ._server import Fault, LoopbackServer, running_server
+from ._server import Answer, Fault, LoopbackServer, Request, running_server
 from ._serving import TorchHubCache, WeightsServer
 
 __all__ = [
@@ -74,7 +74,10 @@ __all__ = [
     "LoopbackServer",
     "Fault",
     "running_server",
+    "Request",
+    "Answer",
     "python_without",
     "Interpreter",
+    "Outcome",
     "pip_install_target",
 ]
