@@ -193,19 +193,13 @@ class HubServer:
         self, repo_id: str, branch: str, *, revision: str = "main", repo_type: str = "model"
     ) -> str:
         """Create (or move) ``branch`` at ``revision``; return its commit id."""
-        with self._lock:
-            commit_id = self.commit_of(repo_id, revision, repo_type=repo_type)
-            self._repo(repo_id, repo_type).branches[branch] = commit_id
-            return commit_id
+        return self._name_commit(repo_id, revision, repo_type, branch=branch)
 
     def create_tag(
         self, repo_id: str, tag: str, *, revision: str = "main", repo_type: str = "model"
     ) -> str:
         """Tag ``revision`` as ``tag``; return its commit id."""
-        with self._lock:
-            commit_id = self.commit_of(repo_id, revision, repo_type=repo_type)
-            self._repo(repo_id, repo_type).tags[tag] = commit_id
-            return commit_id
+        return self._name_commit(repo_id, revision, repo_type, tag=tag)
 
     def commit_of(self, repo_id: str, revision: str = "main", *, repo_type: str = "model") -> str:
         """The commit id a branch, tag or commit id names.
@@ -307,6 +301,18 @@ class HubServer:
         """
         with self._lock:
             self._state.expiry = (after_uses, after_seconds)
+
+    def _name_commit(
+        self, repo_id: str, revision: str, repo_type: str, *, branch: str = "", tag: str = ""
+    ) -> str:
+        with self._lock:
+            commit_id = self.commit_of(repo_id, revision, repo_type=repo_type)
+            repo = self._repo(repo_id, repo_type)
+            if branch:
+                repo.branches[branch] = commit_id
+            else:
+                repo.tags[tag] = commit_id
+            return commit_id
 
     def _repo(self, repo_id: str, repo_type: str) -> HubRepo:
         repo = self._state.repos.get((repo_type, repo_id))

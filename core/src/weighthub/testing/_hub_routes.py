@@ -68,6 +68,10 @@ def _error(status: int, code: str | None, message: str, **headers: str) -> Answe
     return Answer(status, {**fields, **{k.replace("_", "-"): v for k, v in headers.items()}}, body)
 
 
+def _no_page() -> Answer:
+    return _error(404, None, "Sorry, we can't find the page you are looking for.")
+
+
 def _json(data: Any) -> Answer:
     return Answer(
         200, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(data).encode()
@@ -120,7 +124,7 @@ class HubState:
             return self._answer_api(request)
         head, found, rest = path.lstrip("/").partition("/resolve/")
         if not found:
-            return _error(404, None, "Sorry, we can't find the page you are looking for.")
+            return _no_page()
         return self._answer_resolve(request, *_repo_of(head), rest)
 
     def _limited(self, bucket: str) -> Answer | None:
@@ -168,13 +172,20 @@ class HubState:
             )
         return None
 
-    def _answer_resolve(self, request: Request, repo_type: str, repo_id: str, rest: str) -> Answer:
-        if (limited := self._limited("resolvers")) is not None:
+    def _admit(
+        self, request: Request, bucket: str, repo_type: str, repo_id: str, *, files: bool
+    ) -> HubRepo | Answer:
+        """The repository ``request`` may read, or the Hub's refusal (429, 401, 403 or 404)."""
+        if (limited := self._limited(bucket)) is not None:
             return limited
+        refused = self._refusal(request, repo_type, repo_id, files=files)
+        return refused if refused is not None else self.repos[repo_type, repo_id]
+
+    def _answer_resolve(self, request: Request, repo_type: str, repo_id: str, rest: str) -> Answer:
         with self.lock:
-            if (refused := self._refusal(request, repo_type, repo_id, files=True)) is not None:
-                return refused
-            repo = self.repos[repo_type, repo_id]
+            repo = self._admit(request, "resolvers", repo_type, repo_id, files=True)
+            if isinstance(repo, Answer):
+                return repo
             revision, path = repo.split_revision(rest)
             commit = repo.resolve(revision)
             if commit is None:
@@ -210,15 +221,13 @@ class HubState:
         parts = request.path.split("/")[3:]
         commit_at = next((i for i, p in enumerate(parts) if i > 1 and _COMMIT_ID.fullmatch(p)), 0)
         if not commit_at or parts[0] not in _PLURALS:
-            return _error(404, None, "Sorry, we can't find the page you are looking for.")
+            return _no_page()
         repo_type, repo_id = _PLURALS[parts[0]], "/".join(parts[1:commit_at])
         path = "/".join(parts[commit_at + 1 :])
-        if (limited := self._limited("resolvers")) is not None:
-            return limited
         with self.lock:
-            if (refused := self._refusal(request, repo_type, repo_id, files=True)) is not None:
-                return refused
-            repo = self.repos[repo_type, repo_id]
+            repo = self._admit(request, "resolvers", repo_type, repo_id, files=True)
+            if isinstance(repo, Answer):
+                return repo
             commit = repo.commits.get(parts[commit_at])
             file = commit.files.get(path) if commit else None
             if commit is None or file is None or file.lfs:
@@ -228,7 +237,7 @@ class HubState:
     def _answer_api(self, request: Request) -> Answer:
         parts = request.path.split("/")[2:]
         if not parts or parts[0] not in _PLURALS or len(parts) < 2:
-            return _error(404, None, "Sorry, we can't find the page you are looking for.")
+            return _no_page()
         repo_type, rest = _PLURALS[parts[0]], parts[1:]
         with self.lock:
             single = len(rest) > 1 and rest[1] in _API_VERBS and (repo_type, rest[0]) in self.repos
@@ -238,19 +247,16 @@ class HubState:
             (rest[cut:] or [""])[0],
             "/".join(rest[cut + 1 :]),
         )
-        if (limited := self._limited("api")) is not None:
-            return limited
         with self.lock:
-            if (refused := self._refusal(request, repo_type, repo_id, files=False)) is not None:
-                return refused
-            return self._api(request, self.repos[repo_type, repo_id], verb, args)
+            repo = self._admit(request, "api", repo_type, repo_id, files=False)
+            return repo if isinstance(repo, Answer) else self._api(request, repo, verb, args)
 
     def _api(self, request: Request, repo: HubRepo, verb: str, args: str) -> Answer:
         query = urllib.parse.parse_qs(request.query)
         if verb == "refs":
             return _json(repo.refs())
         if verb not in ("", *_API_VERBS):
-            return _error(404, None, "Sorry, we can't find the page you are looking for.")
+            return _no_page()
         revision, folder = repo.split_revision(args) if verb == "tree" else (args or "main", "")
         commit = repo.resolve(revision or "main")
         if commit is None:
