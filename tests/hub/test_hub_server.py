@@ -222,6 +222,8 @@ def test_the_api_lists_revisions_trees_and_paths(hub_server, repo):
     first = hub_server.commit_of("org/model")
     hub_server.add_files("org/model", {"sub/a.bin": b"a", "sub/deep/b.bin": b"b"})
     hub_server.create_tag("org/model", "v1", revision=first)
+    hub_server.add_file("org/model", "sub/c.bin", b"c")
+    hub_server.delete_file("org/model", "sub/c.bin")
     api = f"{hub_server.endpoint}/api/models/org/model"
 
     def get(path):
@@ -243,8 +245,8 @@ def test_the_api_lists_revisions_trees_and_paths(hub_server, repo):
     refs = get("/refs")
     assert [t["targetCommit"] for t in refs["tags"]] == [first]
     history = [c["id"] for c in get("/commits/main")]
-    assert history[1:] == [c["id"] for c in get("/commits/v1")]
-    assert history[1] == first
+    assert len(history) == 5  # two uploads, the sub/ files, c.bin added and deleted
+    assert history[history.index(first) :] == [c["id"] for c in get("/commits/v1")]
     form = b"paths=sub&paths=config.json&paths=none"
     found = json.loads(_fetch(f"{api}/paths-info/main", "POST", body=form).body)
     assert [(e["type"], e["path"]) for e in found] == [
@@ -290,23 +292,33 @@ def test_what_cold_warm_and_offline_loads_ask(hub_server, repo):
     assert _log(hub_server, mark) == []
 
 
-def test_main_moving_to_other_bytes(hub_server, repo):
+def test_main_moving_to_other_bytes_and_other_branches(hub_server, repo):
     old = hub_server.commit_of("org/model")
     (first,) = hf("hf_hub_download('org/model', 'model.safetensors')")
-    new_bytes = _bytes(300_000, seed=1)
+    new_bytes, dev_bytes = _bytes(300_000, seed=1), _bytes(1000, seed=2)
     new = hub_server.add_file("org/model", "model.safetensors", new_bytes)
-    second, pinned = hf(
+    hub_server.create_branch("org/model", "stable", revision=old)
+    dev = hub_server.add_file("org/model", "model.safetensors", dev_bytes, branch="dev")
+    assert (
+        hub_server.commit_of("org/model", "dev") == dev != new == hub_server.commit_of("org/model")
+    )
+    second, pinned, stable, on_dev = hf(
         "hf_hub_download('org/model', 'model.safetensors')",
         f"hf_hub_download('org/model', 'model.safetensors', revision='{old}')",
+        "hf_hub_download('org/model', 'model.safetensors', revision='stable')",
+        "hf_hub_download('org/model', 'model.safetensors', revision='dev')",
     )
     assert Path(second.value).read_bytes() == new_bytes
     assert f"/snapshots/{new}/" in second.value
-    assert (pinned.value, Path(pinned.value).read_bytes()) == (
-        first.value,
-        repo["model.safetensors"],
-    )
-    refs = Path(os.environ["HF_HUB_CACHE"]) / "models--org--model" / "refs" / "main"
-    assert refs.read_text() == new
+    assert pinned.value == stable.value == first.value
+    assert Path(first.value).read_bytes() == repo["model.safetensors"]
+    assert Path(on_dev.value).read_bytes() == dev_bytes
+    refs = Path(os.environ["HF_HUB_CACHE"]) / "models--org--model" / "refs"
+    assert {r.name: r.read_text() for r in refs.iterdir()} == {
+        "main": new,
+        "stable": old,
+        "dev": dev,
+    }
 
 
 def test_snapshot_download_and_the_cache_layout(hub_server, repo):
@@ -470,7 +482,9 @@ def test_the_lock_and_the_incomplete_file_of_a_download(hub_server):
         while not list(blobs.glob("*.incomplete")) and time.monotonic() < deadline:
             assert child.poll() is None, "the download ended before it was seen"
             time.sleep(0.02)
-        (partial,) = blobs.glob("*.incomplete")
+        partials = list(blobs.glob("*.incomplete"))
+        assert len(partials) == 1, f"one partial file while downloading: {partials}"
+        partial = partials[0]
         assert re.fullmatch(rf"{sha256}\.[0-9a-f]{{8}}\.incomplete", partial.name)
         with pytest.raises(filelock.Timeout):
             filelock.FileLock(lock, timeout=0).acquire()  # held by the downloading process
