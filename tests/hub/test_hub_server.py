@@ -164,6 +164,22 @@ def test_the_cdn_honours_range_and_if_range(hub_server, repo):
     assert unsigned.headers["Content-Type"] == "application/xml"
 
 
+def test_files_on_disk_are_served_from_disk(hub_server, tmp_path):
+    on_disk = tmp_path / "big.bin"
+    on_disk.write_bytes(_bytes(MIB))
+    hub_server.add_files("org/disk", {"big.bin": on_disk})
+    hub_server.add_files("org/disk", {"small.txt": str(on_disk)}, lfs=False)
+    assert hub_server.file("org/disk", "big.bin").body == on_disk  # not read into memory
+    location = _fetch(hub_server.url("org/disk", "big.bin"), "HEAD").headers["Location"]
+    assert _fetch(location).body == on_disk.read_bytes()  # sendfile
+    assert _fetch(location, headers={"Range": "bytes=-10"}).body == on_disk.read_bytes()[-10:]
+    hub_server.fault(Fault("slow", chunk=100_000), "org/disk", "big.bin", at="cdn")
+    assert _fetch(location).body == on_disk.read_bytes()  # in pieces
+    commit = hub_server.commit_of("org/disk")
+    small = _fetch(hub_server.url("org/disk", "small.txt", commit), headers={"Range": "bytes=5-9"})
+    assert (small.status, small.body) == (206, on_disk.read_bytes()[5:10])
+
+
 def test_errors_carry_the_hubs_headers(hub_server, repo):
     hub_server.create_repo("org/gated", gated=True, readers=["hf_reader"])
     hub_server.add_file("org/gated", "a.bin", b"gated")
