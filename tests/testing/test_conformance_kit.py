@@ -162,8 +162,14 @@ def test_public_api():
         "LoopbackServer",
         "Fault",
         "running_server",
+        "Request",
+        "Answer",
+        "HubServer",
+        "HubFile",
+        "running_hub",
         "python_without",
         "Interpreter",
+        "Outcome",
         "pip_install_target",
     }
 

@@ -40,17 +40,23 @@ generated checkpoints as a member's), :class:`TorchHubCache` (torchvision's cach
 :func:`pip_install_target` installs distributions into a folder for real entry-point discovery.
 :func:`restore_registrations` undoes :func:`weighthub.register_model` calls.
 :func:`build_empty` builds a model without allocating parameters or loading weights.
+
+:class:`HubServer` (fixture ``hub_server``) is a Hugging Face Hub and its CDN on loopback, with
+repositories built from bytes, faults and a request log, for tests against ``huggingface_hub``
+(run it in a subprocess: :meth:`Interpreter.outcomes_of`) and of code that shares its cache.
 """
 
 from __future__ import annotations
 
 from ._building import build_empty
 from ._conformance import CHECKS, assert_plugin_conforms, check_model, check_plugin
-from ._environments import Interpreter, pip_install_target, python_without
+from ._environments import Interpreter, Outcome, pip_install_target, python_without
+from ._hub import HubServer, running_hub
+from ._hub_repos import HubFile
 from ._readme import README_TABLE_BEGIN, README_TABLE_END, check_readme_table, models_table
 from ._recording import LoadRecorder, WeightsLoadStopped, record_loads, restore_registrations
 from ._report import ConformanceReport, Failure
-from ._server import Fault, LoopbackServer, running_server
+from ._server import Answer, Fault, LoopbackServer, Request, running_server
 from ._serving import TorchHubCache, WeightsServer
 
 __all__ = [
@@ -74,7 +80,13 @@ __all__ = [
     "LoopbackServer",
     "Fault",
     "running_server",
+    "Request",
+    "Answer",
+    "HubServer",
+    "HubFile",
+    "running_hub",
     "python_without",
     "Interpreter",
+    "Outcome",
     "pip_install_target",
 ]
