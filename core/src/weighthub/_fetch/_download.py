@@ -50,9 +50,10 @@ from ._disk import (
 )
 from ._hashing import HashWorker
 from ._integrity import Expected
-from ._lock import pieces_paths
+from ._layout import CachePaths
 from ._retries import Retries, failed_message
-from ._sources import RetryableError, Source
+from ._sources import Source
+from ._stream import RetryableError
 
 if TYPE_CHECKING:
     from ._parallel import Handover, Probe
@@ -406,7 +407,7 @@ def _download(
         check_free_space(target, expected.size)
     args: dict[str, Any] = {"display": display, "record_url": record_url, "bar": bar}
     parallel = source.kind == "http"
-    _, journal = pieces_paths(target)
+    journal = CachePaths(target).journal
     known_large = expected.size is not None and _worth_parallel(expected.size)
     at_once = known_large and parallel_below() == math.inf
     if parallel and (at_once or journal.exists()):

@@ -39,17 +39,17 @@ from ._disk import (
     write_at,
 )
 from ._integrity import Expected
-from ._lock import pieces_paths
+from ._layout import CachePaths
 from ._retries import Retries
 from ._sources import (
     USER_AGENT,
-    RetryableError,
     content_range_start,
     content_range_total,
     http_error_message,
     network_failure,
     retry_after_seconds,
 )
+from ._stream import RetryableError
 
 __all__ = [
     "Handover",
@@ -121,7 +121,7 @@ def probe(url: str) -> Probe | None:
 
 @dataclass
 class _Journal:
-    path: Path
+    target: Path
     url: str
     probe: Probe
     done: list[list[int]] = field(default_factory=list)
@@ -142,10 +142,10 @@ class _Journal:
                 else:
                     merged.append([a, b])
             self.done = merged
-            tmp = self.path.with_name(self.path.name + ".tmp")
+            tmp = CachePaths(self.target).journal_tmp
             with contextlib.suppress(OSError):
                 tmp.write_text(self.as_json(), encoding="utf-8")
-                tmp.replace(self.path)
+                tmp.replace(CachePaths(self.target).journal)
 
     def missing(self) -> list[tuple[int, int]]:
         gaps, pos = [], 0
@@ -306,7 +306,7 @@ def _split(gaps: list[tuple[int, int]], size: int, workers: int) -> list[tuple[i
 
 @contextlib.contextmanager
 def _pieces_partial(target: Path) -> Iterator[tuple[Path, int]]:
-    partial, _ = pieces_paths(target)
+    partial = CachePaths(target).pieces_partial
     try:
         fd = os.open(partial, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
     except OSError as exc:
@@ -326,12 +326,11 @@ def hand_over(partial: Path, target: Path, url: str, found: Probe, written: int)
     Raises:
         CacheWriteError: The partial cannot be renamed in the cache folder.
     """
-    pieces, journal_path = pieces_paths(target)
     try:
-        partial.replace(pieces)
+        partial.replace(CachePaths(target).pieces_partial)
     except OSError as exc:
         raise cache_write_error(exc, target, None) from exc
-    journal = _Journal(journal_path, url, found)
+    journal = _Journal(target, url, found)
     if written:
         journal.complete(0, written)
     return Handover(found, written)
@@ -371,7 +370,7 @@ def download_parallel(
             f"file_size={expected.size}. Nothing was downloaded; check the mirror and the size."
         )
         raise IntegrityError(msg, url=url, expected_size=expected.size, actual_size=found.size)
-    _, journal_path = pieces_paths(target)
+    journal_path = CachePaths(target).journal
     with _pieces_partial(target) as (partial, fd):
         if handover is not None:
             done = [[0, handover.written]] if handover.written else []
@@ -379,7 +378,7 @@ def download_parallel(
             done = _load_journal(journal_path, url, found, partial)
         if not done:
             os.ftruncate(fd, 0)
-        journal = _Journal(journal_path, url, found, done)
+        journal = _Journal(target, url, found, done)
         gaps = journal.missing()
         check_free_space(target, sum(b - a for a, b in gaps))
         pieces: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()

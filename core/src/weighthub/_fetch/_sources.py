@@ -21,16 +21,17 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 from .._errors import InvalidFileNameError, InvalidURLError, WeightsDownloadError
 from ._config import env_number
+from ._fsspec import open_fsspec
+from ._layout import MAX_NAME_BYTES
+from ._stream import RetryableError, Stream
 
 __all__ = [
     "USER_AGENT",
-    "RetryableError",
     "Source",
-    "Stream",
     "cache_file_name",
     "check_http_url",
     "content_range_start",
@@ -43,43 +44,8 @@ __all__ = [
 ]
 
 USER_AGENT = "weighthub/0.1 (python-urllib)"
-# The cache adds ".<pid>.<hex>.partial" (up to 26 bytes) to a name, and file systems allow 255.
-MAX_NAME_BYTES = 224
 # Characters a URL may carry as they are; anything else (a space, non-ASCII) is percent-encoded.
 _URL_SAFE = "/%:@!$&'()*+,;=-._~?#[]"
-
-
-class RetryableError(Exception):
-    """A transient failure (connection error, 5xx): the download may be retried.
-
-    Attributes:
-        retry_after: Seconds the server asked to wait (``Retry-After``), or None.
-    """
-
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-@dataclass
-class Stream:
-    """An open byte stream of a remote file.
-
-    Attributes:
-        body: The readable binary stream.
-        total: The full size of the file when known.
-        start: The offset the stream starts at (0 unless a resume was honoured).
-        etag: The ``ETag`` validator of an HTTP answer, if any.
-        last_modified: The ``Last-Modified`` validator of an HTTP answer, if any.
-        ranges: Whether the answer advertised byte ranges (``Accept-Ranges: bytes``).
-    """
-
-    body: IO[bytes]
-    total: int | None
-    start: int
-    etag: str | None = None
-    last_modified: str | None = None
-    ranges: bool = False
 
 
 @dataclass(frozen=True)
@@ -402,7 +368,5 @@ def content_range_total(header: str | None) -> int | None:
 
 @contextlib.contextmanager
 def _open_fsspec(url: str, offset: int) -> Iterator[Stream]:
-    from ._fsspec import open_fsspec
-
     with open_fsspec(url, offset) as stream:
         yield stream
