@@ -7,6 +7,10 @@ even one carrying ``Content-Range``, or a wrong range) means one stream. ``WEIGH
 ``<name>.pieces.partial`` and retry and resume each piece on its own. The sha256 is computed in
 order on a thread while pieces arrive (it reads the finished prefix back from the page cache).
 
+The probe and every piece are requests of the one HTTP client (:mod:`._http`): the same headers,
+the same error classification and the same server waits as the single stream; this module opens
+no connection of its own.
+
 A *piece journal* ``<name>.pieces.json`` (URL, size, ETag, Last-Modified, completed ranges) lets the
 next process that takes the lock continue a dead process's download after checking the validators;
 whatever the journal says, the final size and hash decide (the finish step of :mod:`._disk`).
@@ -21,16 +25,13 @@ import os
 import queue
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.client import HTTPException
 from pathlib import Path
 from typing import Any
 
 from .._errors import CacheWriteError, IntegrityError, WeightsDownloadError
-from ._config import connections, env_number, parallel_min
+from ._config import connections, parallel_min
 from ._disk import (
     cache_write_error,
     check_free_space,
@@ -38,17 +39,10 @@ from ._disk import (
     start_writeback,
     write_at,
 )
+from ._http import open_http
 from ._integrity import Expected
 from ._layout import CachePaths
 from ._retries import Retries
-from ._sources import (
-    USER_AGENT,
-    content_range_start,
-    content_range_total,
-    http_error_message,
-    network_failure,
-    retry_after_seconds,
-)
 from ._stream import RetryableError
 
 __all__ = [
@@ -82,41 +76,19 @@ class Handover:
     written: int
 
 
-def _request(url: str, start: int, end: int) -> Any:
-    headers = {
-        "User-Agent": USER_AGENT,
-        "Accept-Encoding": "identity",
-        "Range": f"bytes={start}-{end}",
-    }
-    timeout = env_number("WEIGHTHUB_HTTP_TIMEOUT", 60.0)
-    try:
-        return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout)
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        message = http_error_message(url, exc.code, str(exc.reason))
-        if exc.code >= 500 or exc.code in (408, 429):
-            wait = retry_after_seconds(exc.headers.get("Retry-After"))
-            raise RetryableError(message, retry_after=wait) from exc
-        raise WeightsDownloadError(message, url=url, status=exc.code) from exc
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise network_failure(url, exc) from exc
-
-
 def probe(url: str) -> Probe | None:
     """Ask for byte 0; return the size and validators when ranges work, else None (one stream)."""
     try:
-        response = _request(url, 0, 0)
+        with open_http(url, byte_range=(0, 0), limit=1) as response:
+            found = response.content_range
+            if response.status != 206 or found is None or found.total is None:
+                return None
+            if (found.start, found.end) != (0, 0):
+                return None
+            response.read()
+            return Probe(found.total, response.etag, response.last_modified)
     except (RetryableError, OSError):
         return None
-    with response:
-        header = response.headers.get("Content-Range")
-        total = content_range_total(header)
-        if response.status != 206 or content_range_start(header) != 0 or total is None:
-            return None
-        if header.split(" ", 1)[1].split("/")[0] != "0-0":
-            return None
-        response.read()
-        return Probe(total, response.headers.get("ETag"), response.headers.get("Last-Modified"))
 
 
 @dataclass
@@ -248,9 +220,10 @@ def _fetch_piece(run: _Run, start: int, end: int, buffer: bytearray) -> None:
     view = memoryview(buffer)
     while pos < end and not run.stop.is_set():
         try:
-            with _request(run.url, pos, end - 1) as response:
-                header = response.headers.get("Content-Range")
-                if response.status != 206 or content_range_start(header) != pos:
+            with open_http(run.url, byte_range=(pos, end - 1), limit=end - pos) as response:
+                found = response.content_range
+                if response.status != 206 or found is None or found.start != pos:
+                    header = response.headers.get("Content-Range")
                     msg = f"{run.url} stopped honouring range requests (answered {header!r})"
                     raise WeightsDownloadError(msg, url=run.url)
                 while pos < end and not run.stop.is_set():
@@ -264,7 +237,7 @@ def _fetch_piece(run: _Run, start: int, end: int, buffer: bytearray) -> None:
             if pos < end and not run.stop.is_set():
                 msg = "the connection closed early"
                 raise RetryableError(msg)
-        except (RetryableError, ConnectionError, TimeoutError, EOFError, HTTPException) as exc:
+        except RetryableError as exc:
             if pos > best:
                 best = pos
                 retries.progress()
