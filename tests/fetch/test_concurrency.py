@@ -38,6 +38,17 @@ def _spawn(url, digest, env_extra=None):
     )
 
 
+def _started_writing(cache: Path, name: str) -> list[Path]:
+    """Wait until a child process has written bytes into a partial of ``name``; return them."""
+    deadline = time.monotonic() + 60
+    partials: list[Path] = []
+    while time.monotonic() < deadline and not partials:
+        partials = [p for p in cache.glob(f"{name}.*.partial") if p.stat().st_size > 0]
+        time.sleep(0.05)
+    assert partials, "the child started downloading"
+    return partials
+
+
 @pytest.mark.slow
 def test_four_processes_download_exactly_once(server, cache):
     data = make_checkpoint(n=500_000)  # ~2 MB, served slowly so the processes overlap
@@ -62,14 +73,7 @@ def test_killed_download_leaves_only_a_partial_and_a_fresh_load_succeeds(server,
     url = server.add("/m/killed.pth", data)
     server.fault("/m/killed.pth", Fault("slow", delay=0.2, chunk=64 * 1024))
     proc = _spawn(url, sha(data))
-    deadline = time.monotonic() + 60
-    partials: list[Path] = []
-    while time.monotonic() < deadline:
-        partials = [p for p in cache.glob("killed.pth.*.partial") if p.stat().st_size > 0]
-        if partials:
-            break
-        time.sleep(0.05)
-    assert partials, "the child started downloading"
+    _started_writing(cache, "killed.pth")
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not (cache / "killed.pth").exists()
@@ -87,12 +91,7 @@ def test_a_file_leaves_the_partial_of_a_longer_name_alone(server, cache, ckpt):
     other = server.add("/m/net.pth.v2", data)
     server.fault("/m/net.pth.v2", Fault("slow", delay=0.1, chunk=64 * 1024))
     proc = _spawn(other, sha(data))
-    deadline = time.monotonic() + 60
-    partials: list[Path] = []
-    while time.monotonic() < deadline and not partials:
-        partials = [p for p in cache.glob("net.pth.v2.*.partial") if p.stat().st_size > 0]
-        time.sleep(0.05)
-    assert partials, "the child started downloading"
+    partials = _started_writing(cache, "net.pth.v2")
     url = server.add("/m/net.pth", ckpt)
     assert fetch(url, sha256=sha(ckpt)).read_bytes() == ckpt
     removed = remove_cached("net.pth")

@@ -19,13 +19,6 @@ from weighthub import WeightsDownloadError, fetch
 
 
 @pytest.fixture
-def parallel(monkeypatch):
-    monkeypatch.setenv("WEIGHTHUB_PARALLEL_MIN", "1000000")
-    monkeypatch.setenv("WEIGHTHUB_CONNECTIONS", "4")
-    monkeypatch.setenv("WEIGHTHUB_PARALLEL_BELOW", "inf")  # several connections at once
-
-
-@pytest.fixture
 def big() -> bytes:
     return make_checkpoint(n=600_000)  # ~2.4 MB: a probe, then 1 MiB pieces
 
