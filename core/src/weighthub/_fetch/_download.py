@@ -22,7 +22,6 @@ fsyncs, renames with ``os.replace`` and records. Nothing that looks complete is 
 
 from __future__ import annotations
 
-import http.client
 import logging
 import math
 import os
@@ -332,7 +331,9 @@ def _stream_with_retries(
                 break
             except (_GoParallel, *_PERMANENT):
                 raise
-            except (RetryableError, OSError, EOFError, http.client.HTTPException) as exc:
+            # HTTP failures arrive classified (_http); a package resource or an fsspec file whose
+            # library raised something unclassified can still fail with a plain OSError.
+            except (RetryableError, OSError, EOFError) as exc:
                 if state.written > state.best:
                     state.best = state.written
                     retries.progress()
