@@ -71,18 +71,22 @@ def _folder(args: argparse.Namespace) -> Path | None:
     Raises:
         CLIError: DIR has no ``checkpoints/`` but holds checkpoints itself (a checkpoints folder).
     """
+    from .._fetch._layout import CHECKPOINT_SUFFIXES, checkpoints_of
+
     if args.dir is None:
         return None
-    folder: Path = args.dir / "checkpoints"
-    if not folder.is_dir() and args.dir.is_dir():
-        suffixes = (".pth", ".pt", ".bin", ".safetensors", ".ckpt")
-        if any(p.name.endswith(suffixes) for p in args.dir.iterdir()):
-            msg = (
-                f"{args.dir} has no checkpoints/ folder but holds checkpoint files: --dir names a "
-                "weighthub home (the folder that holds checkpoints/, like WEIGHTHUB_HOME and "
-                f"'download --to DIR'); use --dir {args.dir.parent}"
-            )
-            raise CLIError(msg)
+    folder = checkpoints_of(args.dir)
+    if (
+        not folder.is_dir()
+        and args.dir.is_dir()
+        and any(p.name.endswith(CHECKPOINT_SUFFIXES) for p in args.dir.iterdir())
+    ):
+        msg = (
+            f"{args.dir} has no checkpoints/ folder but holds checkpoint files: --dir names a "
+            "weighthub home (the folder that holds checkpoints/, like WEIGHTHUB_HOME and "
+            f"'download --to DIR'); use --dir {args.dir.parent}"
+        )
+        raise CLIError(msg)
     return folder
 
 
@@ -177,10 +181,11 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def _targets(name: str) -> list[str]:
     """Return the cache names (or paths, or URLs) that NAME stands for."""
-    if "/" in name or "\\" in name or name.endswith((".pth", ".pt", ".safetensors", ".bin")):
-        return [name]
     from .._errors import UnknownModelError, UnknownWeightsError
+    from .._fetch._layout import CHECKPOINT_SUFFIXES
 
+    if "/" in name or "\\" in name or name.endswith(CHECKPOINT_SUFFIXES):
+        return [name]
     try:
         from ._common import resolve
 

@@ -13,94 +13,23 @@ from __future__ import annotations
 import logging
 import os
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import OfflineModeError
-from ._config import cache_dir, hash_checks_enabled, offline_mode, rewrite_url, verify_always
+from ._config import cache_dir, hash_checks_enabled, offline_mode, rewrite_url
 from ._disk import cache_write_error
 from ._distributed import broadcast_active, fetch_collective
 from ._download import download_to_cache
-from ._integrity import (
-    Expected,
-    hash_file,
-    read_record,
-    record_path,
-    write_record,
-)
-from ._layers import find_in_layers, local_record_file
+from ._integrity import Expected, check_cached
+from ._layers import find_in_layers
+from ._layout import local_record_path
 from ._lock import cache_lock, clean_stale_partials
 from ._lockfile import locked_expectation
 from ._sources import Source, cache_file_name, resolve_source
 
-__all__ = ["check_cached", "fetch"]
+__all__ = ["fetch"]
 
 logger = logging.getLogger("weighthub")
-
-
-@dataclass(frozen=True)
-class CacheCheck:
-    """The outcome of looking at a cached file.
-
-    Attributes:
-        state: ``"ok"``, ``"missing"`` or ``"bad"``.
-        reason: Why a file is bad.
-    """
-
-    state: str
-    reason: str = ""
-
-
-def check_cached(
-    path: Path, expected: Expected, *, url: str | None, record_file: Path | None = None
-) -> CacheCheck:
-    """Decide whether the file at ``path`` can be used, cheaply when it has a record.
-
-    Args:
-        path: The file.
-        expected: The declared size and hash.
-        url: Its URL, stored in a new record.
-        record_file: Where its record lives (``<path>.weighthub.json`` by default).
-    """
-    rehash = verify_always()
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return CacheCheck("missing")
-    if expected.size is not None and st.st_size != expected.size:
-        return CacheCheck("bad", f"its size is {st.st_size} bytes, not {expected.size}")
-    rec_file = record_file if record_file is not None else record_path(path)
-    record = read_record(path, rec_file)
-    if record is not None:
-        if record.corrupt:
-            return CacheCheck("bad", "its bytes changed (a verify or load saw it)")
-        if record.size != st.st_size:
-            return CacheCheck(
-                "bad", f"it was {record.size} bytes when downloaded and is now {st.st_size} bytes"
-            )
-        digest = record.sha256
-        if rehash or record.mtime_ns != st.st_mtime_ns:
-            digest = hash_file(path)
-            if digest != record.sha256:
-                return CacheCheck("bad", "its content changed since it was downloaded")
-            if record.mtime_ns != st.st_mtime_ns:
-                write_record(
-                    path, digest, url=record.url, verified=record.verified, record_file=rec_file
-                )
-        problem = expected.mismatch(digest, None)
-        if problem is not None:
-            return CacheCheck("bad", problem)
-        if expected.has_hash and not record.verified:
-            write_record(path, digest, url=record.url, verified=True, record_file=rec_file)
-        return CacheCheck("ok")
-    if expected.has_hash or rehash:
-        logger.info("Verifying %s once (no record of it yet).", path)
-        digest = hash_file(path)
-        problem = expected.mismatch(digest, None)
-        if problem is not None:
-            return CacheCheck("bad", problem)
-        write_record(path, digest, url=url, verified=expected.has_hash, record_file=rec_file)
-    return CacheCheck("ok")
 
 
 def fetch(
@@ -207,7 +136,7 @@ def _fetch_to_cache(
 
 
 def _verify_local(path: Path, expected: Expected, *, url: str, folder: Path) -> Path:
-    record_file = local_record_file(path, folder)
+    record_file = local_record_path(path, folder)
     check = check_cached(path, expected, url=url, record_file=record_file)
     if check.state != "ok":
         msg = f"The checkpoint file {path} (from {url}) is not the expected one: {check.reason}."

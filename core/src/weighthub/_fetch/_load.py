@@ -25,7 +25,7 @@ from .._errors import CheckpointFormatError, IntegrityError, UnsafeCheckpointErr
 from ._config import cache_dir, offline_mode, rewrite_url
 from ._fetch import fetch
 from ._integrity import Expected, rehash_problem
-from ._layers import local_record_file
+from ._layout import local_record_path
 from ._sources import cache_file_name, resolve_source
 
 if TYPE_CHECKING:
@@ -264,7 +264,7 @@ def _damaged_since_verified(
     )
     source = resolve_source(rewrite_url(url))
     local = source.kind == "local"
-    record_file = local_record_file(path, cache_dir(model_dir)) if local else None
+    record_file = local_record_path(path, cache_dir(model_dir)) if local else None
     problem = rehash_problem(path, expected, record_file)
     if problem is None:
         return False

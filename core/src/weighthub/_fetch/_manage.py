@@ -16,28 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ._config import cache_dir
-from ._integrity import RECORD_SUFFIX, hash_file, hash_prefix_of, read_record, write_record
+from ._integrity import hash_file, hash_prefix_of, read_record, write_record
 from ._layers import cache_layers
-from ._lock import (
-    JOURNAL_SUFFIX,
-    LOCK_SUFFIX,
-    LOCKINFO_SUFFIX,
-    PARTIAL_SUFFIX,
-    cache_lock,
-    pid_alive,
-)
+from ._layout import LOCAL_RECORDS, CachePaths, is_leftover, is_side_file, partial_owner
+from ._lock import cache_lock, pid_alive
 
 __all__ = ["CacheEntry", "cached_files", "clear_cache", "remove_cached", "verify_cache"]
-
-_SIDE_SUFFIXES = (
-    RECORD_SUFFIX,
-    LOCK_SUFFIX,
-    LOCKINFO_SUFFIX,
-    PARTIAL_SUFFIX,
-    JOURNAL_SUFFIX,
-    ".tmp",
-)
-_LOCAL_RECORDS = ".local-records"
 
 
 @dataclass(frozen=True)
@@ -71,7 +55,7 @@ def _checkpoints(folder: Path) -> list[Path]:
         children = sorted(folder.iterdir())
     except FileNotFoundError:
         return []
-    return [p for p in children if p.is_file() and not p.name.endswith(_SIDE_SUFFIXES)]
+    return [p for p in children if p.is_file() and not is_side_file(p.name)]
 
 
 def _folders(model_dir: str | os.PathLike[str] | None, layers: bool) -> list[tuple[Path, bool]]:
@@ -180,21 +164,11 @@ def _resolve_name(name_or_path: str | os.PathLike[str], folder: Path) -> Path:
 
 def _remove_with_side_files(path: Path) -> list[Path]:
     removed = []
-    suffixes = (RECORD_SUFFIX, LOCKINFO_SUFFIX, JOURNAL_SUFFIX)
-    side = [path.with_name(path.name + s) for s in suffixes]
-    partials = list(path.parent.glob(f"{glob_escape(path.name)}.*{PARTIAL_SUFFIX}"))
-    for candidate in [path, *side, *partials]:
+    for candidate in [path, *CachePaths(path).removable()]:
         with contextlib.suppress(FileNotFoundError):
             candidate.unlink()
             removed.append(candidate)
     return removed
-
-
-def glob_escape(name: str) -> str:
-    """Escape the glob metacharacters of a file name."""
-    import glob
-
-    return glob.escape(name)
 
 
 def remove_cached(
@@ -210,7 +184,7 @@ def remove_cached(
         The files removed (empty when there was nothing to remove).
     """
     path = _resolve_name(name_or_path, cache_dir(model_dir))
-    if not path.exists() and not path.with_name(path.name + RECORD_SUFFIX).exists():
+    if not path.exists() and not CachePaths(path).record.exists():
         return []
     with cache_lock(path):
         return _remove_with_side_files(path)
@@ -235,14 +209,11 @@ def clear_cache(model_dir: str | os.PathLike[str] | None = None) -> int:
         count += 1
     for leftover in folder.glob("*") if folder.is_dir() else []:
         name = leftover.name
-        if name.endswith(PARTIAL_SUFFIX):
-            # <name>.<pid>.<hex>.partial: only a dead process's partial download is removed.
-            pid = name.rsplit(".", 3)[-3] if name.count(".") >= 3 else ""
-            if pid.isdigit() and pid_alive(int(pid)):
-                continue
-        leftovers = (RECORD_SUFFIX, PARTIAL_SUFFIX, JOURNAL_SUFFIX, ".tmp")
-        if leftover.is_file() and name.endswith(leftovers):
+        owner = partial_owner(name)
+        if owner is not None and pid_alive(owner):
+            continue  # a running process's partial download
+        if leftover.is_file() and is_leftover(name):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
-    shutil.rmtree(folder / _LOCAL_RECORDS, ignore_errors=True)
+    shutil.rmtree(folder / LOCAL_RECORDS, ignore_errors=True)
     return count
