@@ -1,17 +1,54 @@
-"""Watching weights loads: a public observation point for tests and tooling.
+"""Watching weights loads, and switching them off for one context.
 
 weighthub calls every listener with the weights member it is about to load, before anything is
 fetched, so a test can check which weights a builder picked without patching weighthub, and a tool
-can log or audit loads. Torch is never imported here.
+can log or audit loads.
+
+:func:`no_weight_loading` switches loading off in the current context (thread or task) only:
+``WeightsEnum.get_state_dict`` then returns an empty state dict and
+:func:`weighthub.construct_model` only calls its factory, so a builder builds the architecture its
+weights imply without fetching anything (``weighthub describe``, the conformance kit). Torch is
+never imported here.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["LoadListener", "add_load_listener", "notify_load"]
+__all__ = [
+    "LoadListener",
+    "add_load_listener",
+    "no_weight_loading",
+    "notify_load",
+    "weight_loading_enabled",
+]
+
+_loading = contextvars.ContextVar("weighthub_weight_loading", default=True)
+
+
+@contextlib.contextmanager
+def no_weight_loading() -> Iterator[None]:
+    """Within this block, in this context only, weights are not loaded.
+
+    ``WeightsEnum.get_state_dict`` returns ``{}`` without telling listeners or fetching, and
+    :func:`weighthub.construct_model` returns ``factory()``. Other threads (and asyncio tasks
+    started outside the block) load as usual; nesting is fine.
+    """
+    token = _loading.set(False)
+    try:
+        yield
+    finally:
+        _loading.reset(token)
+
+
+def weight_loading_enabled() -> bool:
+    """Whether weights are loaded in this context (False inside :func:`no_weight_loading`)."""
+    return _loading.get()
+
 
 LoadListener = Callable[[Any], None]
 """A function called with the weights member (a ``WeightsEnum`` member) about to be loaded."""

@@ -44,7 +44,7 @@ generated checkpoints as a member's), :class:`TorchHubCache` (torchvision's cach
 
 from __future__ import annotations
 
-from ._building import build_empty
+from .._construct import build_empty
 from ._conformance import CHECKS, assert_plugin_conforms, check_model, check_plugin
 from ._environments import Interpreter, pip_install_target, python_without
 from ._readme import README_TABLE_BEGIN, README_TABLE_END, check_readme_table, models_table

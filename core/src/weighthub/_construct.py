@@ -1,90 +1,86 @@
-"""Fast, low-memory model construction when pretrained weights will overwrite every parameter.
+"""Model construction: fast and low-memory with pretrained weights, or without loading at all.
 
 The architecture is built with its *parameters* on the meta device (no allocation, ``nn.init`` is
 free) while its buffers stay real, so init-time tensor computations (RegNet's configuration,
 non-persistent buffers such as Swin's relative position index) still work. This is accelerate's
-``init_empty_weights(include_buffers=False)`` technique: ``nn.Module.register_parameter`` is patched
-for the constructing thread only. The checkpoint is then memory-mapped and assigned into the model
+``init_empty_weights(include_buffers=False)`` technique, done with torch's global parameter
+registration hook, which moves a parameter to the meta device only inside :func:`meta_parameters`
+in the constructing context (a context variable: other threads are unaffected, and nothing is
+patched). The checkpoint is then memory-mapped and assigned into the model
 (``load_state_dict(assign=True)``), so the weights are read once, lazily, and never copied.
 
 Whenever the fast path is unsafe the ordinary path runs instead (``factory()`` then
 ``load_state_dict``), and the reason is logged at DEBUG level on the ``weighthub`` logger.
+
+Inside :func:`~weighthub._loads.no_weight_loading` :func:`construct_model` only calls its factory;
+:func:`build_empty` builds a model that way without allocating its parameters (``weighthub
+describe``, ``weighthub new plugin``, the conformance kit).
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .._loads import notify_load
-from .._weights import WeightsEnum
+from ._loads import no_weight_loading, notify_load, weight_loading_enabled
+from ._weights import WeightsEnum
 
 if TYPE_CHECKING:
     import torch
     from torch import nn
 
-__all__ = ["construct_model", "meta_parameters"]
+__all__ = ["build_empty", "construct_model", "meta_parameters"]
 
 logger = logging.getLogger("weighthub")
 
 M = TypeVar("M")
 
-_patch_lock = threading.Lock()
-_patch_depth = 0
-_active_threads: set[int] = set()
-_original_register: Any = None
+_meta_parameters = contextvars.ContextVar("weighthub_meta_parameters", default=False)
+_hook_lock = threading.Lock()
+_hook_installed = False
 
 
-def _patched_register_parameter(self: nn.Module, name: str, param: Any) -> None:
-    _original_register(self, name, param)
-    if param is None or threading.get_ident() not in _active_threads:
-        return
+def _to_meta(module: nn.Module, name: str, param: Any) -> Any:
+    """torch's parameter registration hook: a new parameter on the meta device, when asked for."""
+    if not _meta_parameters.get():
+        return None
     import torch
 
-    registered = self._parameters[name]
-    if (
-        registered is None
-        or isinstance(registered, torch.nn.parameter.UninitializedParameter)
-        or registered.device.type == "meta"
-    ):
-        return
-    kwargs = dict(registered.__dict__)
-    kwargs["requires_grad"] = registered.requires_grad
-    meta = registered.to(torch.device("meta"))
-    self._parameters[name] = type(registered)(meta, **kwargs)
+    if isinstance(param, torch.nn.parameter.UninitializedParameter) or param.device.type == "meta":
+        return None
+    kwargs = dict(param.__dict__)
+    kwargs["requires_grad"] = param.requires_grad
+    return type(param)(param.to(torch.device("meta")), **kwargs)
+
+
+def _install_hook() -> None:
+    global _hook_installed
+    with _hook_lock:
+        if not _hook_installed:
+            from torch.nn.modules.module import register_module_parameter_registration_hook
+
+            register_module_parameter_registration_hook(_to_meta)
+            _hook_installed = True
 
 
 @contextlib.contextmanager
 def meta_parameters() -> Iterator[None]:
-    """Within this block, parameters registered by the current thread are moved to the meta device.
+    """Within this block, parameters registered in this context are created on the meta device.
 
-    Buffers stay real. Other threads are unaffected. Nested and concurrent uses are safe.
+    Buffers stay real. Other threads (and asyncio tasks started outside the block) are
+    unaffected. Nested and concurrent uses are safe.
     """
-    global _patch_depth, _original_register
-    from torch import nn
-
-    ident = threading.get_ident()
-    with _patch_lock:
-        if _patch_depth == 0:
-            _original_register = nn.Module.register_parameter
-            nn.Module.register_parameter = _patched_register_parameter  # type: ignore[method-assign]
-        _patch_depth += 1
-        nested = ident in _active_threads
-        _active_threads.add(ident)
+    _install_hook()
+    token = _meta_parameters.set(True)
     try:
         yield
     finally:
-        with _patch_lock:
-            if not nested:
-                _active_threads.discard(ident)
-            _patch_depth -= 1
-            if _patch_depth == 0:
-                nn.Module.register_parameter = _original_register  # type: ignore[method-assign]
-                _original_register = None
+        _meta_parameters.reset(token)
 
 
 def _quantized_module(model: nn.Module) -> str | None:
@@ -174,7 +170,8 @@ def construct_model(
     False, when the factory fails under meta parameters, when the model has quantized modules, or
     when a tensor is left on the meta device; the reason is logged at DEBUG level. Listeners added
     with :func:`weighthub.add_load_listener` are told of the load once, before the checkpoint is
-    fetched.
+    fetched. Inside ``no_weight_loading()`` (``weighthub describe``, the conformance kit) it only
+    calls ``factory()``.
 
     Args:
         factory: Builds the architecture with random weights, e.g. ``lambda: ResNet(...)``.
@@ -187,7 +184,7 @@ def construct_model(
     Returns:
         The model, with the weights loaded (``strict=True``).
     """
-    if weights is None:
+    if weights is None or not weight_loading_enabled():
         return factory()
     if not isinstance(weights, WeightsEnum):
         # Another library's member (torchvision's): its get_state_dict does not tell listeners.
@@ -208,3 +205,22 @@ def construct_model(
     model = factory()
     model.load_state_dict(load())  # type: ignore[attr-defined]
     return model
+
+
+def build_empty(builder: Callable[..., Any], **kwargs: Any) -> Any:
+    """Call ``builder(**kwargs)`` without allocating parameters and without loading weights.
+
+    Tries the meta device first; builders that fail there are retried with only their
+    parameters on the meta device (:func:`meta_parameters`). Either way initialisation costs
+    nothing, and weight loading is switched off (:func:`~weighthub._loads.no_weight_loading`)
+    for this context only.
+    """
+    import torch
+
+    with no_weight_loading():
+        try:
+            with torch.device("meta"):
+                return builder(**kwargs)
+        except (NotImplementedError, RuntimeError):
+            with meta_parameters():
+                return builder(**kwargs)
