@@ -165,3 +165,20 @@ def test_the_fallback_keeps_buffers_real_and_parameters_empty():
     assert model.linear.weight.is_meta
     assert torch.equal(model.index, torch.arange(4))
     assert not nn.Linear(2, 2).weight.is_meta  # nothing stays switched on
+
+
+def test_a_builder_that_loads_by_itself_builds_empty_too():
+    """torchvision's builders call ``model.load_state_dict(weights.get_state_dict())``."""
+
+    def builder(*, weights=None):
+        model = nn.Sequential(tiny(), nn.BatchNorm1d(2))
+        if weights is not None:
+            model.load_state_dict(weights.get_state_dict(progress=False))
+        return model
+
+    with record_loads(stop=True) as loads:
+        model = build_empty(builder, weights=Tiny_Weights.V1)
+    assert loads == []
+    assert model[0].weight.is_meta
+    with pytest.raises(RuntimeError, match="Missing key"):
+        model.load_state_dict({})  # out of the block, loading is strict again

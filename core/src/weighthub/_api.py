@@ -346,7 +346,7 @@ def list_weights(
             and catalogue().conflict("weights enum", str(entry.weights_name)) is None
         ):
             providers.append((entry, entry.plugin, entry.distribution))
-        providers.extend((a, a.plugin, a.distribution) for a in catalogue().attachments_of(entry))
+        providers.extend((a, a.plugin, a.distribution) for a in attachments_of(entry))
         for provider, owner, distribution in providers:
             if plugin is not None and not plugin_matches([plugin], owner, distribution):
                 continue

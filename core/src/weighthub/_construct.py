@@ -12,9 +12,13 @@ patched). The checkpoint is then memory-mapped and assigned into the model
 Whenever the fast path is unsafe the ordinary path runs instead (``factory()`` then
 ``load_state_dict``), and the reason is logged at DEBUG level on the ``weighthub`` logger.
 
-Inside :func:`~weighthub._loads.no_weight_loading` :func:`construct_model` only calls its factory;
-:func:`build_empty` builds a model that way without allocating its parameters (``weighthub
-describe``, ``weighthub new plugin``, the conformance kit).
+:func:`no_weight_loading` is the switch for building a model without loading its weights
+(``weighthub describe``, the conformance kit): in the current context only, :func:`construct_model`
+just calls its factory, ``WeightsEnum.get_state_dict`` returns an empty state dict, and a module
+built there accepts a state dict with missing or unexpected keys (torchvision's builders load
+``weights.get_state_dict()`` themselves). :func:`build_empty` builds that way without allocating
+parameters. All of it is torch's global registration hooks reading context variables: nothing is
+patched, and other threads build and load as usual.
 """
 
 from __future__ import annotations
@@ -27,26 +31,59 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._loads import no_weight_loading, notify_load, weight_loading_enabled
+from ._loads import loads_skipped, notify_load, skipping_loads
 from ._weights import WeightsEnum
 
 if TYPE_CHECKING:
     import torch
     from torch import nn
+    from torch.utils.hooks import RemovableHandle
 
-__all__ = ["build_empty", "construct_model", "meta_parameters"]
+__all__ = ["build_empty", "construct_model", "meta_parameters", "no_weight_loading"]
 
 logger = logging.getLogger("weighthub")
 
 M = TypeVar("M")
 
 _meta_parameters = contextvars.ContextVar("weighthub_meta_parameters", default=False)
+# Inside no_weight_loading: the modules built there and their load hooks, by module id (the
+# module is kept so that no other module reuses its id while the block runs).
+_Tolerated = dict[int, tuple["nn.Module", "RemovableHandle"]]
+_tolerant: contextvars.ContextVar[_Tolerated | None] = contextvars.ContextVar(
+    "weighthub_tolerant_loads", default=None
+)
 _hook_lock = threading.Lock()
-_hook_installed = False
+_hooks_installed = False
+
+
+def _accept_any_keys(module: nn.Module, incompatible: Any) -> None:
+    """A ``load_state_dict`` post hook: inside :func:`no_weight_loading`, no key is missing."""
+    if loads_skipped():
+        incompatible.missing_keys.clear()
+        incompatible.unexpected_keys.clear()
+
+
+def _tolerate(module: nn.Module) -> None:
+    """Inside :func:`no_weight_loading`, let ``module`` load a state dict that does not fit."""
+    tolerant = _tolerant.get()
+    if tolerant is not None and id(module) not in tolerant:
+        handle = module.register_load_state_dict_post_hook(_accept_any_keys)  # type: ignore[no-untyped-call]
+        tolerant[id(module)] = (module, handle)
+
+
+def _on_module(module: nn.Module, name: str, submodule: Any) -> None:
+    """torch's module registration hook: a module that gets children may be loaded."""
+    _tolerate(module)
+
+
+def _on_buffer(module: nn.Module, name: str, buffer: Any) -> None:
+    """torch's buffer registration hook: a module that gets a buffer may be loaded."""
+    _tolerate(module)
 
 
 def _to_meta(module: nn.Module, name: str, param: Any) -> Any:
     """torch's parameter registration hook: a new parameter on the meta device, when asked for."""
+    _tolerate(module)
     if not _meta_parameters.get():
         return None
     import torch
@@ -58,14 +95,18 @@ def _to_meta(module: nn.Module, name: str, param: Any) -> Any:
     return type(param)(param.to(torch.device("meta")), **kwargs)
 
 
-def _install_hook() -> None:
-    global _hook_installed
+def _install_hooks() -> None:
+    """Register weighthub's global registration hooks with torch, once; they act only inside
+    :func:`meta_parameters` and :func:`no_weight_loading`."""
+    global _hooks_installed
     with _hook_lock:
-        if not _hook_installed:
-            from torch.nn.modules.module import register_module_parameter_registration_hook
+        if not _hooks_installed:
+            from torch.nn.modules import module
 
-            register_module_parameter_registration_hook(_to_meta)
-            _hook_installed = True
+            module.register_module_parameter_registration_hook(_to_meta)
+            module.register_module_module_registration_hook(_on_module)
+            module.register_module_buffer_registration_hook(_on_buffer)
+            _hooks_installed = True
 
 
 @contextlib.contextmanager
@@ -75,7 +116,7 @@ def meta_parameters() -> Iterator[None]:
     Buffers stay real. Other threads (and asyncio tasks started outside the block) are
     unaffected. Nested and concurrent uses are safe.
     """
-    _install_hook()
+    _install_hooks()
     token = _meta_parameters.set(True)
     try:
         yield
@@ -184,7 +225,7 @@ def construct_model(
     Returns:
         The model, with the weights loaded (``strict=True``).
     """
-    if weights is None or not weight_loading_enabled():
+    if weights is None or loads_skipped():
         return factory()
     if not isinstance(weights, WeightsEnum):
         # Another library's member (torchvision's): its get_state_dict does not tell listeners.
@@ -207,13 +248,35 @@ def construct_model(
     return model
 
 
+@contextlib.contextmanager
+def no_weight_loading() -> Iterator[None]:
+    """Within this block, in this context only, builders build without loading weights.
+
+    :func:`construct_model` only calls its factory, ``WeightsEnum.get_state_dict`` returns ``{}``
+    (fetching nothing, telling no listener), and the modules built in the block accept a state
+    dict with missing or unexpected keys while in it (so torchvision's builders, which load
+    ``weights.get_state_dict()`` themselves, load a torch.hub-cached empty state dict). On exit
+    those modules load strictly again. Other threads are unaffected; nesting is fine.
+    """
+    _install_hooks()
+    tolerant: _Tolerated = {}
+    token = _tolerant.set(tolerant)
+    try:
+        with skipping_loads():
+            yield
+    finally:
+        _tolerant.reset(token)
+        for _, handle in tolerant.values():
+            handle.remove()
+
+
 def build_empty(builder: Callable[..., Any], **kwargs: Any) -> Any:
     """Call ``builder(**kwargs)`` without allocating parameters and without loading weights.
 
     Tries the meta device first; builders that fail there are retried with only their
     parameters on the meta device (:func:`meta_parameters`). Either way initialisation costs
-    nothing, and weight loading is switched off (:func:`~weighthub._loads.no_weight_loading`)
-    for this context only.
+    nothing, and weight loading is switched off (:func:`no_weight_loading`) for this context
+    only.
     """
     import torch
 

@@ -1,14 +1,13 @@
-"""Watching weights loads, and switching them off for one context.
+"""Watching weights loads, and the context variable that skips them.
 
 weighthub calls every listener with the weights member it is about to load, before anything is
 fetched, so a test can check which weights a builder picked without patching weighthub, and a tool
 can log or audit loads.
 
-:func:`no_weight_loading` switches loading off in the current context (thread or task) only:
-``WeightsEnum.get_state_dict`` then returns an empty state dict and
-:func:`weighthub.construct_model` only calls its factory, so a builder builds the architecture its
-weights imply without fetching anything (``weighthub describe``, the conformance kit). Torch is
-never imported here.
+:func:`skipping_loads` sets, for the current context (thread or task) only, the variable that
+``WeightsEnum.get_state_dict`` and :func:`weighthub.construct_model` read: they then fetch and load
+nothing. It is held here, below both; the switch builders are called under is
+:func:`weighthub._construct.no_weight_loading`. Torch is never imported here.
 """
 
 from __future__ import annotations
@@ -22,32 +21,32 @@ from typing import Any
 __all__ = [
     "LoadListener",
     "add_load_listener",
-    "no_weight_loading",
+    "loads_skipped",
     "notify_load",
-    "weight_loading_enabled",
+    "skipping_loads",
 ]
 
-_loading = contextvars.ContextVar("weighthub_weight_loading", default=True)
+_skipped = contextvars.ContextVar("weighthub_loads_skipped", default=False)
 
 
 @contextlib.contextmanager
-def no_weight_loading() -> Iterator[None]:
+def skipping_loads() -> Iterator[None]:
     """Within this block, in this context only, weights are not loaded.
 
     ``WeightsEnum.get_state_dict`` returns ``{}`` without telling listeners or fetching, and
     :func:`weighthub.construct_model` returns ``factory()``. Other threads (and asyncio tasks
     started outside the block) load as usual; nesting is fine.
     """
-    token = _loading.set(False)
+    token = _skipped.set(True)
     try:
         yield
     finally:
-        _loading.reset(token)
+        _skipped.reset(token)
 
 
-def weight_loading_enabled() -> bool:
-    """Whether weights are loaded in this context (False inside :func:`no_weight_loading`)."""
-    return _loading.get()
+def loads_skipped() -> bool:
+    """Whether weights loads are skipped in this context (inside :func:`skipping_loads`)."""
+    return _skipped.get()
 
 
 LoadListener = Callable[[Any], None]

@@ -17,7 +17,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, cast
 
 from ._errors import UnknownWeightsMemberError, close_matches_hint, describe_value
-from ._loads import notify_load, weight_loading_enabled
+from ._loads import loads_skipped, notify_load
 from ._lookups import installed
 
 if TYPE_CHECKING:
@@ -219,7 +219,7 @@ class WeightsEnum(Enum):
         Returns:
             The state dict, loaded with ``weights_only=True`` unless the weights opt out.
         """
-        if not weight_loading_enabled():
+        if loads_skipped():
             return {}
         from ._fetch import load_state_dict_from_url
 

@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .._api import find_task
-from .._construct import build_empty
-from .._loads import no_weight_loading
+from .._construct import build_empty, no_weight_loading
 from .._meta import validate_meta
 from .._registry import ModelEntry
 from .._tasks import Task
