@@ -3,8 +3,8 @@
 
     python3 scripts/dev.py demo   # install everything into .venv, classify a real photo offline
     python3 scripts/dev.py test   # install what the tests need into .venv, run the whole suite
-    python3 scripts/dev.py check  # lint, type-check, build the docs (checked in headless Chromium),
-                                  # check a standalone install
+    python3 scripts/dev.py check  # lint, type-check, check the import layers, build the docs
+                                  # (checked in headless Chromium), check a standalone install
 
 Only the standard library is used here, so it runs before any dependency is installed.
 """
@@ -97,6 +97,8 @@ def lint() -> None:
     run(python, "-m", "ruff", "check", ".")
     run(python, "-m", "ruff", "format", "--check", ".")
     run(python, "-m", "mypy")
+    # The core's floors and "the fetch layer knows no models" (pyproject.toml, [tool.importlinter]).
+    run(venv_bin(VENV, "lint-imports"), "--no-cache")
 
 
 def docs() -> None:

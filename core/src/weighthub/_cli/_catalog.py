@@ -84,7 +84,8 @@ def _check_filters(args: argparse.Namespace) -> None:
     Raises:
         CLIError: The task or the plugin is unknown, or no plugin is loaded at all.
     """
-    from .._plugins import catalogue, environment_hint, plugin_matches, plugins
+    from .._distributions import environment_hint, plugin_matches
+    from .._plugins import catalogue, plugins
 
     found = plugins()
     loaded = [p for p in found if p.status == "loaded"]

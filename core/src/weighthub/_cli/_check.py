@@ -42,7 +42,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _plugin_exists(name: str) -> bool:
-    from .._plugins import plugin_matches, plugins
+    from .._distributions import plugin_matches
+    from .._plugins import plugins
 
     return any(plugin_matches([name], info.name, info.distribution) for info in plugins())
 

@@ -107,7 +107,7 @@ def _record(member: WeightsEnum, default: WeightsEnum | None) -> dict[str, Any]:
 def _attached_weights(resolved: Resolved) -> tuple[list[WeightsEnum], dict[str, str]]:
     """The members attached to the resolved models (or the model an attached member is for),
     and, by enum name, the origin of each attached enum."""
-    from .._attach import attachments_of
+    from .._api import attachments_of
     from .._plugins import catalogue
 
     members: list[WeightsEnum] = []

@@ -352,8 +352,7 @@ def _print_results(ctx: _Context, results: list[dict[str, Any]]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Predict on every input and print (or dump) the results."""
-    from .._api import get_model_entry
-    from .._tasks import find_task, list_tasks
+    from .._api import find_task, get_model_entry, list_tasks
 
     entry = get_model_entry(args.model)
     args.model = entry.name

@@ -120,7 +120,7 @@ def _resolve(name: str) -> Callable[..., Any]:
         from . import _presets
 
         return getattr(_presets, name)  # type: ignore[no-any-return]
-    from .._entries import resolve_reference
+    from .._imports import resolve_reference
 
     missing = "cannot import {attribute!r} from {module!r} (preset {reference!r})"
     obj = resolve_reference(name, missing=missing)
