@@ -141,7 +141,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handler is None:
             parser.print_help(sys.stderr)
             return 2
-        return handler(args)
+        try:
+            return handler(args)
+        except SystemExit as exc:  # no command exits so: a plugin's sys.exit() ends only itself
+            code = exit_for(exc, show_traceback=show_traceback)
+            if code is None:
+                raise
+            return code
     except KeyboardInterrupt:
         error_line("interrupted")
         return 130

@@ -81,7 +81,7 @@ def raised_by_plugin(exc: BaseException) -> tuple[PluginInfo, str] | None:
     return None
 
 
-def exit_for(exc: Exception, *, show_traceback: bool) -> int | None:
+def exit_for(exc: Exception | SystemExit, *, show_traceback: bool) -> int | None:
     """Report ``exc`` as one error line and return the exit code; None to let it propagate.
 
     Args:
@@ -90,8 +90,8 @@ def exit_for(exc: Exception, *, show_traceback: bool) -> int | None:
 
     Returns:
         ``exc.exit_code`` for a :class:`~weighthub.WeighthubError`, 1 for another exception a
-        plugin raised, None for any other exception (a bug of weighthub's: its traceback is what
-        a report needs).
+        plugin raised (``SystemExit`` included: a plugin never ends the command), None for any
+        other exception (a bug of weighthub's: its traceback is what a report needs).
     """
     if isinstance(exc, WeighthubError):
         if show_traceback:
@@ -107,7 +107,7 @@ def exit_for(exc: Exception, *, show_traceback: bool) -> int | None:
     )
     if show_traceback:
         traceback.print_exception(exc)
-    text = _one_line(exc)
+    text = _one_line(exc) if not isinstance(exc, SystemExit) else f"sys.exit({exc.code!r})"
     text += "" if text.endswith((".", "!", "?")) else "."
     error_line(
         f"{type(exc).__name__} raised by {origin} at {where}: {text} "

@@ -389,8 +389,8 @@ def _pick_weights(entry: ModelEntry, name: str) -> WeightsEnum:
         msg = f"Model {entry.name!r} has no pretrained weights; predict needs them."
         raise CLIError(msg)
     own_names = list(own.__members__) if own is not None else []
-    attached_names = [str(member) for enum in attached for member in enum]  # no aliases
-    bare = own_names + [member.name for enum in attached for member in enum]
+    attached_names = [str(m) for enum in attached for m in enum]  # without aliases
+    bare = own_names + [m.name for enum in attached for m in enum]
     listed = ", ".join(own_names) + (" and, attached by plugins, " if own_names else "")
     msg = (
         f"Model {entry.name!r} has no weights {name!r}: its weights are {listed}"
