@@ -29,6 +29,12 @@ and ``except weighthub.WeighthubError`` both catch an :class:`UnknownModelError`
     ├── MetaValidationWarning        meta that breaks its task's schema (default mode)
     └── PluginWarning                a plugin was skipped or a name conflict was found
 
+Each class carries ``exit_code``, the status the ``weighthub`` command exits with when that error
+ends it: ``2`` when the fix is the user's (an unknown name, a bad setting, file or lockfile, offline
+and not cached, a conflict between installed plugins), ``1`` when work failed that the user did not
+get wrong (a download, a corrupt or unsafe file, a full disk, a plugin that breaks its contract).
+``docs/cli.md`` lists them.
+
 Structured attributes (``.name``, ``.url``, ``.path`` ...) are keyword-only constructor
 arguments that default to None, so ``raise UnknownModelError(msg)`` stays valid; they live in the
 instance ``__dict__``, which ``BaseException.__reduce__`` carries, so the exceptions survive
@@ -43,7 +49,7 @@ import reprlib
 from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 __all__ = [
     "CachePathError",
@@ -125,7 +131,14 @@ def _as_path(path: str | PathLike[str] | None) -> Path | None:
 
 
 class WeighthubError(Exception):
-    """The root of every exception weighthub raises: ``except weighthub.WeighthubError``."""
+    """The root of every exception weighthub raises: ``except weighthub.WeighthubError``.
+
+    Attributes:
+        exit_code: The exit status of the ``weighthub`` command that this error ends: 1 (work
+            failed) unless a subclass says 2 (the user's to fix). A class attribute.
+    """
+
+    exit_code: ClassVar[int] = 1
 
 
 class WeighthubWarning(UserWarning):
@@ -138,6 +151,8 @@ class CachePathError(WeighthubError, OSError):
     Attributes:
         path: The offending folder.
     """
+
+    exit_code = 2
 
     def __init__(self, *args: object, path: str | PathLike[str] | None = None) -> None:
         super().__init__(*args)
@@ -238,6 +253,8 @@ class InvalidFileNameError(WeighthubError, ValueError):
         name: The offending file name.
     """
 
+    exit_code = 2
+
     def __init__(self, *args: object, name: str | None = None) -> None:
         super().__init__(*args)
         self.name = name
@@ -249,6 +266,8 @@ class InvalidURLError(WeighthubError, ValueError):
     Attributes:
         url: The offending URL.
     """
+
+    exit_code = 2
 
     def __init__(self, *args: object, url: str | None = None) -> None:
         super().__init__(*args)
@@ -280,6 +299,8 @@ class LockfileError(WeighthubError, ValueError):
     Attributes:
         path: The lockfile.
     """
+
+    exit_code = 2
 
     def __init__(self, *args: object, path: str | PathLike[str] | None = None) -> None:
         super().__init__(*args)
@@ -319,6 +340,8 @@ class OfflineModeError(WeighthubError, FileNotFoundError):
         path: Where the file was looked for in the cache.
     """
 
+    exit_code = 2
+
     def __init__(
         self, *args: object, url: str | None = None, path: str | PathLike[str] | None = None
     ) -> None:
@@ -334,6 +357,8 @@ class PluginConflictError(WeighthubError, ValueError):
         name: The contested model or weights enum name.
         plugins: The plugins that provide it.
     """
+
+    exit_code = 2
 
     def __init__(
         self, *args: object, name: str | None = None, plugins: Iterable[str] | None = None
@@ -373,6 +398,8 @@ class UnknownModelError(WeighthubError, ValueError):
         name: The model name asked for.
     """
 
+    exit_code = 2
+
     def __init__(self, *args: object, name: str | None = None) -> None:
         super().__init__(*args)
         self.name = name
@@ -385,6 +412,8 @@ class UnknownTaskError(WeighthubError, ValueError):
         name: The task name asked for.
     """
 
+    exit_code = 2
+
     def __init__(self, *args: object, name: str | None = None) -> None:
         super().__init__(*args)
         self.name = name
@@ -396,6 +425,8 @@ class UnknownWeightsError(WeighthubError, ValueError):
     Attributes:
         name: The weights name asked for, e.g. ``"ResNet50_Weights.IMAGENET1K_V2"``.
     """
+
+    exit_code = 2
 
     def __init__(self, *args: object, name: str | None = None) -> None:
         super().__init__(*args)
@@ -411,6 +442,8 @@ class UnknownWeightsMemberError(WeighthubError, KeyError):
         name: The member asked for (or the whole name, when it names another enum).
         enum: The weights enum's name, e.g. ``"ResNet50_Weights"``.
     """
+
+    exit_code = 2
 
     def __init__(self, *args: object, name: str | None = None, enum: str | None = None) -> None:
         super().__init__(*args)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ._common import CLIError, dump_json, format_bytes, format_table
+from ._failure import error_line
 
 __all__ = ["add_parser"]
 
@@ -37,11 +38,21 @@ def add_parser(subparsers: Any) -> None:
         if json:
             p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = commands.add_parser("ls", help="list cached checkpoints (no hashing)")
+    p = commands.add_parser(
+        "ls",
+        help="list cached checkpoints (no hashing)",
+        description="List the cached checkpoints with their size, recorded state and URL, then "
+        "those of each read-only layer of WEIGHTHUB_CACHE_PATH. Hashes nothing: 'cache verify' "
+        "re-hashes.",
+    )
     common(p)
     p.set_defaults(handler=run_ls)
     p = commands.add_parser(
-        "verify", help="re-hash every cached checkpoint; exit 1 if one is corrupt"
+        "verify",
+        help="re-hash every cached checkpoint; exit 1 if one is corrupt",
+        description="Re-hash every cached checkpoint (and those of the read-only layers) against "
+        "its record or the hash prefix in its file name, and flag the corrupt ones so that the "
+        "next load downloads them again. Exit 1 if one is corrupt.",
     )
     common(p)
     p.set_defaults(handler=run_verify)
@@ -54,7 +65,13 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("names", nargs="+", metavar="NAME")
     common(p, json=False)
     p.set_defaults(positionals="names", handler=run_rm)
-    p = commands.add_parser("clear", help="remove every cached checkpoint")
+    p = commands.add_parser(
+        "clear",
+        help="remove every cached checkpoint",
+        description="Remove every cached checkpoint with its record, after asking (--yes does "
+        "not ask). Lock files are kept: another process may hold one. Read-only layers are "
+        "never touched.",
+    )
     p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     common(p, json=False)
     p.set_defaults(handler=run_clear)
@@ -69,25 +86,37 @@ def _folder(args: argparse.Namespace) -> Path | None:
     """Return the checkpoints folder of ``--dir`` (a weighthub home), or None for the cache.
 
     Raises:
-        CLIError: DIR has no ``checkpoints/`` but holds checkpoints itself (a checkpoints folder).
+        CLIError: DIR does not exist, is not a folder, or has no ``checkpoints/`` folder (the
+            message points at its parent when DIR is itself a checkpoints folder).
     """
     from .._fetch._layout import CHECKPOINT_SUFFIXES, checkpoints_of
 
     if args.dir is None:
         return None
-    folder = checkpoints_of(args.dir)
-    if (
-        not folder.is_dir()
-        and args.dir.is_dir()
-        and any(p.name.endswith(CHECKPOINT_SUFFIXES) for p in args.dir.iterdir())
+    home: Path = args.dir
+    folder = checkpoints_of(home)
+    if folder.is_dir():
+        return folder
+    what = (
+        "a weighthub home (the folder that holds checkpoints/, like WEIGHTHUB_HOME and "
+        "'download --to DIR')"
+    )
+    if not home.exists():
+        msg = f"--dir {home}: no such folder. --dir names {what}."
+        raise CLIError(msg)
+    if not home.is_dir():
+        msg = f"--dir {home} is not a folder. --dir names {what}."
+        raise CLIError(msg)
+    if home.name == "checkpoints" or any(
+        p.name.endswith(CHECKPOINT_SUFFIXES) for p in home.iterdir()
     ):
         msg = (
-            f"{args.dir} has no checkpoints/ folder but holds checkpoint files: --dir names a "
-            "weighthub home (the folder that holds checkpoints/, like WEIGHTHUB_HOME and "
-            f"'download --to DIR'); use --dir {args.dir.parent}"
+            f"{home} has no checkpoints/ folder but looks like one itself: --dir names {what}; "
+            f"use --dir {home.parent}"
         )
         raise CLIError(msg)
-    return folder
+    msg = f"{home} is not a weighthub cache: it has no checkpoints/ folder. --dir names {what}."
+    raise CLIError(msg)
 
 
 def _records(entries: list[Any]) -> list[dict[str, Any]]:
@@ -165,16 +194,14 @@ def run_verify(args: argparse.Namespace) -> int:
     dir_option = f" --dir {shlex.quote(str(args.dir))}" if args.dir is not None else ""
     for r in corrupt:
         if r["read_only"]:
-            print(
-                f"weighthub: error: {r['path']} in a read-only layer is corrupt; loads skip it. "
-                "Replace it at its source, or remove its home from WEIGHTHUB_CACHE_PATH.",
-                file=sys.stderr,
+            error_line(
+                f"{r['path']} in a read-only layer is corrupt; loads skip it. "
+                "Replace it at its source, or remove its home from WEIGHTHUB_CACHE_PATH."
             )
             continue
-        print(
-            f"weighthub: error: {r['path']} is corrupt; the next load downloads it again "
-            f"(or run 'weighthub cache rm {shlex.quote(Path(r['path']).name)}{dir_option}').",
-            file=sys.stderr,
+        error_line(
+            f"{r['path']} is corrupt; the next load downloads it again "
+            f"(or run 'weighthub cache rm {shlex.quote(Path(r['path']).name)}{dir_option}')."
         )
     return 1 if corrupt else 0
 

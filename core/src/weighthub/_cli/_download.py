@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import argparse
 import shlex
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._errors import (
-    IntegrityError,
-    LockTimeoutError,
-    OfflineModeError,
-    WeightsDownloadError,
-)
+from .._errors import WeighthubError
 from .._weights import WeightsEnum
-from ._common import CLIError, default_member, dump_json, format_bytes, resolve
+from ._common import (
+    CLIError,
+    default_member,
+    dump_json,
+    format_bytes,
+    require_plugin,
+    require_task,
+    resolve,
+)
+from ._failure import error_line
 
 if TYPE_CHECKING:
     from .._fetch._lockfile import LockEntry
@@ -78,7 +81,8 @@ def select_weights(args: argparse.Namespace) -> list[WeightsEnum]:
     """Turn NAMEs / --all / --task / --plugin into the weights to download, without duplicates.
 
     Raises:
-        CLIError: Nothing was selected, or NAME and --task/--plugin were mixed.
+        CLIError: Nothing was selected, NAME and --task/--plugin were mixed, or --task/--plugin
+            names nothing installed (with the close names).
     """
     from .._api import list_models
 
@@ -88,6 +92,10 @@ def select_weights(args: argparse.Namespace) -> list[WeightsEnum]:
     if args.names:
         names = list(args.names)
     elif args.all or args.task or args.plugin:
+        if args.plugin is not None:
+            require_plugin(args.plugin)
+        if args.task is not None:
+            require_task(args.task)
         names = list_models(task=args.task, plugin=args.plugin, pretrained=True)
         if not names:
             msg = "No installed model with pretrained weights matches --task/--plugin."
@@ -206,17 +214,15 @@ def _run(args: argparse.Namespace, members: Sequence[WeightsEnum | LockEntry]) -
             record = _download_one(member, folder, progress=not args.no_progress)
             if remote and record["status"] == "ok":
                 _publish(record, args.to)
-        except OfflineModeError as exc:  # the user's to fix: exit 2, as for a bad NAME
+        except WeighthubError as exc:  # offline and not cached is the user's to fix: exit 2
             record = _error_record(member, exc)
-            code = max(code, 2)
-        except (WeightsDownloadError, IntegrityError, LockTimeoutError, OSError, ValueError) as exc:
+            code = max(code, exc.exit_code)
+        except (OSError, ValueError) as exc:
             record = _error_record(member, exc)
             code = max(code, 1)
         records.append(record)
         if record["status"] == "error":
-            print(
-                f"weighthub: error: {member}: {' '.join(record['error'].split())}", file=sys.stderr
-            )
+            error_line(f"{member}: {record['error']}")
         elif not args.json:
             size = f" ({format_bytes(record['size'])})" if "size" in record else ""
             note = f"  [{record['note']}]" if "note" in record else ""
