@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 TORCH_PINS = ["torch==2.14.1", "torchvision==0.29.1"]
+# What the tests use for interop, at the versions the timm plugin's manifest was generated from.
+TEST_PINS = ["timm==1.0.31", "huggingface_hub==2.4.0"]
 PLUGINS = ["classification", "quantized", "detection", "segmentation", "video", "optical-flow"]
 EXAMPLES = [
     ROOT / "examples" / "plugin-efficientnet-lite",
@@ -68,7 +70,7 @@ def install(python: Path, *, dev: bool) -> None:
     # Not --quiet: torch is a download of several hundred MB, and pip's progress shows it moving.
     run(*pip, *TORCH_PINS, "hatchling>=1.24", "editables>=0.5", "matplotlib>=3.7")
     if dev:
-        run(*pip, "-r", "requirements-dev.txt")
+        run(*pip, "-r", "requirements-dev.txt", *TEST_PINS)
     editable = [arg for package in packages for arg in ("-e", package)]
     run(*pip, "--no-build-isolation", *editable)
 
