@@ -84,6 +84,7 @@ def test_meta_carries_timms_facts(members):
     )
     assert meta["x_paper_ids"] == ("arXiv:2110.00476",)
     assert meta["x_hf_hub_id"] == "timm/resnet50.a1_in1k"
+    assert meta["x_hf_hub_files"] == ("model.safetensors", "pytorch_model.bin")  # timm's order
     assert (
         meta["_docs"]
         == "The weights timm 1.0.31 calls ``resnet50.a1_in1k`` (the architecture's default)."

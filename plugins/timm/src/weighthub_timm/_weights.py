@@ -103,13 +103,14 @@ def _meta(arch: str, entry: dict[str, Any], default: bool) -> dict[str, Any]:
         "x_origin_url": entry.get("origin_url"),
         "x_paper_ids": entry.get("paper_ids"),
         "x_hf_hub_id": entry.get("hub"),
+        "x_hf_hub_files": entry.get("files"),
         "x_custom_load": entry.get("custom_load"),
         "x_torchvision_url": entry.get("torchvision", {}).get("url"),
         "x_torchvision_weights": entry.get("torchvision", {}).get("weights"),
         "_metrics": entry.get("metrics"),
     }
     meta.update({key: value for key, value in optional.items() if value is not None})
-    for key in ("x_test_input_size", "x_paper_ids"):
+    for key in ("x_test_input_size", "x_paper_ids", "x_hf_hub_files"):
         if key in meta:
             meta[key] = tuple(meta[key])
     if entry.get("min_input_size"):
