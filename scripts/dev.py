@@ -29,9 +29,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 TORCH_PINS = ["torch==2.14.1", "torchvision==0.29.1"]
-# Interop is tested against exact versions of the peers (weighthub's metadata holds ranges).
-TEST_PINS = ["huggingface_hub==2.4.0"]
-PLUGINS = ["classification", "quantized", "detection", "segmentation", "video", "optical-flow"]
+# What the tests use for interop, at the versions the timm plugin's manifest was generated from.
+TEST_PINS = ["timm==1.0.31", "huggingface_hub==2.4.0"]
+PLUGINS = [
+    "classification",
+    "quantized",
+    "detection",
+    "segmentation",
+    "video",
+    "optical-flow",
+    "timm",
+]
 EXAMPLES = [
     ROOT / "examples" / "plugin-efficientnet-lite",
     ROOT / "examples" / "plugin-weights-pets",
