@@ -136,6 +136,7 @@ def _download_one(
         progress=progress,
         sha256=member.sha256,
         file_size=member.file_size,
+        file_name=getattr(member, "file_name", None),  # a lockfile entry has none
     )
     record["path"] = str(path)
     record["size"] = path.stat().st_size
