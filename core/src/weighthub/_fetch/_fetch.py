@@ -85,14 +85,15 @@ def fetch(
         InvalidFileNameError: The cache file name is unsafe (a separator, ``..``) or too long.
         InvalidURLError: The URL is malformed.
     """
-    name = cache_file_name(url, file_name)
-    check_hash = check_hash and hash_checks_enabled()
-    expected = Expected.build(name, sha256, file_size, check_hash=check_hash)
-    expected = locked_expectation(url, name, expected)  # WEIGHTHUB_LOCK / use_lock, if active
     target_url = rewrite_url(url)
     if target_url != url:
         logger.debug("Mirror: %s -> %s", url, target_url)
     hub_file = parse_hub_url(url) if target_url == url else None
+    # A Hub file's place is its repository, commit and path; its name only feeds messages.
+    name = hub_file.name if hub_file is not None else cache_file_name(url, file_name)
+    check_hash = check_hash and hash_checks_enabled()
+    expected = Expected.build(name, sha256, file_size, check_hash=check_hash)
+    expected = locked_expectation(url, name, expected)  # WEIGHTHUB_LOCK / use_lock, if active
     if hub_file is not None:
         return fetch_hub(
             url,

@@ -88,6 +88,11 @@ class HubFile:
         prefix = "" if self.repo_type == "model" else f"{self.repo_type}s/"
         return prefix + self.repo_id
 
+    @property
+    def name(self) -> str:
+        """The file's name: the last segment of its path."""
+        return self.path.rsplit("/", 1)[-1]
+
     def at(self, revision: str) -> HubFile:
         """The same file at another revision (a commit, say)."""
         return replace(self, revision=revision)

@@ -53,6 +53,7 @@ from ._layout import hub_files_of, is_hub_cache, local_record_path, temporary_pa
 
 __all__ = [
     "HubStore",
+    "git_blob_and_sha256",
     "read_only_stores",
     "with_hub_facts",
     "writable_store",
@@ -83,7 +84,7 @@ def with_hub_facts(expected: Expected, sha256: str | None, size: int | None) -> 
     )
 
 
-def _git_blob_and_sha256(path: Path) -> tuple[str, str]:
+def git_blob_and_sha256(path: Path) -> tuple[str, str]:
     """The git blob id (sha1 of ``blob <size>\\0<bytes>``) and the sha256 of a file, in one read."""
     git = hashlib.sha1(f"blob {path.stat().st_size}\0".encode(), usedforsecurity=False)
     sha = hashlib.sha256()
@@ -208,7 +209,7 @@ class HubStore:
         record_file = self.record_file(blob)
         if COMMIT.fullmatch(blob.name) and read_record(blob, record_file) is None:
             try:
-                git, digest = _git_blob_and_sha256(blob)
+                git, digest = git_blob_and_sha256(blob)
             except OSError as exc:
                 return f"it cannot be read ({exc})"
             if git != blob.name:
