@@ -97,7 +97,7 @@ def test_datasets_and_spaces_and_small_files(hub):
     table = _fetch_quietly("https://huggingface.co/datasets/org/data/resolve/main/table.csv")
     assert table.read_bytes() == b"a,b\n1,2\n"
     assert "datasets--org--data" in table.parts
-    git_blob = hashlib.sha1(b"blob 8\0a,b\n1,2\n").hexdigest()  # noqa: S324 - git's own id
+    git_blob = hashlib.sha1(b"blob 8\0a,b\n1,2\n").hexdigest()
     assert os.readlink(table) == f"../../blobs/{git_blob}"
     space = _fetch_quietly("hf://spaces/org/demo/weights/w.bin")
     assert os.readlink(space) == f"../../../blobs/{_sha(_bytes(5000))}"
@@ -204,7 +204,7 @@ def test_a_locked_commit_not_yet_cached_is_fetched_at_that_commit(hub, model, tm
         assert weighthub.fetch(MODEL_URL).read_bytes() == model
     finally:
         weighthub.use_lock(None)
-    assert [p for _, p, _ in _log(hub)][0] == f"A /org/model/resolve/{old}/model.safetensors"
+    assert next(p for _, p, _ in _log(hub)) == f"A /org/model/resolve/{old}/model.safetensors"
 
 
 # Faults ------------------------------------------------------------------------------------------
@@ -364,8 +364,9 @@ def test_an_hf_endpoint_that_does_not_resolve_is_named(hub, monkeypatch):
     assert "HF_ENDPOINT='http://hub.invalid'" in str(caught.value)
     assert "does not resolve" in str(caught.value)
     monkeypatch.setenv("HF_ENDPOINT", "hub.example.org")
-    with pytest.raises(ValueError, match="HF_ENDPOINT='hub.example.org' is not the URL of a Hub"):
+    with pytest.raises(ValueError, match="is not the URL of a Hub") as caught:
         weighthub.fetch(MODEL_URL)
+    assert "HF_ENDPOINT='hub.example.org'" in str(caught.value)
 
 
 # A damaged huggingface_hub cache ----------------------------------------------------------------
