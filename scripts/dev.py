@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 TORCH_PINS = ["torch==2.14.1", "torchvision==0.29.1"]
 # Interop is tested against exact versions of the peers (weighthub's metadata holds ranges).
-TEST_PINS = ["huggingface_hub==2.4.0"]
+TEST_PINS = ["huggingface_hub==2.4.0", "timm==1.0.31"]
 PLUGINS = ["classification", "quantized", "detection", "segmentation", "video", "optical-flow"]
 EXAMPLES = [
     ROOT / "examples" / "plugin-efficientnet-lite",
