@@ -27,6 +27,7 @@ TEST_PLUGINS = (
     "weights-dangling",
     "weights-motion",
     "task-depth",
+    "weights-hub",
 )
 
 
