@@ -131,6 +131,15 @@ def test_cache_ls_verify_and_rm_show_hub_files_by_repo_and_revision(cli, hub, tm
     assert "model.safetensors" in line and line.split()[-1] == "ok"
     hub_files = tmp_path / "home" / "checkpoints" / "huggingface"
     assert f"Hugging Face Hub files in {hub_files}" in listed.stdout
+    info = cli("info", "WhHub_ResNet18_Weights.A1", "--json")
+    assert json.loads(info.stdout)["weights"][0]["cache"] == {
+        "kind": "hub",
+        "path": str(
+            hub_files / "models--wh-test--resnet18.a1/snapshots" / a1 / "model.safetensors"
+        ),
+        "cached": True,
+        "problem": None,
+    }
 
     blob = hub_files / "models--wh-test--resnet18.tv" / "blobs" / _sha(TV)
     blob.write_bytes(b"\0" + TV[1:])

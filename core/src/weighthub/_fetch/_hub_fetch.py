@@ -32,17 +32,18 @@ from ._config import offline_mode
 from ._disk import cache_write_error, finish_download, partial_file, write_at
 from ._download import download_to_cache
 from ._http import open_http
-from ._hub import HubFile, HubMetadata, hub_metadata
+from ._hub import HubFile, HubMetadata, hub_metadata, parse_hub_url
 from ._hub_cache import HubStore, read_only_stores, with_hub_facts, writable_store
 from ._integrity import Expected
 from ._layers import cache_layers
 from ._layout import CachePaths
 from ._lock import cache_lock, clean_stale_partials
+from ._lockfile import locked_commit
 from ._retries import Retries
 from ._sources import Source, check_http_url
 from ._stream import RetryableError
 
-__all__ = ["fetch_hub", "snapshot_commit"]
+__all__ = ["fetch_hub", "locate_hub", "snapshot_commit"]
 
 logger = logging.getLogger("weighthub")
 
@@ -52,6 +53,27 @@ _SMALL_FILE_LIMIT = 64 << 20  # the Hub keeps files above 10 MB in LFS
 def snapshot_commit(file: HubFile, pointer: Path) -> str:
     """The commit of a snapshot file ``.../snapshots/{commit}/{path}`` (:func:`fetch_hub`'s)."""
     return pointer.parents[len(file.path.split("/")) - 1].name
+
+
+def locate_hub(url: str) -> tuple[Path, bool] | None:
+    """Where the Hub file of ``url`` is cached, without a request: ``(path, True)``; else the
+    repository folder it would go to, ``(folder, False)``; None when ``url`` is not a Hub URL.
+
+    A branch or tag is looked up through its ``refs/`` (what an offline load would use); the
+    active lockfile's commit wins.
+    """
+    file = parse_hub_url(url)
+    if file is None:
+        return None
+    pinned = locked_commit(url)
+    wanted = file.at(pinned) if pinned is not None else file
+    store = writable_store()
+    for each in [*read_only_stores(cache_layers(), store.scratch), store]:
+        commit = each.read_ref(wanted, wanted.revision)
+        pointer = each.pointer(wanted, commit) if commit else None
+        if pointer is not None and pointer.exists():
+            return pointer, True
+    return store.storage(wanted), False
 
 
 def fetch_hub(
