@@ -28,12 +28,14 @@ import warnings
 from pathlib import Path
 
 from .._errors import IntegrityError, OfflineModeError, WeightsDownloadError
+from .._settings import env_flag
 from ._config import offline_mode
 from ._disk import cache_write_error, finish_download, partial_file, write_at
 from ._download import download_to_cache
 from ._http import open_http
 from ._hub import HubFile, HubMetadata, hub_metadata, parse_hub_url
 from ._hub_cache import HubStore, read_only_stores, with_hub_facts, writable_store
+from ._hub_env import hf_offline
 from ._integrity import Expected
 from ._layers import cache_layers
 from ._layout import CachePaths
@@ -157,7 +159,11 @@ def _find_by_ref(
 def _refuse_offline(stores: list[HubStore], file: HubFile, url: str) -> None:
     if not offline_mode(hub=True):
         return
-    setting = "WEIGHTHUB_OFFLINE" if os.environ.get("WEIGHTHUB_OFFLINE") else "HF_HUB_OFFLINE"
+    setting = "weighthub.set_offline(True)"
+    if env_flag("WEIGHTHUB_OFFLINE"):
+        setting = "WEIGHTHUB_OFFLINE"
+    elif hf_offline():
+        setting = "HF_HUB_OFFLINE"
     roots = ", ".join(str(s.root) for s in stores)
     what = "commit" if file.pinned else "revision"
     msg = (
