@@ -450,3 +450,18 @@ def test_a_read_only_hub_cache_is_a_layer(hub, model, hf_cache, tmp_path, monkey
     finally:
         for folder, _, _ in os.walk(hf_cache):
             os.chmod(folder, 0o755)
+
+
+def test_without_symlinks_snapshot_files_are_verified_copies(hub, model, monkeypatch):
+    monkeypatch.setenv("HF_HUB_DISABLE_SYMLINKS", "1")
+    path = _fetch_quietly(MODEL_URL)
+    assert not path.is_symlink()
+    assert path.read_bytes() == model
+    commit = hub.commit_of("org/model")
+    mark = len(hub.requests)
+    pinned = f"hf://org/model@{commit}/model.safetensors"
+    assert _fetch_quietly(pinned) == path
+    assert _log(hub, mark) == []
+    path.write_bytes(b"\0" + model[1:])  # a damaged copy is noticed and replaced
+    with pytest.warns(UserWarning, match="not usable"):
+        assert weighthub.fetch(pinned).read_bytes() == model
