@@ -155,8 +155,7 @@ def main() -> None:
     timm_cpu = statistics.median(s[2] for s in samples["import timm; list_pretrained()"])
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {args.runs} runs each")
     print(
-        f"{'case':<40}{'items':>7}{'list CPU':>10}{'process CPU':>13}{'vs timm':>9}"
-        f"{'peak RSS':>10}"
+        f"{'case':<40}{'items':>7}{'list CPU':>10}{'process CPU':>13}{'vs timm':>9}{'peak RSS':>10}"
     )
     for name, runs in samples.items():
         listing = statistics.median(s[1] for s in runs)

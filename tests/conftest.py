@@ -28,6 +28,7 @@ TEST_PLUGINS = (
     "weights-motion",
     "task-depth",
     "bulk",
+    "weights-hub",
 )
 
 

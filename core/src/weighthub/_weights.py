@@ -54,6 +54,9 @@ class Weights:
         model_kwargs: Architecture arguments the checkpoint needs besides ``num_classes`` (which
             comes from ``meta["categories"]``), e.g. ``{"aux_loss": True}``. The builder applies
             them as it applies ``num_classes``: a caller's different value raises ``ValueError``.
+        file_name: The cache file name, when the URL's last segment is not a good one (every
+            Hugging Face Hub file of a library called ``model.safetensors``, say). Two URLs never
+            share a cache entry either way: a name another URL holds gets a short hash of the URL.
     """
 
     url: str
@@ -63,8 +66,13 @@ class Weights:
     file_size: int | None = field(default=None, kw_only=True)
     weights_only: bool = field(default=True, kw_only=True)
     model_kwargs: dict[str, Any] = field(default_factory=dict, kw_only=True)
+    file_name: str | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
+        if self.file_name is not None:
+            from ._fetch._sources import cache_file_name  # checks the name; torch-free
+
+            cache_file_name(self.url, self.file_name)
         if not isinstance(self.model_kwargs, Mapping) or not all(
             isinstance(key, str) for key in self.model_kwargs
         ):
@@ -228,6 +236,7 @@ class WeightsEnum(Enum):
         kwargs.setdefault("sha256", value.sha256)
         kwargs.setdefault("file_size", value.file_size)
         kwargs.setdefault("weights_only", value.weights_only)
+        kwargs.setdefault("file_name", value.file_name)
         return load_state_dict_from_url(value.url, *args, **kwargs)
 
     def __repr__(self) -> str:
@@ -269,6 +278,11 @@ class WeightsEnum(Enum):
     def model_kwargs(self) -> dict[str, Any]:
         """Architecture arguments the checkpoint needs besides ``num_classes``."""
         return self.value.model_kwargs  # type: ignore[no-any-return]
+
+    @property
+    def file_name(self) -> str | None:
+        """The cache file name the plugin chose, if any."""
+        return self.value.file_name  # type: ignore[no-any-return]
 
 
 def _attached_member(enum: type[WeightsEnum], obj: Any) -> WeightsEnum | None:

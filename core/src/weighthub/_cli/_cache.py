@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 from collections.abc import Callable
@@ -21,8 +22,11 @@ def add_parser(subparsers: Any) -> None:
         "cache",
         help="list, verify and remove cached checkpoints",
         description="Inspect and clean the checkpoint cache: $WEIGHTHUB_HOME/checkpoints, else "
-        "torch.hub's <hub dir>/checkpoints (shared with torchvision). 'ls' and 'verify' also show "
-        "the read-only layers of WEIGHTHUB_CACHE_PATH (never written to).",
+        "torch.hub's <hub dir>/checkpoints (shared with torchvision); Hugging Face Hub files by "
+        "repository and revision, in $WEIGHTHUB_HOME/checkpoints/huggingface, else in "
+        "huggingface_hub's cache (HF_HUB_CACHE, shared with it; 'clear' leaves that one alone). "
+        "'ls' and 'verify' also show the read-only layers of WEIGHTHUB_CACHE_PATH (never written "
+        "to).",
     )
     commands = cache.add_subparsers(title="cache commands", metavar="<cache command>")
     cache.set_defaults(handler=lambda _args: _usage(cache))
@@ -128,6 +132,7 @@ def _records(entries: list[Any]) -> list[dict[str, Any]]:
             "status": e.status,
             "url": e.url,
             "read_only": e.read_only,
+            **({"repo": e.repo, "revision": e.revision, "refs": list(e.refs)} if e.repo else {}),
         }
         for e in entries
     ]
@@ -143,7 +148,31 @@ def _print_table(records: list[dict[str, Any]], folder: Path) -> None:
     print(f"\n{len(records)} file{'s' if len(records) != 1 else ''}, {total} in {folder}")
 
 
+def _print_hub_files(records: list[dict[str, Any]]) -> None:
+    """Hugging Face Hub files, by cache (huggingface_hub's, a home's, a layer's) and repository."""
+    caches: dict[tuple[Path, bool], list[tuple[str, ...]]] = {}
+    for r in records:
+        # <cache>/<type>s--<org>--<name>/snapshots/<commit>/<path in the repository>
+        storage, _, inner = r["path"].rpartition(
+            f"{os.sep}snapshots{os.sep}{r['revision']}{os.sep}"
+        )
+        row = (
+            r["repo"],
+            " ".join([r["revision"][:12], *(f"({ref})" for ref in r["refs"])]),
+            inner,
+            format_bytes(r["size"]),
+            r["status"],
+        )
+        caches.setdefault((Path(storage).parent, r["read_only"]), []).append(row)
+    for (cache, read_only), rows in caches.items():
+        layer = " (read-only layer, WEIGHTHUB_CACHE_PATH)" if read_only else ""
+        print(f"\nHugging Face Hub files in {cache}{layer}:")
+        print(format_table(("REPO", "REVISION", "FILE", "SIZE", "STATUS"), rows))
+
+
 def _print_entries(records: list[dict[str, Any]], folder: Path) -> None:
+    hub_files = [r for r in records if r.get("repo")]
+    records = [r for r in records if not r.get("repo")]
     writable = [r for r in records if not r["read_only"]]
     if writable:
         _print_table(writable, folder)
@@ -156,6 +185,8 @@ def _print_entries(records: list[dict[str, Any]], folder: Path) -> None:
     for layer, entries in layers.items():
         print(f"\nRead-only layer {layer.parent} (WEIGHTHUB_CACHE_PATH):")
         _print_table(entries, layer)
+    if hub_files:
+        _print_hub_files(hub_files)
 
 
 def _show_entries(
@@ -199,9 +230,13 @@ def run_verify(args: argparse.Namespace) -> int:
                 "Replace it at its source, or remove its home from WEIGHTHUB_CACHE_PATH."
             )
             continue
+        name = Path(r["path"]).name
+        if r.get("repo"):  # a Hub file: named by repository, commit and path
+            inner = r["path"].rpartition(f"{os.sep}{r['revision']}{os.sep}")[2]
+            name = f"hf://{r['repo']}@{r['revision']}/{inner}"
         error_line(
             f"{r['path']} is corrupt; the next load downloads it again "
-            f"(or run 'weighthub cache rm {shlex.quote(Path(r['path']).name)}{dir_option}')."
+            f"(or run 'weighthub cache rm {shlex.quote(name)}{dir_option}')."
         )
     return 1 if corrupt else 0
 
@@ -243,10 +278,13 @@ def run_rm(args: argparse.Namespace) -> int:
 def run_clear(args: argparse.Namespace) -> int:
     """Remove every cached checkpoint, after confirmation unless --yes."""
     from .._fetch import cache_dir, cached_files, clear_cache
+    from .._fetch._hub_cache import writable_store
+    from .._fetch._hub_env import hf_hub_cache
 
     model_dir = _folder(args)
     folder = cache_dir(model_dir)
-    entries = cached_files(model_dir)
+    shared = writable_store(model_dir).root == hf_hub_cache()  # huggingface_hub's: not cleared
+    entries = [e for e in cached_files(model_dir) if not (e.repo and shared)]
     if not entries:
         print(f"The cache {folder} is empty.")
         return 0

@@ -144,6 +144,7 @@ def _download_one(
         progress=progress,
         sha256=member.sha256,
         file_size=member.file_size,
+        file_name=getattr(member, "file_name", None),  # a lockfile entry has none
     )
     record["path"] = str(path)
     record["size"] = path.stat().st_size
@@ -161,8 +162,12 @@ def _how_to_use_mirror(to: str, records: list[dict[str, Any]]) -> list[str]:
 
 
 def _how_to_use(root: Path, records: list[dict[str, Any]]) -> list[str]:
+    from .._fetch._hub import parse_hub_url
+
     checkpoints = (root / "checkpoints").resolve()
-    prefixes = sorted({r["url"].rsplit("/", 1)[0] + "/" for r in records if r["status"] == "ok"})
+    # Hub files keep their own layout (checkpoints/huggingface): no plain mirror serves them.
+    plain = [r for r in records if r["status"] == "ok" and parse_hub_url(r["url"]) is None]
+    prefixes = sorted({r["url"].rsplit("/", 1)[0] + "/" for r in plain})
     mirror = ";".join(f"{prefix}={checkpoints.as_uri()}/" for prefix in prefixes)
     home = shlex.quote(str(root.resolve()))
     lines = [

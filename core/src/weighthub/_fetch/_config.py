@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .._settings import env_flag
+from ._hub_env import hf_offline
 from ._layout import checkpoints_of
 
 __all__ = [
@@ -132,11 +133,15 @@ def set_offline(value: bool | None) -> None:
     _offline = value
 
 
-def offline_mode() -> bool:
-    """Return whether the network must not be used (``set_offline`` or ``WEIGHTHUB_OFFLINE=1``)."""
+def offline_mode(*, hub: bool = False) -> bool:
+    """Return whether the network must not be used (``set_offline`` or ``WEIGHTHUB_OFFLINE=1``).
+
+    Args:
+        hub: For a Hugging Face Hub file: huggingface_hub's ``HF_HUB_OFFLINE=1`` counts too.
+    """
     if _offline is not None:
         return _offline
-    return env_flag("WEIGHTHUB_OFFLINE")
+    return env_flag("WEIGHTHUB_OFFLINE") or (hub and hf_offline())
 
 
 def hash_checks_enabled() -> bool:

@@ -13,7 +13,9 @@ here and nowhere else (after huggingface_hub's ``LocalDownloadFilePaths``):
   own (a local file, a file in a read-only layer), kept in the writable cache.
 
 Temporary files written before a rename end in ``.tmp``. A weighthub *home* (``WEIGHTHUB_HOME``, a
-layer, a ``download --to`` bundle) holds its checkpoints in ``<home>/checkpoints``.
+layer, a ``download --to`` bundle) holds its checkpoints in ``<home>/checkpoints``, and its Hugging
+Face Hub files in ``<home>/checkpoints/huggingface``, in huggingface_hub's own layout
+(:mod:`._hub_cache` names its files).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ __all__ = [
     "LOCAL_RECORDS",
     "MAX_NAME_BYTES",
     "checkpoints_of",
+    "hub_files_of",
+    "is_hub_cache",
     "is_leftover",
     "is_side_file",
     "local_record_path",
@@ -39,6 +43,8 @@ __all__ = [
 ]
 
 _CHECKPOINTS_FOLDER = "checkpoints"
+_HUB_FOLDER = "huggingface"
+_HUB_REPO_FOLDER = re.compile(r"(models|datasets|spaces)--.+")
 # What checkpoint files are usually called (to recognise a checkpoints folder given as a home).
 CHECKPOINT_SUFFIXES = (".pth", ".pt", ".bin", ".safetensors", ".ckpt")
 LOCAL_RECORDS = ".local-records"
@@ -180,3 +186,16 @@ def local_record_path(path: Path, cache_folder: Path) -> Path:
 def checkpoints_of(home: Path) -> Path:
     """Return the checkpoints folder of a weighthub home (``WEIGHTHUB_HOME``, a layer, a bundle)."""
     return home / _CHECKPOINTS_FOLDER
+
+
+def hub_files_of(checkpoints: Path) -> Path:
+    """Return the Hub cache of a weighthub checkpoints folder: ``<checkpoints>/huggingface``."""
+    return checkpoints / _HUB_FOLDER
+
+
+def is_hub_cache(folder: Path) -> bool:
+    """Return whether ``folder`` looks like a huggingface_hub cache (``models--org--name/`` ...)."""
+    try:
+        return any(_HUB_REPO_FOLDER.fullmatch(p.name) and p.is_dir() for p in folder.iterdir())
+    except OSError:
+        return False

@@ -80,13 +80,16 @@ def _make_lock(lock_file: Path, *, soft: bool) -> Any:
 
 
 @contextlib.contextmanager
-def cache_lock(target: Path, *, timeout: float | None = None) -> Iterator[None]:
+def cache_lock(
+    target: Path, *, timeout: float | None = None, lock_file: Path | None = None
+) -> Iterator[None]:
     """Hold the cross-process lock of ``target`` (a file in the cache folder).
 
     Args:
         target: The cached file the lock protects; the lock is ``<target>.lock``.
         timeout: Seconds to wait for another process; ``WEIGHTHUB_LOCK_TIMEOUT`` (default 30 min)
             when None.
+        lock_file: Another lock file to take instead (huggingface_hub's, for a Hub blob).
 
     Raises:
         LockTimeoutError: Another process held the lock for longer than ``timeout``.
@@ -96,7 +99,7 @@ def cache_lock(target: Path, *, timeout: float | None = None) -> Iterator[None]:
     if timeout is None:
         timeout = env_number("WEIGHTHUB_LOCK_TIMEOUT", _DEFAULT_TIMEOUT)
     paths = CachePaths(target)
-    lock_file, info = paths.lock, paths.lockinfo
+    lock_file, info = lock_file or paths.lock, paths.lockinfo
     soft = env_flag("WEIGHTHUB_SOFT_LOCK")
     lock = _make_lock(lock_file, soft=soft)
     deadline = time.monotonic() + timeout
