@@ -98,7 +98,8 @@ def cache_lock(target: Path, *, timeout: float | None = None) -> Iterator[None]:
         timeout = env_number("WEIGHTHUB_LOCK_TIMEOUT", _DEFAULT_TIMEOUT)
     paths = CachePaths(target)
     lock_file, info = paths.lock, paths.lockinfo
-    clear_side_file(lock_file)  # a planted link is removed; a directory or FIFO refused
+    for side_file in (lock_file, info):
+        clear_side_file(side_file)  # a planted link is removed; a directory or FIFO refused
     soft = env_flag("WEIGHTHUB_SOFT_LOCK")
     lock = _make_lock(lock_file, soft=soft)
     deadline = time.monotonic() + timeout

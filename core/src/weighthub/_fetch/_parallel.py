@@ -29,6 +29,7 @@ decide (the finish step of :mod:`._disk`).
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -168,7 +169,9 @@ def _holds(fd: int, start: int, end: int) -> bool:
         return (
             os.lseek(fd, start, os.SEEK_DATA) == start and os.lseek(fd, start, os.SEEK_HOLE) >= end
         )
-    except (OSError, AttributeError):  # no SEEK_DATA here: the hash decides
+    except OSError as exc:  # ENXIO: no data at or after ``start``
+        return exc.errno != errno.ENXIO
+    except AttributeError:  # no SEEK_DATA on this platform: the hash decides
         return True
 
 
