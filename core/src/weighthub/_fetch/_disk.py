@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import shutil
 import stat
@@ -29,6 +30,7 @@ __all__ = [
     "WRITEBACK_STEP",
     "cache_write_error",
     "check_free_space",
+    "copy_into",
     "finish_download",
     "open_partial",
     "partial_file",
@@ -41,6 +43,7 @@ __all__ = [
 # Written bytes are handed to the kernel's writeback every this many bytes, so the final fsync
 # only waits for the tail instead of the whole file.
 WRITEBACK_STEP = 16 << 20
+_COPY_STEP = 1 << 20
 _SYNC_FILE_RANGE_WRITE = 2
 _sync_file_range: Any = None
 
@@ -194,11 +197,19 @@ def finish_download(
     if problem is None and announced is not None and counted != announced:
         problem = f"its size is {counted} bytes but the server announced {announced} bytes"
     if problem is not None:
-        msg = (
-            f"The file downloaded from {display} is not the expected checkpoint: {problem}. "
-            "It was deleted. Retry later, or check the mirror (WEIGHTHUB_MIRROR) and the "
-            "declared hash."
-        )
+        if display != record_url:  # "<url> (from <mirror url>)": the mirror served these bytes
+            mirror = display[len(record_url) + len(" (from ") : -1]
+            msg = (
+                f"The mirror serves other bytes than {record_url}: {mirror} is not the expected "
+                f"checkpoint ({problem}). It was deleted. The mirror holds another file under this "
+                "name: update it, or fix WEIGHTHUB_MIRROR (retrying gets the same bytes)."
+            )
+        else:
+            msg = (
+                f"The file downloaded from {display} is not the expected checkpoint: {problem}. "
+                "It was deleted. Retry later (a transfer may have been damaged), or check the "
+                "declared hash."
+            )
         raise expected.error(msg, url=display, path=target, digest=digest, size=counted)
     try:
         os.fsync(fd)
@@ -223,6 +234,35 @@ def finish_download(
     for leftover in (paths.pieces_partial, paths.journal):
         with contextlib.suppress(OSError):
             leftover.unlink()
+
+
+def copy_into(source: Path, target: Path, *, url: str) -> Path:
+    """Copy the local file ``source`` (verified by the caller) to ``target`` and record it.
+
+    The bytes go to a partial next to ``target``, are fsynced and renamed into place, as a download.
+
+    Raises:
+        CacheWriteError: The folder of ``target`` cannot be written.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cache_write_error(exc, target, None) from exc
+    side_files_checked(target)
+    hasher = hashlib.sha256()
+    with partial_file(target) as (partial, fd), source.open("rb") as f:
+        offset = 0
+        while chunk := f.read(_COPY_STEP):
+            write_at(fd, memoryview(chunk), offset, target=target, needed=None)
+            hasher.update(chunk)
+            offset += len(chunk)
+        try:
+            os.fsync(fd)
+            partial.replace(target)
+        except OSError as exc:
+            raise cache_write_error(exc, target, offset) from exc
+    write_record(target, hasher.hexdigest(), url=url, verified=False)
+    return target
 
 
 def start_writeback(fd: int, offset: int, length: int) -> None:

@@ -391,11 +391,18 @@ def download_to_cache(
     except WeightsDownloadError as exc:
         if source.kind == "fsspec" and exc.status in (401, 403):
             raise  # the store's credentials: the message says which to check; a mirror would not
-        msg = (
-            f"{exc} If this host cannot reach it, point WEIGHTHUB_MIRROR at a mirror (e.g. "
-            f"WEIGHTHUB_MIRROR='<url prefix>=<mirror prefix>'), or put the file at {target} "
-            "and set WEIGHTHUB_OFFLINE=1 for offline use."
-        )
+        if source.url != record_url:
+            msg = (
+                f"{exc} The mirror failed, not {record_url}: WEIGHTHUB_MIRROR sends it to "
+                f"{source.url}. Check that mirror (its host, and that it holds the file), fix "
+                f"WEIGHTHUB_MIRROR, or put the file at {target} and set WEIGHTHUB_OFFLINE=1."
+            )
+        else:
+            msg = (
+                f"{exc} If this host cannot reach it, point WEIGHTHUB_MIRROR at a mirror (e.g. "
+                f"WEIGHTHUB_MIRROR='<url prefix>=<mirror prefix>'), or put the file at {target} "
+                "and set WEIGHTHUB_OFFLINE=1 for offline use."
+            )
         raise WeightsDownloadError(msg, url=exc.url or source.url, status=exc.status) from exc
 
 

@@ -322,6 +322,11 @@ def check_cached(
                     path, digest, url=record.url, verified=record.verified, record_file=rec_file
                 )
         problem = expected.mismatch(digest, None)
+        if problem is not None and not record.verified:
+            problem += (
+                "; it was stored with hash checks off (WEIGHTHUB_CHECK_HASH=0 or "
+                "check_hash=False), so these are other bytes than the declared file's"
+            )
         if problem is not None:
             return CacheCheck("bad", problem)
         if expected.has_hash and not record.verified:

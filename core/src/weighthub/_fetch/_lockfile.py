@@ -161,6 +161,8 @@ def read_lockfile(path: str | os.PathLike[str]) -> Lockfile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _malformed(where, f"it is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise _malformed(where, "its arrays or tables nest too deeply to be read") from None
     version = data.get("version")
     if version != LOCK_FORMAT_VERSION:
         problem = (
@@ -276,7 +278,7 @@ def active_lockfile() -> Lockfile | None:
     global _parsed
     if _suspended:
         return None
-    chosen: str | os.PathLike[str] | None = _chosen or os.environ.get("WEIGHTHUB_LOCK") or None
+    chosen: str | os.PathLike[str] | None = _chosen or _lock_setting()
     if chosen is None:
         return None
     where = Path(chosen).expanduser().absolute()
@@ -288,6 +290,27 @@ def active_lockfile() -> Lockfile | None:
     if _parsed is None or _parsed[0] != key:
         _parsed = (key, read_lockfile(where))
     return _parsed[1]
+
+
+def _lock_setting() -> Path | None:
+    """``WEIGHTHUB_LOCK``, which must be absolute (a relative one would change with the cwd).
+
+    Raises:
+        LockfileError: It is a relative path.
+    """
+    raw = os.environ.get("WEIGHTHUB_LOCK", "").strip()
+    if not raw:
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        msg = (
+            f"WEIGHTHUB_LOCK={raw!r} is a relative path: it would name another file in every "
+            "folder a process runs in. Set it to an absolute path, e.g. "
+            f'export WEIGHTHUB_LOCK="$PWD/{raw}" (or call weighthub.use_lock({raw!r}), which '
+            "resolves it once, against the current folder)."
+        )
+        raise LockfileError(msg, path=path)
+    return path
 
 
 @contextlib.contextmanager
