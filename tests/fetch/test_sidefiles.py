@@ -139,8 +139,8 @@ def second_user() -> list[str]:
 
 
 @pytest.fixture
-def shared(second_user) -> Iterator[Path]:
-    """A weighthub home both users write to: group ``nogroup``, ``2775`` (setgid, no sticky bit)."""
+def shared(second_user, monkeypatch) -> Iterator[Path]:
+    """WEIGHTHUB_HOME both users write to: group ``nogroup``, ``2775`` (setgid, no sticky bit)."""
     root = Path(tempfile.mkdtemp(prefix="weighthub-shared-"))
     try:
         os.chmod(root, 0o755)
@@ -149,6 +149,7 @@ def shared(second_user) -> Iterator[Path]:
         for folder in (home, home / "checkpoints"):
             os.chown(folder, 0, _OTHER)
             os.chmod(folder, 0o2775)
+        monkeypatch.setenv("WEIGHTHUB_HOME", str(home))
         yield home
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -178,13 +179,8 @@ print(weighthub.fetch(sys.argv[1], sha256=sys.argv[2], progress=False))
 """
 
 
-def test_a_co_tenants_links_are_never_written_through(
-    server, monkeypatch, second_user, shared, big
-):
+def test_a_co_tenants_links_are_never_written_through(server, parallel, second_user, shared, big):
     """nobody plants links at every side file's name, to a file of root's; root downloads."""
-    monkeypatch.setenv("WEIGHTHUB_HOME", str(shared))
-    monkeypatch.setenv("WEIGHTHUB_PARALLEL_MIN", "1000000")
-    monkeypatch.setenv("WEIGHTHUB_PARALLEL_BELOW", "inf")
     cache = shared / "checkpoints"
     victim = shared.parent / "root-only.txt"
     victim.write_text("precious\n")
@@ -201,12 +197,9 @@ def test_a_co_tenants_links_are_never_written_through(
 
 
 def test_a_strangers_partial_and_journal_are_not_continued(
-    server, monkeypatch, second_user, shared, big
+    server, parallel, second_user, shared, big
 ):
     """nobody leaves a full-size partial of junk and a journal that claims it all; no hash."""
-    monkeypatch.setenv("WEIGHTHUB_HOME", str(shared))
-    monkeypatch.setenv("WEIGHTHUB_PARALLEL_MIN", "1000000")
-    monkeypatch.setenv("WEIGHTHUB_PARALLEL_BELOW", "inf")
     cache = shared / "checkpoints"
     url = server.add("/m/big.pth", big)
     journal = {"url": url, "size": len(big), "etag": '"v1"', "last_modified": None}
@@ -228,9 +221,8 @@ with open(cache + "/big.pth.pieces.json", "w") as f:
     assert not list(cache.glob("big.pth.pieces.*"))
 
 
-def test_two_users_share_a_cache(server, monkeypatch, second_user, shared, ckpt):
+def test_two_users_share_a_cache(server, second_user, shared, ckpt):
     """root's download serves nobody, and nobody's download serves root, without a new GET."""
-    monkeypatch.setenv("WEIGHTHUB_HOME", str(shared))
     cache = shared / "checkpoints"
     first = server.add("/m/first.pth", ckpt)
     other = make_checkpoint(seed=3)
@@ -248,3 +240,19 @@ def test_two_users_share_a_cache(server, monkeypatch, second_user, shared, ckpt)
     assert fetch(second, sha256=sha(other), progress=False).read_bytes() == other
     assert server.count("/m/second.pth") == 1
     assert not list(cache.glob("*.lock")), "no lock file of either user stays"
+
+
+def test_a_lock_file_another_user_left_in_a_sticky_cache_is_refused_by_name(
+    server, second_user, shared, ckpt
+):
+    """With the sticky bit, another user's lock file cannot be replaced: it is named, not used."""
+    cache = shared / "checkpoints"
+    os.chmod(cache, 0o3775)
+    url = server.add("/m/net.pth", ckpt)
+    leave = "import sys; open(sys.argv[1], 'w').close()"
+    left = _as_other(second_user, leave, str(cache / "net.pth.lock"))
+    assert left.returncode == 0, left.stderr
+    with pytest.raises(CacheWriteError) as info:
+        fetch(url, sha256=sha(ckpt), progress=False)
+    assert str(cache / "net.pth.lock") in str(info.value) and f"uid {_OTHER}" in str(info.value)
+    assert not (cache / "net.pth").exists()

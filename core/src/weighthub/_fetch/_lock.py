@@ -7,6 +7,11 @@ is used instead. Its lock file records the holder's pid, host and process start 
 takes over a lock whose holder on this host is dead atomically (an exchange of names, checked
 against the marker it judged stale), so several waiters can never break a live process's lock. The
 holder also writes its pid and host into ``<file>.lockinfo`` so waiters can say whom they wait for.
+
+The lock file is opened ``O_NOFOLLOW`` (filelock); a link planted at its name (or at the lockinfo's)
+is removed first, and a directory or FIFO there refused by name (:mod:`._sidefiles`). The holder
+removes the lock file before releasing it, so none outlives its download: a waiter that then gets
+the lock of the removed file sees it has no name any more and takes a new one (filelock checks).
 """
 
 from __future__ import annotations
