@@ -3,7 +3,10 @@ hash check, foreign bytes, the lockfile; and a lockfile setting that cannot drif
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from _server import make_checkpoint, sha
@@ -102,3 +105,36 @@ def test_a_size_the_server_contradicts_names_the_lockfile(server, tmp_path, ckpt
     assert re.search(
         rf"the lockfile {re.escape(str(lockfile))} pins size={len(ckpt) + 1}", str(info.value)
     )
+
+
+def test_lock_under_disabled_hash_checks_names_them(server, ckpt, tmp_path, test_plugins_site):
+    """`weighthub lock` of a file cached with WEIGHTHUB_CHECK_HASH=0 says the checks were off."""
+    other = make_checkpoint(seed=9)
+    url = server.add(f"/models/goodnet-{sha(ckpt)[:8]}.pth", other)  # the name's prefix is ckpt's
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(test_plugins_site),
+        "WEIGHTHUB_PLUGINS": "good",
+        "WH_TEST_GOOD_URL": url,
+        "WEIGHTHUB_CHECK_HASH": "0",
+    }
+    lockfile = tmp_path / "weights.lock"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "weighthub",
+            "lock",
+            "GoodNet_Weights.IMAGENET1K_V1",
+            "-o",
+            str(lockfile),
+            "--no-progress",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0 and not lockfile.exists()
+    assert "Hash checks are off (WEIGHTHUB_CHECK_HASH=0)" in done.stderr
+    assert "bytes changed" not in done.stderr
