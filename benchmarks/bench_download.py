@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python benchmarks/bench_download.py [--size-mb 346] [--repeat 3]
-        [--throttle-mb 8 --throttled-size-mb 48 | --no-throttle]
+        [--throttle-mb 8 --throttled-size-mb 48 | --no-throttle | --only-throttled]
 
 Two tables: unthrottled, then with the server holding each connection to ``--throttle-mb`` MB/s
 (as a long-distance link holds each TCP stream), where several connections pay off.
@@ -198,13 +198,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--throttle-mb", type=float, default=8.0)
     parser.add_argument("--throttled-size-mb", type=int, default=48)
-    parser.add_argument("--no-throttle", action="store_true", help="only the unthrottled table")
+    tables = parser.add_mutually_exclusive_group()
+    tables.add_argument("--no-throttle", action="store_true", help="only the unthrottled table")
+    tables.add_argument("--only-throttled", action="store_true", help="only the throttled table")
     opts = parser.parse_args()
     if shutil.which("curl") is None:
         sys.exit("curl is needed: apt-get install -y curl")
     root = Path(tempfile.mkdtemp(prefix="whdl-"))
     try:
-        _table(root, opts.size_mb * 10**6, opts.repeat, 0.0)
+        if not opts.only_throttled:
+            _table(root, opts.size_mb * 10**6, opts.repeat, 0.0)
         if not opts.no_throttle:
             _table(root, opts.throttled_size_mb * 10**6, opts.repeat, opts.throttle_mb)
     finally:

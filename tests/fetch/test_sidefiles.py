@@ -256,3 +256,14 @@ def test_a_lock_file_another_user_left_in_a_sticky_cache_is_refused_by_name(
         fetch(url, sha256=sha(ckpt), progress=False)
     assert str(cache / "net.pth.lock") in str(info.value) and f"uid {_OTHER}" in str(info.value)
     assert not (cache / "net.pth").exists()
+
+
+def test_local_records_never_go_through_a_planted_folder_link(cache, tmp_path, ckpt):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cache.mkdir(parents=True)
+    (cache / ".local-records").symlink_to(elsewhere, target_is_directory=True)
+    local = tmp_path / "mine.pth"
+    local.write_bytes(ckpt)
+    assert fetch(str(local), sha256=sha(ckpt), progress=False) == local
+    assert not list(elsewhere.iterdir())

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .._errors import IntegrityError
 from ._config import verify_always
-from ._layout import CachePaths
+from ._layout import LOCAL_RECORDS, CachePaths
 from ._sidefiles import read_small, replace_file
 
 __all__ = [
@@ -229,6 +229,8 @@ def write_record(
             recorded_at=time.time(),
         )
         target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent.name == LOCAL_RECORDS and target.parent.is_symlink():
+            return None  # a planted .local-records link: records stay out of where it points
         replace_file(target, json.dumps(asdict(record), indent=1).encode())
     except OSError:
         return None

@@ -39,6 +39,7 @@ from typing import Any
 
 from .._errors import LockfileError, NotInLockfileError, close_matches_hint
 from ._integrity import Expected
+from ._sidefiles import replace_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -230,13 +231,7 @@ def write_lockfile(
 ) -> Path:
     """Write a lockfile atomically (a reader never sees half of it); return its path."""
     target = Path(path).expanduser().absolute()
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(format_lockfile(entries, header=header), encoding="utf-8")
-        tmp.replace(target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    replace_file(target, format_lockfile(entries, header=header).encode("utf-8"))
     return target
 
 
