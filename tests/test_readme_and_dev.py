@@ -80,16 +80,17 @@ def test_readme_online_snippet_runs_as_written(weights_server, tmp_path):
 
 
 # Writers of several kinds: pkg:// loads that record their file in the cache, subprocesses, the
-# test plugins' pip install, torch.hub's and weighthub's default cache folders.
+# test plugins' pip install, torch.hub's and weighthub's default cache folders, hypothesis.
 _REPRESENTATIVE = [
     "examples/plugin-weights-pets/tests",
     "examples/plugin-efficientnet-lite/tests",
     "tests/attach/test_cli_attached.py",
+    "tests/attach/test_categories_file.py",
     "tests/fetch/test_config.py",
 ]
 
 
-def _pytest_with_home(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _pytest_with_home(home: Path, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """Run pytest on this repository as a user whose HOME is ``home`` and who set nothing else."""
     home.mkdir()
     moved = ("TORCH_HOME", "HF_HOME", "PIP_CACHE_DIR", "MPLCONFIGDIR")
@@ -103,29 +104,38 @@ def _pytest_with_home(home: Path, *args: str) -> subprocess.CompletedProcess[str
         capture_output=True,
         text=True,
         env={**env, "HOME": str(home)},
-        cwd=ROOT,
+        cwd=cwd,
         timeout=1800,
         check=False,
     )
 
 
+def _contents(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
 @pytest.mark.slow
 def test_the_suite_writes_nothing_into_home(tmp_path):
     """weighthub.testing's pytest plugin gives the session a temporary home and caches."""
-    home = tmp_path / "home"
-    done = _pytest_with_home(home, *_REPRESENTATIVE)
+    home, cwd = tmp_path / "home", tmp_path / "cwd"
+    cwd.mkdir()  # nor in the working directory (.hypothesis, .pytest_cache ...)
+    done = _pytest_with_home(home, *(str(ROOT / path) for path in _REPRESENTATIVE), cwd=cwd)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert sorted(str(p.relative_to(home)) for p in home.rglob("*")) == []
+    assert _contents(home) == []
+    assert _contents(cwd) == []
+    # The example plugin alone, under its own pyproject.toml as its users run it (no cache folder
+    # in the example either).
+    pets = ["-p", "no:cacheprovider", "examples/plugin-weights-pets/tests"]
+    alone = tmp_path / "home-of-the-example"
+    done = _pytest_with_home(alone, *pets)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert _contents(alone) == []
     # Without the plugin's isolation the same writers do write there: the check can fail.
     exposed = tmp_path / "exposed-home"
-    done = _pytest_with_home(
-        exposed, "-o", "weighthub_isolated_home=false", "examples/plugin-weights-pets/tests"
-    )
+    done = _pytest_with_home(exposed, "-o", "weighthub_isolated_home=false", *pets)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     records = exposed / ".cache" / "torch" / "hub" / "checkpoints" / ".local-records"
-    assert any(records.glob("*shufflenet_v2_x0_5_pets.pth.weighthub.json")), sorted(
-        str(p.relative_to(exposed)) for p in exposed.rglob("*")
-    )
+    assert any(records.glob("*shufflenet_v2_x0_5_pets.pth.weighthub.json")), _contents(exposed)
 
 
 def test_dev_script_checks_the_python_version_before_anything_else(tmp_path):

@@ -220,8 +220,9 @@ def isolated_home() -> HomeIsolation:
     """Point this process's home and caches (and its subprocesses') at a new temporary folder.
 
     ``HOME`` becomes the folder; ``XDG_CACHE_HOME`` ``.cache``, ``TORCH_HOME`` ``.cache/torch`` and
-    ``HF_HOME`` ``.cache/huggingface`` under it (their defaults under a home); every
-    ``WEIGHTHUB_*`` variable is cleared, so weighthub's cache is torch.hub's default in there.
+    ``HF_HOME`` ``.cache/huggingface`` under it (their defaults under a home), and so do the other
+    XDG folders and hypothesis's storage; every ``WEIGHTHUB_*`` variable is cleared, so weighthub's
+    cache is torch.hub's default in there.
 
     Returns:
         What to call ``close()`` on to undo it.
@@ -235,6 +236,8 @@ def isolated_home() -> HomeIsolation:
         "XDG_STATE_HOME": folder / ".local" / "state",
         "TORCH_HOME": folder / ".cache" / "torch",
         "HF_HOME": folder / ".cache" / "huggingface",
+        # hypothesis's example database and caches, otherwise a .hypothesis folder in the cwd
+        "HYPOTHESIS_STORAGE_DIRECTORY": folder / ".hypothesis",
     }
     cleared = [name for name in os.environ if name.startswith("WEIGHTHUB_")]
     saved = {name: os.environ.get(name) for name in [*values, *cleared]}
