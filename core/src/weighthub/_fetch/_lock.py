@@ -105,6 +105,8 @@ def cache_lock(
     if timeout is None:
         timeout = env_number("WEIGHTHUB_LOCK_TIMEOUT", _DEFAULT_TIMEOUT)
     paths = CachePaths(target)
+    # huggingface_hub keeps its lock files; only weighthub's own are removed after use.
+    own_lock_file = lock_file is None
     lock_file, info = lock_file or paths.lock, paths.lockinfo
     for side_file in (lock_file, info):
         clear_side_file(side_file)  # a planted link is removed; a directory or FIFO refused
@@ -150,7 +152,7 @@ def cache_lock(
     finally:
         with contextlib.suppress(OSError):
             info.unlink()
-        if not soft:
+        if own_lock_file and not soft:
             # Removed while held: a waiter that then gets this (unlinked) file's lock sees it has no
             # name any more and takes a new one, so no empty lock file outlives its download.
             with contextlib.suppress(OSError):

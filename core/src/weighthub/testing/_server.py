@@ -34,21 +34,22 @@ _CHUNK = 64 * 1024
 class Fault:
     """What to do to the next request(s) of a path.
 
-    kind: "status" (answer ``status``), "drop" (close the connection after ``after`` bytes),
-    "corrupt" (flip the first byte of the answer), "slow" (``delay`` seconds between
-    ``chunk``-byte writes),
-    "ignore_range" (always answer 200 with the whole file), "ignore_if_range" (answer the range
-    even when ``If-Range`` names another version, as a broken cache does), "length" (announce
-    ``length`` as the Content-Length, or none when None, send the body (only ``after`` bytes of it
-    when set), then ``extra`` more bytes, -1 for an endless stream, and close the connection),
-    "pass" (answer normally: only ``then`` runs).
-    headers: extra response headers (e.g. Retry-After with "status"); with another kind they
-    replace the usual ones (e.g. ``{"Accept-Ranges": "none"}``).
-    times: how many requests it applies to; -1 for all of them.
-    method: only requests with this method (``"HEAD"``, ``"GET"`` ...); None for any.
-    then: called once the answer's bytes are chosen, before they are sent (e.g.
-        ``lambda: server.replace(path, new)``: this answer is of the old file, every later one of
-        the new, as a file changed on a server between two requests of one download).
+    Attributes:
+        kind: ``"status"`` (answer ``status``), ``"drop"`` (close the connection after ``after``
+            bytes), ``"corrupt"`` (flip the first byte of the answer), ``"slow"`` (``delay``
+            seconds between ``chunk``-byte writes), ``"ignore_range"`` (always answer 200 with the
+            whole file), ``"ignore_if_range"`` (answer the range even when ``If-Range`` names
+            another version, as a broken cache does), ``"length"`` (announce ``length`` as the
+            Content-Length, or none when None, send the body (only ``after`` bytes of it when
+            set), then ``extra`` more bytes, -1 for an endless stream, and close the connection),
+            ``"pass"`` (answer normally: only ``then`` runs).
+        headers: Extra response headers (e.g. Retry-After with ``"status"``); with another kind
+            they replace the usual ones (e.g. ``{"Accept-Ranges": "none"}``).
+        times: How many requests it applies to; -1 for all of them.
+        method: Only requests with this method (``"HEAD"``, ``"GET"`` ...); None for any.
+        then: Called once the answer's bytes are chosen, before they are sent (e.g.
+            ``lambda: server.replace(path, new)``: this answer is of the old file, every later one
+            of the new, as a file changed on a server between two requests of one download).
     """
 
     kind: str
