@@ -40,6 +40,7 @@ from .. import _errors
 from .._errors import LockTimeoutError, WeightsDownloadError, close_matches_hint
 from ._config import env_number
 from ._integrity import Expected, check_cached, hash_file, read_record, write_record
+from ._layers import LayerSearch
 from ._layout import CachePaths, local_record_path
 from ._lock import cache_lock
 
@@ -279,8 +280,8 @@ def fetch_collective(
     expected: Expected,
     *,
     url: str,
-    find_in_layer: Callable[[], Path | None],
-    fetch_here: Callable[[Path | None], Path],
+    find_in_layer: Callable[[], LayerSearch],
+    fetch_here: Callable[[LayerSearch], Path],
 ) -> Path:
     """Fetch ``target`` once for the whole job (every rank must call this, in the same order).
 
@@ -288,8 +289,8 @@ def fetch_collective(
         target: This rank's cache path of the file.
         expected: The declared size and hash.
         url: The checkpoint URL (for messages and records).
-        find_in_layer: Return the verified file in this rank's read-only layers, if any.
-        fetch_here: The ordinary fetch (given rank 0's layer file, if any), run by rank 0 only.
+        find_in_layer: Search this rank's read-only layers.
+        fetch_here: The ordinary fetch (given rank 0's layer search), run by rank 0 only.
 
     Returns:
         This rank's verified file: in a layer, or in its cache.
@@ -299,17 +300,18 @@ def fetch_collective(
         IntegrityError, WeightsDownloadError, OfflineModeError: what rank 0's fetch raised.
     """
     group = _Group()
-    in_layer: Path | None = None
+    search = LayerSearch(None)
 
     def have_it() -> Path | None:
-        if in_layer is not None:
-            return in_layer
+        if search.path is not None:
+            return search.path
         return target if check_cached(target, expected, url=url).state == "ok" else None
 
     # 0: this rank could not look (a bad WEIGHTHUB_CACHE_PATH...); 1: it needs the file; 2: has it.
     try:
-        in_layer = find_in_layer()
+        search = find_in_layer()
         local = have_it()
+        search.settle(found_elsewhere=local is not None)
         state = 2 if local is not None else 1
     except Exception as exc:
         local_error: Exception | None = exc
@@ -332,7 +334,7 @@ def fetch_collective(
     error: BaseException | None = None
     if group.rank == 0:
         try:
-            source_file = fetch_here(in_layer)
+            source_file = fetch_here(search)
             header = {
                 "ok": True,
                 "name": target.name,

@@ -21,7 +21,7 @@ from ._disk import cache_write_error
 from ._distributed import broadcast_active, fetch_collective
 from ._download import download_to_cache
 from ._integrity import Expected, check_cached
-from ._layers import find_in_layers
+from ._layers import LayerSearch, find_in_layers
 from ._layout import local_record_path
 from ._lock import cache_lock, clean_stale_partials
 from ._lockfile import locked_expectation
@@ -92,20 +92,25 @@ def fetch(
             expected,
             url=url,
             find_in_layer=lambda: find_in_layers(name, expected, url=url, scratch=folder),
-            fetch_here=lambda found: (
-                found or _fetch_to_cache(source, target, expected, url, progress)
+            fetch_here=lambda search: (
+                search.path or _fetch_to_cache(source, target, expected, url, progress, search)
             ),
         )
-    in_layer = find_in_layers(name, expected, url=url, scratch=folder)
-    return in_layer or _fetch_to_cache(source, target, expected, url, progress)
+    search = find_in_layers(name, expected, url=url, scratch=folder)
+    return search.path or _fetch_to_cache(source, target, expected, url, progress, search)
 
 
 def _fetch_to_cache(
-    source: Source, target: Path, expected: Expected, url: str, progress: bool
+    source: Source, target: Path, expected: Expected, url: str, progress: bool, search: LayerSearch
 ) -> Path:
-    """Return ``target`` once it holds the verified file, downloading it under its lock."""
+    """Return ``target`` once it holds the verified file, downloading it under its lock.
+
+    ``search`` is what the layers held: a home that could not be searched is an error unless the
+    cache holds the file.
+    """
     name, folder = target.name, target.parent
     check = check_cached(target, expected, url=url)
+    search.settle(found_elsewhere=check.state == "ok")
     if check.state == "ok":
         return target
     if offline_mode():

@@ -8,7 +8,8 @@ at all (an HTML page, a truncated archive) raises :class:`~weighthub.CheckpointF
 
 When a fetched file fails to load, it is re-hashed: a file damaged since it was verified (bit rot,
 a bad copy that kept size and mtime) is downloaded again with a warning, or, offline, reported as an
-:class:`~weighthub.IntegrityError` naming the file.
+:class:`~weighthub.IntegrityError` naming the file. A file in a read-only layer that fails to load
+is set aside (unless its bytes are the declared ones) and served from the cache or the network.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .._errors import CheckpointFormatError, IntegrityError, UnsafeCheckpointErr
 from ._config import cache_dir, offline_mode, rewrite_url
 from ._fetch import fetch
 from ._integrity import Expected, rehash_problem
+from ._layers import in_a_layer, set_aside_after_failed_load
 from ._layout import local_record_path
 from ._sources import cache_file_name, resolve_source
 
@@ -264,6 +266,9 @@ def _damaged_since_verified(
     )
     source = resolve_source(rewrite_url(url))
     local = source.kind == "local"
+    if not local and in_a_layer(path):
+        # Never written to: set aside in the writable cache; the next fetch skips it with a warning.
+        return set_aside_after_failed_load(path, expected, url=url, scratch=cache_dir(model_dir))
     record_file = local_record_path(path, cache_dir(model_dir)) if local else None
     problem = rehash_problem(path, expected, record_file)
     if problem is None:
