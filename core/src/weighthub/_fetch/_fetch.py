@@ -18,7 +18,7 @@ from pathlib import Path
 from .._errors import OfflineModeError
 from ._config import cache_dir, hash_checks_enabled, offline_mode, rewrite_url
 from ._disk import cache_write_error
-from ._distributed import broadcast_active, fetch_collective
+from ._distributed import RankFetch, broadcast_active, fail_collectively, fetch_collective
 from ._download import download_to_cache
 from ._integrity import Expected, check_cached
 from ._layers import LayerSearch, find_in_layers
@@ -74,27 +74,40 @@ def fetch(
         InvalidFileNameError: The cache file name is unsafe (a separator, ``..``) or too long.
         InvalidURLError: The URL is malformed.
     """
-    name = cache_file_name(url, file_name)
-    check_hash = check_hash and hash_checks_enabled()
-    expected = Expected.build(name, sha256, file_size, check_hash=check_hash)
-    expected = locked_expectation(url, name, expected)  # WEIGHTHUB_LOCK / use_lock, if active
-    target_url = rewrite_url(url)
+    collective = broadcast_active()
+    source: Source | None = None
+    try:
+        target_url = rewrite_url(url)
+        source = resolve_source(target_url)
+        name = cache_file_name(url, file_name)
+        check_hash = check_hash and hash_checks_enabled()
+        expected = Expected.build(name, sha256, file_size, check_hash=check_hash)
+        expected = locked_expectation(url, name, expected)  # WEIGHTHUB_LOCK / use_lock, if active
+        folder = cache_dir(model_dir)
+    except Exception as exc:
+        # A local (or missing pkg://) file is never collective; any other fetch is, so the other
+        # ranks must learn why this one stops instead of waiting for it.
+        local = source.kind == "local" if source is not None else isinstance(exc, FileNotFoundError)
+        if collective and not local:
+            fail_collectively(exc, url=url)
+        raise
     if target_url != url:
         logger.debug("Mirror: %s -> %s", url, target_url)
-    source = resolve_source(target_url)
-    folder = cache_dir(model_dir)
     if source.kind == "local" and source.path is not None:
         return _verify_local(source.path, expected, url=url, folder=folder)
     target = folder / name
-    if broadcast_active():
+    if collective:
         return fetch_collective(
-            target,
-            expected,
-            url=url,
-            find_in_layer=lambda: find_in_layers(name, expected, url=url, scratch=folder),
-            fetch_here=lambda search: (
-                search.path or _fetch_to_cache(source, target, expected, url, progress, search)
-            ),
+            RankFetch(
+                target,
+                expected,
+                url=url,
+                source_url=target_url,
+                search_layers=lambda: find_in_layers(name, expected, url=url, scratch=folder),
+                fetch_here=lambda search: (
+                    search.path or _fetch_to_cache(source, target, expected, url, progress, search)
+                ),
+            )
         )
     search = find_in_layers(name, expected, url=url, scratch=folder)
     return search.path or _fetch_to_cache(source, target, expected, url, progress, search)
