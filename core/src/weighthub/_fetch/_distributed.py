@@ -5,14 +5,14 @@ group initialised, a fetch that every rank makes is collective:
 
 1. every rank looks in its own layers and cache and states what it fetches, its *declaration*:
    the URL (as the weights declare it, and after ``WEIGHTHUB_MIRROR``) and the sha256 and size
-   the weights or the lockfile declare. Rank 0's declaration goes to every rank, and one
-   ``all_reduce`` tells whether a rank failed already (a lockfile without the entry, a layer
-   that cannot be searched...), whether a rank declared another file, and whether all have it:
+   the weights or the lockfile declare. One ``all_reduce`` of a few integers tells whether a rank
+   failed already (a lockfile without the entry, a layer that cannot be searched...), whether the
+   declarations differ (the smallest and largest of their digests) and whether all have the file:
    - a failed rank sends its error to every rank: it raises its own, the others a
      :class:`~weighthub.WeightsDownloadError` naming it and carrying its message;
-   - a rank that declared another file sends its declaration, and every rank raises
-     :class:`~weighthub.RankMismatchError` naming that rank and both URLs;
-   - when every rank has the verified file, nothing else happens;
+   - when declarations differ, rank 0's goes to every rank, and the first rank that differs sends
+     its own: every rank raises :class:`~weighthub.RankMismatchError` naming it and both URLs;
+   - when every rank has the verified file, nothing else happens (one ``all_reduce`` per fetch);
 2. global rank 0 fetches and verifies as usual, then broadcasts its outcome: the file's size and
    sha256, or the error it raised, which every rank then raises (no rank hangs);
 3. a second ``all_reduce`` tells whether any rank still lacks the file (ranks that share a file
@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import hashlib
+import json
 import logging
 import os
 import sys
@@ -228,6 +230,16 @@ def _failed_rank(rank: int, report: dict[str, Any], url: str) -> WeightsDownload
     return WeightsDownloadError(msg, url=url)
 
 
+# Digests are below 2**62, so that a digest and its negation fit in an int64 with room for this.
+_NO_DIGEST = 1 << 62
+
+
+def _digest(declaration: dict[str, Any]) -> int:
+    """Return 62 bits of the sha256 of a declaration, to compare declarations in one all_reduce."""
+    raw = json.dumps(declaration, sort_keys=True).encode()
+    return int.from_bytes(hashlib.sha256(raw).digest()[:8], "big") >> 2
+
+
 def _agree(
     group: RankGroup,
     declaration: dict[str, Any] | None,
@@ -236,7 +248,7 @@ def _agree(
     have: bool,
     url: str,
 ) -> bool:
-    """Step 1: share rank 0's declaration; stop every rank when one failed or declared another file.
+    """Step 1: compare the declarations; stop every rank when one failed or declared another file.
 
     Args:
         group: The process group.
@@ -253,15 +265,15 @@ def _agree(
             first failed rank on the others; else :class:`RankMismatchError` on every rank when
             a rank declared another file than rank 0.
     """
-    rank0 = group.broadcast_json(
-        declaration if group.rank == 0 else None, src=0, what="to agree on the file"
-    )
-    differs = declaration is not None and rank0 is not None and declaration != rank0
     nobody = group.world
-    first_failed, first_differing, all_have = group.least(
+    digest = _digest(declaration) if declaration is not None else None
+    # One all_reduce (MIN) settles the usual case: no rank failed, and the smallest and the
+    # largest digest of the declarations (the largest as the smallest negated) are the same.
+    first_failed, smallest, largest_negated, all_have = group.least(
         [
             group.rank if failure is not None else nobody,
-            group.rank if differs else nobody,
+            digest if digest is not None else _NO_DIGEST,
+            -digest if digest is not None else _NO_DIGEST,
             1 if have and failure is None else 0,
         ],
         "to say whether they have the file",
@@ -275,7 +287,11 @@ def _agree(
         if failure is not None:
             raise failure
         raise _failed_rank(first_failed, report, url)
-    if first_differing < nobody:
+    if smallest != -largest_negated:
+        rank0 = group.broadcast_json(declaration, src=0, what="to hear what rank 0 fetches")
+        (first_differing,) = group.least(
+            [group.rank if declaration != rank0 else nobody], "to find the rank that differs"
+        )
         theirs = group.broadcast_json(
             declaration, src=first_differing, what=f"to hear what rank {first_differing} fetches"
         )

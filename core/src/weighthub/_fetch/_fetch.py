@@ -68,7 +68,10 @@ def fetch(
         WeightsDownloadError: The download failed for good.
         LockTimeoutError: Another process held the download lock too long (or, with
             ``WEIGHTHUB_DISTRIBUTED=broadcast``, another rank did not answer in time).
-        CachePathError: A ``WEIGHTHUB_CACHE_PATH`` entry is not a readable weighthub home.
+        RankMismatchError: With ``WEIGHTHUB_DISTRIBUTED=broadcast``, the ranks do not all fetch
+            the same file (URL, after mirrors too, sha256 and size).
+        CachePathError: A ``WEIGHTHUB_CACHE_PATH`` entry is not a readable weighthub home, and no
+            other layer nor the cache holds the file.
         FileNotFoundError: A local file does not exist.
         CacheWriteError: The cache's disk is full, over quota, read-only or failing.
         InvalidFileNameError: The cache file name is unsafe (a separator, ``..``) or too long.
