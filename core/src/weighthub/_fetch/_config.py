@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .._settings import env_flag
+from ._hub_env import hf_offline
 from ._layout import checkpoints_of
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "verify_always",
 ]
 
+_PARALLEL_MIN = 8 << 20
 # None means "not set from Python": the environment variable decides.
 _mirrors: dict[str, str] | None = None
 _offline: bool | None = None
@@ -132,11 +134,15 @@ def set_offline(value: bool | None) -> None:
     _offline = value
 
 
-def offline_mode() -> bool:
-    """Return whether the network must not be used (``set_offline`` or ``WEIGHTHUB_OFFLINE=1``)."""
+def offline_mode(*, hub: bool = False) -> bool:
+    """Return whether the network must not be used (``set_offline`` or ``WEIGHTHUB_OFFLINE=1``).
+
+    Args:
+        hub: For a Hugging Face Hub file: huggingface_hub's ``HF_HUB_OFFLINE=1`` counts too.
+    """
     if _offline is not None:
         return _offline
-    return env_flag("WEIGHTHUB_OFFLINE")
+    return env_flag("WEIGHTHUB_OFFLINE") or (hub and hf_offline())
 
 
 def hash_checks_enabled() -> bool:
@@ -206,8 +212,14 @@ def connections() -> int:
 
 
 def parallel_min() -> int:
-    """Return ``WEIGHTHUB_PARALLEL_MIN``: the smallest file fetched in parallel (64 MiB)."""
-    return int(env_number("WEIGHTHUB_PARALLEL_MIN", float(64 << 20)))
+    """Return ``WEIGHTHUB_PARALLEL_MIN``: the smallest file that may use several connections.
+
+    8 MiB by default.
+
+    Such a file starts as one stream all the same; it hands over only when that stream runs slow
+    and the rest would take more than a second (:mod:`._download`), so a fast link loses nothing.
+    """
+    return int(env_number("WEIGHTHUB_PARALLEL_MIN", float(_PARALLEL_MIN)))
 
 
 def parallel_below() -> float:

@@ -17,7 +17,9 @@ once:
   of an exhausted quota (``RateLimit: "default";r=0;t=87`` means 87 s), else ``RateLimit-Reset``.
 
 The stdlib's ``urllib`` makes the connections (proxies from the environment, TLS, redirects); the
-opener is built per request by :func:`_opener`, the place for a redirect policy.
+opener is built per request by :func:`_opener`, with the redirect policy: redirects are followed,
+and ``Authorization`` is decided for each hop by the Hub's rule (the token of ``HF_TOKEN`` goes to
+the ``HF_ENDPOINT`` origin only, never to the CDN a file redirects to).
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ from typing import Any
 
 from .._errors import InvalidURLError, WeightsDownloadError
 from ._config import env_number
-from ._stream import RetryableError
+from ._hub_env import hub_authorization
+from ._stream import RetryableError, Version
 
 __all__ = [
     "ContentRange",
@@ -288,6 +291,11 @@ class HttpResponse:
         return self.headers.get("Last-Modified")
 
     @property
+    def version(self) -> Version:
+        """The file version this answer is of (its ``ETag`` and ``Last-Modified``)."""
+        return Version(self.etag, self.last_modified)
+
+    @property
     def accepts_ranges(self) -> bool:
         """Whether the server advertised byte ranges (``Accept-Ranges: bytes``)."""
         return "bytes" in (self.headers.get("Accept-Ranges") or "").lower()
@@ -339,9 +347,40 @@ class HttpResponse:
         self._raw.close()
 
 
-def _opener() -> urllib.request.OpenerDirector:
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects (or none), deciding ``Authorization`` afresh for every hop.
+
+    urllib copies a request's headers to the redirected request; this handler drops the
+    ``Authorization`` header and adds back only what :func:`~._hub_env.hub_authorization` gives for
+    the new URL, so a Hub token reaches the Hub's own origin (its same-origin redirects included)
+    and never the CDN or any other host a redirect points to.
+    """
+
+    def __init__(self, *, follow: bool) -> None:
+        self.follow = follow
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if not self.follow:
+            return None  # urllib then raises the 3xx as an HTTPError: the caller's answer
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None:
+            new.remove_header("Authorization")
+            for name, value in hub_authorization(new.full_url).items():
+                new.add_header(name, value)
+        return new
+
+
+def _opener(*, follow_redirects: bool = True) -> urllib.request.OpenerDirector:
     """The urllib opener of one request: proxies from the environment, TLS, redirects."""
-    return urllib.request.build_opener()
+    return urllib.request.build_opener(_Redirects(follow=follow_redirects))
 
 
 @contextlib.contextmanager
@@ -352,15 +391,25 @@ def open_http(
     headers: Mapping[str, str] | None = None,
     limit: int | None = None,
     accept: Collection[int] = (),
+    method: str = "GET",
+    follow_redirects: bool = True,
+    timeout: float | None = None,
 ) -> Iterator[HttpResponse]:
     """GET ``url``; yield the answer, closed when the block ends.
+
+    Redirects are followed; a request to the Hub's origin (``HF_ENDPOINT``) carries the Hub token,
+    and no other request does, redirected ones included (:class:`_Redirects`).
 
     Args:
         url: An ``http(s)`` URL, already checked (:func:`~._sources.check_http_url`).
         byte_range: The first and last byte to ask for (``Range``); last None: to the end.
         headers: More request headers (e.g. ``If-Range``); they win over weighthub's own.
         limit: The most bytes the body may yield; None for no bound.
-        accept: Error statuses to yield as an answer instead of raising (416 for a resume).
+        accept: Error statuses to yield as an answer instead of raising (416 for a resume; a
+            3xx when redirects are not followed).
+        method: ``"GET"``, or ``"HEAD"`` for the headers alone.
+        follow_redirects: False answers a redirect itself (give its status in ``accept``).
+        timeout: Seconds to wait for the server; ``WEIGHTHUB_HTTP_TIMEOUT`` (60) when None.
 
     Raises:
         RetryableError: A transient failure: 408, 429, 5xx, a lost, refused or timed-out
@@ -372,10 +421,13 @@ def open_http(
     if byte_range is not None:
         first, last = byte_range
         fields["Range"] = f"bytes={first}-{'' if last is None else last}"
+    fields.update(hub_authorization(url))
     fields.update(headers or {})
-    timeout = env_number("WEIGHTHUB_HTTP_TIMEOUT", _DEFAULT_TIMEOUT)
+    if timeout is None:
+        timeout = env_number("WEIGHTHUB_HTTP_TIMEOUT", _DEFAULT_TIMEOUT)
+    request = urllib.request.Request(url, headers=fields, method=method)
     try:
-        raw = _opener().open(urllib.request.Request(url, headers=fields), timeout=timeout)
+        raw = _opener(follow_redirects=follow_redirects).open(request, timeout=timeout)
     except urllib.error.HTTPError as exc:
         if exc.code not in accept:
             exc.close()

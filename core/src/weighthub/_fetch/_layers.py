@@ -25,7 +25,8 @@ from pathlib import Path
 from .._errors import CachePathError
 from ._config import verify_always
 from ._integrity import Expected, check_cached, hash_file, read_record, write_record
-from ._layout import CHECKPOINT_SUFFIXES, checkpoints_of, local_record_path
+from ._keys import taken_by_other
+from ._layout import CHECKPOINT_SUFFIXES, checkpoints_of, is_hub_cache, local_record_path
 
 __all__ = [
     "CACHE_PATH_VARIABLE",
@@ -50,6 +51,8 @@ def _layer_problem(home: Path) -> str | None:
         if not home.is_dir():
             return "does not exist" if not home.exists() else "is not a folder"
         checkpoints = checkpoints_of(home)
+        if not checkpoints.is_dir() and is_hub_cache(home):
+            return None  # a huggingface_hub cache, read as a layer of Hub files (._hub_cache)
         if not checkpoints.is_dir():
             looks_like_checkpoints = any(
                 p.name.endswith(CHECKPOINT_SUFFIXES) for p in _safe_listing(home)
@@ -59,7 +62,10 @@ def _layer_problem(home: Path) -> str | None:
                 if looks_like_checkpoints
                 else ""
             )
-            return f"has no checkpoints/ folder (a layer is a weighthub home){hint}"
+            return (
+                f"has no checkpoints/ folder (a layer is a weighthub home, or a huggingface_hub "
+                f"cache){hint}"
+            )
     except OSError as exc:  # a stale NFS handle, an I/O error
         return f"cannot be read ({exc})"
     if not os.access(checkpoints, os.R_OK | os.X_OK):
@@ -226,8 +232,8 @@ def find_in_layers(name: str, expected: Expected, *, url: str, scratch: Path) ->
     for layer in layers:
         path = layer / name
         try:
-            if not path.is_file():
-                continue
+            if not path.is_file() or taken_by_other(path, url):
+                continue  # absent, or another URL's file of the same name (._keys)
         except OSError:
             continue
         problem = _check_layer_file(path, expected, url=url, scratch=scratch)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from .._errors import CheckpointFormatError, IntegrityError, UnsafeCheckpointError
 from ._config import cache_dir, offline_mode, rewrite_url
 from ._fetch import fetch
+from ._hub import parse_hub_url
 from ._integrity import Expected, rehash_problem
 from ._layers import in_a_layer, set_aside_after_failed_load
 from ._layout import local_record_path
@@ -264,13 +265,18 @@ def _damaged_since_verified(
     expected = Expected.build(
         cache_file_name(url, file_name), sha256, file_size, check_hash=check_hash
     )
-    source = resolve_source(rewrite_url(url))
-    local = source.kind == "local"
+    target_url = rewrite_url(url)
+    hub = target_url == url and parse_hub_url(url) is not None
+    local = not hub and resolve_source(target_url).kind == "local"
     if not local and in_a_layer(path):
         # Never written to: set aside in the writable cache; the next fetch skips it with a warning.
-        return set_aside_after_failed_load(path, expected, url=url, scratch=cache_dir(model_dir))
+        # A Hub file is a snapshot symlink: what a layer's Hub cache checks is the blob.
+        return set_aside_after_failed_load(
+            path.resolve() if hub else path, expected, url=url, scratch=cache_dir(model_dir)
+        )
     record_file = local_record_path(path, cache_dir(model_dir)) if local else None
-    problem = rehash_problem(path, expected, record_file)
+    # A Hub file is a snapshot symlink: its record lives beside the blob it points to.
+    problem = rehash_problem(path if local else path.resolve(), expected, record_file)
     if problem is None:
         return False
     if local:

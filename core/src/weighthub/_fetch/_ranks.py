@@ -22,6 +22,7 @@ from ._config import env_number
 from ._integrity import Expected, check_cached, write_record
 from ._layout import CachePaths
 from ._lock import cache_lock
+from ._sidefiles import create_new
 
 __all__ = [
     "DISTRIBUTED_VARIABLE",
@@ -153,7 +154,7 @@ def receive_file(
     buffer = torch.empty(min(chunk, max(size, 1)), dtype=torch.uint8, device=group.device)
     hasher = hashlib.sha256()
     try:
-        with partial.open("wb") as out:
+        with os.fdopen(create_new(partial), "wb") as out:  # never through a planted link
             received = 0
             while received < size:
                 n = min(buffer.numel(), size - received)

@@ -48,7 +48,7 @@ repositories built from bytes, faults and a request log, for tests against ``hug
 
 from __future__ import annotations
 
-from ._building import build_empty
+from .._construct import build_empty
 from ._conformance import CHECKS, assert_plugin_conforms, check_model, check_plugin
 from ._environments import Interpreter, Outcome, pip_install_target, python_without
 from ._hub import HubServer, running_hub
