@@ -34,6 +34,7 @@ __all__ = [
     "cache_layers",
     "find_in_layers",
     "in_a_layer",
+    "searchable_layers",
     "set_aside_after_failed_load",
 ]
 
@@ -122,6 +123,14 @@ def cache_layers() -> list[Path]:
     if unusable:
         raise unusable[0]
     return layers
+
+
+def searchable_layers() -> tuple[list[Path], LayerSearch]:
+    """Return the ``checkpoints/`` folders of the homes that can be searched now, and the search
+    to settle once the file is found elsewhere or not (for sources that search layers themselves,
+    such as the Hub's)."""
+    layers, unusable = _layers_and_problems()
+    return layers, LayerSearch(None, tuple(unusable))
 
 
 def in_a_layer(path: Path) -> bool:
