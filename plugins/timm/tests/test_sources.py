@@ -27,7 +27,7 @@ from timm.models import get_pretrained_cfg
 
 import weighthub
 from weighthub.testing import Fault, HubServer
-from weighthub_timm import manifest, tag_of, weights_enum, weights_of
+from weighthub_timm import weights_of
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -38,18 +38,6 @@ else:  # pragma: no cover - Python 3.10
 # test locks the same tag of a timm architecture whose name no first-party plugin takes.
 NAMESPACED = "timm/resnet50.a1_in1k"
 UNQUALIFIED = "resnet50d_Weights.A1_IN1K"
-
-
-@pytest.fixture(scope="module")
-def members() -> dict[str, weighthub.WeightsEnum]:
-    """Every tag's member, by timm's name."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", weighthub.MetaValidationWarning)
-        return {
-            f"{arch}.{tag_of(member.name)}": member
-            for arch in manifest().architectures
-            for member in weights_enum(arch)
-        }
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import pickle
-import warnings
 
 import pytest
 import timm
@@ -18,18 +17,6 @@ from weighthub_timm import enum_name, member_name, tag_of, weights_enum
 
 CATALOGUE = weighthub_timm.manifest()
 ARCHITECTURES = list(CATALOGUE.architectures)
-
-
-@pytest.fixture(scope="module")
-def members() -> dict[str, weighthub.WeightsEnum]:
-    """Every tag's member, by timm's name (builds every enum, as ``list_weights`` does)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", weighthub.MetaValidationWarning)
-        return {
-            f"{arch}.{tag_of(member.name)}": member
-            for arch in ARCHITECTURES
-            for member in weights_enum(arch)
-        }
 
 
 def test_one_member_per_tag_named_by_the_documented_rule(members):
