@@ -47,8 +47,8 @@ class Fault:
     times: how many requests it applies to; -1 for all of them.
     method: only requests with this method (``"HEAD"``, ``"GET"`` ...); None for any.
     then: called once the answer's bytes are chosen, before they are sent (e.g.
-    ``lambda: server.replace(path, new)``: this answer is of the old file, every later one of
-    the new, as a file changed on a server between two requests of one download).
+        ``lambda: server.replace(path, new)``: this answer is of the old file, every later one of
+        the new, as a file changed on a server between two requests of one download).
     """
 
     kind: str
