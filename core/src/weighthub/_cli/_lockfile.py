@@ -66,7 +66,6 @@ def _header(args: argparse.Namespace) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Lock the selected weights; nothing is written unless every file was locked."""
-    from .._fetch import fetch
     from .._fetch._config import hash_checks_enabled
     from .._fetch._integrity import Expected, hash_file
     from .._fetch._lockfile import lock_suspended, read_lockfile, write_lockfile
@@ -80,13 +79,7 @@ def run(args: argparse.Namespace) -> int:
     for member in members:
         # The lockfile being written may be the active one: these files are not in it yet.
         with lock_suspended():
-            path = fetch(
-                member.url,
-                progress=not args.no_progress,
-                sha256=member.sha256,
-                file_size=member.file_size,
-                file_name=member.file_name,
-            )
+            path = member.fetch(progress=not args.no_progress)
         # Hash the bytes on disk rather than trust the record: the lock becomes the root of trust.
         digest, size = hash_file(path), path.stat().st_size
         name = member.file_name or url_file_name(member.url)
