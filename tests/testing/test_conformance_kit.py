@@ -153,6 +153,8 @@ def test_public_api():
         "README_TABLE_BEGIN",
         "README_TABLE_END",
         "build_empty",
+        "random_state_dict",
+        "write_unaligned_safetensors",
         "record_loads",
         "restore_registrations",
         "LoadRecorder",

@@ -10,7 +10,10 @@ build function: :func:`set_num_classes` (``num_classes`` from the weights' categ
 (backbone weights given by reference, loaded through the verified path; torchvision's default
 backbones are :data:`RESNET50_V1` and its siblings), :func:`drop_auxiliary_heads` (GoogLeNet's and
 Inception v3's auxiliary classifiers) and :func:`load`. :func:`lazy_exports` gives a plugin's
-package ``__init__`` its lazy ``__getattr__`` and ``__dir__``.
+package ``__init__`` its lazy ``__getattr__`` and ``__dir__``. :func:`matvec_operands` and
+:func:`align_tensors` keep a model whose weights were assigned from a memory-mapped file
+bit-identical to one whose weights were copied (the alignment matrix-vector kernels need).
+:func:`close_matches_hint` words the "Did you mean ...?" of a builder's own errors.
 
 Importing this module imports no torch. Use it from builder modules
 (``from weighthub.building import make_builder``), where using it means building a model, and
@@ -26,7 +29,9 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
+from ._alignment import ALIGNMENT, align_tensors, is_aligned, matvec_operands
 from ._builders import apply_model_kwargs
+from ._errors import close_matches_hint
 from ._legacy import LegacyDefault, handle_legacy_interface, overwrite_named_param
 from ._legacy import overwrite_value_param as _overwrite_value_param
 from ._refs import WeightsRef, resolve_weights
@@ -36,15 +41,20 @@ if TYPE_CHECKING:
     from torch import nn
 
 __all__ = [
+    "ALIGNMENT",
     "BackboneWeights",
     "BuildFn",
     "LegacyDefault",
     "VerifyFn",
+    "align_tensors",
+    "close_matches_hint",
     "drop_auxiliary_heads",
+    "is_aligned",
     "lazy_exports",
     "load",
     "load_backbone",
     "make_builder",
+    "matvec_operands",
     "resolve_backbone",
     "resolve_num_classes",
     "set_fixed",

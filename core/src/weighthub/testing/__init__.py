@@ -39,12 +39,15 @@ generated checkpoints as a member's), :class:`TorchHubCache` (torchvision's cach
 :func:`record_loads` and :func:`python_without` (a Python that does not see some distributions);
 :func:`pip_install_target` installs distributions into a folder for real entry-point discovery.
 :func:`restore_registrations` undoes :func:`weighthub.register_model` calls.
-:func:`build_empty` builds a model without allocating parameters or loading weights.
+:func:`build_empty` builds a model without allocating parameters or loading weights;
+:func:`random_state_dict` fills its shapes with random weights and
+:func:`write_unaligned_safetensors` writes them with tensors off the 64-byte boundaries.
 """
 
 from __future__ import annotations
 
 from ._building import build_empty
+from ._checkpoints import random_state_dict, write_unaligned_safetensors
 from ._conformance import CHECKS, assert_plugin_conforms, check_model, check_plugin
 from ._environments import Interpreter, pip_install_target, python_without
 from ._readme import README_TABLE_BEGIN, README_TABLE_END, check_readme_table, models_table
@@ -65,6 +68,8 @@ __all__ = [
     "README_TABLE_BEGIN",
     "README_TABLE_END",
     "build_empty",
+    "random_state_dict",
+    "write_unaligned_safetensors",
     "record_loads",
     "restore_registrations",
     "LoadRecorder",

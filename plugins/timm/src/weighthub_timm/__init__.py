@@ -1,0 +1,1 @@
+"""weighthub-timm (temporary skeleton of the timm-build worktree)."""
