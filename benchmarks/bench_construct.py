@@ -35,6 +35,7 @@ _CHILD = r"""
 import json, resource, sys, time, os
 import torch, torchvision
 import weighthub._fetch as wf
+from weighthub import construct_model
 from weighthub._weights import Weights, WeightsEnum
 
 mode, name, ckpt, cache = sys.argv[1:5]
@@ -57,7 +58,7 @@ elif mode in ("tv", "wh"):
     else:
         class Bench_Weights(WeightsEnum):
             V1 = Weights(url="file://" + ckpt, transforms=lambda: None, meta={})
-        model = wf.construct_model(lambda: builder(), Bench_Weights.V1, progress=False)
+        model = construct_model(lambda: builder(), Bench_Weights.V1, progress=False)
     result["ready"] = time.perf_counter() - t0
     model.eval()
     with torch.inference_mode():

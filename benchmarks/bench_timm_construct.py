@@ -46,7 +46,7 @@ _CHILD = r"""
 import hashlib, json, resource, sys, time, warnings
 warnings.filterwarnings("ignore")
 import torch, timm
-from weighthub_timm._build import build_model
+from weighthub_timm._create import build_model
 
 mode, arch, path, names = sys.argv[1:5]
 torch.set_num_threads(2)
@@ -90,7 +90,7 @@ def _prepare(folder: Path, arch: str) -> tuple[Path, Path]:
     if not path.exists() or not names.exists():
         from safetensors.torch import save_file
         from timm.models import get_model_input_config
-        from weighthub_timm._build import empty_model
+        from weighthub_timm._create import empty_model
 
         from weighthub.building import matvec_operands
         from weighthub.testing import random_state_dict

@@ -27,6 +27,8 @@ TEST_PLUGINS = (
     "weights-dangling",
     "weights-motion",
     "task-depth",
+    "bulk",
+    "weights-hub",
 )
 
 

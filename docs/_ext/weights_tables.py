@@ -281,20 +281,22 @@ def _third_party_page(found: Sequence[Any], first_party: Iterable[TaskSpec]) -> 
 
 
 def _schema_page() -> str:
-    """The meta schema of every known task, from :mod:`weighthub.meta`."""
+    """The meta schema of every known task: the declared tasks' keys and metrics, and
+    :mod:`weighthub.meta`'s base and permitted keys."""
+    import weighthub
     from weighthub import meta
 
     def keys(names: Iterable[str]) -> str:
         return ", ".join(f"`{n}`" for n in sorted(names)) or _NONE
 
-    schemas = meta.task_schemas()
+    tasks = [weighthub.get_task(name) for name in weighthub.list_tasks()]
     body = [
         [
-            f"`{name}`",
-            keys(schema.keys),
-            ", ".join(f"`{m}` on `{d}`" for d, m in sorted(schema.metrics)) or _NONE,
+            f"`{task.name}`",
+            keys(task.keys),
+            ", ".join(f"`{m}` on `{d}`" for d, m in sorted(task.metrics)) or _NONE,
         ]
-        for name, schema in schemas.items()
+        for task in tasks
     ]
     table = _list_table(["Task", "Required keys (besides the base keys)", "Required metrics"], body)
     return (

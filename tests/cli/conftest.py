@@ -1,8 +1,9 @@
 """Fixtures of the CLI tests: every command runs in a real subprocess (``python -m weighthub``).
 
-Two test plugin distributions (``fixtures/clitest-plugin`` and ``fixtures/broken-plugin``) are
-installed with pip into temporary target folders; a CLI run sees one when its folder is on
-``PYTHONPATH``, so discovery goes through their real entry points. The tiny models' checkpoints are
+Three test plugin distributions (``fixtures/clitest-plugin``, ``fixtures/broken-plugin`` and
+``fixtures/raiser-plugin``, whose code raises what ``CLITEST_RAISE`` names) are installed with pip
+into temporary target folders; a CLI run sees one when its folder is on ``PYTHONPATH``, so
+discovery goes through their real entry points. The tiny models' checkpoints are
 generated once and served by the kit's loopback server (:func:`weighthub.testing.running_server`);
 the plugin's URLs (``https://weights.invalid/clitest/...``) reach it through ``WEIGHTHUB_MIRROR``.
 """
@@ -15,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,12 @@ def clitest_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def broken_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding the installed ``weighthub-clitest-broken`` distribution."""
     return pip_install_target(tmp_path_factory.mktemp("broken"), FIXTURES / "broken-plugin")
+
+
+@pytest.fixture(scope="session")
+def raiser_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the installed ``weighthub-clitest-raiser`` distribution."""
+    return pip_install_target(tmp_path_factory.mktemp("raiser"), FIXTURES / "raiser-plugin")
 
 
 @pytest.fixture(scope="session")
@@ -112,6 +120,26 @@ def broken_cli(tmp_path: Path, clitest_path: Path, broken_path: Path) -> CLI:
     """The CLI with both test distributions installed (one plugin of which fails to import)."""
     env = _base_env(tmp_path)
     env["PYTHONPATH"] = os.pathsep.join([str(clitest_path), str(broken_path)])
+    return CLI(tmp_path / "home", env)
+
+
+@pytest.fixture
+def pets_example_installed() -> None:
+    """Skip unless the example weights plugin (``examples/plugin-weights-pets``) is installed."""
+    try:
+        distribution("example-pets-weights")
+    except PackageNotFoundError:
+        pytest.skip("the example weights plugin example-pets-weights is not installed")
+
+
+@pytest.fixture
+def raiser_cli(
+    tmp_path: Path, clitest_path: Path, raiser_path: Path, checkpoint_server: LoopbackServer
+) -> CLI:
+    """The CLI of :func:`cli` with the raiser plugin too (``CLITEST_RAISE`` makes it raise)."""
+    env = _base_env(tmp_path)
+    env["PYTHONPATH"] = os.pathsep.join([str(clitest_path), str(raiser_path)])
+    env["WEIGHTHUB_MIRROR"] = f"https://weights.invalid/clitest/={checkpoint_server.base}/"
     return CLI(tmp_path / "home", env)
 
 

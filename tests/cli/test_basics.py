@@ -294,3 +294,40 @@ def test_info_renders_rest_as_plain_text_and_aligns_long_labels(cli):
     starts = {line.index(line.split(":", 1)[1].strip()) for line in labels if line[2] != " "}
     assert len(starts) == 1, labels
     assert "  min_temporal_size: 1" in out
+
+
+def test_a_weights_only_plugin_points_list_at_its_weights(cli, pets_example_installed):
+    # examples/plugin-weights-pets registers no model: it attaches weights to one.
+    result = cli("list", "--plugin", "example_pets_weights")
+    assert result.code == 0, result.err
+    assert "No models match." in result.err
+    assert (
+        "Plugin 'example_pets_weights' registers no models: it attaches weights (1 enum) to "
+        "other plugins' models. List them with 'weighthub list --weights --plugin "
+        "example_pets_weights'." in result.err
+    )
+    listed = cli("list", "--weights", "--plugin", "example_pets_weights")
+    assert "ExamplePetsWeights_ShuffleNet_V2_X0_5_Weights.PETS_3_V1" in listed.out
+
+
+@pytest.mark.parametrize(
+    ("args", "contains"),
+    [
+        (["check", "clitest-broke"], "Did you mean 'clitest-broken'"),
+        (["check", "clitestt"], "No plugin 'clitestt' is installed. Did you mean 'clitest'"),
+        (["download", "--task", "detect"], "Did you mean 'object_detection'"),
+        (["download", "--task", "segmentaton", "--all"], "Did you mean 'semantic_segmentation'"),
+        (["download", "--plugin", "clitestt"], "Did you mean 'clitest'"),
+        (["list", "--task", "detect"], "Did you mean 'object_detection'"),
+    ],
+)
+def test_plugin_and_task_names_get_the_same_suggestions_everywhere(
+    broken_cli, expect_error, args, contains
+):
+    expect_error(broken_cli(*args), contains=contains)
+
+
+def test_check_suggests_a_plugin_name_missing_its_last_letter(cli, pets_example_installed):
+    result = cli("check", "example-pets-weight")
+    assert result.code == 2
+    assert "Did you mean 'example-pets-weights'" in result.err

@@ -37,6 +37,6 @@ def test_check_fails_on_a_broken_plugin(broken_cli):
 def test_check_unknown_plugin_exits_2(cli, expect_error):
     expect_error(
         cli("check", "no-such-plugin"),
-        contains="No installed plugin or distribution is named 'no-such-plugin'",
+        contains="No plugin 'no-such-plugin' is installed.",
     )
     expect_error(cli("check", "clitest", "--ops-sample", "-1"), contains="--ops-sample")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 
 def _cached(cli):
     result = cli("cache", "ls", "--json")
@@ -167,3 +169,31 @@ def test_cache_dir_option_names_a_home(cli, tmp_path, expect_error):
     # The checkpoints folder itself is a clear error pointing at its parent.
     result = cli("cache", "ls", "--dir", str(other / "checkpoints"))
     expect_error(result, contains=f"use --dir {other}")
+
+
+def test_cache_dir_that_is_no_cache_is_an_error_naming_it(cli, tmp_path, expect_error):
+    missing = tmp_path / "nonexistent"
+    for command in ("ls", "verify", "rm x.pth", "clear --yes"):
+        result = cli("cache", *command.split(), "--dir", str(missing))
+        expect_error(result, contains=f"--dir {missing}: no such folder")
+    # What 'download --to bundle' wrote, when nothing was copied: an empty checkpoints folder.
+    bundle = tmp_path / "bundle"
+    (bundle / "checkpoints").mkdir(parents=True)
+    result = cli("cache", "ls", "--dir", str(bundle / "checkpoints"))
+    expect_error(result, contains="looks like one itself")
+    assert f"use --dir {bundle}" in result.err
+    assert cli("cache", "ls", "--dir", str(bundle)).out.startswith("The cache ")
+    result = cli("cache", "ls", "--dir", str(tmp_path))
+    expect_error(result, contains=f"{tmp_path} is not a weighthub cache: it has no checkpoints/")
+    afile = tmp_path / "notes.txt"
+    afile.write_text("not a folder")
+    expect_error(cli("cache", "verify", "--dir", str(afile)), contains="is not a folder")
+
+
+@pytest.mark.parametrize("command", ["ls", "verify", "rm", "clear"])
+def test_every_cache_command_has_a_description(cli, command):
+    result = cli("cache", command, "--help")
+    assert result.code == 0, result.err
+    description = result.out.split("\n\n")[1]
+    assert not description.startswith(("positional arguments", "options")), result.out
+    assert len(description.split()) > 8, description

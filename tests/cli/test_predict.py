@@ -258,3 +258,37 @@ def test_video_from_frames_and_gif(cli, tmp_path, expect_error):
         code=1,
         contains="no such file or folder",
     )
+
+
+PETS_ENUM = "ExamplePetsWeights_ShuffleNet_V2_X0_5_Weights"
+
+
+def test_weights_a_plugin_attaches_are_listed_and_accepted(
+    cli, photo_file, pets_example_installed, expect_error
+):
+    # examples/plugin-weights-pets attaches PETS_3_V1 (3 categories) to shufflenet_v2_x0_5.
+    wrong = cli("predict", "-m", "shufflenet_v2_x0_5", "-w", "PETS_4_V1", photo_file)
+    expect_error(wrong, contains=f"attached by plugins, {PETS_ENUM}.PETS_3_V1.")
+    assert "its weights are IMAGENET1K_V1, DEFAULT and" in wrong.err
+    assert "Did you mean 'PETS_3_V1'?" in wrong.err
+    for name in ("PETS_3_V1", f"{PETS_ENUM}.PETS_3_V1"):
+        result = cli(
+            "predict", "-m", "shufflenet_v2_x0_5", "-w", name, photo_file, "--json",
+            env={"WEIGHTHUB_OFFLINE": "1"},  # a pkg:// checkpoint: no network
+        )  # fmt: skip
+        assert result.code == 0, result.err
+        data = result.json()
+        assert data["weights"] == f"{PETS_ENUM}.PETS_3_V1"
+        [predictions] = [r["predictions"] for r in data["results"]]
+        labels = {p["label"] for p in predictions}
+        assert labels == {"Abyssinian", "Bengal", "Birman"}, "all 3, as --topk was not given"
+        assert "weighthub: warning" not in result.err, "no --topk, so nothing to warn about"
+    asked = cli(
+        "predict", "-m", "shufflenet_v2_x0_5", "-w", "PETS_3_V1", photo_file, "--topk", "5",
+        env={"WEIGHTHUB_OFFLINE": "1"},
+    )  # fmt: skip
+    assert asked.code == 0, asked.err
+    assert f"--topk 5 is more than the 3 categories of {PETS_ENUM}.PETS_3_V1" in asked.err
+    # The model's own weights are still the default, and a member name of its own enum wins.
+    own = cli("predict", "-m", "shufflenet_v2_x0_5", "-w", "NOPE", photo_file)
+    expect_error(own, contains="has no weights 'NOPE'")

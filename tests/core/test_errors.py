@@ -11,6 +11,7 @@ import hashlib
 import inspect
 import multiprocessing
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,21 @@ def test_a_local_file_with_the_wrong_hash_names_file_url_and_expected_hash(tmp_p
     assert info.value.path == Path(local)
     assert info.value.url == str(local)
     assert info.value.expected_sha256 == declared
+
+
+def _documented_exit_codes() -> dict[str, int]:
+    """The table of docs/cli.md: ``| {class}`~weighthub.X` ... | code |`` rows."""
+    text = (Path(__file__).parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| \{class\}`~weighthub\.(?:testing\.)?(\w+)`[^|]*\| (\d) \|$", text, re.M)
+    return {name: int(code) for name, code in rows}
+
+
+def test_every_error_carries_the_exit_code_the_cli_docs_give_it():
+    documented = _documented_exit_codes()
+    names = {cls.__name__ for cls in EXCEPTIONS}
+    assert set(documented) == names, "docs/cli.md's table of exit codes lists every exception"
+    for cls in EXCEPTIONS:
+        assert cls.exit_code == documented[cls.__name__], cls
+    # A class attribute: no instance needed, and an instance does not change it.
+    assert weighthub.OfflineModeError("offline").exit_code == 2
+    assert weighthub.NotInLockfileError.exit_code == weighthub.IntegrityError.exit_code == 1

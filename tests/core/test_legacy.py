@@ -5,14 +5,14 @@ import warnings
 import pytest
 
 import weighthub
-from weighthub import Weights, WeightsEnum
+from weighthub import Weights, WeightsEnum, building
 
 
 class ModelWeights(WeightsEnum):
     Sentinel = Weights(url="https://pytorch.org", transforms=lambda x: x, meta=dict())
 
 
-@weighthub.handle_legacy_interface(weights=("pretrained", ModelWeights.Sentinel))
+@building.handle_legacy_interface(weights=("pretrained", ModelWeights.Sentinel))
 def builder(*, weights=None):
     return weights
 
@@ -77,7 +77,7 @@ def test_equivalent_behavior_weights(pretrained, positional):
 
 
 def test_multi_params():
-    @weighthub.handle_legacy_interface(
+    @building.handle_legacy_interface(
         weights=("pretrained", ModelWeights.Sentinel),
         weights_other=("pretrained_other", ModelWeights.Sentinel),
     )
@@ -94,7 +94,7 @@ def test_multi_params():
 
 
 def test_default_callable():
-    @weighthub.handle_legacy_interface(
+    @building.handle_legacy_interface(
         weights=("pretrained", lambda kwargs: ModelWeights.Sentinel if kwargs["flag"] else None)
     )
     def with_flag(*, weights=None, flag=True):
@@ -110,13 +110,13 @@ def test_default_callable():
 def test_kwonly_to_pos_or_kw_needs_a_keyword_only_parameter():
     with pytest.raises(TypeError, match="Found no keyword-only parameter on function 'f'"):
 
-        @weighthub.kwonly_to_pos_or_kw
+        @building.kwonly_to_pos_or_kw
         def f(a):
             return a
 
 
 def test_three_positional_names_are_listed_with_and():
-    @weighthub.kwonly_to_pos_or_kw
+    @building.kwonly_to_pos_or_kw
     def f(*, a=0, b=0, c=0):
         return a, b, c
 
@@ -130,24 +130,24 @@ def test_three_positional_names_are_listed_with_and():
 
 def test_overwrite_named_param():
     kwargs = {}
-    weighthub.overwrite_named_param(kwargs, "num_classes", 1000)
+    building.overwrite_named_param(kwargs, "num_classes", 1000)
     assert kwargs == {"num_classes": 1000}
-    weighthub.overwrite_named_param(kwargs, "num_classes", 1000)
+    building.overwrite_named_param(kwargs, "num_classes", 1000)
     with pytest.raises(
         ValueError, match=r"^The parameter 'num_classes' expected value 1000 but got 10 instead\.$"
     ):
-        weighthub.overwrite_named_param({"num_classes": 10}, "num_classes", 1000)
+        building.overwrite_named_param({"num_classes": 10}, "num_classes", 1000)
 
 
 def test_overwrite_value_param():
-    assert weighthub.overwrite_value_param("num_classes", None, 91) == 91
-    assert weighthub.overwrite_value_param("num_classes", 91, 91) == 91
+    assert building.overwrite_value_param("num_classes", None, 91) == 91
+    assert building.overwrite_value_param("num_classes", 91, 91) == 91
     with pytest.raises(ValueError, match="expected value 91 but got 3 instead"):
-        weighthub.overwrite_value_param("num_classes", 3, 91)
+        building.overwrite_value_param("num_classes", 3, 91)
 
 
 def test_a_weights_ref_default_resolves_only_when_pretrained_is_true():
-    @weighthub.handle_legacy_interface(
+    @building.handle_legacy_interface(
         weights=("pretrained", weighthub.WeightsRef("NoSuchPlugin_Weights.V1"))
     )
     def by_ref(*, weights=None):

@@ -5,7 +5,7 @@ import pickle
 import pytest
 
 import weighthub
-from weighthub import Weights, WeightsEnum
+from weighthub import Weights, WeightsEnum, building
 
 
 class Tiny_Weights(WeightsEnum):
@@ -132,7 +132,7 @@ def test_verify_maps_a_torchvision_member_with_the_same_name_and_url():
 def test_a_foreign_member_is_not_mistaken_for_a_legacy_flag():
     from torchvision.models import ResNet50_Weights as TorchvisionWeights
 
-    @weighthub.handle_legacy_interface(weights=("pretrained", Tiny_Weights.V1))
+    @building.handle_legacy_interface(weights=("pretrained", Tiny_Weights.V1))
     def builder(*, weights=None):
         return weights
 

@@ -52,3 +52,11 @@ def server(weights_server: WeightsServer) -> LoopbackServer:
 @pytest.fixture
 def ckpt() -> bytes:
     return make_checkpoint()
+
+
+@pytest.fixture
+def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files of 1 MB and more go over 4 connections from the start (no single stream first)."""
+    monkeypatch.setenv("WEIGHTHUB_PARALLEL_MIN", "1000000")
+    monkeypatch.setenv("WEIGHTHUB_CONNECTIONS", "4")
+    monkeypatch.setenv("WEIGHTHUB_PARALLEL_BELOW", "inf")

@@ -16,7 +16,7 @@ import filelock
 import pytest
 from _server import Fault, make_checkpoint, sha
 
-from weighthub import LockTimeoutError, fetch
+from weighthub import LockTimeoutError, fetch, remove_cached
 
 _CHILD = """
 import json, sys, logging
@@ -36,6 +36,17 @@ def _spawn(url, digest, env_extra=None):
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def _started_writing(cache: Path, name: str) -> list[Path]:
+    """Wait until a child process has written bytes into a partial of ``name``; return them."""
+    deadline = time.monotonic() + 60
+    partials: list[Path] = []
+    while time.monotonic() < deadline and not partials:
+        partials = [p for p in cache.glob(f"{name}.*.partial") if p.stat().st_size > 0]
+        time.sleep(0.05)
+    assert partials, "the child started downloading"
+    return partials
 
 
 @pytest.mark.slow
@@ -62,14 +73,7 @@ def test_killed_download_leaves_only_a_partial_and_a_fresh_load_succeeds(server,
     url = server.add("/m/killed.pth", data)
     server.fault("/m/killed.pth", Fault("slow", delay=0.2, chunk=64 * 1024))
     proc = _spawn(url, sha(data))
-    deadline = time.monotonic() + 60
-    partials: list[Path] = []
-    while time.monotonic() < deadline:
-        partials = [p for p in cache.glob("killed.pth.*.partial") if p.stat().st_size > 0]
-        if partials:
-            break
-        time.sleep(0.05)
-    assert partials, "the child started downloading"
+    _started_writing(cache, "killed.pth")
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not (cache / "killed.pth").exists()
@@ -78,6 +82,23 @@ def test_killed_download_leaves_only_a_partial_and_a_fresh_load_succeeds(server,
     assert path.read_bytes() == data
     assert not list(cache.glob("*.partial"))
     assert server.count("/m/killed.pth") == 2
+
+
+def test_a_file_leaves_the_partial_of_a_longer_name_alone(server, cache, ckpt):
+    # Another process downloads net.pth.v2 while this one fetches and removes net.pth: that
+    # partial is not net.pth's, whatever its name starts with.
+    data = make_checkpoint(n=500_000)
+    other = server.add("/m/net.pth.v2", data)
+    server.fault("/m/net.pth.v2", Fault("slow", delay=0.1, chunk=64 * 1024))
+    proc = _spawn(other, sha(data))
+    partials = _started_writing(cache, "net.pth.v2")
+    url = server.add("/m/net.pth", ckpt)
+    assert fetch(url, sha256=sha(ckpt)).read_bytes() == ckpt
+    removed = remove_cached("net.pth")
+    assert partials[0].exists() and partials[0] not in removed
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert (cache / "net.pth.v2").read_bytes() == data
 
 
 def test_lock_timeout_names_the_holder(server, cache, monkeypatch, ckpt):

@@ -13,7 +13,7 @@ from torch import nn
 from torchvision.models.vision_transformer import VisionTransformer
 
 from weighthub import Weights, WeightsEnum, construct_model
-from weighthub._fetch._construct import meta_parameters
+from weighthub._construct import meta_parameters
 
 
 def _weights_for(path):

@@ -14,13 +14,6 @@ from weighthub import IntegrityError, fetch
 
 
 @pytest.fixture
-def parallel(monkeypatch):
-    monkeypatch.setenv("WEIGHTHUB_PARALLEL_MIN", "1000000")
-    monkeypatch.setenv("WEIGHTHUB_CONNECTIONS", "4")
-    monkeypatch.setenv("WEIGHTHUB_PARALLEL_BELOW", "inf")  # several connections at once
-
-
-@pytest.fixture
 def big() -> bytes:
     return make_checkpoint(n=1_500_000)  # ~6 MB: several 1 MiB pieces
 

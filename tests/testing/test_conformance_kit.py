@@ -9,7 +9,8 @@ from torch import nn
 
 import weighthub
 import weighthub.testing
-from weighthub import Weights, WeightsEnum, handle_legacy_interface, overwrite_named_param
+from weighthub import Weights, WeightsEnum
+from weighthub.building import handle_legacy_interface, overwrite_named_param
 from weighthub.transforms import preset
 
 _CATEGORIES = ["a", "b", "c"]
@@ -164,8 +165,14 @@ def test_public_api():
         "LoopbackServer",
         "Fault",
         "running_server",
+        "Request",
+        "Answer",
+        "HubServer",
+        "HubFile",
+        "running_hub",
         "python_without",
         "Interpreter",
+        "Outcome",
         "pip_install_target",
     }
 

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 import weighthub
 import weighthub.testing
 from weighthub import Weights, WeightsEnum
-from weighthub.testing import Fault, python_without
+from weighthub.testing import Fault, Interpreter, Outcome, python_without
 from weighthub.transforms import preset
 
 
@@ -143,6 +144,23 @@ def test_serve_refuses_a_checkpoint_of_the_wrong_declared_size(weights_server) -
         weights_server.serve(Served_Weights.SIZED, b"too large")
 
 
+def test_hub_server_points_huggingface_hubs_settings_into_tmp_path(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_TOKEN", "hf_the_users_own")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("http_proxy", "http://proxy.invalid:3128")
+    hub = request.getfixturevalue("hub_server")
+    assert os.environ["HF_ENDPOINT"] == hub.endpoint
+    assert os.environ["HF_HOME"] == str(tmp_path / "hf-home")
+    assert os.environ["HF_HUB_CACHE"] == str(tmp_path / "hf-home" / "hub")
+    assert not {"HF_TOKEN", "HF_HUB_OFFLINE", "http_proxy"} & set(os.environ)
+    hub.add_file("org/m", "a.bin", b"abc")
+    with urllib.request.urlopen(hub.url("org/m", "a.bin"), timeout=30) as answer:  # via the CDN
+        assert answer.read() == b"abc"
+    assert [r.origin for r in hub.requests] == [hub.endpoint, hub.cdn_origin]
+
+
 def test_torch_hub_cache_feeds_torchvisions_own_loading(torch_hub_cache, tmp_path) -> None:
     import torch
     import torchvision
@@ -210,6 +228,18 @@ def test_errors_of_fails_on_an_error_it_does_not_catch(tmp_path) -> None:
         interpreter.errors_of("pass", ["1 / 0"], catch=(ValueError,), timeout=120)
     with pytest.raises(AssertionError, match="ModuleNotFoundError"):
         interpreter.errors_of("import no_such_module_here", [], timeout=120)
+
+
+def test_outcomes_of_returns_each_value_or_exception() -> None:
+    interpreter = Interpreter([sys.executable], dict(os.environ))
+    calls = ["x = 2", "x + 1", "pathlib.Path('a')", "{}['k']", "[x, None]"]
+    assert interpreter.outcomes_of("import pathlib", calls, timeout=120) == [
+        Outcome(),
+        Outcome(value=3),
+        Outcome(value="a"),  # str() of what JSON cannot hold
+        Outcome(error="builtins.KeyError", message="'k'"),
+        Outcome(value=[2, None]),
+    ]
 
 
 def test_pip_install_target_installs_entry_points_and_nothing_else(tmp_path) -> None:

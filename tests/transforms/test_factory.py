@@ -160,7 +160,7 @@ def test_unknown_preset_name():
 
 
 def test_unknown_setting():
-    with pytest.raises(TypeError, match=r"Did you mean 'crop_size'\?"):
+    with pytest.raises(TypeError, match=r"Did you mean 'crop_size' or 'crop_mode'\?"):
         preset("ImageClassification", crop_sise=224)
     with pytest.raises(TypeError, match="no parameter 'antialias'"):
         preset("VideoClassification", crop_size=(112, 112), resize_size=(128,), antialias=True)

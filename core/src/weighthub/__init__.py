@@ -25,12 +25,15 @@ from ._api import (
     get_model_builder,
     get_model_entry,
     get_model_weights,
+    get_task,
     get_weight,
     list_models,
+    list_tasks,
     list_weights,
-    register_model,
 )
-from ._builders import apply_model_kwargs
+from ._construct import construct_model
+from ._deprecated import MOVED_TO_BUILDING, warn_deprecated
+from ._distributions import PluginInfo
 from ._errors import (
     CachePathError,
     CacheWriteError,
@@ -57,19 +60,18 @@ from ._errors import (
     WeighthubWarning,
     WeightsDownloadError,
 )
-from ._legacy import (
-    handle_legacy_interface,
-    kwonly_to_pos_or_kw,
-    overwrite_named_param,
-    overwrite_value_param,
-)
 from ._loads import add_load_listener
 from ._markers import hookimpl, hookspec
-from ._plugins import PluginInfo, plugins, prefer_plugins, reload_plugins
-from ._refs import WeightsRef, resolve_weights
+from ._plugins import (
+    plugins,
+    prefer_plugins,
+    register_model,
+    register_task,
+    reload_plugins,
+)
 from ._registry import ModelEntry, Registry, WeightsAttachment
-from ._tasks import Task, TaskDocs, get_task, list_tasks
-from ._weights import Weights, WeightsEnum
+from ._tasks import Task, TaskDocs
+from ._weights import Weights, WeightsEnum, WeightsRef, resolve_weights
 
 if TYPE_CHECKING:
     # The fetch layer loads on first use (see __getattr__); __all__ says which of its names
@@ -98,6 +100,7 @@ __all__ = [
     "TaskDocs",
     "get_task",
     "list_tasks",
+    "register_task",
     # Plugins
     "Registry",
     "hookimpl",
@@ -126,12 +129,6 @@ __all__ = [
     "set_offline",
     "use_lock",
     "verify_cache",
-    # Helpers for builders
-    "handle_legacy_interface",
-    "kwonly_to_pos_or_kw",
-    "overwrite_named_param",
-    "overwrite_value_param",
-    "apply_model_kwargs",
     # Errors and warnings
     "WeighthubError",
     "WeighthubWarning",
@@ -164,6 +161,12 @@ _FETCH_NAMES = frozenset(__all__) - frozenset(globals())
 
 
 def __getattr__(name: str) -> Any:
+    instead = MOVED_TO_BUILDING.get(name)
+    if instead is not None:
+        warn_deprecated(f"weighthub.{name}", instead)
+        from . import building
+
+        return getattr(building, name)
     # The fetch layer is imported on first use, keeping `import weighthub` small.
     if name in _FETCH_NAMES:
         from . import _fetch

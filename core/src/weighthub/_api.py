@@ -1,49 +1,51 @@
-"""The public lookup functions: ``list_models``, ``get_model``, ``get_weight`` and friends.
+"""Every lookup: ``list_models``, ``get_model``, ``get_weight``, ``get_task`` and friends.
 
-They behave as torchvision's functions of the same names, across every installed plugin.
+The model and weights functions behave as torchvision's functions of the same names, across every
+installed plugin. Importing this module hands values the lookups they need (:mod:`._lookups`): a
+member by name for ``WeightsRef``, the enums attached to a model for ``WeightsEnum.verify``, and a
+task by name for the meta schema.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
-import inspect
-import types
-import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any
 
-from ._attach import attachments_of, dangling_message
+from . import _lookups
+from ._annotations import enum_from_annotation
+from ._catalogue import EnumProvider
+from ._distributions import missing_plugin_hint, plugin_matches
 from ._errors import (
     UnknownModelError,
+    UnknownTaskError,
     UnknownWeightsError,
     close_matches_hint,
     describe_value,
     require_str,
 )
-from ._plugins import (
-    RUNTIME_PLUGIN,
-    EnumProvider,
-    add_runtime_entry,
-    catalogue,
-    missing_plugin_hint,
-    plugin_matches,
-)
-from ._registry import ModelEntry
+from ._namespaces import ROOT, LazyObject, namespace_of
+from ._plugins import catalogue
+from ._registry import ModelEntry, WeightsAttachment
+from ._tasks import Task
 from ._weights import WeightsEnum
 
 __all__ = [
+    "attachments_of",
+    "find_task",
     "get_model",
     "get_model_builder",
     "get_model_entry",
     "get_model_weights",
+    "get_task",
     "get_weight",
     "list_models",
+    "list_tasks",
     "list_weights",
-    "register_model",
+    "provisional_attachment",
 ]
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 _MODEL_NAME = "a model name such as 'resnet50'"
@@ -95,8 +97,6 @@ def _namespace_argument(
     Raises:
         TypeError: Neither a ``weighthub.models`` namespace nor patterns, or patterns twice.
     """
-    from ._namespaces import ROOT, namespace_of
-
     if module is None:
         return None, include
     namespace = namespace_of(module)
@@ -203,7 +203,7 @@ def get_model_entry(name: str) -> ModelEntry:
         known = [e.name for e in found.models.values()]
         msg = (
             f"Unknown model {key}.{close_matches_hint(key, known, ignore_case=True)}"
-            f"{missing_plugin_hint(key, 'models')}"
+            f"{missing_plugin_hint(key, 'models', found.plugins)}"
         )
         raise UnknownModelError(msg, name=name)
     return entry
@@ -233,60 +233,6 @@ def get_model(name: str, **config: Any) -> Any:
     return get_model_builder(require_str(name, "get_model()", _MODEL_NAME))(**config)
 
 
-def _describe_function(fn: Callable[..., Any]) -> str:
-    module = getattr(fn, "__module__", None)
-    name = getattr(fn, "__qualname__", None) or describe_value(fn)
-    return f"{module}.{name}" if module else str(name)
-
-
-def _evaluate_annotation(fn: Callable[..., Any], annotation: str) -> Any:
-    """Evaluate the string annotation of ``weights`` alone, in ``fn``'s module.
-
-    ``typing.get_type_hints(fn)`` would evaluate every annotation of ``fn``, and fail on one that
-    has nothing to do with ``weights``.
-    """
-    namespace = getattr(inspect.unwrap(fn), "__globals__", None) or {}
-    holder = types.SimpleNamespace(__annotations__={"weights": annotation})
-    return typing.get_type_hints(holder, globalns=namespace)["weights"]
-
-
-def _enum_from_annotation(fn: Callable[..., Any]) -> type[WeightsEnum]:
-    shown = _describe_function(fn)
-    try:
-        parameter = inspect.signature(fn).parameters.get("weights")
-    except (TypeError, ValueError) as exc:
-        msg = f"Cannot read the signature of {shown} to find its weights enum: {exc}."
-        raise ValueError(msg) from None
-    if parameter is None:
-        msg = (
-            f"The method is missing the 'weights' argument: {shown} is not a registered model "
-            "builder and has no 'weights' parameter."
-        )
-        raise ValueError(msg)
-    annotation = parameter.annotation
-    if isinstance(annotation, str):
-        try:
-            annotation = _evaluate_annotation(fn, annotation)
-        except Exception as exc:  # evaluating an annotation runs arbitrary code
-            msg = (
-                f"The WeightsEnum class for the specific method couldn't be retrieved: the "
-                f"'weights' annotation {annotation!r} of {shown} cannot be resolved "
-                f"({type(exc).__name__}: {exc}). Import the enum in the builder's module, or "
-                "register the builder with its weights (weighthub.register_model)."
-            )
-            raise ValueError(msg) from None
-    candidates = [annotation, *typing.get_args(annotation)]
-    for candidate in candidates:
-        if isinstance(candidate, type) and issubclass(candidate, WeightsEnum):
-            return candidate
-    msg = (
-        "The WeightsEnum class for the specific method couldn't be retrieved. Make sure the "
-        f"typing info is correct: the 'weights' annotation of {shown} is {annotation!r}, not a "
-        "WeightsEnum subclass."
-    )
-    raise ValueError(msg)
-
-
 def get_model_weights(name: Callable[..., Any] | str) -> type[WeightsEnum]:
     """Return the weights enum of a model, given its name or its builder.
 
@@ -299,8 +245,6 @@ def get_model_weights(name: Callable[..., Any] | str) -> type[WeightsEnum]:
             annotation names none.
         TypeError: ``name`` is neither a str nor a callable.
     """
-    from ._namespaces import LazyObject
-
     if isinstance(name, LazyObject):
         name = name.resolve()
     if isinstance(name, str):
@@ -311,7 +255,7 @@ def get_model_weights(name: Callable[..., Any] | str) -> type[WeightsEnum]:
             None,
         )
         if entry_or_none is None:
-            return _enum_from_annotation(name)
+            return enum_from_annotation(name)
         entry = entry_or_none
     else:
         msg = (
@@ -351,8 +295,8 @@ def get_weight(name: str) -> WeightsEnum:
         msg = (
             f"No installed plugin provides the weights enum '{enum_name}' (names are "
             f"case-sensitive).{_case_hint(enum_name, member, found.enums)}"
-            f"{missing_plugin_hint(enum_name, 'enums')}"
-            + ("" if dangling is None else " " + dangling_message(dangling, found))
+            f"{missing_plugin_hint(enum_name, 'enums', found.plugins)}"
+            + ("" if dangling is None else " " + found.dangling_message(dangling))
         )
         raise UnknownWeightsError(msg, name=name)
     enum = entry.load_weights()
@@ -425,34 +369,66 @@ def _case_hint(enum_name: str, member: str, enums: Iterable[str]) -> str:
     return f" Did you mean '{same}.{spelled}'?"
 
 
-def register_model(
-    name: str | None = None, *, task: str, weights: type[WeightsEnum] | str | None = None
-) -> Callable[[F], F]:
-    """Register a builder at runtime (notebooks, tests), through the same registry as plugins.
+def attachments_of(entry: ModelEntry) -> list[WeightsAttachment]:
+    """Return the usable attachments of a model: those whose enum name nobody else claims."""
+    return catalogue().attachments_of(entry)
 
-    Args:
-        name: The model name; defaults to the function's name.
-        task: The model's task; see :meth:`weighthub.Registry.add_model`.
-        weights: Its weights enum, or ``"module:ClassName"``.
 
-    Returns:
-        A decorator that registers the function and returns it unchanged.
+@contextlib.contextmanager
+def provisional_attachment(model: str, enum: type[WeightsEnum]) -> Iterator[ModelEntry]:
+    """Attach ``enum`` to ``model`` for the duration of the block (``weighthub describe``).
+
+    The model's builder then accepts its members exactly as it will once a plugin attaches them.
+
+    Yields:
+        The model's entry.
 
     Raises:
-        PluginConflictError: A plugin or an earlier registration already uses the name.
-
-    Example::
-
-        @weighthub.register_model(task="image_classification", weights=TinyNet_Weights)
-        def tinynet(*, weights=None, progress=True, **kwargs): ...
+        UnknownModelError: No installed plugin provides ``model``.
     """
+    entry = get_model_entry(model)
+    with catalogue().provisionally_attached(entry, enum):
+        yield entry
 
-    def decorator(fn: F) -> F:
-        from ._registry import Registry
 
-        registry = Registry(RUNTIME_PLUGIN, None)
-        registry.add_model(name or fn.__name__, task=task, builder=fn, weights=weights)
-        add_runtime_entry(registry.entries[0])
-        return fn
+def find_task(name: str) -> Task | None:
+    """Return the declared task ``name``, or None (discovers the plugins on first use)."""
+    return catalogue().tasks.get(name)
 
-    return decorator
+
+def list_tasks() -> list[str]:
+    """Return the names of every declared task, sorted: core's, the plugins' and runtime ones."""
+    return sorted(catalogue().tasks)
+
+
+def get_task(name: str) -> Task:
+    """Return the task ``name``, declared by core or an installed plugin.
+
+    Raises:
+        UnknownTaskError: No such task is declared; the message names close matches.
+    """
+    task = find_task(name)
+    if task is None:
+        known = list_tasks()
+        msg = (
+            f"No task {name!r} is declared by weighthub or an installed plugin."
+            f"{close_matches_hint(name, known, ignore_case=True)} Tasks: {', '.join(known)}."
+        )
+        raise UnknownTaskError(msg, name=name)
+    return task
+
+
+class _CatalogueLookups:
+    """The lookups values need (:class:`._lookups.Lookups`), answered by the live catalogue."""
+
+    def weight(self, name: str) -> WeightsEnum:
+        return get_weight(name)
+
+    def attached(self, enum: type[WeightsEnum]) -> Sequence[WeightsAttachment]:
+        return catalogue().attached_to(enum)
+
+    def task(self, name: str) -> Task | None:
+        return find_task(name)
+
+
+_lookups.install(_CatalogueLookups())

@@ -8,7 +8,6 @@ model code. :class:`WeightsAttachment` is a weights enum one plugin attaches to 
 
 from __future__ import annotations
 
-import importlib
 import threading
 import warnings
 from collections.abc import Callable
@@ -16,44 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._errors import MetaValidationError, MetaValidationWarning, PluginLoadError
+from ._imports import object_name, resolve_reference
 from ._meta import validate_meta
 from ._settings import strict_mode
 from ._weights import WeightsEnum
 
-__all__ = ["Export", "FromPlugin", "ModelEntry", "WeightsAttachment", "resolve_reference"]
-
-
-def resolve_reference(
-    reference: str,
-    *,
-    missing: str = "Module {module!r} has no attribute {attribute!r} (from {reference!r}).",
-) -> Any:
-    """Import ``"package.module:attribute"`` and return the attribute.
-
-    Args:
-        reference: ``"package.module:attribute"``; the attribute may be dotted.
-        missing: The message when the module lacks the attribute, formatted with ``module``,
-            ``attribute`` and ``reference``.
-
-    Raises:
-        ImportError: The module cannot be imported or lacks the attribute.
-    """
-    module_name, _, attribute = reference.partition(":")
-    obj: Any = importlib.import_module(module_name)
-    for part in attribute.split("."):
-        try:
-            obj = getattr(obj, part)
-        except AttributeError:
-            msg = missing.format(module=module_name, attribute=attribute, reference=reference)
-            raise ImportError(msg, name=module_name) from None
-    return obj
-
-
-def _object_name(obj: Any) -> str:
-    """Return the attribute name under which ``obj`` (or ``"module:attr"``) is known."""
-    if isinstance(obj, str):
-        return obj.rpartition(":")[2].rpartition(".")[2]
-    return str(getattr(obj, "__name__", repr(obj)))
+__all__ = ["Export", "FromPlugin", "ModelEntry", "WeightsAttachment"]
 
 
 class FromPlugin:
@@ -104,7 +71,7 @@ class ModelEntry(FromPlugin):
     @property
     def weights_name(self) -> str | None:
         """The weights enum's class name, known without importing it."""
-        return None if self.weights_ref is None else _object_name(self.weights_ref)
+        return None if self.weights_ref is None else object_name(self.weights_ref)
 
     def _resolve(self, reference: str, what: str) -> Any:
         return _resolve(reference, f"the {what} of model {self.name!r}", self)
@@ -213,7 +180,7 @@ class WeightsAttachment(FromPlugin):
     @property
     def weights_name(self) -> str:
         """The enum's class name, known without importing it."""
-        return _object_name(self.weights_ref)
+        return object_name(self.weights_ref)
 
     @property
     def task(self) -> str:

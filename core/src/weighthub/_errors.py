@@ -30,6 +30,12 @@ and ``except weighthub.WeighthubError`` both catch an :class:`UnknownModelError`
     ├── MetaValidationWarning        meta that breaks its task's schema (default mode)
     └── PluginWarning                a plugin was skipped or a name conflict was found
 
+Each class carries ``exit_code``, the status the ``weighthub`` command exits with when that error
+ends it: ``2`` when the fix is the user's (an unknown name, a bad setting, file or lockfile, offline
+and not cached, a conflict between installed plugins), ``1`` when work failed that the user did not
+get wrong (a download, a corrupt or unsafe file, a full disk, a plugin that breaks its contract).
+``docs/cli.md`` lists them.
+
 Structured attributes (``.name``, ``.url``, ``.path`` ...) are keyword-only constructor
 arguments that default to None, so ``raise UnknownModelError(msg)`` stays valid; they live in the
 instance ``__dict__``, which ``BaseException.__reduce__`` carries, so the exceptions survive
@@ -44,7 +50,7 @@ import reprlib
 from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 __all__ = [
     "CachePathError",
@@ -127,7 +133,14 @@ def _as_path(path: str | PathLike[str] | None) -> Path | None:
 
 
 class WeighthubError(Exception):
-    """The root of every exception weighthub raises: ``except weighthub.WeighthubError``."""
+    """The root of every exception weighthub raises: ``except weighthub.WeighthubError``.
+
+    Attributes:
+        exit_code: The exit status of the ``weighthub`` command that this error ends: 1 (work
+            failed) unless a subclass says 2 (the user's to fix). A class attribute.
+    """
+
+    exit_code: ClassVar[int] = 1
 
 
 class WeighthubWarning(UserWarning):
@@ -140,6 +153,8 @@ class CachePathError(WeighthubError, OSError):
     Attributes:
         path: The offending folder.
     """
+
+    exit_code = 2
 
     def __init__(self, *args: object, path: str | PathLike[str] | None = None) -> None:
         super().__init__(*args)
@@ -256,6 +271,8 @@ class InvalidFileNameError(WeighthubError, ValueError):
         name: The offending file name.
     """
 
+    exit_code = 2
+
     def __init__(self, *args: object, name: str | None = None) -> None:
         super().__init__(*args)
         self.name = name
@@ -267,6 +284,8 @@ class InvalidURLError(WeighthubError, ValueError):
     Attributes:
         url: The offending URL.
     """
+
+    exit_code = 2
 
     def __init__(self, *args: object, url: str | None = None) -> None:
         super().__init__(*args)
@@ -298,6 +317,8 @@ class LockfileError(WeighthubError, ValueError):
     Attributes:
         path: The lockfile.
     """
+
+    exit_code = 2
 
     def __init__(self, *args: object, path: str | PathLike[str] | None = None) -> None:
         super().__init__(*args)
@@ -337,6 +358,8 @@ class OfflineModeError(WeighthubError, FileNotFoundError):
         path: Where the file was looked for in the cache.
     """
 
+    exit_code = 2
+
     def __init__(
         self, *args: object, url: str | None = None, path: str | PathLike[str] | None = None
     ) -> None:
@@ -352,6 +375,8 @@ class PluginConflictError(WeighthubError, ValueError):
         name: The contested model or weights enum name.
         plugins: The plugins that provide it.
     """
+
+    exit_code = 2
 
     def __init__(
         self, *args: object, name: str | None = None, plugins: Iterable[str] | None = None
@@ -391,6 +416,8 @@ class UnknownModelError(WeighthubError, ValueError):
         name: The model name asked for.
     """
 
+    exit_code = 2
+
     def __init__(self, *args: object, name: str | None = None) -> None:
         super().__init__(*args)
         self.name = name
@@ -403,6 +430,8 @@ class UnknownTaskError(WeighthubError, ValueError):
         name: The task name asked for.
     """
 
+    exit_code = 2
+
     def __init__(self, *args: object, name: str | None = None) -> None:
         super().__init__(*args)
         self.name = name
@@ -414,6 +443,8 @@ class UnknownWeightsError(WeighthubError, ValueError):
     Attributes:
         name: The weights name asked for, e.g. ``"ResNet50_Weights.IMAGENET1K_V2"``.
     """
+
+    exit_code = 2
 
     def __init__(self, *args: object, name: str | None = None) -> None:
         super().__init__(*args)
@@ -429,6 +460,8 @@ class UnknownWeightsMemberError(WeighthubError, KeyError):
         name: The member asked for (or the whole name, when it names another enum).
         enum: The weights enum's name, e.g. ``"ResNet50_Weights"``.
     """
+
+    exit_code = 2
 
     def __init__(self, *args: object, name: str | None = None, enum: str | None = None) -> None:
         super().__init__(*args)

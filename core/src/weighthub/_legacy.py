@@ -16,8 +16,7 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any, TypeVar
 
-from ._refs import WeightsRef
-from ._weights import WeightsEnum
+from ._weights import WeightsEnum, WeightsRef
 
 __all__ = [
     "handle_legacy_interface",

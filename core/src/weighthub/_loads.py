@@ -1,17 +1,53 @@
-"""Watching weights loads: a public observation point for tests and tooling.
+"""Watching weights loads, and the context variable that skips them.
 
 weighthub calls every listener with the weights member it is about to load, before anything is
 fetched, so a test can check which weights a builder picked without patching weighthub, and a tool
-can log or audit loads. Torch is never imported here.
+can log or audit loads.
+
+:func:`skipping_loads` sets, for the current context (thread or task) only, the variable that
+``WeightsEnum.get_state_dict`` and :func:`weighthub.construct_model` read: they then fetch and load
+nothing. It is held here, below both; the switch builders are called under is
+:func:`weighthub._construct.no_weight_loading`. Torch is never imported here.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["LoadListener", "add_load_listener", "notify_load"]
+__all__ = [
+    "LoadListener",
+    "add_load_listener",
+    "loads_skipped",
+    "notify_load",
+    "skipping_loads",
+]
+
+_skipped = contextvars.ContextVar("weighthub_loads_skipped", default=False)
+
+
+@contextlib.contextmanager
+def skipping_loads() -> Iterator[None]:
+    """Within this block, in this context only, weights are not loaded.
+
+    ``WeightsEnum.get_state_dict`` returns ``{}`` without telling listeners or fetching, and
+    :func:`weighthub.construct_model` returns ``factory()``. Other threads (and asyncio tasks
+    started outside the block) load as usual; nesting is fine.
+    """
+    token = _skipped.set(True)
+    try:
+        yield
+    finally:
+        _skipped.reset(token)
+
+
+def loads_skipped() -> bool:
+    """Whether weights loads are skipped in this context (inside :func:`skipping_loads`)."""
+    return _skipped.get()
+
 
 LoadListener = Callable[[Any], None]
 """A function called with the weights member (a ``WeightsEnum`` member) about to be loaded."""

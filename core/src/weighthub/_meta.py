@@ -1,31 +1,21 @@
 """The meta schema: which ``meta`` keys each task requires and permits, and their checks.
 
 The schema is torchvision's (``test_schema_meta_validation``), moved into the library so that every
-plugin is held to it: at first use of a weights enum, and by :mod:`weighthub.testing`.
+plugin is held to it: at first use of a weights enum, and by :mod:`weighthub.testing`. A task's
+schema is the :class:`~weighthub.Task` itself (its ``keys`` and ``metrics``); a task given by name
+is looked up through the lookups handed down to values (:mod:`._lookups`), never in the catalogue.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from ._tasks import Task, add_runtime_task, find_task, list_tasks
+from ._lookups import installed
+from ._tasks import Task
 
-__all__ = [
-    "BASE_KEYS",
-    "PERMITTED_KEYS",
-    "TaskSchema",
-    "get_task_schema",
-    "register_task",
-    "schema_of",
-    "task_schemas",
-    "validate_meta",
-]
-
-MetricPath = tuple[str, str, str]
-"""A required metric, as ``("_metrics", dataset, metric)``."""
+__all__ = ["BASE_KEYS", "EXTENSION_PREFIX", "PERMITTED_KEYS", "validate_meta"]
 
 BASE_KEYS: frozenset[str] = frozenset(
     {"_metrics", "min_size", "num_params", "recipe", "_docs", "_file_size", "_ops"}
@@ -52,60 +42,6 @@ PERMITTED_KEYS: frozenset[str] = frozenset(
 """Top-level keys allowed in ``meta``. Plugins may add their own keys prefixed with ``x_``."""
 
 EXTENSION_PREFIX = "x_"
-
-
-@dataclass(frozen=True)
-class TaskSchema:
-    """What a task requires of each weights entry's ``meta``.
-
-    Attributes:
-        name: The task, e.g. ``"image_classification"``.
-        keys: Top-level keys required on top of :data:`BASE_KEYS`.
-        metrics: Required ``(dataset, metric)`` pairs under ``meta["_metrics"]``.
-    """
-
-    name: str
-    keys: frozenset[str] = frozenset()
-    metrics: frozenset[tuple[str, str]] = frozenset()
-
-    @property
-    def required_keys(self) -> frozenset[str]:
-        """Every required top-level key: the base keys plus the task's own."""
-        return BASE_KEYS | self.keys
-
-
-def schema_of(task: Task) -> TaskSchema:
-    """The meta schema a :class:`~weighthub.Task` declares."""
-    return TaskSchema(task.name, task.keys, task.metrics)
-
-
-def register_task(schema: TaskSchema) -> None:
-    """Declare the schema of a new task, so its weights get more than the base checks.
-
-    Prefer declaring a whole :class:`~weighthub.Task` from a plugin's hook
-    (:meth:`weighthub.Registry.add_task`); this declares one with the schema alone.
-
-    Raises:
-        ValueError: The task already has a different schema.
-    """
-    existing = find_task(schema.name)
-    if existing is not None:
-        if schema_of(existing) != schema:
-            msg = f"Task {schema.name!r} already has a schema: {schema_of(existing)}."
-            raise ValueError(msg)
-        return
-    add_runtime_task(Task(schema.name, keys=schema.keys, metrics=schema.metrics))
-
-
-def get_task_schema(task: str) -> TaskSchema:
-    """Return the schema of ``task``; a task nobody declares gets the base schema."""
-    declared = find_task(task)
-    return TaskSchema(task) if declared is None else schema_of(declared)
-
-
-def task_schemas() -> Mapping[str, TaskSchema]:
-    """Return the schemas of every declared task (core's and the installed plugins'), by name."""
-    return {name: get_task_schema(name) for name in list_tasks()}
 
 
 def _is_number(value: Any) -> bool:
@@ -151,9 +87,9 @@ def _type_problems(meta: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
 
 
 def _any_dataset_problems(
-    metrics: Mapping[str, Any], schema: TaskSchema
+    metrics: Mapping[str, Any], required: frozenset[tuple[str, str]]
 ) -> Iterable[tuple[str, str]]:
-    wanted = sorted({metric for _, metric in schema.metrics})
+    wanted = sorted({metric for _, metric in required})
     if not wanted:
         return
     for values in metrics.values():
@@ -167,13 +103,16 @@ def _any_dataset_problems(
 
 
 def validate_meta(
-    meta: Mapping[str, Any], task: str, *, attached: bool = False
+    meta: Mapping[str, Any], task: str | Task, *, attached: bool = False
 ) -> list[tuple[str, str]]:
     """Check one weights entry's ``meta`` against the schema of ``task``.
 
+    The schema is :data:`BASE_KEYS` plus the task's own ``keys`` and ``metrics``
+    (:class:`weighthub.Task`); a task nobody declares gets the base schema.
+
     Args:
         meta: The ``meta`` dict of a :class:`~weighthub.Weights`.
-        task: The task of the model the weights belong to.
+        task: The task of the model the weights belong to, or its name.
         attached: The weights are attached to a model by a weights plugin
             (:meth:`weighthub.Registry.add_weights`). Their metrics are then keyed by their own
             dataset: the task's metric names (``acc@1`` and ``acc@5`` for classification) are
@@ -182,14 +121,16 @@ def validate_meta(
     Returns:
         ``(field, problem)`` pairs; empty when the meta follows the schema.
     """
-    schema = get_task_schema(task)
+    declared = installed().task(task) if isinstance(task, str) else task
+    keys = BASE_KEYS | (frozenset() if declared is None else declared.keys)
+    required: frozenset[tuple[str, str]] = frozenset() if declared is None else declared.metrics
     problems: list[tuple[str, str]] = []
-    problems.extend((key, "missing") for key in sorted(schema.required_keys - set(meta)))
+    problems.extend((key, "missing") for key in sorted(keys - set(meta)))
     metrics = meta.get("_metrics")
     if isinstance(metrics, Mapping) and attached:
-        problems.extend(_any_dataset_problems(metrics, schema))
+        problems.extend(_any_dataset_problems(metrics, required))
     elif isinstance(metrics, Mapping):
-        for dataset, metric in sorted(schema.metrics):
+        for dataset, metric in sorted(required):
             values = metrics.get(dataset)
             if not isinstance(values, Mapping) or metric not in values:
                 problems.append((f"_metrics.{dataset}.{metric}", "missing"))

@@ -21,8 +21,10 @@ from collections.abc import Callable, Iterator, Sequence
 from types import ModuleType
 from typing import Any
 
+from ._catalogue import Catalogue
+from ._distributions import missing_plugin_hint
 from ._errors import close_matches_hint
-from ._plugins import Catalogue, catalogue
+from ._plugins import catalogue
 
 __all__ = [
     "ROOT",
@@ -231,8 +233,6 @@ def _anywhere(found: Catalogue, name: str) -> Any:
 
 
 def _missing_message(found: Catalogue, module: str, namespace: str, name: str) -> str:
-    from ._plugins import missing_plugin_hint
-
     elsewhere = [
         other
         for other in sorted(declared_namespaces(found) | {""})
@@ -248,7 +248,9 @@ def _missing_message(found: Catalogue, module: str, namespace: str, name: str) -
         hint = close_matches_hint(name, known, ignore_case=True) or close_matches_hint(
             name, [*(e.attribute for e in found.models.values()), *found.enums], ignore_case=True
         )
-    plugin_hint = missing_plugin_hint(name, "models") or missing_plugin_hint(name, "enums")
+    plugin_hint = missing_plugin_hint(name, "models", found.plugins) or missing_plugin_hint(
+        name, "enums", found.plugins
+    )
     return (
         f"{module} has no model, weights enum or export {name!r}.{plugin_hint or hint}"
         " Run `weighthub list` to see what the installed plugins provide."

@@ -10,11 +10,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ._entries import Export, FromPlugin, ModelEntry, WeightsAttachment, resolve_reference
+from ._entries import Export, FromPlugin, ModelEntry, WeightsAttachment
 from ._tasks import Task
 from ._weights import WeightsEnum
 
-__all__ = ["Export", "ModelEntry", "Registry", "WeightsAttachment", "resolve_reference"]
+__all__ = ["Export", "ModelEntry", "Registry", "WeightsAttachment"]
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
@@ -33,7 +33,10 @@ def _check_namespace(namespace: str, plugin: str) -> None:
 class Registry(FromPlugin):
     """Collects the models (and tasks) of one plugin; passed to the ``register_models`` hook.
 
-    Nothing a plugin adds becomes visible unless its whole hook call succeeds.
+    Nothing a plugin adds becomes visible unless its whole hook call succeeds; the catalogue then
+    merges it. Models and tasks registered at runtime (:func:`weighthub.register_model`,
+    :func:`weighthub.register_task`) are one more registry, of the plugin ``"<runtime>"``, merged
+    the same way.
     """
 
     def __init__(self, plugin: str, distribution: str | None) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ._tasks import find_task
+from ._api import find_task
 
 __all__ = ["image_sample_input", "image_transforms_check", "sample_input", "size_pair"]
 

@@ -6,28 +6,27 @@ docs tabulate and chart its weights. It holds only strings and ``"module:attribu
 for anything that needs torch, resolved on first use, so registering tasks imports no torch.
 
 Core declares the shared task, ``image_classification``; every other task is declared by the
-plugin that owns it, from its ``register_models`` hook with :meth:`weighthub.Registry.add_task`.
-Look tasks up with :func:`get_task` and :func:`list_tasks`.
+plugin that owns it, from its ``register_models`` hook with :meth:`weighthub.Registry.add_task`
+(or at runtime with :func:`weighthub.register_task`). Tasks are values: this module knows no
+catalogue; look them up with :func:`weighthub.get_task` and :func:`weighthub.list_tasks`.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._errors import UnknownTaskError, close_matches_hint
+from ._errors import close_matches_hint
+from ._imports import resolve_reference
 
 __all__ = [
+    "CORE_TASKS",
     "IMAGE_CLASSIFICATION",
     "PREDICT_KINDS",
     "Metric",
     "Task",
     "TaskDocs",
-    "find_task",
-    "get_task",
-    "list_tasks",
 ]
 
 PREDICT_KINDS = frozenset({"classification", "video", "detection", "segmentation"})
@@ -138,8 +137,6 @@ class Task:
 
 
 def _resolve(task: Task, reference: str) -> Any:
-    from ._registry import resolve_reference
-
     try:
         return resolve_reference(reference)
     except ImportError as exc:
@@ -168,60 +165,3 @@ IMAGE_CLASSIFICATION = Task(
 """The shared task core declares: used by the classification, quantized and third-party plugins."""
 
 CORE_TASKS: tuple[Task, ...] = (IMAGE_CLASSIFICATION,)
-
-_runtime_lock = threading.Lock()
-_runtime_tasks: dict[str, Task] = {}
-
-
-def add_runtime_task(task: Task) -> None:
-    """Declare a task outside any plugin (kept across :func:`weighthub.reload_plugins`).
-
-    Raises:
-        ValueError: The task is already declared differently.
-    """
-    with _runtime_lock:
-        existing = find_task(task.name)
-        if existing is not None and existing != task:
-            msg = f"Task {task.name!r} is already declared differently: {existing}."
-            raise ValueError(msg)
-        _runtime_tasks[task.name] = task
-    from ._plugins import catalogue
-
-    catalogue().tasks.setdefault(task.name, task)
-
-
-def runtime_tasks() -> list[Task]:
-    """The tasks declared outside plugins, in declaration order."""
-    with _runtime_lock:
-        return list(_runtime_tasks.values())
-
-
-def find_task(name: str) -> Task | None:
-    """Return the declared task ``name``, or None (discovers the plugins on first use)."""
-    from ._plugins import catalogue
-
-    return catalogue().tasks.get(name)
-
-
-def list_tasks() -> list[str]:
-    """Return the names of every declared task, sorted: core's, the plugins' and runtime ones."""
-    from ._plugins import catalogue
-
-    return sorted(catalogue().tasks)
-
-
-def get_task(name: str) -> Task:
-    """Return the task ``name``, declared by core or an installed plugin.
-
-    Raises:
-        UnknownTaskError: No such task is declared; the message names close matches.
-    """
-    task = find_task(name)
-    if task is None:
-        known = list_tasks()
-        msg = (
-            f"No task {name!r} is declared by weighthub or an installed plugin."
-            f"{close_matches_hint(name, known, ignore_case=True)} Tasks: {', '.join(known)}."
-        )
-        raise UnknownTaskError(msg, name=name)
-    return task

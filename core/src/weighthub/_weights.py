@@ -1,7 +1,10 @@
-"""``Weights`` and ``WeightsEnum``: a set of pretrained weights as an enum member.
+"""``Weights``, ``WeightsEnum`` and ``WeightsRef``: pretrained weights as values.
 
-This module imports no torch: a plugin's weights enums are plain data, so listing and describing
-weights stays fast. Torch is imported only when weights are fetched or their transforms are built.
+A set of weights is an enum member; a :class:`WeightsRef` names one by ``"Enum.MEMBER"`` without
+importing it. This module imports no torch: a plugin's weights enums are plain data, so listing and
+describing weights stays fast. Torch is imported only when weights are fetched or their transforms
+are built. Values never import the catalogue: the lookups they need (a member by name, the enums
+attached to a model) are handed down to them (:mod:`._lookups`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, cast
 
 from ._errors import UnknownWeightsMemberError, close_matches_hint, describe_value
-from ._loads import notify_load
+from ._loads import loads_skipped, notify_load
+from ._lookups import installed
 
 if TYPE_CHECKING:
     import torch
@@ -24,7 +28,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     from typing_extensions import Self
 
-__all__ = ["Weights", "WeightsEnum"]
+__all__ = ["Weights", "WeightsEnum", "WeightsRef", "resolve_weights"]
 
 
 @dataclass(eq=False)
@@ -50,6 +54,9 @@ class Weights:
         model_kwargs: Architecture arguments the checkpoint needs besides ``num_classes`` (which
             comes from ``meta["categories"]``), e.g. ``{"aux_loss": True}``. The builder applies
             them as it applies ``num_classes``: a caller's different value raises ``ValueError``.
+        file_name: The cache file name, when the URL's last segment is not a good one (every
+            Hugging Face Hub file of a library called ``model.safetensors``, say). Two URLs never
+            share a cache entry either way: a name another URL holds gets a short hash of the URL.
     """
 
     url: str
@@ -59,8 +66,13 @@ class Weights:
     file_size: int | None = field(default=None, kw_only=True)
     weights_only: bool = field(default=True, kw_only=True)
     model_kwargs: dict[str, Any] = field(default_factory=dict, kw_only=True)
+    file_name: str | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
+        if self.file_name is not None:
+            from ._fetch._sources import cache_file_name  # checks the name; torch-free
+
+            cache_file_name(self.url, self.file_name)
         if not isinstance(self.model_kwargs, Mapping) or not all(
             isinstance(key, str) for key in self.model_kwargs
         ):
@@ -148,8 +160,6 @@ class WeightsEnum(Enum):
         """
         if obj is None:
             return None
-        from ._refs import WeightsRef  # _refs imports this module
-
         if isinstance(obj, WeightsRef) and _names_own_or_attached(cls, obj.enum_name):
             obj = obj.resolve()
         attached = _attached_member(cls, obj)
@@ -210,11 +220,15 @@ class WeightsEnum(Enum):
         ``model_dir``, ``check_hash``, ``map_location``, ``mmap`` ...); a leading positional
         argument is ``model_dir`` as in torch.hub.
 
-        Listeners added with :func:`weighthub.add_load_listener` are called first.
+        Listeners added with :func:`weighthub.add_load_listener` are called first. Inside
+        ``no_weight_loading()`` (``weighthub describe``, the conformance kit) nothing is fetched
+        and the state dict is empty.
 
         Returns:
             The state dict, loaded with ``weights_only=True`` unless the weights opt out.
         """
+        if loads_skipped():
+            return {}
         from ._fetch import load_state_dict_from_url
 
         notify_load(self)
@@ -222,6 +236,7 @@ class WeightsEnum(Enum):
         kwargs.setdefault("sha256", value.sha256)
         kwargs.setdefault("file_size", value.file_size)
         kwargs.setdefault("weights_only", value.weights_only)
+        kwargs.setdefault("file_name", value.file_name)
         return load_state_dict_from_url(value.url, *args, **kwargs)
 
     def __repr__(self) -> str:
@@ -264,30 +279,157 @@ class WeightsEnum(Enum):
         """Architecture arguments the checkpoint needs besides ``num_classes``."""
         return self.value.model_kwargs  # type: ignore[no-any-return]
 
+    @property
+    def file_name(self) -> str | None:
+        """The cache file name the plugin chose, if any."""
+        return self.value.file_name  # type: ignore[no-any-return]
 
-def _attached_member(enum: type[WeightsEnum], obj: Any) -> Any:
+
+def _attached_member(enum: type[WeightsEnum], obj: Any) -> WeightsEnum | None:
+    """Return ``obj`` as a member of an enum attached to a model that uses ``enum``, or None.
+
+    Raises:
+        UnknownWeightsMemberError: ``obj`` names an attached enum but none of its members.
+    """
     # Only members (or "Enum.MEMBER" names) of other enums can be attached ones; anything else
-    # is settled without looking at the plugins.
+    # is settled without asking the catalogue.
     if isinstance(obj, str):
         if obj.partition(".")[0] in ("", enum.__name__) or "." not in obj:
             return None
+        enum_name = obj.partition(".")[0]
     elif isinstance(obj, enum) or not isinstance(obj, WeightsEnum):
         return None
-    from ._attach import attached_member
+    else:
+        enum_name = type(obj).__name__
+    for attachment in installed().attached(enum):
+        if attachment.weights_name != enum_name:
+            continue
+        attached = attachment.load_weights()
+        if isinstance(obj, str):
+            return attached.verify(obj)
+        if isinstance(obj, attached):
+            return obj
+    return None
 
-    return attached_member(enum, obj)
+
+def _attached_names(enum: type[WeightsEnum]) -> list[str]:
+    """The names of the enums attached to the models that use ``enum``, sorted."""
+    try:
+        return sorted({a.weights_name for a in installed().attached(enum)})
+    except Exception:  # only used to make a message more helpful
+        return []
 
 
 def _names_own_or_attached(enum: type[WeightsEnum], enum_name: str) -> bool:
-    from ._attach import attached_enum_names
-
-    return enum_name == enum.__name__ or enum_name in attached_enum_names(enum)
+    return enum_name == enum.__name__ or enum_name in _attached_names(enum)
 
 
 def _accepted_names(enum: type[WeightsEnum]) -> str:
-    from ._attach import attached_enum_names
-
-    names = attached_enum_names(enum)
+    names = _attached_names(enum)
     if not names:
         return enum.__name__
     return f"{enum.__name__} or an enum attached to its model ({', '.join(names)})"
+
+
+class WeightsRef:
+    """Weights known by their ``"Enum.MEMBER"`` name, looked up with :func:`weighthub.get_weight`.
+
+    Stands in for the member: attribute access (``ref.meta``, ``ref.url``,
+    ``ref.get_state_dict()``) resolves the reference and forwards to it, builders accept it as
+    ``weights=``, it compares equal to the member, and ``.name`` and ``repr()`` read as the member's
+    (``"IMAGENET1K_V2"`` and ``"ResNet50_Weights.IMAGENET1K_V2"``) without resolving it. Unlike a
+    member it is not an instance of the enum, and a reference to an alias (``"X.DEFAULT"``) reports
+    ``.name == "DEFAULT"`` until resolved.
+
+    Args:
+        reference: ``"ResNet50_Weights.IMAGENET1K_V2"``.
+    """
+
+    __slots__ = ("reference",)
+
+    def __init__(self, reference: str) -> None:
+        if reference.count(".") != 1:
+            msg = f"A weights reference must look like 'Enum.MEMBER', got {reference!r}."
+            raise ValueError(msg)
+        self.reference = reference
+
+    @property
+    def name(self) -> str:
+        """The member's name, as ``member.name`` gives it: ``"IMAGENET1K_V2"``."""
+        return self.reference.partition(".")[2]
+
+    @property
+    def enum_name(self) -> str:
+        """The enum's class name: ``"ResNet50_Weights"``."""
+        return self.reference.partition(".")[0]
+
+    def resolve(self) -> WeightsEnum:
+        """Return the member.
+
+        Raises:
+            UnknownWeightsError: The plugin providing it is not installed; the message says which.
+        """
+        return installed().weight(self.reference)
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute.startswith("__") or attribute == "reference":
+            raise AttributeError(attribute)
+        return getattr(self.resolve(), attribute)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, WeightsRef):
+            return self.reference == other.reference
+        if isinstance(other, WeightsEnum):
+            return repr(other) == self.reference or self.resolve() is other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        # As a member's (Enum hashes its name), so a reference and its member are one dict key.
+        return hash(self.name)
+
+    def __repr__(self) -> str:
+        return self.reference
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return WeightsRef, (self.reference,)
+
+
+def resolve_weights(
+    value: WeightsEnum | WeightsRef | str | None, enum_name: str
+) -> WeightsEnum | None:
+    """Turn a ``weights``-style argument naming another plugin's weights into a member.
+
+    For builders that take weights from an enum they cannot import, such as a detection
+    builder's ``weights_backbone``: the enum is looked up by name only when weights are asked for,
+    so the plugin that provides it is needed only then.
+
+    Args:
+        value: None; a ``WeightsEnum`` member (taken as is); a :class:`WeightsRef`; or the name of
+            a member of ``enum_name``: ``"IMAGENET1K_V1"``, ``"DEFAULT"`` or
+            ``"ResNet50_Weights.IMAGENET1K_V1"``.
+        enum_name: The weights enum the names refer to, e.g. ``"ResNet50_Weights"``.
+
+    Returns:
+        The member, or None when ``value`` is None.
+
+    Raises:
+        UnknownWeightsError: No installed plugin provides ``enum_name`` (the message carries the
+            ``pip install`` line for a first-party enum).
+        UnknownWeightsMemberError: The enum has no such member.
+        TypeError: A name of another enum, or a value of another type.
+    """
+    if value is None or isinstance(value, WeightsEnum):
+        return value
+    if isinstance(value, WeightsRef):
+        return value.resolve()
+    if isinstance(value, str):
+        member = value.replace(enum_name + ".", "")
+        if "." in member:
+            msg = (
+                f"Invalid Weight class provided; expected {enum_name} but received "
+                f"{member.partition('.')[0]}."
+            )
+            raise TypeError(msg)
+        return WeightsRef(f"{enum_name}.{member}").resolve()
+    msg = f"Expected a {enum_name} member, its name or None, got {type(value).__name__}."
+    raise TypeError(msg)

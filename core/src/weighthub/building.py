@@ -1,19 +1,24 @@
 """What model builders share: the builder template, the rules weights impose, loading.
 
-A plugin describes each model by a *build function* ``build(weights, progress, kwargs)`` that
-receives verified weights (or None) and the caller's keyword arguments, and returns the model;
-:func:`make_builder` turns it into the public builder, with torchvision's keyword-only signature,
-its legacy ``pretrained=`` handling and a docstring. The helpers apply torchvision's rules inside a
-build function: :func:`set_num_classes` (``num_classes`` from the weights' categories),
-:func:`resolve_num_classes` (the same for builders that take ``num_classes`` as a parameter),
-:func:`set_fixed` (what a model name implies), :func:`resolve_backbone` and :func:`load_backbone`
-(backbone weights given by reference, loaded through the verified path; torchvision's default
-backbones are :data:`RESNET50_V1` and its siblings), :func:`drop_auxiliary_heads` (GoogLeNet's and
-Inception v3's auxiliary classifiers) and :func:`load`. :func:`lazy_exports` gives a plugin's
-package ``__init__`` its lazy ``__getattr__`` and ``__dir__``. :func:`matvec_operands` and
-:func:`align_tensors` keep a model whose weights were assigned from a memory-mapped file
-bit-identical to one whose weights were copied (the alignment matrix-vector kernels need).
-:func:`close_matches_hint` words the "Did you mean ...?" of a builder's own errors.
+This is the one home of the helpers plugin authors build models with. A plugin describes each model
+by a *build function* ``build(weights, progress, kwargs)`` that receives verified weights (or None)
+and the caller's keyword arguments, and returns the model; :func:`make_builder` turns it into the
+public builder, with torchvision's keyword-only signature, its legacy ``pretrained=`` handling and a
+docstring. The helpers apply torchvision's rules inside a build function: :func:`set_num_classes`
+(``num_classes`` from the weights' categories), :func:`resolve_num_classes` (the same for builders
+that take ``num_classes`` as a parameter), :func:`set_fixed` (what a model name implies),
+:func:`resolve_backbone` and :func:`load_backbone` (backbone weights given by reference, loaded
+through the verified path; torchvision's default backbones are :data:`RESNET50_V1` and its
+siblings), :func:`drop_auxiliary_heads` (GoogLeNet's and Inception v3's auxiliary classifiers),
+:func:`apply_model_kwargs` (the architecture arguments weights declare) and :func:`load`.
+torchvision's own helpers are here too, for builders written by hand:
+:func:`handle_legacy_interface`, :func:`kwonly_to_pos_or_kw`, :func:`overwrite_named_param` and
+:func:`overwrite_value_param` (code ported from torchvision finds them under its own path,
+``weighthub.models._utils``). :func:`lazy_exports` gives a plugin's package ``__init__`` its lazy
+``__getattr__`` and ``__dir__``. :func:`matvec_operands` and :func:`align_tensors` keep a model
+whose weights were assigned from a memory-mapped file bit-identical to one whose weights were
+copied (the alignment matrix-vector kernels need). :func:`close_matches_hint` words the "Did you
+mean ...?" of a builder's own errors.
 
 Importing this module imports no torch. Use it from builder modules
 (``from weighthub.building import make_builder``), where using it means building a model, and
@@ -26,16 +31,20 @@ import importlib
 import inspect
 import sys
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from ._alignment import ALIGNMENT, align_tensors, is_aligned, matvec_operands
-from ._builders import apply_model_kwargs
+from ._construct import construct_model
 from ._errors import close_matches_hint
-from ._legacy import LegacyDefault, handle_legacy_interface, overwrite_named_param
-from ._legacy import overwrite_value_param as _overwrite_value_param
-from ._refs import WeightsRef, resolve_weights
-from ._weights import WeightsEnum
+from ._legacy import (
+    LegacyDefault,
+    handle_legacy_interface,
+    kwonly_to_pos_or_kw,
+    overwrite_named_param,
+    overwrite_value_param,
+)
+from ._weights import WeightsEnum, WeightsRef, resolve_weights
 
 if TYPE_CHECKING:
     from torch import nn
@@ -47,6 +56,7 @@ __all__ = [
     "LegacyDefault",
     "VerifyFn",
     "align_tensors",
+    "apply_model_kwargs",
     "close_matches_hint",
     "drop_auxiliary_heads",
     "is_aligned",
@@ -60,6 +70,11 @@ __all__ = [
     "set_fixed",
     "set_num_classes",
     "square_min_size",
+    # torchvision's helpers, as weighthub.models._utils has them
+    "handle_legacy_interface",
+    "kwonly_to_pos_or_kw",
+    "overwrite_named_param",
+    "overwrite_value_param",
     # torchvision's default backbone weights, by reference
     "MOBILENET_V3_LARGE_V1",
     "RESNET50_V1",
@@ -123,7 +138,7 @@ def make_builder(
 
     The builder verifies ``weights`` against ``weights_enum`` (which also accepts the members of
     enums attached to the model by weights plugins), applies their ``model_kwargs``
-    (:func:`weighthub.apply_model_kwargs`) and calls ``build``. As in torchvision, it accepts the
+    (:func:`apply_model_kwargs`) and calls ``build``. As in torchvision, it accepts the
     legacy ``pretrained=`` argument and positional arguments, with torchvision's deprecation
     warnings. ``inspect.signature`` and ``__doc__`` show a keyword-only builder.
 
@@ -145,7 +160,7 @@ def make_builder(
         verify: Checks ``weights`` instead of ``weights_enum.verify``, given the keyword
             arguments (options included).
         legacy_default: The weights ``pretrained=True`` stands for (see
-            :func:`weighthub.handle_legacy_interface`); by default the ``IMAGENET1K_V1`` member,
+            :func:`handle_legacy_interface`); by default the ``IMAGENET1K_V1`` member,
             or "no weights available" when the enum has none.
         legacy_options: Further legacy parameters, as for ``handle_legacy_interface``:
             ``{"weights_backbone": ("pretrained_backbone", WeightsRef("ResNet50_Weights.X"))}``.
@@ -212,6 +227,40 @@ def make_builder(
     return handle_legacy_interface(**legacy)(builder)
 
 
+def apply_model_kwargs(
+    weights: WeightsEnum | None, kwargs: dict[str, Any], *, handled: Collection[str] = ()
+) -> None:
+    """Set the architecture arguments ``weights.model_kwargs`` declares into ``kwargs``.
+
+    Call it in a builder right after ``weights = MyNet_Weights.verify(weights)``, next to the
+    ``num_classes`` rule (:func:`set_num_classes`); :func:`make_builder`'s builders call it for
+    you. Weights attached by weights plugins may need other arguments (``aux_loss=True``,
+    ``num_keypoints=5``) than the model's defaults.
+
+    Args:
+        weights: The verified weights, or None (then nothing happens).
+        kwargs: The builder's keyword arguments, updated in place.
+        handled: Arguments the builder takes as named parameters and reads from
+            ``weights.model_kwargs`` itself; they are left out of ``kwargs``.
+
+    Raises:
+        ValueError: The caller passed a different value for one of them (torchvision's message).
+
+    Example::
+
+        def mynet(*, weights=None, progress=True, **kwargs):
+            weights = MyNet_Weights.verify(weights)
+            apply_model_kwargs(weights, kwargs)
+            ...
+    """
+    if weights is None:
+        return
+    # torchvision's own members (which quantized builders may be handed) have no model_kwargs.
+    for param, value in getattr(weights, "model_kwargs", {}).items():
+        if param not in handled:
+            overwrite_named_param(kwargs, param, value)
+
+
 def set_fixed(kwargs: dict[str, Any], **fixed: Any) -> None:
     """Set architecture parameters the model name implies (``groups=32`` for ResNeXt-50 32x4d).
 
@@ -261,7 +310,7 @@ def resolve_num_classes(weights: WeightsEnum | None, num_classes: int | None, de
     """
     if weights is None:
         return default if num_classes is None else num_classes
-    return _overwrite_value_param("num_classes", num_classes, len(weights.meta["categories"]))
+    return overwrite_value_param("num_classes", num_classes, len(weights.meta["categories"]))
 
 
 def resolve_backbone(
@@ -301,10 +350,7 @@ def load(
     """
     if weights is None:
         return factory()
-    import weighthub
-
-    model: M = weighthub.construct_model(factory, weights, progress=progress, fast=fast)
-    return model
+    return construct_model(factory, weights, progress=progress, fast=fast)
 
 
 def load_backbone(

@@ -14,16 +14,9 @@ input and transforms check, for other tasks on images to reuse by reference
 
 from __future__ import annotations
 
+from ._api import get_task, list_tasks
 from ._samples import image_sample_input, image_transforms_check, size_pair
-from ._tasks import (
-    IMAGE_CLASSIFICATION,
-    PREDICT_KINDS,
-    Metric,
-    Task,
-    TaskDocs,
-    get_task,
-    list_tasks,
-)
+from ._tasks import IMAGE_CLASSIFICATION, PREDICT_KINDS, Metric, Task, TaskDocs
 
 __all__ = [
     "IMAGE_CLASSIFICATION",

@@ -8,7 +8,7 @@ Usage::
 
 For each architecture (its default tag, as ``timm.create_model(arch)`` picks it) a checkpoint of
 random weights is generated and written with its tensors off the 64-byte boundaries; then
-``weighthub_timm._build.build_model(arch, file)`` and ``timm.create_model(arch, pretrained=True,
+``weighthub_timm._create.build_model(arch, file)`` and ``timm.create_model(arch, pretrained=True,
 pretrained_cfg_overlay=dict(file=file))`` are compared: every tensor of the state, then the outputs
 for a random batch of each size in ``--batches``, bit for bit (NaN where NaN). Each architecture
 runs in a worker process with a time limit; a worker that crashes or times out is replaced.
@@ -72,7 +72,7 @@ def _check(arch: str, opts: argparse.Namespace) -> dict:
     import timm
     import torch
     from timm.models import get_model_input_config
-    from weighthub_timm._build import build_model, empty_model
+    from weighthub_timm._create import build_model, empty_model
 
     from weighthub.testing import random_state_dict, write_unaligned_safetensors
 

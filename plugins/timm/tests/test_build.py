@@ -16,7 +16,7 @@ import pytest
 import timm
 import torch
 from timm.models import get_model_input_config
-from weighthub_timm._build import build_model, empty_model
+from weighthub_timm._create import build_model, empty_model
 
 import weighthub
 from weighthub.building import is_aligned, matvec_operands
@@ -399,7 +399,7 @@ def test_npz_checkpoints_go_through_timms_own_loader(tmp_path):
 
 def test_without_timm_the_error_says_what_to_install(tmp_path):
     errors = python_without("timm", folder=tmp_path / "python").errors_of(
-        "from weighthub_timm._build import build_model, empty_model",
+        "from weighthub_timm._create import build_model, empty_model",
         ["build_model('resnet18', 'x.safetensors')", "empty_model('resnet18')"],
         catch=(ImportError,),
     )

@@ -9,8 +9,10 @@ One private module per command group; each provides ``add_parser(subparsers)``, 
 sub-command(s) with a ``run(args) -> int`` handler as the ``handler`` default.
 
 Exit codes: 0 success; 1 a failure that is not the user's (a download or a conformance check
-failed, a corrupt cache file); 2 a user error (unknown name, missing or unreadable file, offline
-and not cached, bad usage), printed as one ``weighthub: error: ...`` line without a traceback.
+failed, a corrupt cache file, a plugin's error); 2 a user error (unknown name, missing or unreadable
+file, offline and not cached, bad usage). Each :class:`~weighthub.WeighthubError` carries its code
+(``exit_code``); a failure is printed as one ``weighthub: error: ...`` line without a traceback
+(see :mod:`._failure`; ``weighthub --traceback <command>`` prints it).
 """
 
 from __future__ import annotations
@@ -22,23 +24,6 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-from .._errors import (
-    CachePathError,
-    CacheWriteError,
-    CheckpointFormatError,
-    IntegrityError,
-    InvalidFileNameError,
-    InvalidURLError,
-    LockfileError,
-    LockTimeoutError,
-    OfflineModeError,
-    PluginConflictError,
-    PluginLoadError,
-    UnknownModelError,
-    UnknownWeightsError,
-    UnknownWeightsMemberError,
-    WeightsDownloadError,
-)
 from . import (
     _cache,
     _catalog,
@@ -51,29 +36,10 @@ from . import (
     _new,
     _predict,
 )
-from ._common import CLIError, Parser
+from ._common import Parser
+from ._failure import error_line, exit_for
 
 __all__ = ["build_parser", "main"]
-
-_USER_ERRORS: tuple[type[BaseException], ...] = (
-    UnknownModelError,
-    UnknownWeightsError,
-    UnknownWeightsMemberError,
-    PluginConflictError,
-    OfflineModeError,
-    CachePathError,
-    InvalidFileNameError,
-    InvalidURLError,
-    LockfileError,
-)
-_FAILURES: tuple[type[BaseException], ...] = (
-    WeightsDownloadError,
-    CacheWriteError,
-    IntegrityError,
-    CheckpointFormatError,
-    LockTimeoutError,
-    PluginLoadError,
-)
 
 
 def _version() -> str:
@@ -94,6 +60,11 @@ def build_parser() -> Parser:
         epilog="Run 'weighthub <command> --help' for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"weighthub {_version()}")
+    parser.add_argument(
+        "--traceback",
+        action="store_true",
+        help="when a command fails, print the traceback before its error line",
+    )
     subparsers = parser.add_subparsers(title="commands", metavar="<command>")
     for module in (
         _catalog,
@@ -124,11 +95,6 @@ def _parse(parser: Parser, argv: Sequence[str] | None) -> Any:
     elif extras:
         parser.error(f"unrecognized arguments: {' '.join(extras)}")
     return args
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-    return " ".join(text.split()) or type(exc).__name__
 
 
 def _show_warning(
@@ -167,24 +133,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     lines = _WarningLines(logging.WARNING)
     logger.addHandler(lines)
     propagate, logger.propagate = logger.propagate, False
+    show_traceback = False
     try:
         args = _parse(parser, argv)
+        show_traceback = args.traceback
         handler: Callable[[Any], int] | None = getattr(args, "handler", None)
         if handler is None:
             parser.print_help(sys.stderr)
             return 2
-        return handler(args)
-    except CLIError as exc:
-        _error(_one_line(exc))
-        return exc.exit_code
-    except _USER_ERRORS as exc:
-        _error(_one_line(exc))
-        return 2
-    except _FAILURES as exc:
-        _error(_one_line(exc))
-        return 1
+        try:
+            return handler(args)
+        except SystemExit as exc:  # no command exits so: a plugin's sys.exit() ends only itself
+            code = exit_for(exc, show_traceback=show_traceback)
+            if code is None:
+                raise
+            return code
     except KeyboardInterrupt:
-        _error("interrupted")
+        error_line("interrupted")
         return 130
     except BrokenPipeError:
         # `weighthub list | head`: the reader went away. Point stdout at /dev/null so that the
@@ -192,12 +157,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except Exception as exc:
+        code = exit_for(exc, show_traceback=show_traceback)
+        if code is None:
+            raise
+        return code
     finally:
         warnings.showwarning = previous
         logger.removeHandler(lines)
         logger.propagate = propagate
-
-
-def _error(message: str) -> None:
-    sys.stdout.flush()
-    sys.stderr.write(f"weighthub: error: {message}\n")

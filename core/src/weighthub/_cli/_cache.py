@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ._common import CLIError, dump_json, format_bytes, format_table
+from ._failure import error_line
 
 __all__ = ["add_parser"]
 
@@ -20,8 +22,11 @@ def add_parser(subparsers: Any) -> None:
         "cache",
         help="list, verify and remove cached checkpoints",
         description="Inspect and clean the checkpoint cache: $WEIGHTHUB_HOME/checkpoints, else "
-        "torch.hub's <hub dir>/checkpoints (shared with torchvision). 'ls' and 'verify' also show "
-        "the read-only layers of WEIGHTHUB_CACHE_PATH (never written to).",
+        "torch.hub's <hub dir>/checkpoints (shared with torchvision); Hugging Face Hub files by "
+        "repository and revision, in $WEIGHTHUB_HOME/checkpoints/huggingface, else in "
+        "huggingface_hub's cache (HF_HUB_CACHE, shared with it; 'clear' leaves that one alone). "
+        "'ls' and 'verify' also show the read-only layers of WEIGHTHUB_CACHE_PATH (never written "
+        "to).",
     )
     commands = cache.add_subparsers(title="cache commands", metavar="<cache command>")
     cache.set_defaults(handler=lambda _args: _usage(cache))
@@ -37,11 +42,21 @@ def add_parser(subparsers: Any) -> None:
         if json:
             p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = commands.add_parser("ls", help="list cached checkpoints (no hashing)")
+    p = commands.add_parser(
+        "ls",
+        help="list cached checkpoints (no hashing)",
+        description="List the cached checkpoints with their size, recorded state and URL, then "
+        "those of each read-only layer of WEIGHTHUB_CACHE_PATH. Hashes nothing: 'cache verify' "
+        "re-hashes.",
+    )
     common(p)
     p.set_defaults(handler=run_ls)
     p = commands.add_parser(
-        "verify", help="re-hash every cached checkpoint; exit 1 if one is corrupt"
+        "verify",
+        help="re-hash every cached checkpoint; exit 1 if one is corrupt",
+        description="Re-hash every cached checkpoint (and those of the read-only layers) against "
+        "its record or the hash prefix in its file name, and flag the corrupt ones so that the "
+        "next load downloads them again. Exit 1 if one is corrupt.",
     )
     common(p)
     p.set_defaults(handler=run_verify)
@@ -54,7 +69,13 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("names", nargs="+", metavar="NAME")
     common(p, json=False)
     p.set_defaults(positionals="names", handler=run_rm)
-    p = commands.add_parser("clear", help="remove every cached checkpoint")
+    p = commands.add_parser(
+        "clear",
+        help="remove every cached checkpoint",
+        description="Remove every cached checkpoint with its record, after asking (--yes does "
+        "not ask). Lock files are kept: another process may hold one. Read-only layers are "
+        "never touched.",
+    )
     p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     common(p, json=False)
     p.set_defaults(handler=run_clear)
@@ -69,21 +90,37 @@ def _folder(args: argparse.Namespace) -> Path | None:
     """Return the checkpoints folder of ``--dir`` (a weighthub home), or None for the cache.
 
     Raises:
-        CLIError: DIR has no ``checkpoints/`` but holds checkpoints itself (a checkpoints folder).
+        CLIError: DIR does not exist, is not a folder, or has no ``checkpoints/`` folder (the
+            message points at its parent when DIR is itself a checkpoints folder).
     """
+    from .._fetch._layout import CHECKPOINT_SUFFIXES, checkpoints_of
+
     if args.dir is None:
         return None
-    folder: Path = args.dir / "checkpoints"
-    if not folder.is_dir() and args.dir.is_dir():
-        suffixes = (".pth", ".pt", ".bin", ".safetensors", ".ckpt")
-        if any(p.name.endswith(suffixes) for p in args.dir.iterdir()):
-            msg = (
-                f"{args.dir} has no checkpoints/ folder but holds checkpoint files: --dir names a "
-                "weighthub home (the folder that holds checkpoints/, like WEIGHTHUB_HOME and "
-                f"'download --to DIR'); use --dir {args.dir.parent}"
-            )
-            raise CLIError(msg)
-    return folder
+    home: Path = args.dir
+    folder = checkpoints_of(home)
+    if folder.is_dir():
+        return folder
+    what = (
+        "a weighthub home (the folder that holds checkpoints/, like WEIGHTHUB_HOME and "
+        "'download --to DIR')"
+    )
+    if not home.exists():
+        msg = f"--dir {home}: no such folder. --dir names {what}."
+        raise CLIError(msg)
+    if not home.is_dir():
+        msg = f"--dir {home} is not a folder. --dir names {what}."
+        raise CLIError(msg)
+    if home.name == "checkpoints" or any(
+        p.name.endswith(CHECKPOINT_SUFFIXES) for p in home.iterdir()
+    ):
+        msg = (
+            f"{home} has no checkpoints/ folder but looks like one itself: --dir names {what}; "
+            f"use --dir {home.parent}"
+        )
+        raise CLIError(msg)
+    msg = f"{home} is not a weighthub cache: it has no checkpoints/ folder. --dir names {what}."
+    raise CLIError(msg)
 
 
 def _records(entries: list[Any]) -> list[dict[str, Any]]:
@@ -95,6 +132,7 @@ def _records(entries: list[Any]) -> list[dict[str, Any]]:
             "status": e.status,
             "url": e.url,
             "read_only": e.read_only,
+            **({"repo": e.repo, "revision": e.revision, "refs": list(e.refs)} if e.repo else {}),
         }
         for e in entries
     ]
@@ -110,7 +148,31 @@ def _print_table(records: list[dict[str, Any]], folder: Path) -> None:
     print(f"\n{len(records)} file{'s' if len(records) != 1 else ''}, {total} in {folder}")
 
 
+def _print_hub_files(records: list[dict[str, Any]]) -> None:
+    """Hugging Face Hub files, by cache (huggingface_hub's, a home's, a layer's) and repository."""
+    caches: dict[tuple[Path, bool], list[tuple[str, ...]]] = {}
+    for r in records:
+        # <cache>/<type>s--<org>--<name>/snapshots/<commit>/<path in the repository>
+        storage, _, inner = r["path"].rpartition(
+            f"{os.sep}snapshots{os.sep}{r['revision']}{os.sep}"
+        )
+        row = (
+            r["repo"],
+            " ".join([r["revision"][:12], *(f"({ref})" for ref in r["refs"])]),
+            inner,
+            format_bytes(r["size"]),
+            r["status"],
+        )
+        caches.setdefault((Path(storage).parent, r["read_only"]), []).append(row)
+    for (cache, read_only), rows in caches.items():
+        layer = " (read-only layer, WEIGHTHUB_CACHE_PATH)" if read_only else ""
+        print(f"\nHugging Face Hub files in {cache}{layer}:")
+        print(format_table(("REPO", "REVISION", "FILE", "SIZE", "STATUS"), rows))
+
+
 def _print_entries(records: list[dict[str, Any]], folder: Path) -> None:
+    hub_files = [r for r in records if r.get("repo")]
+    records = [r for r in records if not r.get("repo")]
     writable = [r for r in records if not r["read_only"]]
     if writable:
         _print_table(writable, folder)
@@ -123,6 +185,8 @@ def _print_entries(records: list[dict[str, Any]], folder: Path) -> None:
     for layer, entries in layers.items():
         print(f"\nRead-only layer {layer.parent} (WEIGHTHUB_CACHE_PATH):")
         _print_table(entries, layer)
+    if hub_files:
+        _print_hub_files(hub_files)
 
 
 def _show_entries(
@@ -161,26 +225,29 @@ def run_verify(args: argparse.Namespace) -> int:
     dir_option = f" --dir {shlex.quote(str(args.dir))}" if args.dir is not None else ""
     for r in corrupt:
         if r["read_only"]:
-            print(
-                f"weighthub: error: {r['path']} in a read-only layer is corrupt; loads skip it. "
-                "Replace it at its source, or remove its home from WEIGHTHUB_CACHE_PATH.",
-                file=sys.stderr,
+            error_line(
+                f"{r['path']} in a read-only layer is corrupt; loads skip it. "
+                "Replace it at its source, or remove its home from WEIGHTHUB_CACHE_PATH."
             )
             continue
-        print(
-            f"weighthub: error: {r['path']} is corrupt; the next load downloads it again "
-            f"(or run 'weighthub cache rm {shlex.quote(Path(r['path']).name)}{dir_option}').",
-            file=sys.stderr,
+        name = Path(r["path"]).name
+        if r.get("repo"):  # a Hub file: named by repository, commit and path
+            inner = r["path"].rpartition(f"{os.sep}{r['revision']}{os.sep}")[2]
+            name = f"hf://{r['repo']}@{r['revision']}/{inner}"
+        error_line(
+            f"{r['path']} is corrupt; the next load downloads it again "
+            f"(or run 'weighthub cache rm {shlex.quote(name)}{dir_option}')."
         )
     return 1 if corrupt else 0
 
 
 def _targets(name: str) -> list[str]:
     """Return the cache names (or paths, or URLs) that NAME stands for."""
-    if "/" in name or "\\" in name or name.endswith((".pth", ".pt", ".safetensors", ".bin")):
-        return [name]
     from .._errors import UnknownModelError, UnknownWeightsError
+    from .._fetch._layout import CHECKPOINT_SUFFIXES
 
+    if "/" in name or "\\" in name or name.endswith(CHECKPOINT_SUFFIXES):
+        return [name]
     try:
         from ._common import resolve
 
@@ -211,10 +278,13 @@ def run_rm(args: argparse.Namespace) -> int:
 def run_clear(args: argparse.Namespace) -> int:
     """Remove every cached checkpoint, after confirmation unless --yes."""
     from .._fetch import cache_dir, cached_files, clear_cache
+    from .._fetch._hub_cache import writable_store
+    from .._fetch._hub_env import hf_hub_cache
 
     model_dir = _folder(args)
     folder = cache_dir(model_dir)
-    entries = cached_files(model_dir)
+    shared = writable_store(model_dir).root == hf_hub_cache()  # huggingface_hub's: not cleared
+    entries = [e for e in cached_files(model_dir) if not (e.repo and shared)]
     if not entries:
         print(f"The cache {folder} is empty.")
         return 0

@@ -10,7 +10,15 @@ from typing import Any
 
 from .._errors import PluginLoadError, close_matches_hint
 from .._registry import ModelEntry
-from ._common import CLIError, default_member, dump_json, format_table, terminal_width
+from ._common import (
+    CLIError,
+    default_member,
+    dump_json,
+    format_table,
+    require_plugin,
+    require_task,
+    terminal_width,
+)
 
 __all__ = ["add_parser"]
 
@@ -84,11 +92,11 @@ def _check_filters(args: argparse.Namespace) -> None:
     Raises:
         CLIError: The task or the plugin is unknown, or no plugin is loaded at all.
     """
-    from .._plugins import catalogue, environment_hint, plugin_matches, plugins
+    from .._distributions import environment_hint
+    from .._plugins import plugins
 
     found = plugins()
-    loaded = [p for p in found if p.status == "loaded"]
-    if not loaded:
+    if not any(p.status == "loaded" for p in found):
         state = ", ".join(f"{p.name} ({p.status})" for p in found) or "none installed"
         msg = (
             f"No plugin is loaded{environment_hint()}; plugins found: {state}. "
@@ -96,29 +104,27 @@ def _check_filters(args: argparse.Namespace) -> None:
         )
         raise CLIError(msg)
     if args.plugin is not None:
-        match = [p for p in found if plugin_matches([args.plugin], p.name, p.distribution)]
-        if not match:
-            names = [n for p in found for n in (p.name, p.distribution) if n]
-            msg = (
-                f"No plugin {args.plugin!r} is installed."
-                f"{close_matches_hint(args.plugin, names, ignore_case=True)} Installed: "
-                f"{', '.join(p.name for p in found)}."
-            )
-            raise CLIError(msg)
+        match = require_plugin(args.plugin)
         if all(p.status != "loaded" for p in match):
             msg = f"Plugin {args.plugin!r} is {match[0].status}{environment_hint()}."
             raise CLIError(msg)
     if args.task is not None:
-        tasks = sorted({entry.task for entry in catalogue().models.values()})
-        if args.task not in tasks:
-            containing = [t for t in tasks if args.task.lower() in t.lower()]
-            hint = (
-                " Did you mean " + " or ".join(repr(t) for t in containing) + "?"
-                if containing
-                else close_matches_hint(args.task, tasks, ignore_case=True)
-            )
-            msg = f"No installed model has the task {args.task!r}.{hint} Tasks: {', '.join(tasks)}."
-            raise CLIError(msg)
+        require_task(args.task)
+
+
+def _weights_only_hint(plugin: str) -> str:
+    """Point at ``list --weights`` when ``plugin`` registers no model but attaches weights."""
+    matching = require_plugin(plugin)
+    if any(p.models for p in matching):
+        return ""
+    attached = sum(p.attached for p in matching)
+    if not attached:
+        return f"Plugin {plugin!r} registers no models."
+    return (
+        f"Plugin {plugin!r} registers no models: it attaches weights ({attached} "
+        f"enum{'s' if attached != 1 else ''}) to other plugins' models. List them with "
+        f"'weighthub list --weights --plugin {plugin}'."
+    )
 
 
 def _no_match_message(args: argparse.Namespace) -> str:
@@ -140,7 +146,10 @@ def _no_match_message(args: argparse.Namespace) -> str:
         filters.append("--pretrained")
     if args.exclude:
         filters += [f"--exclude {p}" for p in args.exclude]
-    if not hints and filters:
+    weights_only = _weights_only_hint(args.plugin) if args.plugin is not None else ""
+    if weights_only:
+        hints.append(weights_only)
+    elif not hints and filters:
         hints.append(f"No model passes {' '.join(filters)} together.")
     return "No models match. " + " ".join(hints)
 

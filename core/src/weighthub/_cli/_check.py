@@ -6,7 +6,7 @@ import argparse
 import dataclasses
 from typing import Any
 
-from ._common import CLIError, dump_json
+from ._common import CLIError, dump_json, require_plugin
 
 __all__ = ["add_parser"]
 
@@ -41,12 +41,6 @@ def add_parser(subparsers: Any) -> None:
     p.set_defaults(handler=run)
 
 
-def _plugin_exists(name: str) -> bool:
-    from .._plugins import plugin_matches, plugins
-
-    return any(plugin_matches([name], info.name, info.distribution) for info in plugins())
-
-
 def _as_json(report: Any) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if dataclasses.is_dataclass(report) and not isinstance(report, type):
@@ -62,12 +56,7 @@ def run(args: argparse.Namespace) -> int:
     if args.ops_sample < 0:
         msg = f"--ops-sample must be >= 0, got {args.ops_sample}"
         raise CLIError(msg)
-    if not _plugin_exists(args.plugin):
-        from .._plugins import plugins
-
-        known = ", ".join(sorted(info.name for info in plugins())) or "none"
-        msg = f"No installed plugin or distribution is named {args.plugin!r} (plugins: {known})."
-        raise CLIError(msg)
+    require_plugin(args.plugin)
     from ..testing import CHECKS, check_plugin
 
     unknown = sorted(set(args.skip) - set(CHECKS))

@@ -16,11 +16,14 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from .._errors import UnsafeCheckpointError, WeighthubError
+from .._errors import UnsafeCheckpointError, WeighthubError, close_matches_hint
 from .._registry import ModelEntry
 from .._weights import WeightsEnum
+
+if TYPE_CHECKING:
+    from .._distributions import PluginInfo
 
 __all__ = [
     "CLIError",
@@ -35,6 +38,8 @@ __all__ = [
     "plain_text",
     "plugin_version",
     "read_state_dict",
+    "require_plugin",
+    "require_task",
     "resolve",
     "shown_value",
     "terminal_width",
@@ -99,6 +104,51 @@ def resolve(name: str) -> Resolved:
     entry = get_model_entry(name)
     enum = entry.load_weights()
     return Resolved(name, [entry], list(enum) if enum is not None else [])
+
+
+def require_plugin(name: str) -> list[PluginInfo]:
+    """Return the plugins (of any status) that ``name`` names, by plugin or distribution name.
+
+    Raises:
+        CLIError: None does; the message suggests the close names and lists the installed ones.
+    """
+    from .._distributions import plugin_matches
+    from .._plugins import plugins
+
+    found = plugins()
+    matching = [info for info in found if plugin_matches([name], info.name, info.distribution)]
+    if not matching:
+        names = [n for info in found for n in (info.name, info.distribution) if n]
+        msg = (
+            f"No plugin {name!r} is installed.{close_matches_hint(name, names, ignore_case=True)} "
+            f"Installed: {', '.join(info.name for info in found) or 'none'}."
+        )
+        raise CLIError(msg)
+    return matching
+
+
+def require_task(task: str) -> None:
+    """Refuse a ``--task`` that no installed model has, suggesting the tasks that look close.
+
+    A task whose name contains ``task`` is suggested first (``detection`` ->
+    ``object_detection``), then the close spellings.
+
+    Raises:
+        CLIError: No installed model has the task.
+    """
+    from .._api import get_model_entry, list_models
+
+    tasks = sorted({get_model_entry(name).task for name in list_models()})
+    if task in tasks:
+        return
+    containing = [t for t in tasks if task.lower() in t.lower()]
+    hint = (
+        " Did you mean " + " or ".join(repr(t) for t in containing) + "?"
+        if containing
+        else close_matches_hint(task, tasks, ignore_case=True)
+    )
+    msg = f"No installed model has the task {task!r}.{hint} Tasks: {', '.join(tasks)}."
+    raise CLIError(msg)
 
 
 def read_state_dict(path: Path, *, mmap: bool = True) -> Mapping[str, Any]:

@@ -1,7 +1,7 @@
 """``weighthub describe CHECKPOINT --model NAME``: a checkpoint's facts, as a ``Weights`` entry.
 
 The checkpoint is loaded the way its users will load it: a provisional enum holding it is attached
-to the model (:func:`~weighthub._attach.provisional_attachment`) and the model's own builder is
+to the model (:func:`~weighthub._api.provisional_attachment`) and the model's own builder is
 called with it, so ``num_classes`` comes from the categories and loading is weighthub's strict,
 ``weights_only`` path. Before that, the checkpoint's keys and shapes are compared with the
 architecture built on the meta device, so that a misfit is reported by name.
@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._meta import get_task_schema
 from .._registry import ModelEntry
 from .._weights import Weights, WeightsEnum
 from ._common import CLIError, default_member, dump_json, read_state_dict
@@ -112,7 +111,10 @@ class Description:
 
     def metric_names(self) -> list[str]:
         """The metrics the task's schema requires, for the placeholders."""
-        return sorted({metric for _, metric in get_task_schema(self.entry.task).metrics})
+        from .._api import find_task
+
+        task = find_task(self.entry.task)
+        return sorted({metric for _, metric in (task.metrics if task is not None else ())})
 
     def python(self, *, url: str | None = None, indent: int = 0) -> str:
         """The ``Weights(...)`` entry as Python source, formatted as ``ruff format`` would.
@@ -260,12 +262,11 @@ def describe_checkpoint(
         CLIError: The file is missing, unsafe or not a state dict, or does not fit the model.
         UnknownModelError: No installed plugin provides ``model``.
     """
-    from .._api import get_model_entry
-    from .._attach import provisional_attachment
+    from .._api import get_model_entry, provisional_attachment
+    from .._construct import build_empty
     from .._fetch._integrity import hash_file
     from .._samples import sample_input
     from ..testing._attached import state_dict_misfit
-    from ..testing._building import build_empty
     from ..testing._checks import parameter_count
     from ..testing._ops import count_gmacs
 

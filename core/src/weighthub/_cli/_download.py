@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import argparse
 import shlex
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._errors import (
-    IntegrityError,
-    LockTimeoutError,
-    OfflineModeError,
-    WeightsDownloadError,
-)
+from .._errors import WeighthubError
 from .._weights import WeightsEnum
-from ._common import CLIError, default_member, dump_json, format_bytes, resolve
+from ._common import (
+    CLIError,
+    default_member,
+    dump_json,
+    format_bytes,
+    require_plugin,
+    require_task,
+    resolve,
+)
+from ._failure import error_line
 
 if TYPE_CHECKING:
     from .._fetch._lockfile import LockEntry
@@ -78,7 +81,8 @@ def select_weights(args: argparse.Namespace) -> list[WeightsEnum]:
     """Turn NAMEs / --all / --task / --plugin into the weights to download, without duplicates.
 
     Raises:
-        CLIError: Nothing was selected, or NAME and --task/--plugin were mixed.
+        CLIError: Nothing was selected, NAME and --task/--plugin were mixed, or --task/--plugin
+            names nothing installed (with the close names).
     """
     from .._api import list_models
 
@@ -88,6 +92,10 @@ def select_weights(args: argparse.Namespace) -> list[WeightsEnum]:
     if args.names:
         names = list(args.names)
     elif args.all or args.task or args.plugin:
+        if args.plugin is not None:
+            require_plugin(args.plugin)
+        if args.task is not None:
+            require_task(args.task)
         names = list_models(task=args.task, plugin=args.plugin, pretrained=True)
         if not names:
             msg = "No installed model with pretrained weights matches --task/--plugin."
@@ -136,6 +144,7 @@ def _download_one(
         progress=progress,
         sha256=member.sha256,
         file_size=member.file_size,
+        file_name=getattr(member, "file_name", None),  # a lockfile entry has none
     )
     record["path"] = str(path)
     record["size"] = path.stat().st_size
@@ -153,8 +162,12 @@ def _how_to_use_mirror(to: str, records: list[dict[str, Any]]) -> list[str]:
 
 
 def _how_to_use(root: Path, records: list[dict[str, Any]]) -> list[str]:
+    from .._fetch._hub import parse_hub_url
+
     checkpoints = (root / "checkpoints").resolve()
-    prefixes = sorted({r["url"].rsplit("/", 1)[0] + "/" for r in records if r["status"] == "ok"})
+    # Hub files keep their own layout (checkpoints/huggingface): no plain mirror serves them.
+    plain = [r for r in records if r["status"] == "ok" and parse_hub_url(r["url"]) is None]
+    prefixes = sorted({r["url"].rsplit("/", 1)[0] + "/" for r in plain})
     mirror = ";".join(f"{prefix}={checkpoints.as_uri()}/" for prefix in prefixes)
     home = shlex.quote(str(root.resolve()))
     lines = [
@@ -206,17 +219,15 @@ def _run(args: argparse.Namespace, members: Sequence[WeightsEnum | LockEntry]) -
             record = _download_one(member, folder, progress=not args.no_progress)
             if remote and record["status"] == "ok":
                 _publish(record, args.to)
-        except OfflineModeError as exc:  # the user's to fix: exit 2, as for a bad NAME
+        except WeighthubError as exc:  # offline and not cached is the user's to fix: exit 2
             record = _error_record(member, exc)
-            code = max(code, 2)
-        except (WeightsDownloadError, IntegrityError, LockTimeoutError, OSError, ValueError) as exc:
+            code = max(code, exc.exit_code)
+        except (OSError, ValueError) as exc:
             record = _error_record(member, exc)
             code = max(code, 1)
         records.append(record)
         if record["status"] == "error":
-            print(
-                f"weighthub: error: {member}: {' '.join(record['error'].split())}", file=sys.stderr
-            )
+            error_line(f"{member}: {record['error']}")
         elif not args.json:
             size = f" ({format_bytes(record['size'])})" if "size" in record else ""
             note = f"  [{record['note']}]" if "note" in record else ""

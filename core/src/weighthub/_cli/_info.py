@@ -42,22 +42,33 @@ def cache_state(member: WeightsEnum) -> dict[str, Any]:
     """Say where the checkpoint of ``member`` is (or would be) and whether it is there.
 
     Remote checkpoints live in a read-only layer (``WEIGHTHUB_CACHE_PATH``, searched first) or in
-    ``cache_dir() / basename(urlparse(url).path)``; local and ``pkg://`` files are used where they
-    are (after mirrors are applied).
+    the cache under their URL's own entry (:mod:`.._fetch._keys`); Hugging Face Hub files in a Hub
+    cache, at the commit their revision last resolved to; local and ``pkg://`` files are used where
+    they are (after mirrors are applied).
     """
     from .._fetch import cache_dir, cache_layers, rewrite_url
+    from .._fetch._hub_fetch import locate_hub
+    from .._fetch._keys import cache_entry
     from .._fetch._sources import resolve_source, url_file_name
 
     url = rewrite_url(member.url)
+    hub = locate_hub(member.url) if url == member.url else None
+    if hub is not None:
+        where, cached = hub
+        return {"kind": "hub", "path": str(where), "cached": cached, "problem": None}
     try:
         source = resolve_source(url)
     except (FileNotFoundError, ValueError, ImportError) as exc:
         return {"kind": "local", "path": None, "cached": False, "problem": str(exc)}
     if source.kind == "local" and source.path is not None:
         return {"kind": "local", "path": str(source.path), "cached": True, "problem": None}
-    name = url_file_name(member.url)
-    in_layers = [layer / name for layer in cache_layers() if (layer / name).is_file()]
-    path = in_layers[0] if in_layers else cache_dir() / name
+    name = member.file_name or url_file_name(member.url)
+    in_layers = [
+        found
+        for layer in cache_layers()
+        if (found := cache_entry(layer, name, member.url)).is_file()
+    ]
+    path = in_layers[0] if in_layers else cache_entry(cache_dir(), name, member.url)
     return {"kind": "remote", "path": str(path), "cached": path.is_file(), "problem": None}
 
 
@@ -107,7 +118,7 @@ def _record(member: WeightsEnum, default: WeightsEnum | None) -> dict[str, Any]:
 def _attached_weights(resolved: Resolved) -> tuple[list[WeightsEnum], dict[str, str]]:
     """The members attached to the resolved models (or the model an attached member is for),
     and, by enum name, the origin of each attached enum."""
-    from .._attach import attachments_of
+    from .._api import attachments_of
     from .._plugins import catalogue
 
     members: list[WeightsEnum] = []

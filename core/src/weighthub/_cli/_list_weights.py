@@ -28,9 +28,9 @@ def first_metric(meta: dict[str, Any]) -> str:
 
 def weights_records(*, task: str | None = None, plugin: str | None = None) -> list[dict[str, Any]]:
     """Every usable weights member of every model: own enums and attached ones, by name."""
-    from .._api import get_model_entry, list_models
-    from .._attach import attachments_of
-    from .._plugins import catalogue, plugin_matches
+    from .._api import attachments_of, get_model_entry, list_models
+    from .._distributions import plugin_matches
+    from .._plugins import catalogue
 
     found = catalogue()
     records = []

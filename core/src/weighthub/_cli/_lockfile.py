@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     """Lock the selected weights; nothing is written unless every file was locked."""
     from .._fetch import fetch
     from .._fetch._integrity import Expected, hash_file
-    from .._fetch._lockfile import LockEntry, lock_suspended, read_lockfile, write_lockfile
+    from .._fetch._lockfile import lock_suspended, read_lockfile, write_lockfile
     from .._fetch._sources import url_file_name
     from ._download import select_weights
 
@@ -82,10 +82,11 @@ def run(args: argparse.Namespace) -> int:
                 progress=not args.no_progress,
                 sha256=member.sha256,
                 file_size=member.file_size,
+                file_name=member.file_name,
             )
         # Hash the bytes on disk rather than trust the record: the lock becomes the root of trust.
         digest, size = hash_file(path), path.stat().st_size
-        name = url_file_name(member.url)
+        name = member.file_name or url_file_name(member.url)
         declared = Expected.build(name, member.sha256, member.file_size, check_hash=True)
         problem = declared.mismatch(digest, size)
         if problem is not None:
@@ -112,8 +113,9 @@ def run(args: argparse.Namespace) -> int:
             raise CLIFailure(msg)
         added += old is None
         weights = tuple(sorted({*(old.weights if old else ()), str(member)}))
-        entries[member.url] = LockEntry(member.url, name, size, digest, weights)
-        print(f"{member}: {name} ({format_bytes(size)}, sha256 {digest})")
+        entries[member.url] = _entry(member.url, path, size, digest, weights)
+        pinned = f", commit {entries[member.url].commit}" if entries[member.url].commit else ""
+        print(f"{member}: {path.name} ({format_bytes(size)}, sha256 {digest}{pinned})")
     try:
         write_lockfile(output, entries.values(), header=_header(args, output))
     except OSError as exc:
@@ -121,3 +123,17 @@ def run(args: argparse.Namespace) -> int:
         raise CLIFailure(msg) from exc
     print(f"Locked {len(entries)} file(s) in {output} ({added} new).")
     return 0
+
+
+def _entry(url: str, path: Path, size: int, digest: str, weights: tuple[str, ...]) -> Any:
+    """The lockfile entry of a fetched file; a Hub file's names its repo, commit and path."""
+    from .._fetch import rewrite_url
+    from .._fetch._hub import parse_hub_url
+    from .._fetch._hub_fetch import snapshot_commit
+    from .._fetch._lockfile import LockEntry
+
+    hub = parse_hub_url(url) if rewrite_url(url) == url else None  # mirrored: a plain file
+    if hub is None:
+        return LockEntry(url, path.name, size, digest, weights)
+    commit = snapshot_commit(hub, path)
+    return LockEntry(url, path.name, size, digest, weights, hub.repo, commit, hub.path)

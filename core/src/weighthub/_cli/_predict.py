@@ -9,14 +9,16 @@ an animated GIF, or a video file (with torchcodec).
 from __future__ import annotations
 
 import argparse
-import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from .._errors import UnknownWeightsMemberError, close_matches_hint
+from .._registry import ModelEntry
 from .._tasks import Task
 from .._weights import WeightsEnum
 from ._common import CLIError, dump_json
+from ._failure import error_line
 from ._media import load_image, load_video, output_paths, save_image
 
 if TYPE_CHECKING:
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["add_parser"]
 
 T = TypeVar("T")
+
+_DEFAULT_TOPK = 5
 
 _Predict = Callable[[Any, Callable[..., Any], list[tuple[str, Any]]], list[dict[str, Any]]]
 """Turns ``(model, preprocess, [(path, input), ...])`` into the inputs' results."""
@@ -50,15 +54,15 @@ def add_parser(subparsers: Any) -> None:
         "-w",
         default="DEFAULT",
         metavar="W",
-        help="the weights: a member name (IMAGENET1K_V1) or 'Enum.MEMBER' (default: DEFAULT)",
+        help="the weights: a member name (IMAGENET1K_V1, or one of weights a plugin attaches to "
+        "the model) or 'Enum.MEMBER' (default: DEFAULT)",
     )
     p.add_argument(
         "--topk",
         "-k",
         type=int,
-        default=5,
         metavar="K",
-        help="classification: labels to show (5; at most the number of categories)",
+        help="classification: labels to show (default 5, or all the categories when fewer)",
     )
     p.add_argument(
         "--threshold",
@@ -315,7 +319,7 @@ class _Context:
                 loaded.append((path, load(path)))
             except CLIError as exc:
                 self.failures.append({"input": path, "error": str(exc)})
-                print(f"weighthub: error: {exc}", file=sys.stderr)
+                error_line(str(exc))
         return loaded
 
     def save_paths(self) -> dict[str, Path] | None:
@@ -350,10 +354,54 @@ def _print_results(ctx: _Context, results: list[dict[str, Any]]) -> None:
             print(f"  saved {result['saved']}")
 
 
+def _pick_weights(entry: ModelEntry, name: str) -> WeightsEnum:
+    """The weights ``--weights`` names: of the model's own enum, or of an enum attached to it.
+
+    A bare member name (``CUSTOM_V1``) is looked up in the model's own enum first, then in the
+    enums that weights plugins attach to the model; ``Enum.MEMBER`` names either kind.
+
+    Raises:
+        CLIError: The model has no weights at all, or several attached enums have the member.
+        UnknownWeightsMemberError: No enum of the model has it; the message lists them all.
+    """
+    from .._plugins import catalogue
+
+    own = entry.load_weights()
+    attached = [attachment.load_weights() for attachment in catalogue().attachments_of(entry)]
+    enum_name, dot, member = name.rpartition(".")
+    if own is not None and (not attached or dot or member in own.__members__):
+        # verify() takes attached enums' "Enum.MEMBER" names, and its errors name them.
+        return cast(WeightsEnum, own.verify(name))
+    hits = [
+        enum[member]
+        for enum in attached
+        if member in enum.__members__ and (not dot or enum.__name__ == enum_name)
+    ]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        msg = (
+            f"--weights {name} names weights of several enums attached to {entry.name!r}: "
+            f"{', '.join(map(str, hits))}; pass one of these names."
+        )
+        raise CLIError(msg)
+    if own is None and not attached:
+        msg = f"Model {entry.name!r} has no pretrained weights; predict needs them."
+        raise CLIError(msg)
+    own_names = list(own.__members__) if own is not None else []
+    attached_names = [str(m) for enum in attached for m in enum]  # without aliases
+    bare = own_names + [m.name for enum in attached for m in enum]
+    listed = ", ".join(own_names) + (" and, attached by plugins, " if own_names else "")
+    msg = (
+        f"Model {entry.name!r} has no weights {name!r}: its weights are {listed}"
+        f"{', '.join(attached_names)}.{close_matches_hint(member, bare, ignore_case=True)}"
+    )
+    raise UnknownWeightsMemberError(msg, name=name, enum=own.__name__ if own is not None else None)
+
+
 def run(args: argparse.Namespace) -> int:
     """Predict on every input and print (or dump) the results."""
-    from .._api import get_model_entry
-    from .._tasks import find_task, list_tasks
+    from .._api import find_task, get_model_entry, list_tasks
 
     entry = get_model_entry(args.model)
     args.model = entry.name
@@ -368,7 +416,7 @@ def run(args: argparse.Namespace) -> int:
             f"(it supports {supported})."
         )
         raise CLIError(msg)
-    if args.topk < 1 or args.batch_size < 1:
+    if (args.topk is not None and args.topk < 1) or args.batch_size < 1:
         msg = "--topk and --batch-size must be at least 1"
         raise CLIError(msg)
     if args.save and handler not in (_detect, _segment):
@@ -379,16 +427,11 @@ def run(args: argparse.Namespace) -> int:
             ", so use --topk to choose how many labels to show" if handler in _TOPK else ""
         )
         raise CLIError(msg)
-    enum = entry.load_weights()
-    if enum is None:
-        msg = f"Model {entry.name!r} has no pretrained weights; predict needs them."
-        raise CLIError(msg)
-    weights = enum.verify(args.weights)
-    if weights is None:  # verify returns None only for None, and --weights has a default
-        msg = f"Choose the weights of {entry.name!r} with --weights."
-        raise CLIError(msg)
+    weights = _pick_weights(entry, args.weights)
     categories = weights.meta.get("categories")
-    if handler in _TOPK and categories is not None and args.topk > len(categories):
+    if args.topk is None:
+        args.topk = _DEFAULT_TOPK
+    elif handler in _TOPK and categories is not None and args.topk > len(categories):
         warnings.warn(
             f"--topk {args.topk} is more than the {len(categories)} categories of {weights}; "
             f"showing all {len(categories)}.",
@@ -410,9 +453,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_results(ctx, results)
     if ctx.failures and len(ctx.inputs) > 1:
-        print(
-            f"weighthub: error: {len(ctx.failures)} of {len(ctx.inputs)} inputs could not be "
-            "read; the others are done.",
-            file=sys.stderr,
+        error_line(
+            f"{len(ctx.failures)} of {len(ctx.inputs)} inputs could not be read; the others are "
+            "done."
         )
     return 1 if ctx.failures else 0

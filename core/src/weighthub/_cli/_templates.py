@@ -182,6 +182,7 @@ import torch
 from torch import nn
 
 import weighthub
+from weighthub.building import apply_model_kwargs, handle_legacy_interface, overwrite_named_param
 
 from ._weights import {enum}
 
@@ -190,7 +191,7 @@ __all__ = ["TinyNet", "{model}"]
 
 {tiny_net}
 
-@weighthub.handle_legacy_interface(weights=("pretrained", {enum}.{member}))
+@handle_legacy_interface(weights=("pretrained", {enum}.{member}))
 def {model}(
     *, weights: {enum} | None = None, progress: bool = True, **kwargs: Any
 ) -> TinyNet:
@@ -203,8 +204,8 @@ def {model}(
     """
     verified = {enum}.verify(weights)
     if verified is not None:
-        weighthub.overwrite_named_param(kwargs, "num_classes", len(verified.meta["categories"]))
-        weighthub.apply_model_kwargs(verified, kwargs)
+        overwrite_named_param(kwargs, "num_classes", len(verified.meta["categories"]))
+        apply_model_kwargs(verified, kwargs)
     return weighthub.construct_model(lambda: TinyNet(**kwargs), verified, progress=progress)
 '''
 

@@ -1,7 +1,8 @@
-"""Fetching, caching, verifying and loading checkpoints, and fast model construction.
+"""Fetching, caching, verifying and loading checkpoints.
 
 Nothing here imports torch at import time: ``import weighthub`` stays fast. Torch is imported by the
-functions that need it (loading and construction).
+functions that need it (loading). The fetch layer knows no models: it deals in URLs, files and
+state dicts (model construction is :mod:`weighthub._construct`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from ._config import (
     set_mirrors,
     set_offline,
 )
-from ._construct import construct_model
 from ._distributed import distributed_mode, set_distributed
 from ._fetch import fetch
 from ._layers import cache_layers
@@ -26,7 +26,6 @@ __all__ = [
     "load_state_dict_from_url",
     "fetch",
     "load_checkpoint",
-    "construct_model",
     "verify_cache",
     "cached_files",
     "remove_cached",

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .._settings import env_flag
+from ._hub_env import hf_offline
+from ._layout import checkpoints_of
 
 __all__ = [
     "cache_dir",
@@ -54,18 +56,18 @@ def cache_dir(model_dir: str | os.PathLike[str] | None = None) -> Path:
         return Path(model_dir).expanduser()
     home = os.environ.get("WEIGHTHUB_HOME")
     if home:
-        return Path(home).expanduser() / "checkpoints"
+        return checkpoints_of(Path(home).expanduser())
     torch = sys.modules.get("torch")
     hub = getattr(torch, "hub", None) if torch is not None else None
     if hub is not None:
-        return Path(hub.get_dir()).expanduser() / "checkpoints"
+        return checkpoints_of(Path(hub.get_dir()).expanduser())
     torch_home = os.environ.get("TORCH_HOME")
     if torch_home:
         base = Path(torch_home).expanduser()
     else:
         xdg = os.environ.get("XDG_CACHE_HOME")
         base = (Path(xdg).expanduser() if xdg else Path("~/.cache").expanduser()) / "torch"
-    return base / "hub" / "checkpoints"
+    return checkpoints_of(base / "hub")
 
 
 def parse_mirrors(spec: str) -> dict[str, str]:
@@ -131,11 +133,15 @@ def set_offline(value: bool | None) -> None:
     _offline = value
 
 
-def offline_mode() -> bool:
-    """Return whether the network must not be used (``set_offline`` or ``WEIGHTHUB_OFFLINE=1``)."""
+def offline_mode(*, hub: bool = False) -> bool:
+    """Return whether the network must not be used (``set_offline`` or ``WEIGHTHUB_OFFLINE=1``).
+
+    Args:
+        hub: For a Hugging Face Hub file: huggingface_hub's ``HF_HUB_OFFLINE=1`` counts too.
+    """
     if _offline is not None:
         return _offline
-    return env_flag("WEIGHTHUB_OFFLINE")
+    return env_flag("WEIGHTHUB_OFFLINE") or (hub and hf_offline())
 
 
 def hash_checks_enabled() -> bool:

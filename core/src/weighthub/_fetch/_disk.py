@@ -21,7 +21,7 @@ from typing import Any
 
 from .._errors import CacheWriteError
 from ._integrity import Expected, write_record
-from ._lock import partial_path
+from ._layout import CachePaths
 
 __all__ = [
     "WRITEBACK_STEP",
@@ -102,7 +102,7 @@ def open_partial(target: Path) -> tuple[Path, int]:
     Raises:
         CacheWriteError: The folder cannot be written.
     """
-    partial = partial_path(target)
+    partial = CachePaths(target).new_partial()
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
         return partial, os.open(partial, flags, 0o666)

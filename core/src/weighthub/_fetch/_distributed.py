@@ -39,8 +39,9 @@ from typing import Any
 from .. import _errors
 from .._errors import LockTimeoutError, WeightsDownloadError, close_matches_hint
 from ._config import env_number
-from ._integrity import Expected, write_record
-from ._lock import cache_lock, partial_path
+from ._integrity import Expected, check_cached, hash_file, read_record, write_record
+from ._layout import CachePaths, local_record_path
+from ._lock import cache_lock
 
 __all__ = ["broadcast_active", "distributed_mode", "fetch_collective", "set_distributed"]
 
@@ -231,13 +232,11 @@ def _receive_file(
     group: _Group, target: Path, expected: Expected, header: dict[str, Any], url: str, chunk: int
 ) -> None:
     """Receive rank 0's bytes into a partial file, verify them and rename them to ``target``."""
-    from ._fetch import check_cached
-
     torch = group.torch
     size = int(header["size"])
     digest_of_rank0 = str(header["sha256"])
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = partial_path(target)
+    partial = CachePaths(target).new_partial()
     buffer = torch.empty(min(chunk, max(size, 1)), dtype=torch.uint8, device=group.device)
     hasher = hashlib.sha256()
     try:
@@ -299,8 +298,6 @@ def fetch_collective(
         LockTimeoutError: Another rank did not answer within ``WEIGHTHUB_LOCK_TIMEOUT``.
         IntegrityError, WeightsDownloadError, OfflineModeError: what rank 0's fetch raised.
     """
-    from ._fetch import check_cached
-
     group = _Group()
     in_layer: Path | None = None
 
@@ -389,11 +386,8 @@ def _name_mismatch(target: Path, header: dict[str, Any]) -> ValueError:
 
 def _sha_of(path: Path, scratch: Path) -> str:
     """Return the sha256 of rank 0's verified file (its record when current, else a hash)."""
-    from ._integrity import hash_file, read_record
-    from ._layers import local_record_file
-
     st = path.stat()
-    for record in (read_record(path), read_record(path, local_record_file(path, scratch))):
+    for record in (read_record(path), read_record(path, local_record_path(path, scratch))):
         if record is not None and record.size == st.st_size and record.mtime_ns == st.st_mtime_ns:
             return record.sha256
     return hash_file(path)

@@ -22,7 +22,6 @@ fsyncs, renames with ``os.replace`` and records. Nothing that looks complete is 
 
 from __future__ import annotations
 
-import http.client
 import logging
 import math
 import os
@@ -50,9 +49,10 @@ from ._disk import (
 )
 from ._hashing import HashWorker
 from ._integrity import Expected
-from ._lock import pieces_paths
+from ._layout import CachePaths
 from ._retries import Retries, failed_message
-from ._sources import RetryableError, Source
+from ._sources import Source
+from ._stream import RetryableError
 
 if TYPE_CHECKING:
     from ._parallel import Handover, Probe
@@ -331,7 +331,9 @@ def _stream_with_retries(
                 break
             except (_GoParallel, *_PERMANENT):
                 raise
-            except (RetryableError, OSError, EOFError, http.client.HTTPException) as exc:
+            # HTTP failures arrive classified (_http); a package resource or an fsspec file whose
+            # library raised something unclassified can still fail with a plain OSError.
+            except (RetryableError, OSError, EOFError) as exc:
                 if state.written > state.best:
                     state.best = state.written
                     retries.progress()
@@ -406,7 +408,7 @@ def _download(
         check_free_space(target, expected.size)
     args: dict[str, Any] = {"display": display, "record_url": record_url, "bar": bar}
     parallel = source.kind == "http"
-    _, journal = pieces_paths(target)
+    journal = CachePaths(target).journal
     known_large = expected.size is not None and _worth_parallel(expected.size)
     at_once = known_large and parallel_below() == math.inf
     if parallel and (at_once or journal.exists()):

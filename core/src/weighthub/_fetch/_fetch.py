@@ -1,11 +1,14 @@
 """``fetch``: turn a checkpoint URL into a verified local file, downloading it at most once.
 
-Flow: rewrite the URL through the mirrors; a local or ``pkg://`` file is verified and used in place;
-otherwise look in the read-only layers (``WEIGHTHUB_CACHE_PATH``, :mod:`._layers`), then in the
-cache (a recorded file is checked with one ``stat``; an unrecorded one is hashed once when a hash is
-known, then recorded); a missing or bad file is downloaded under the file's cross-process lock,
-unless offline mode forbids the network. With ``WEIGHTHUB_DISTRIBUTED=broadcast`` in a
-torch.distributed job, rank 0 does this for every rank (:mod:`._distributed`).
+Flow: rewrite the URL through the mirrors; a Hugging Face Hub URL that no mirror rewrites is a Hub
+file, fetched into the cache huggingface_hub shares (:mod:`._hub_fetch`); a local or ``pkg://`` file
+is verified and used in place; otherwise look in the read-only layers (``WEIGHTHUB_CACHE_PATH``,
+:mod:`._layers`), then in the cache (a recorded file is checked with one ``stat``; an unrecorded one
+is hashed once when a hash is known, then recorded); a missing or bad file is downloaded under the
+file's cross-process lock, unless offline mode forbids the network. The cache entry of a URL is its
+own: a name another URL holds is never reused (:mod:`._keys`). With
+``WEIGHTHUB_DISTRIBUTED=broadcast`` in a torch.distributed job, rank 0 does this for every rank
+(:mod:`._distributed`).
 """
 
 from __future__ import annotations
@@ -13,94 +16,26 @@ from __future__ import annotations
 import logging
 import os
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import OfflineModeError
-from ._config import cache_dir, hash_checks_enabled, offline_mode, rewrite_url, verify_always
+from ._config import cache_dir, hash_checks_enabled, offline_mode, rewrite_url
 from ._disk import cache_write_error
 from ._distributed import broadcast_active, fetch_collective
 from ._download import download_to_cache
-from ._integrity import (
-    Expected,
-    hash_file,
-    read_record,
-    record_path,
-    write_record,
-)
-from ._layers import find_in_layers, local_record_file
+from ._hub import parse_hub_url
+from ._hub_fetch import fetch_hub
+from ._integrity import CacheCheck, Expected, check_cached
+from ._keys import cache_entry, claim, keyed_name, taken_by_other
+from ._layers import find_in_layers
+from ._layout import local_record_path
 from ._lock import cache_lock, clean_stale_partials
-from ._lockfile import locked_expectation
+from ._lockfile import locked_commit, locked_expectation
 from ._sources import Source, cache_file_name, resolve_source
 
-__all__ = ["check_cached", "fetch"]
+__all__ = ["fetch"]
 
 logger = logging.getLogger("weighthub")
-
-
-@dataclass(frozen=True)
-class CacheCheck:
-    """The outcome of looking at a cached file.
-
-    Attributes:
-        state: ``"ok"``, ``"missing"`` or ``"bad"``.
-        reason: Why a file is bad.
-    """
-
-    state: str
-    reason: str = ""
-
-
-def check_cached(
-    path: Path, expected: Expected, *, url: str | None, record_file: Path | None = None
-) -> CacheCheck:
-    """Decide whether the file at ``path`` can be used, cheaply when it has a record.
-
-    Args:
-        path: The file.
-        expected: The declared size and hash.
-        url: Its URL, stored in a new record.
-        record_file: Where its record lives (``<path>.weighthub.json`` by default).
-    """
-    rehash = verify_always()
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return CacheCheck("missing")
-    if expected.size is not None and st.st_size != expected.size:
-        return CacheCheck("bad", f"its size is {st.st_size} bytes, not {expected.size}")
-    rec_file = record_file if record_file is not None else record_path(path)
-    record = read_record(path, rec_file)
-    if record is not None:
-        if record.corrupt:
-            return CacheCheck("bad", "its bytes changed (a verify or load saw it)")
-        if record.size != st.st_size:
-            return CacheCheck(
-                "bad", f"it was {record.size} bytes when downloaded and is now {st.st_size} bytes"
-            )
-        digest = record.sha256
-        if rehash or record.mtime_ns != st.st_mtime_ns:
-            digest = hash_file(path)
-            if digest != record.sha256:
-                return CacheCheck("bad", "its content changed since it was downloaded")
-            if record.mtime_ns != st.st_mtime_ns:
-                write_record(
-                    path, digest, url=record.url, verified=record.verified, record_file=rec_file
-                )
-        problem = expected.mismatch(digest, None)
-        if problem is not None:
-            return CacheCheck("bad", problem)
-        if expected.has_hash and not record.verified:
-            write_record(path, digest, url=record.url, verified=True, record_file=rec_file)
-        return CacheCheck("ok")
-    if expected.has_hash or rehash:
-        logger.info("Verifying %s once (no record of it yet).", path)
-        digest = hash_file(path)
-        problem = expected.mismatch(digest, None)
-        if problem is not None:
-            return CacheCheck("bad", problem)
-        write_record(path, digest, url=url, verified=expected.has_hash, record_file=rec_file)
-    return CacheCheck("ok")
 
 
 def fetch(
@@ -116,19 +51,24 @@ def fetch(
     """Return the local, verified file of a checkpoint URL, downloading it if needed.
 
     Args:
-        url: ``http(s)://``, a local path, ``file://``, ``pkg://<package>/<path>`` or an fsspec URL.
-        model_dir: The cache folder; see :func:`cache_dir`.
+        url: ``http(s)://``, a Hugging Face Hub file (``https://huggingface.co/{repo}/resolve/
+            {revision}/{path}``, ``hf://{repo}[@{revision}]/{path}``), a local path,
+            ``file://``, ``pkg://<package>/<path>`` or an fsspec URL.
+        model_dir: The cache folder; see :func:`cache_dir`. Hub files go to its ``huggingface/``
+            folder, and without it (nor ``WEIGHTHUB_HOME``) to huggingface_hub's cache.
         progress: Show a progress bar while downloading (only when stderr is a terminal).
         check_hash: Verify the sha256 (declared, or the file-name prefix). The size is always
             checked when declared. ``WEIGHTHUB_CHECK_HASH=0`` makes it False for every call. An
             active lockfile is enforced either way.
-        file_name: The cache file name; ``basename(urlparse(url).path)`` by default.
+        file_name: The cache file name; ``basename(urlparse(url).path)`` by default. Either way,
+            a name another URL holds gets a short hash of this URL (:mod:`._keys`).
         sha256: The full declared sha256.
         file_size: The declared size in bytes.
 
     Returns:
         The path of the verified file: in the cache, in a read-only layer
-        (``WEIGHTHUB_CACHE_PATH``), or the local file itself.
+        (``WEIGHTHUB_CACHE_PATH``), or the local file itself; for a Hub file, its
+        ``snapshots/{commit}/{path}`` in the Hub cache.
 
     Raises:
         IntegrityError: The file (downloaded or local) is not the declared one, or not the one
@@ -145,30 +85,59 @@ def fetch(
         InvalidFileNameError: The cache file name is unsafe (a separator, ``..``) or too long.
         InvalidURLError: The URL is malformed.
     """
-    name = cache_file_name(url, file_name)
-    check_hash = check_hash and hash_checks_enabled()
-    expected = Expected.build(name, sha256, file_size, check_hash=check_hash)
-    expected = locked_expectation(url, name, expected)  # WEIGHTHUB_LOCK / use_lock, if active
     target_url = rewrite_url(url)
     if target_url != url:
         logger.debug("Mirror: %s -> %s", url, target_url)
+    hub_file = parse_hub_url(url) if target_url == url else None
+    # A Hub file's place is its repository, commit and path; its name only feeds messages.
+    name = hub_file.name if hub_file is not None else cache_file_name(url, file_name)
+    check_hash = check_hash and hash_checks_enabled()
+    expected = Expected.build(name, sha256, file_size, check_hash=check_hash)
+    expected = locked_expectation(url, name, expected)  # WEIGHTHUB_LOCK / use_lock, if active
+    if hub_file is not None:
+        return fetch_hub(
+            url,
+            hub_file,
+            expected=expected,
+            pinned=locked_commit(url),
+            model_dir=model_dir,
+            progress=progress,
+            check_hash=check_hash,
+        )
     source = resolve_source(target_url)
     folder = cache_dir(model_dir)
     if source.kind == "local" and source.path is not None:
         return _verify_local(source.path, expected, url=url, folder=folder)
-    target = folder / name
+    target = cache_entry(folder, name, url)
+
+    def find_in_layer() -> Path | None:
+        for candidate in (keyed_name(name, url), name):
+            found = find_in_layers(candidate, expected, url=url, scratch=folder)
+            if found is not None:
+                return found
+        return None
+
     if broadcast_active():
         return fetch_collective(
             target,
             expected,
             url=url,
-            find_in_layer=lambda: find_in_layers(name, expected, url=url, scratch=folder),
+            find_in_layer=find_in_layer,
             fetch_here=lambda found: (
                 found or _fetch_to_cache(source, target, expected, url, progress)
             ),
         )
-    in_layer = find_in_layers(name, expected, url=url, scratch=folder)
-    return in_layer or _fetch_to_cache(source, target, expected, url, progress)
+    return find_in_layer() or _fetch_to_cache(source, target, expected, url, progress)
+
+
+def _usable(target: Path, expected: Expected, url: str) -> CacheCheck:
+    """Whether ``target`` holds ``url``'s file (``"taken"``: another URL's entry)."""
+    if taken_by_other(target, url):
+        return CacheCheck("taken")
+    check = check_cached(target, expected, url=url)
+    if check.state == "ok":
+        claim(target, url)
+    return check
 
 
 def _fetch_to_cache(
@@ -176,9 +145,11 @@ def _fetch_to_cache(
 ) -> Path:
     """Return ``target`` once it holds the verified file, downloading it under its lock."""
     name, folder = target.name, target.parent
-    check = check_cached(target, expected, url=url)
+    check = _usable(target, expected, url)
     if check.state == "ok":
         return target
+    if check.state == "taken":
+        return _fetch_to_cache(source, folder / keyed_name(name, url), expected, url, progress)
     if offline_mode():
         why = "is not in the cache" if check.state == "missing" else f"is unusable: {check.reason}"
         msg = (
@@ -198,16 +169,20 @@ def _fetch_to_cache(
     except OSError as exc:
         raise cache_write_error(exc, target, None) from exc
     with cache_lock(target):
-        # Another process may have downloaded it while this one waited for the lock.
-        if check_cached(target, expected, url=url).state == "ok":
+        # Another process may have downloaded it (or another URL's file under this name) while
+        # this one waited for the lock.
+        again = _usable(target, expected, url).state
+        if again == "ok":
             return target
-        clean_stale_partials(target)
-        download_to_cache(source, target, expected, record_url=url, progress=progress)
-    return target
+        if again != "taken":
+            clean_stale_partials(target)
+            download_to_cache(source, target, expected, record_url=url, progress=progress)
+            return target
+    return _fetch_to_cache(source, folder / keyed_name(name, url), expected, url, progress)
 
 
 def _verify_local(path: Path, expected: Expected, *, url: str, folder: Path) -> Path:
-    record_file = local_record_file(path, folder)
+    record_file = local_record_path(path, folder)
     check = check_cached(path, expected, url=url, record_file=record_file)
     if check.state != "ok":
         msg = f"The checkpoint file {path} (from {url}) is not the expected one: {check.reason}."

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from .._errors import WeightsDownloadError
+from ._layout import unique_partial_name
+from ._stream import RetryableError, Stream
 
 __all__ = ["open_fsspec", "publish"]
 
@@ -72,8 +73,6 @@ def _transient_types() -> tuple[type[BaseException], ...]:
 
 def _classify(url: str, exc: Exception, what: str) -> Exception:
     """Return the error to raise for ``exc``: permanent, retryable, or ``exc`` itself."""
-    from ._sources import RetryableError
-
     # s3fs, its retries spent, can fail inside its own OSError handler (an IndexError whose
     # context is the OSError): the OSError is what happened.
     candidates = [exc, exc.__context__]
@@ -113,16 +112,14 @@ class _Body:
 
 
 @contextlib.contextmanager
-def open_fsspec(url: str, offset: int) -> Iterator[Any]:
-    """Open ``url`` at ``offset``; yield a :class:`~._sources.Stream`.
+def open_fsspec(url: str, offset: int) -> Iterator[Stream]:
+    """Open ``url`` at ``offset``; yield a :class:`~._stream.Stream`.
 
     Raises:
         WeightsDownloadError: The object or bucket does not exist, or access is refused.
         RetryableError: A transient failure.
     """
     import fsspec
-
-    from ._sources import Stream
 
     try:
         fs, path = fsspec.core.url_to_fs(url)
@@ -146,7 +143,7 @@ def open_fsspec(url: str, offset: int) -> Iterator[Any]:
                 start = 0
         body = _Body(url, f)
         body.position = start
-        yield Stream(body=body, total=total, start=start)  # type: ignore[arg-type]
+        yield Stream(body=body, total=total, start=start)
 
 
 def publish(local: Path, dest_url: str) -> str:
@@ -161,7 +158,7 @@ def publish(local: Path, dest_url: str) -> str:
     import fsspec
 
     fs, path = fsspec.core.url_to_fs(dest_url)
-    temporary = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.partial"
+    temporary = unique_partial_name(path)
     try:
         fs.put_file(str(local), temporary)
         fs.mv(temporary, path)

@@ -1,8 +1,9 @@
-"""What a checkpoint's bytes are expected to be, hashing, and the records kept next to cached files.
+"""What a checkpoint's bytes are expected to be, hashing, records, and whether a file can be used.
 
 A *record* is a small JSON sidecar ``<file>.weighthub.json`` written when a file is downloaded or
 first verified. It holds the size, the sha256, the modification time and the URL, so a later load
-detects a truncated or altered file with one ``stat`` instead of re-hashing gigabytes.
+detects a truncated or altered file with one ``stat`` instead of re-hashing gigabytes
+(:func:`check_cached`, which the cache, the read-only layers and torchrun's ranks all ask).
 """
 
 from __future__ import annotations
@@ -10,19 +11,22 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
+import logging
 import re
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .._errors import IntegrityError
+from ._config import verify_always
+from ._layout import CachePaths, temporary_path
 
 __all__ = [
     "CHUNK_SIZE",
-    "RECORD_SUFFIX",
+    "CacheCheck",
     "Expected",
     "Record",
+    "check_cached",
     "hash_file",
     "hash_prefix_of",
     "read_record",
@@ -32,8 +36,9 @@ __all__ = [
     "write_record",
 ]
 
+logger = logging.getLogger("weighthub")
+
 CHUNK_SIZE = 1 << 20
-RECORD_SUFFIX = ".weighthub.json"
 # torch.hub's rule: the characters after the first "-" and before the next "." of the file name.
 _HASH_REGEX = re.compile(r"-([a-f0-9]*)\.")
 _MIN_PREFIX = 8
@@ -165,7 +170,7 @@ class Record:
 
 def record_path(path: Path) -> Path:
     """Return where the record of ``path`` lives: ``<path>.weighthub.json``."""
-    return path.with_name(path.name + RECORD_SUFFIX)
+    return CachePaths(path).record
 
 
 def read_record(path: Path, record_file: Path | None = None) -> Record | None:
@@ -209,7 +214,7 @@ def write_record(
         The record, or None when it could not be written (a read-only folder).
     """
     target = record_file if record_file is not None else record_path(path)
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    tmp = temporary_path(target)
     try:
         st = path.stat()
         record = Record(
@@ -266,3 +271,68 @@ def rehash_problem(path: Path, expected: Expected, record_file: Path | None = No
             record_file=record_file,
         )
     return problem
+
+
+@dataclass(frozen=True)
+class CacheCheck:
+    """The outcome of looking at a cached file.
+
+    Attributes:
+        state: ``"ok"``, ``"missing"`` or ``"bad"``.
+        reason: Why a file is bad.
+    """
+
+    state: str
+    reason: str = ""
+
+
+def check_cached(
+    path: Path, expected: Expected, *, url: str | None, record_file: Path | None = None
+) -> CacheCheck:
+    """Decide whether the file at ``path`` can be used, cheaply when it has a record.
+
+    Args:
+        path: The file.
+        expected: The declared size and hash.
+        url: Its URL, stored in a new record.
+        record_file: Where its record lives (``<path>.weighthub.json`` by default).
+    """
+    rehash = verify_always()
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return CacheCheck("missing")
+    if expected.size is not None and st.st_size != expected.size:
+        return CacheCheck("bad", f"its size is {st.st_size} bytes, not {expected.size}")
+    rec_file = record_file if record_file is not None else record_path(path)
+    record = read_record(path, rec_file)
+    if record is not None:
+        if record.corrupt:
+            return CacheCheck("bad", "its bytes changed (a verify or load saw it)")
+        if record.size != st.st_size:
+            return CacheCheck(
+                "bad", f"it was {record.size} bytes when downloaded and is now {st.st_size} bytes"
+            )
+        digest = record.sha256
+        if rehash or record.mtime_ns != st.st_mtime_ns:
+            digest = hash_file(path)
+            if digest != record.sha256:
+                return CacheCheck("bad", "its content changed since it was downloaded")
+            if record.mtime_ns != st.st_mtime_ns:
+                write_record(
+                    path, digest, url=record.url, verified=record.verified, record_file=rec_file
+                )
+        problem = expected.mismatch(digest, None)
+        if problem is not None:
+            return CacheCheck("bad", problem)
+        if expected.has_hash and not record.verified:
+            write_record(path, digest, url=record.url, verified=True, record_file=rec_file)
+        return CacheCheck("ok")
+    if expected.has_hash or rehash:
+        logger.info("Verifying %s once (no record of it yet).", path)
+        digest = hash_file(path)
+        problem = expected.mismatch(digest, None)
+        if problem is not None:
+            return CacheCheck("bad", problem)
+        write_record(path, digest, url=url, verified=expected.has_hash, record_file=rec_file)
+    return CacheCheck("ok")

@@ -9,45 +9,43 @@ once and its record is kept in the writable cache (``<cache>/.local-records``), 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import warnings
 from pathlib import Path
 
 from .._errors import CachePathError
-from ._integrity import Expected, read_record
+from ._integrity import Expected, check_cached, read_record
+from ._keys import taken_by_other
+from ._layout import CHECKPOINT_SUFFIXES, checkpoints_of, is_hub_cache, local_record_path
 
-__all__ = ["CACHE_PATH_VARIABLE", "cache_layers", "find_in_layers", "local_record_file"]
+__all__ = ["CACHE_PATH_VARIABLE", "cache_layers", "find_in_layers"]
 
 logger = logging.getLogger("weighthub")
 
 CACHE_PATH_VARIABLE = "WEIGHTHUB_CACHE_PATH"
-_LOCAL_RECORDS = ".local-records"
-_CHECKPOINT_SUFFIXES = (".pth", ".pt", ".bin", ".safetensors", ".ckpt")
-
-
-def local_record_file(path: Path, folder: Path) -> Path:
-    """Return where the writable cache ``folder`` keeps the record of a file it does not own."""
-    key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
-    return folder / _LOCAL_RECORDS / f"{key}-{path.name}.weighthub.json"
 
 
 def _layer_problem(home: Path) -> str | None:
     """Return why ``home`` cannot be a layer, or None when ``home/checkpoints`` is readable."""
     if not home.is_dir():
         return "does not exist" if not home.exists() else "is not a folder"
-    checkpoints = home / "checkpoints"
+    checkpoints = checkpoints_of(home)
+    if not checkpoints.is_dir() and is_hub_cache(home):
+        return None  # a huggingface_hub cache, read as a layer of Hub files (._hub_cache)
     if not checkpoints.is_dir():
         looks_like_checkpoints = any(
-            p.name.endswith(_CHECKPOINT_SUFFIXES) for p in _safe_listing(home)
+            p.name.endswith(CHECKPOINT_SUFFIXES) for p in _safe_listing(home)
         )
         hint = (
             f". It holds checkpoint files itself: list its parent {home.parent} instead"
             if looks_like_checkpoints
             else ""
         )
-        return f"has no checkpoints/ folder (a layer is a weighthub home){hint}"
+        return (
+            f"has no checkpoints/ folder (a layer is a weighthub home, or a huggingface_hub "
+            f"cache){hint}"
+        )
     if not os.access(checkpoints, os.R_OK | os.X_OK):
         return f"is not readable ({checkpoints})"
     return None
@@ -84,14 +82,12 @@ def cache_layers() -> list[Path]:
                 f"{os.pathsep!r}."
             )
             raise CachePathError(msg, path=home)
-        layers.append(home / "checkpoints")
+        layers.append(checkpoints_of(home))
     return layers
 
 
 def _check_layer_file(path: Path, expected: Expected, *, url: str, scratch: Path) -> str | None:
     """Return why the layer file ``path`` is unusable, or None when it is verified."""
-    from ._fetch import check_cached
-
     try:
         st = path.stat()
     except OSError as exc:
@@ -105,7 +101,7 @@ def _check_layer_file(path: Path, expected: Expected, *, url: str, scratch: Path
         if not expected.has_hash:
             # The record still says what the bytes must be (e.g. after a copy changed the mtime).
             expected = Expected(sha256=record.sha256, size=expected.size)
-    check = check_cached(path, expected, url=url, record_file=local_record_file(path, scratch))
+    check = check_cached(path, expected, url=url, record_file=local_record_path(path, scratch))
     return check.reason if check.state != "ok" else None
 
 
@@ -122,8 +118,8 @@ def find_in_layers(name: str, expected: Expected, *, url: str, scratch: Path) ->
     """
     for layer in cache_layers():
         path = layer / name
-        if not path.is_file():
-            continue
+        if not path.is_file() or taken_by_other(path, url):
+            continue  # absent, or another URL's file of the same name (._keys)
         problem = _check_layer_file(path, expected, url=url, scratch=scratch)
         if problem is None:
             logger.debug("Using %s from the read-only layer %s.", name, layer)

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 from .._errors import CheckpointFormatError, IntegrityError, UnsafeCheckpointError
 from ._config import cache_dir, offline_mode, rewrite_url
 from ._fetch import fetch
+from ._hub import parse_hub_url
 from ._integrity import Expected, rehash_problem
-from ._layers import local_record_file
+from ._layout import local_record_path
 from ._sources import cache_file_name, resolve_source
 
 if TYPE_CHECKING:
@@ -262,10 +263,12 @@ def _damaged_since_verified(
     expected = Expected.build(
         cache_file_name(url, file_name), sha256, file_size, check_hash=check_hash
     )
-    source = resolve_source(rewrite_url(url))
-    local = source.kind == "local"
-    record_file = local_record_file(path, cache_dir(model_dir)) if local else None
-    problem = rehash_problem(path, expected, record_file)
+    target_url = rewrite_url(url)
+    hub = target_url == url and parse_hub_url(url) is not None
+    local = not hub and resolve_source(target_url).kind == "local"
+    record_file = local_record_path(path, cache_dir(model_dir)) if local else None
+    # A Hub file is a snapshot symlink: its record lives beside the blob it points to.
+    problem = rehash_problem(path if local else path.resolve(), expected, record_file)
     if problem is None:
         return False
     if local:

@@ -25,28 +25,13 @@ from typing import Any
 from .._errors import LockTimeoutError
 from .._settings import env_flag
 from ._config import env_number
+from ._disk import cache_write_error
+from ._layout import CachePaths, partial_owner
 
-__all__ = [
-    "JOURNAL_SUFFIX",
-    "LOCK_SUFFIX",
-    "LOCKINFO_SUFFIX",
-    "PARTIAL_SUFFIX",
-    "PIECES_PARTIAL",
-    "cache_lock",
-    "clean_stale_partials",
-    "partial_path",
-    "pid_alive",
-    "pieces_paths",
-]
+__all__ = ["cache_lock", "clean_stale_partials", "pid_alive"]
 
 logger = logging.getLogger("weighthub")
 
-LOCK_SUFFIX = ".lock"
-LOCKINFO_SUFFIX = ".lockinfo"
-PARTIAL_SUFFIX = ".partial"
-# A parallel download's partial and its piece journal (see _parallel).
-PIECES_PARTIAL = ".pieces.partial"
-JOURNAL_SUFFIX = ".pieces.json"
 _DEFAULT_TIMEOUT = 30 * 60.0
 _STALE_PARTIAL_AGE = 24 * 3600.0
 
@@ -95,13 +80,16 @@ def _make_lock(lock_file: Path, *, soft: bool) -> Any:
 
 
 @contextlib.contextmanager
-def cache_lock(target: Path, *, timeout: float | None = None) -> Iterator[None]:
+def cache_lock(
+    target: Path, *, timeout: float | None = None, lock_file: Path | None = None
+) -> Iterator[None]:
     """Hold the cross-process lock of ``target`` (a file in the cache folder).
 
     Args:
         target: The cached file the lock protects; the lock is ``<target>.lock``.
         timeout: Seconds to wait for another process; ``WEIGHTHUB_LOCK_TIMEOUT`` (default 30 min)
             when None.
+        lock_file: Another lock file to take instead (huggingface_hub's, for a Hub blob).
 
     Raises:
         LockTimeoutError: Another process held the lock for longer than ``timeout``.
@@ -110,8 +98,8 @@ def cache_lock(target: Path, *, timeout: float | None = None) -> Iterator[None]:
 
     if timeout is None:
         timeout = env_number("WEIGHTHUB_LOCK_TIMEOUT", _DEFAULT_TIMEOUT)
-    lock_file = target.with_name(target.name + LOCK_SUFFIX)
-    info = target.with_name(target.name + LOCKINFO_SUFFIX)
+    paths = CachePaths(target)
+    lock_file, info = lock_file or paths.lock, paths.lockinfo
     soft = env_flag("WEIGHTHUB_SOFT_LOCK")
     lock = _make_lock(lock_file, soft=soft)
     deadline = time.monotonic() + timeout
@@ -146,8 +134,6 @@ def cache_lock(target: Path, *, timeout: float | None = None) -> Iterator[None]:
         except OSError as exc:
             if not _is_disk_error(exc):
                 raise
-            from ._disk import cache_write_error
-
             raise cache_write_error(exc, target, None) from exc
     try:
         with contextlib.suppress(OSError):
@@ -160,19 +146,6 @@ def cache_lock(target: Path, *, timeout: float | None = None) -> Iterator[None]:
         lock.release()
 
 
-def partial_path(target: Path) -> Path:
-    """Return a process-unique temporary name next to ``target``: ``<name>.<pid>.<hex>.partial``."""
-    return target.with_name(f"{target.name}.{os.getpid()}.{os.urandom(4).hex()}{PARTIAL_SUFFIX}")
-
-
-def pieces_paths(target: Path) -> tuple[Path, Path]:
-    """Return the partial and the piece journal of a parallel download of ``target``."""
-    return (
-        target.with_name(target.name + PIECES_PARTIAL),
-        target.with_name(target.name + JOURNAL_SUFFIX),
-    )
-
-
 def clean_stale_partials(target: Path) -> list[Path]:
     """Delete the leftover ``.partial`` files of ``target`` (call with its lock held).
 
@@ -183,27 +156,19 @@ def clean_stale_partials(target: Path) -> list[Path]:
         The deleted files.
     """
     removed: list[Path] = []
-    prefix = target.name + "."
-    try:
-        candidates = list(target.parent.iterdir())
-    except OSError:
-        return removed
+    paths = CachePaths(target)
     now = time.time()
-    for path in candidates:
-        name = path.name
-        if not (name.startswith(prefix) and name.endswith(PARTIAL_SUFFIX)):
-            continue
-        middle = name[len(prefix) : -len(PARTIAL_SUFFIX)].split(".")
-        if middle == ["pieces"]:
+    for path in paths.partials():
+        if path == paths.pieces_partial:
             continue  # a parallel download's partial: its piece journal decides whether to resume
-        pid = int(middle[0]) if len(middle) == 2 and middle[0].isdigit() else -1
+        pid = partial_owner(path.name)
         try:
             age = now - path.stat().st_mtime
         except OSError:
             continue
         if pid == os.getpid():
             continue
-        if not pid_alive(pid) or age > _STALE_PARTIAL_AGE:
+        if pid is None or not pid_alive(pid) or age > _STALE_PARTIAL_AGE:
             with contextlib.suppress(OSError):
                 path.unlink()
                 removed.append(path)

@@ -20,6 +20,10 @@ The format is TOML, small and fixed::
     sha256 = "11ad3fa6..."
     weights = ["ResNet50_Weights.IMAGENET1K_V2"]
 
+A Hugging Face Hub file's entry also names its repository, the commit its revision resolved to and
+its path (``repo``, ``commit``, ``path``); while the lockfile is active, the file is fetched at that
+commit (``/resolve/{commit}/``), so a branch that moves never changes the bytes.
+
 It is read with the standard library's ``tomllib`` (``tomli`` on Python 3.10) and written by
 :func:`format_lockfile` itself: the format has strings, integers and one list of strings, so a
 writer dependency (``tomli-w``) would buy nothing; a round-trip test keeps the two in step.
@@ -51,6 +55,7 @@ __all__ = [
     "Lockfile",
     "active_lockfile",
     "format_lockfile",
+    "locked_commit",
     "locked_expectation",
     "lock_suspended",
     "read_lockfile",
@@ -60,8 +65,10 @@ __all__ = [
 
 LOCK_FORMAT_VERSION = 1
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")
 _ENTRY_HEADER = re.compile(r"^\s*\[\[\s*file\s*\]\]")
-_ENTRY_KEYS = {"url", "name", "size", "sha256", "weights"}
+_ENTRY_KEYS = {"url", "name", "size", "sha256", "weights", "repo", "commit", "path"}
+_HUB_KEYS = ("repo", "commit", "path")
 
 
 def _how_to_lock(path: Path) -> str:
@@ -78,6 +85,9 @@ class LockEntry:
         file_size: The size in bytes (``size`` in the file).
         sha256: The full sha256, lower-case.
         weights: The ``Enum.MEMBER`` names that use this file, for readers.
+        repo: A Hub file's repository (``org/name``, ``datasets/org/name`` ...).
+        commit: The commit a Hub file's revision resolved to when it was locked.
+        path: A Hub file's path in its repository.
     """
 
     url: str
@@ -85,6 +95,9 @@ class LockEntry:
     file_size: int
     sha256: str
     weights: tuple[str, ...] = ()
+    repo: str | None = None
+    commit: str | None = None
+    path: str | None = None
 
     def __str__(self) -> str:
         return self.weights[0] if self.weights else self.name
@@ -135,7 +148,17 @@ def _parse_entry(raw: Any, where: str, path: Path) -> LockEntry:
     weights = raw.get("weights", [])
     if not isinstance(weights, list) or not all(isinstance(w, str) for w in weights):
         raise _malformed(path, f"{where}: 'weights' must be a list of strings, got {weights!r}")
-    return LockEntry(url, name, size, digest.lower(), tuple(weights))
+    hub = [raw.get(key) for key in _HUB_KEYS]
+    if any(value is not None for value in hub):
+        commit = hub[1]
+        if not all(isinstance(value, str) and value for value in hub):
+            problem = "a Hub file needs 'repo', 'commit' and 'path' (non-empty strings)"
+            raise _malformed(
+                path, f"{where}: {problem}, got {dict(zip(_HUB_KEYS, hub, strict=True))}"
+            )
+        if not _COMMIT.match(str(commit)):
+            raise _malformed(path, f"{where}: 'commit' must be 40 hex digits, got {commit!r}")
+    return LockEntry(url, name, size, digest.lower(), tuple(weights), *hub)
 
 
 def read_lockfile(path: str | os.PathLike[str]) -> Lockfile:
@@ -220,6 +243,10 @@ def format_lockfile(entries: Iterable[LockEntry], *, header: Iterable[str] = ())
             f"sha256 = {_toml_string(entry.sha256)}",
             f"weights = [{weights}]",
         ]
+        for key in _HUB_KEYS:
+            value = getattr(entry, key)
+            if value is not None:
+                lines.append(f"{key} = {_toml_string(value)}")
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
@@ -345,3 +372,14 @@ def locked_expectation(url: str, name: str, expected: Expected) -> Expected:
             )
             raise expected.error(msg, url=url, digest=entry.sha256, size=entry.file_size)
     return Expected(sha256=entry.sha256, size=entry.file_size, origin=f"the lockfile {lock.path}")
+
+
+def locked_commit(url: str) -> str | None:
+    """Return the commit the active lockfile pins the Hub file of ``url`` to, if any.
+
+    Raises:
+        LockfileError: The active lockfile does not exist or is malformed.
+    """
+    lock = active_lockfile()
+    entry = lock.entries.get(url) if lock is not None else None
+    return entry.commit if entry is not None else None

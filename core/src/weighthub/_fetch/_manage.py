@@ -3,7 +3,9 @@
 ``cached_files`` and ``verify_cache`` look at the writable cache and, with ``layers=True``, at the
 read-only layers of ``WEIGHTHUB_CACHE_PATH`` too (entries marked ``read_only``, never rewritten).
 ``remove_cached`` and ``clear_cache`` change only the writable cache, each file under its lock, and
-keep the partial downloads of processes still running.
+keep the partial downloads of processes still running. Hub files (:mod:`._hub_manage`) are listed
+by repository and commit; ``clear_cache`` empties a weighthub home's Hub files but never
+huggingface_hub's own cache, which other programs share (``hf cache delete`` cleans that one).
 """
 
 from __future__ import annotations
@@ -16,28 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ._config import cache_dir
-from ._integrity import RECORD_SUFFIX, hash_file, hash_prefix_of, read_record, write_record
+from ._hub import parse_hub_url
+from ._hub_cache import read_only_stores, writable_store
+from ._hub_env import hf_hub_cache
+from ._hub_manage import clear_hub_files, list_hub_files, remove_hub_file
+from ._integrity import hash_file, hash_prefix_of, read_record, write_record
+from ._keys import cache_entry
 from ._layers import cache_layers
-from ._lock import (
-    JOURNAL_SUFFIX,
-    LOCK_SUFFIX,
-    LOCKINFO_SUFFIX,
-    PARTIAL_SUFFIX,
-    cache_lock,
-    pid_alive,
-)
+from ._layout import LOCAL_RECORDS, CachePaths, is_leftover, is_side_file, partial_owner
+from ._lock import cache_lock, pid_alive
 
 __all__ = ["CacheEntry", "cached_files", "clear_cache", "remove_cached", "verify_cache"]
-
-_SIDE_SUFFIXES = (
-    RECORD_SUFFIX,
-    LOCK_SUFFIX,
-    LOCKINFO_SUFFIX,
-    PARTIAL_SUFFIX,
-    JOURNAL_SUFFIX,
-    ".tmp",
-)
-_LOCAL_RECORDS = ".local-records"
 
 
 @dataclass(frozen=True)
@@ -56,6 +47,9 @@ class CacheEntry:
         url: The URL it was downloaded from, when recorded.
         read_only: Whether it lives in a read-only layer (``WEIGHTHUB_CACHE_PATH``), which
             weighthub never writes to.
+        repo: For a Hugging Face Hub file, its repository (``org/name``, ``datasets/org/name``).
+        revision: For a Hub file, the commit of its snapshot.
+        refs: For a Hub file, the branches and tags that point at that commit.
     """
 
     path: Path
@@ -64,6 +58,9 @@ class CacheEntry:
     status: str
     url: str | None
     read_only: bool = False
+    repo: str | None = None
+    revision: str | None = None
+    refs: tuple[str, ...] = ()
 
 
 def _checkpoints(folder: Path) -> list[Path]:
@@ -71,7 +68,19 @@ def _checkpoints(folder: Path) -> list[Path]:
         children = sorted(folder.iterdir())
     except FileNotFoundError:
         return []
-    return [p for p in children if p.is_file() and not p.name.endswith(_SIDE_SUFFIXES)]
+    return [p for p in children if p.is_file() and not is_side_file(p.name)]
+
+
+def _hub_entries(
+    model_dir: str | os.PathLike[str] | None, layers: bool, *, verify: bool
+) -> list[CacheEntry]:
+    store = writable_store(model_dir)
+    stores = [store, *(read_only_stores(cache_layers(), store.scratch) if layers else [])]
+    return [
+        CacheEntry(f.path, f.size, f.sha256, f.status, f.url, f.read_only, f.repo, f.commit, f.refs)
+        for each in stores
+        for f in list_hub_files(each, verify=verify)
+    ]
 
 
 def _folders(model_dir: str | os.PathLike[str] | None, layers: bool) -> list[tuple[Path, bool]]:
@@ -114,7 +123,7 @@ def cached_files(
         _listed(path, read_only)
         for folder, read_only in _folders(model_dir, layers)
         for path in _checkpoints(folder)
-    ]
+    ] + _hub_entries(model_dir, layers, verify=False)
 
 
 def _verified(path: Path, read_only: bool) -> CacheEntry:
@@ -167,7 +176,7 @@ def verify_cache(
         _verified(path, read_only)
         for folder, read_only in _folders(model_dir, layers)
         for path in _checkpoints(folder)
-    ]
+    ] + _hub_entries(model_dir, layers, verify=True)
 
 
 def _resolve_name(name_or_path: str | os.PathLike[str], folder: Path) -> Path:
@@ -180,21 +189,11 @@ def _resolve_name(name_or_path: str | os.PathLike[str], folder: Path) -> Path:
 
 def _remove_with_side_files(path: Path) -> list[Path]:
     removed = []
-    suffixes = (RECORD_SUFFIX, LOCKINFO_SUFFIX, JOURNAL_SUFFIX)
-    side = [path.with_name(path.name + s) for s in suffixes]
-    partials = list(path.parent.glob(f"{glob_escape(path.name)}.*{PARTIAL_SUFFIX}"))
-    for candidate in [path, *side, *partials]:
+    for candidate in [path, *CachePaths(path).removable()]:
         with contextlib.suppress(FileNotFoundError):
             candidate.unlink()
             removed.append(candidate)
     return removed
-
-
-def glob_escape(name: str) -> str:
-    """Escape the glob metacharacters of a file name."""
-    import glob
-
-    return glob.escape(name)
 
 
 def remove_cached(
@@ -203,14 +202,24 @@ def remove_cached(
     """Remove one cached checkpoint (by file name, path or URL) with its record and partial files.
 
     Args:
-        name_or_path: The cache file name, its path, or the URL it was downloaded from.
+        name_or_path: The cache file name, its path, or the URL it was downloaded from (a Hub
+            URL removes the file at its revision's cached commit, and its blob unless shared).
         model_dir: The cache folder; see :func:`cache_dir`.
 
     Returns:
         The files removed (empty when there was nothing to remove).
     """
-    path = _resolve_name(name_or_path, cache_dir(model_dir))
-    if not path.exists() and not path.with_name(path.name + RECORD_SUFFIX).exists():
+    hub_file = parse_hub_url(os.fspath(name_or_path)) if "://" in os.fspath(name_or_path) else None
+    if hub_file is not None:
+        return remove_hub_file(writable_store(model_dir), hub_file)
+    folder = cache_dir(model_dir)
+    text = os.fspath(name_or_path)
+    if "://" in text:  # the entry of that very URL, whatever its name
+        found = cache_entry(folder, PurePosixPath(urllib.parse.urlparse(text).path).name, text)
+        if found.exists() or CachePaths(found).record.exists():
+            name_or_path = found
+    path = _resolve_name(name_or_path, folder)
+    if not path.exists() and not CachePaths(path).record.exists():
         return []
     with cache_lock(path):
         return _remove_with_side_files(path)
@@ -235,14 +244,14 @@ def clear_cache(model_dir: str | os.PathLike[str] | None = None) -> int:
         count += 1
     for leftover in folder.glob("*") if folder.is_dir() else []:
         name = leftover.name
-        if name.endswith(PARTIAL_SUFFIX):
-            # <name>.<pid>.<hex>.partial: only a dead process's partial download is removed.
-            pid = name.rsplit(".", 3)[-3] if name.count(".") >= 3 else ""
-            if pid.isdigit() and pid_alive(int(pid)):
-                continue
-        leftovers = (RECORD_SUFFIX, PARTIAL_SUFFIX, JOURNAL_SUFFIX, ".tmp")
-        if leftover.is_file() and name.endswith(leftovers):
+        owner = partial_owner(name)
+        if owner is not None and pid_alive(owner):
+            continue  # a running process's partial download
+        if leftover.is_file() and is_leftover(name):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
-    shutil.rmtree(folder / _LOCAL_RECORDS, ignore_errors=True)
+    shutil.rmtree(folder / LOCAL_RECORDS, ignore_errors=True)
+    store = writable_store(model_dir)
+    if store.root != hf_hub_cache():  # a weighthub home's own Hub files
+        count += clear_hub_files(store)
     return count

@@ -7,6 +7,10 @@ even one carrying ``Content-Range``, or a wrong range) means one stream. ``WEIGH
 ``<name>.pieces.partial`` and retry and resume each piece on its own. The sha256 is computed in
 order on a thread while pieces arrive (it reads the finished prefix back from the page cache).
 
+The probe and every piece are requests of the one HTTP client (:mod:`._http`): the same headers,
+the same error classification and the same server waits as the single stream; this module opens
+no connection of its own.
+
 A *piece journal* ``<name>.pieces.json`` (URL, size, ETag, Last-Modified, completed ranges) lets the
 next process that takes the lock continue a dead process's download after checking the validators;
 whatever the journal says, the final size and hash decide (the finish step of :mod:`._disk`).
@@ -21,16 +25,13 @@ import os
 import queue
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.client import HTTPException
 from pathlib import Path
 from typing import Any
 
 from .._errors import CacheWriteError, IntegrityError, WeightsDownloadError
-from ._config import connections, env_number, parallel_min
+from ._config import connections, parallel_min
 from ._disk import (
     cache_write_error,
     check_free_space,
@@ -38,18 +39,11 @@ from ._disk import (
     start_writeback,
     write_at,
 )
+from ._http import open_http
 from ._integrity import Expected
-from ._lock import pieces_paths
+from ._layout import CachePaths
 from ._retries import Retries
-from ._sources import (
-    USER_AGENT,
-    RetryableError,
-    content_range_start,
-    content_range_total,
-    http_error_message,
-    network_failure,
-    retry_after_seconds,
-)
+from ._stream import RetryableError
 
 __all__ = [
     "Handover",
@@ -82,46 +76,24 @@ class Handover:
     written: int
 
 
-def _request(url: str, start: int, end: int) -> Any:
-    headers = {
-        "User-Agent": USER_AGENT,
-        "Accept-Encoding": "identity",
-        "Range": f"bytes={start}-{end}",
-    }
-    timeout = env_number("WEIGHTHUB_HTTP_TIMEOUT", 60.0)
-    try:
-        return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout)
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        message = http_error_message(url, exc.code, str(exc.reason))
-        if exc.code >= 500 or exc.code in (408, 429):
-            wait = retry_after_seconds(exc.headers.get("Retry-After"))
-            raise RetryableError(message, retry_after=wait) from exc
-        raise WeightsDownloadError(message, url=url, status=exc.code) from exc
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise network_failure(url, exc) from exc
-
-
 def probe(url: str) -> Probe | None:
     """Ask for byte 0; return the size and validators when ranges work, else None (one stream)."""
     try:
-        response = _request(url, 0, 0)
+        with open_http(url, byte_range=(0, 0), limit=1) as response:
+            found = response.content_range
+            if response.status != 206 or found is None or found.total is None:
+                return None
+            if (found.start, found.end) != (0, 0):
+                return None
+            response.read()
+            return Probe(found.total, response.etag, response.last_modified)
     except (RetryableError, OSError):
         return None
-    with response:
-        header = response.headers.get("Content-Range")
-        total = content_range_total(header)
-        if response.status != 206 or content_range_start(header) != 0 or total is None:
-            return None
-        if header.split(" ", 1)[1].split("/")[0] != "0-0":
-            return None
-        response.read()
-        return Probe(total, response.headers.get("ETag"), response.headers.get("Last-Modified"))
 
 
 @dataclass
 class _Journal:
-    path: Path
+    target: Path
     url: str
     probe: Probe
     done: list[list[int]] = field(default_factory=list)
@@ -142,10 +114,10 @@ class _Journal:
                 else:
                     merged.append([a, b])
             self.done = merged
-            tmp = self.path.with_name(self.path.name + ".tmp")
+            tmp = CachePaths(self.target).journal_tmp
             with contextlib.suppress(OSError):
                 tmp.write_text(self.as_json(), encoding="utf-8")
-                tmp.replace(self.path)
+                tmp.replace(CachePaths(self.target).journal)
 
     def missing(self) -> list[tuple[int, int]]:
         gaps, pos = [], 0
@@ -248,9 +220,10 @@ def _fetch_piece(run: _Run, start: int, end: int, buffer: bytearray) -> None:
     view = memoryview(buffer)
     while pos < end and not run.stop.is_set():
         try:
-            with _request(run.url, pos, end - 1) as response:
-                header = response.headers.get("Content-Range")
-                if response.status != 206 or content_range_start(header) != pos:
+            with open_http(run.url, byte_range=(pos, end - 1), limit=end - pos) as response:
+                found = response.content_range
+                if response.status != 206 or found is None or found.start != pos:
+                    header = response.headers.get("Content-Range")
                     msg = f"{run.url} stopped honouring range requests (answered {header!r})"
                     raise WeightsDownloadError(msg, url=run.url)
                 while pos < end and not run.stop.is_set():
@@ -264,7 +237,7 @@ def _fetch_piece(run: _Run, start: int, end: int, buffer: bytearray) -> None:
             if pos < end and not run.stop.is_set():
                 msg = "the connection closed early"
                 raise RetryableError(msg)
-        except (RetryableError, ConnectionError, TimeoutError, EOFError, HTTPException) as exc:
+        except RetryableError as exc:
             if pos > best:
                 best = pos
                 retries.progress()
@@ -306,7 +279,7 @@ def _split(gaps: list[tuple[int, int]], size: int, workers: int) -> list[tuple[i
 
 @contextlib.contextmanager
 def _pieces_partial(target: Path) -> Iterator[tuple[Path, int]]:
-    partial, _ = pieces_paths(target)
+    partial = CachePaths(target).pieces_partial
     try:
         fd = os.open(partial, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
     except OSError as exc:
@@ -326,12 +299,11 @@ def hand_over(partial: Path, target: Path, url: str, found: Probe, written: int)
     Raises:
         CacheWriteError: The partial cannot be renamed in the cache folder.
     """
-    pieces, journal_path = pieces_paths(target)
     try:
-        partial.replace(pieces)
+        partial.replace(CachePaths(target).pieces_partial)
     except OSError as exc:
         raise cache_write_error(exc, target, None) from exc
-    journal = _Journal(journal_path, url, found)
+    journal = _Journal(target, url, found)
     if written:
         journal.complete(0, written)
     return Handover(found, written)
@@ -371,7 +343,7 @@ def download_parallel(
             f"file_size={expected.size}. Nothing was downloaded; check the mirror and the size."
         )
         raise IntegrityError(msg, url=url, expected_size=expected.size, actual_size=found.size)
-    _, journal_path = pieces_paths(target)
+    journal_path = CachePaths(target).journal
     with _pieces_partial(target) as (partial, fd):
         if handover is not None:
             done = [[0, handover.written]] if handover.written else []
@@ -379,7 +351,7 @@ def download_parallel(
             done = _load_journal(journal_path, url, found, partial)
         if not done:
             os.ftruncate(fd, 0)
-        journal = _Journal(journal_path, url, found, done)
+        journal = _Journal(target, url, found, done)
         gaps = journal.missing()
         check_free_space(target, sum(b - a for a, b in gaps))
         pieces: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .._errors import WeightsDownloadError
 from ._config import env_number
-from ._sources import RetryableError
+from ._stream import RetryableError
 
 __all__ = ["Retries", "failed_message", "plural"]
 

@@ -8,78 +8,31 @@ zip) are streamed into the cache by :mod:`._download` through the ``open_stream`
 from __future__ import annotations
 
 import contextlib
-import email.utils
-import http.client
 import importlib.resources
 import os
-import socket
-import ssl
-import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
-from .._errors import InvalidFileNameError, InvalidURLError, WeightsDownloadError
-from ._config import env_number
+from .._errors import InvalidFileNameError, InvalidURLError
+from ._fsspec import open_fsspec
+from ._http import HttpResponse, open_http
+from ._layout import MAX_NAME_BYTES
+from ._stream import RetryableError, Stream
 
 __all__ = [
-    "USER_AGENT",
-    "RetryableError",
     "Source",
-    "Stream",
     "cache_file_name",
     "check_http_url",
-    "content_range_start",
-    "content_range_total",
-    "http_error_message",
-    "network_failure",
-    "retry_after_seconds",
     "resolve_source",
     "url_file_name",
 ]
 
-USER_AGENT = "weighthub/0.1 (python-urllib)"
-# The cache adds ".<pid>.<hex>.partial" (up to 26 bytes) to a name, and file systems allow 255.
-MAX_NAME_BYTES = 224
 # Characters a URL may carry as they are; anything else (a space, non-ASCII) is percent-encoded.
 _URL_SAFE = "/%:@!$&'()*+,;=-._~?#[]"
-
-
-class RetryableError(Exception):
-    """A transient failure (connection error, 5xx): the download may be retried.
-
-    Attributes:
-        retry_after: Seconds the server asked to wait (``Retry-After``), or None.
-    """
-
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-@dataclass
-class Stream:
-    """An open byte stream of a remote file.
-
-    Attributes:
-        body: The readable binary stream.
-        total: The full size of the file when known.
-        start: The offset the stream starts at (0 unless a resume was honoured).
-        etag: The ``ETag`` validator of an HTTP answer, if any.
-        last_modified: The ``Last-Modified`` validator of an HTTP answer, if any.
-        ranges: Whether the answer advertised byte ranges (``Accept-Ranges: bytes``).
-    """
-
-    body: IO[bytes]
-    total: int | None
-    start: int
-    etag: str | None = None
-    last_modified: str | None = None
-    ranges: bool = False
 
 
 @dataclass(frozen=True)
@@ -263,114 +216,46 @@ def _check_fsspec_protocol(url: str, protocol: str) -> None:
         raise ImportError(msg) from exc
 
 
-def http_error_message(url: str, code: int, reason: str) -> str:
-    return f"Downloading {url} failed with HTTP {code} {reason}."
-
-
-def retry_after_seconds(header: str | None, *, now: float | None = None) -> float | None:
-    """Parse a ``Retry-After`` header: delay seconds or an HTTP date; None when absent or bad."""
-    if not header:
-        return None
-    text = header.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
-def _host_of(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    return parts.netloc or url
-
-
-def network_failure(url: str, exc: BaseException) -> Exception:
-    """Classify a failure to open ``url``: permanent (raise at once) or retryable."""
-    reason: BaseException = exc
-    if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, BaseException):
-        reason = exc.reason
-    host = urllib.parse.urlsplit(url).hostname or url
-    if isinstance(reason, socket.gaierror):
-        msg = (
-            f"Downloading {url} failed: could not resolve {host} ({reason.strerror or reason}). "
-            "Check the host name and the DNS set-up (or the proxy)."
-        )
-        return WeightsDownloadError(msg, url=url)
-    if isinstance(reason, ssl.SSLCertVerificationError):
-        msg = (
-            f"Downloading {url} failed: the TLS certificate of {host} could not be verified "
-            f"({reason.verify_message or reason}). Install the CA certificate (SSL_CERT_FILE) or "
-            "use a mirror you trust."
-        )
-        return WeightsDownloadError(msg, url=url)
-    if isinstance(reason, (http.client.InvalidURL, ValueError)) and not isinstance(reason, OSError):
-        return InvalidURLError(f"Invalid URL {url!r}: {reason}", url=url)
-    if isinstance(reason, (TimeoutError, socket.timeout)):
-        return RetryableError(f"{_host_of(url)} did not answer in time ({reason})")
-    if isinstance(reason, ConnectionRefusedError):
-        return RetryableError(f"could not connect to {_host_of(url)} (connection refused)")
-    if isinstance(reason, ssl.SSLError):
-        return RetryableError(f"the TLS connection to {_host_of(url)} failed ({reason})")
-    return RetryableError(f"could not connect to {_host_of(url)} ({reason})")
-
-
 @contextlib.contextmanager
 def _open_http(url: str, offset: int) -> Iterator[Stream]:
-    timeout = env_number("WEIGHTHUB_HTTP_TIMEOUT", 60.0)
-    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
+    """Open ``url`` at ``offset`` (a ``Range`` request) through the HTTP client.
+
+    A server that ignores the range answers the whole file (``start`` 0); ``416`` means nothing is
+    left at ``offset`` (the file ends there), unless it names another length (the file changed:
+    start again).
+    """
     if offset:
-        headers["Range"] = f"bytes={offset}-"
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        response = urllib.request.urlopen(request, timeout=timeout)
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        if offset and exc.code == 416:
-            # Nothing at or after ``offset``: the file ends there (a Content-Length that was too
-            # large), unless the server names another complete length (the file changed).
-            complete = content_range_total(exc.headers.get("Content-Range"))
-            if complete is None or complete == offset:
-                yield Stream(body=_EMPTY_BODY, total=offset, start=offset)
+        with open_http(url, byte_range=(offset, None), accept=(416,)) as response:
+            if response.status != 416:
+                yield _stream_of(url, offset, response)
                 return
-            with _open_http(url, 0) as stream:
-                yield stream
+            found = response.content_range
+        complete = found.total if found is not None else None
+        if complete is None or complete == offset:
+            yield Stream(body=_EMPTY_BODY, total=offset, start=offset)
             return
-        message = http_error_message(url, exc.code, str(exc.reason))
-        if exc.code >= 500 or exc.code in (408, 429):
-            wait = None
-            if exc.code in (429, 503):
-                wait = retry_after_seconds(exc.headers.get("Retry-After"))
-            raise RetryableError(message, retry_after=wait) from exc
-        raise WeightsDownloadError(message, url=url, status=exc.code) from exc
-    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
-        failure = network_failure(url, exc)
-        raise failure from exc
-    with response:
-        length = response.headers.get("Content-Length")
-        size = int(length) if length is not None and length.isdigit() else None
-        if offset and response.status == 206:
-            content_range = response.headers.get("Content-Range")
-            start = content_range_start(content_range)
-            if start == offset:
-                total = content_range_total(content_range)
-                if total is None and size is not None:
-                    total = offset + size
-                yield Stream(body=response, total=total, start=offset, **_validators(response))
-                return
+    with open_http(url) as response:
+        yield _stream_of(url, 0, response)
+
+
+def _stream_of(url: str, offset: int, response: HttpResponse) -> Stream:
+    start, total = 0, response.length
+    if offset and response.status == 206:
+        found = response.content_range
+        if found is None or found.start != offset:
             msg = f"{url} answered a range request with a different range."
             raise RetryableError(msg)
-        yield Stream(body=response, total=size, start=0, **_validators(response))
-
-
-def _validators(response: Any) -> dict[str, Any]:
-    ranges = response.headers.get("Accept-Ranges") or ""
-    return {
-        "etag": response.headers.get("ETag"),
-        "last_modified": response.headers.get("Last-Modified"),
-        "ranges": "bytes" in ranges.lower(),
-    }
+        start, total = offset, found.total
+        if total is None and response.length is not None:
+            total = offset + response.length
+    return Stream(
+        body=response,
+        total=total,
+        start=start,
+        etag=response.etag,
+        last_modified=response.last_modified,
+        ranges=response.accepts_ranges,
+    )
 
 
 class _EmptyBody:
@@ -384,25 +269,7 @@ class _EmptyBody:
 _EMPTY_BODY: Any = _EmptyBody()
 
 
-def content_range_start(header: str | None) -> int | None:
-    # "bytes 100-199/200"
-    if not header or not header.startswith("bytes "):
-        return None
-    first = header[6:].split("-", 1)[0].strip()
-    return int(first) if first.isdigit() else None
-
-
-def content_range_total(header: str | None) -> int | None:
-    # "bytes 100-199/200" or "bytes */200"
-    if not header or "/" not in header:
-        return None
-    total = header.rsplit("/", 1)[1].strip()
-    return int(total) if total.isdigit() else None
-
-
 @contextlib.contextmanager
 def _open_fsspec(url: str, offset: int) -> Iterator[Stream]:
-    from ._fsspec import open_fsspec
-
     with open_fsspec(url, offset) as stream:
         yield stream

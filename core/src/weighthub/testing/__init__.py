@@ -42,18 +42,24 @@ generated checkpoints as a member's), :class:`TorchHubCache` (torchvision's cach
 :func:`build_empty` builds a model without allocating parameters or loading weights;
 :func:`random_state_dict` fills its shapes with random weights and
 :func:`write_unaligned_safetensors` writes them with tensors off the 64-byte boundaries.
+
+:class:`HubServer` (fixture ``hub_server``) is a Hugging Face Hub and its CDN on loopback, with
+repositories built from bytes, faults and a request log, for tests against ``huggingface_hub``
+(run it in a subprocess: :meth:`Interpreter.outcomes_of`) and of code that shares its cache.
 """
 
 from __future__ import annotations
 
-from ._building import build_empty
+from .._construct import build_empty
 from ._checkpoints import random_state_dict, write_unaligned_safetensors
 from ._conformance import CHECKS, assert_plugin_conforms, check_model, check_plugin
-from ._environments import Interpreter, pip_install_target, python_without
+from ._environments import Interpreter, Outcome, pip_install_target, python_without
+from ._hub import HubServer, running_hub
+from ._hub_repos import HubFile
 from ._readme import README_TABLE_BEGIN, README_TABLE_END, check_readme_table, models_table
 from ._recording import LoadRecorder, WeightsLoadStopped, record_loads, restore_registrations
 from ._report import ConformanceReport, Failure
-from ._server import Fault, LoopbackServer, running_server
+from ._server import Answer, Fault, LoopbackServer, Request, running_server
 from ._serving import TorchHubCache, WeightsServer
 
 __all__ = [
@@ -79,7 +85,13 @@ __all__ = [
     "LoopbackServer",
     "Fault",
     "running_server",
+    "Request",
+    "Answer",
+    "HubServer",
+    "HubFile",
+    "running_hub",
     "python_without",
     "Interpreter",
+    "Outcome",
     "pip_install_target",
 ]

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from .._api import find_task
+from .._construct import build_empty
 from .._meta import validate_meta
 from .._registry import WeightsAttachment
-from .._tasks import find_task
 from .._weights import WeightsEnum
-from ._building import build_empty
 from ._checks import check_member_names
 
 __all__ = [

@@ -9,13 +9,13 @@ import typing
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
-from unittest import mock
 
+from .._api import find_task
+from .._construct import build_empty, no_weight_loading
 from .._meta import validate_meta
 from .._registry import ModelEntry
-from .._tasks import Task, find_task
+from .._tasks import Task
 from .._weights import WeightsEnum
-from ._building import build_empty, no_weight_loading
 from ._ops import count_gmacs
 
 __all__ = [
@@ -337,22 +337,28 @@ def check_copy_pickle(enum: type[WeightsEnum]) -> Iterator[Problem]:
 
 
 class _Built(Exception):
-    """Raised by the first ``nn.Module.__init__``: the legacy handling has run by then."""
+    """Raised by the first tensor operation: the legacy handling has run by then."""
 
 
 def _warnings_of(call: Callable[[], Any]) -> tuple[list[str], str | None]:
-    """Call ``call``, stopping it as soon as it constructs its first module; return the warnings
-    it emitted and the error it raised (None if it got as far as building).
+    """Call ``call``, stopping it at its first tensor operation (creating the first module's
+    parameters); return the warnings it emitted and the error it raised (None if it got as far as
+    building).
+
+    The stop is a torch function mode, which holds for this thread only.
     """
-    from torch import nn
+    import torch
+    from torch.overrides import TorchFunctionMode
 
-    def stop(*args: Any, **kwargs: Any) -> None:
-        raise _Built
+    class StopAtFirstTensor(TorchFunctionMode):
+        def __torch_function__(
+            self, func: Any, types: Any, args: Any = (), kwargs: Any = None
+        ) -> Any:
+            if func is torch.device:  # naming a device (build_empty's meta device) is no work
+                return func(*args, **(kwargs or {}))
+            raise _Built
 
-    with (
-        warnings.catch_warnings(record=True) as caught,
-        mock.patch.object(nn.Module, "__init__", stop),
-    ):
+    with warnings.catch_warnings(record=True) as caught, StopAtFirstTensor():
         warnings.simplefilter("always")
         try:
             call()

@@ -6,10 +6,12 @@ import warnings
 from collections.abc import Callable, Collection, Iterable
 from typing import Any, overload
 
-from .._attach import dangling_message
+from .._catalogue import conflict_message
+from .._distributions import plugin_matches
 from .._errors import MetaValidationError, MetaValidationWarning
-from .._plugins import catalogue, conflict_message, plugin_matches
-from .._registry import ModelEntry, WeightsAttachment, resolve_reference
+from .._imports import resolve_reference
+from .._plugins import catalogue
+from .._registry import ModelEntry, WeightsAttachment
 from .._weights import WeightsEnum
 from . import _attached, _checks
 from ._report import ConformanceReport, Failure
@@ -103,7 +105,7 @@ class _Run:
         model = attachment.model
         if attachment.target is None:
             report.failures.append(
-                Failure(model, None, "import", dangling_message(attachment, catalogue()))
+                Failure(model, None, "import", catalogue().dangling_message(attachment))
             )
             return
         if catalogue().conflict("weights enum", attachment.weights_name) is not None:

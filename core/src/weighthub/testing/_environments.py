@@ -20,7 +20,7 @@ from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Interpreter", "pip_install_target", "python_without"]
+__all__ = ["Interpreter", "Outcome", "pip_install_target", "python_without"]
 
 
 @dataclass(frozen=True)
@@ -73,20 +73,75 @@ class Interpreter:
             AssertionError: The subprocess failed (``setup`` or a call raised something outside
                 ``catch``); the message holds its stderr.
         """
+        outcomes = self._run_calls(setup, calls, catch=catch, values=False, timeout=timeout)
+        return [outcome.message for outcome in outcomes]
+
+    def outcomes_of(
+        self, setup: str, calls: Sequence[str], *, timeout: float = 300
+    ) -> list[Outcome]:
+        """Run ``setup``, then each of ``calls`` in turn; return what each gave or raised.
+
+        As :meth:`errors_of`, in one subprocess, but any ``Exception`` a call raises is caught,
+        and a call that is an expression gives its value::
+
+            hf = Interpreter([sys.executable], dict(os.environ))
+            cold, missing = hf.outcomes_of(
+                "from huggingface_hub import hf_hub_download",
+                ["hf_hub_download('org/model', 'a.bin')", "hf_hub_download('org/x', 'a.bin')"],
+            )
+            assert missing.error == "huggingface_hub.errors.RepositoryNotFoundError"
+
+        Args:
+            setup: Source run once, first.
+            calls: Expressions or statements run one after the other.
+            timeout: Seconds the whole run may take.
+
+        Returns:
+            One :class:`Outcome` per call.
+
+        Raises:
+            AssertionError: The subprocess failed (``setup`` raised, or it was killed).
+        """
+        return self._run_calls(setup, calls, catch=(Exception,), values=True, timeout=timeout)
+
+    def _run_calls(
+        self,
+        setup: str,
+        calls: Sequence[str],
+        *,
+        catch: tuple[type[BaseException], ...],
+        values: bool,
+        timeout: float,
+    ) -> list[Outcome]:
         names = [f"{kind.__module__}:{kind.__qualname__}" for kind in catch]
-        payload = json.dumps({"setup": setup, "calls": list(calls), "catch": names})
-        code = _ERRORS_OF.format(payload=payload, marker=_ERRORS_MARKER)
+        payload = {"setup": setup, "calls": list(calls), "catch": names, "values": values}
+        code = _RUN_CALLS.format(payload=json.dumps(payload), marker=_CALLS_MARKER)
         result = self.run(code, timeout=timeout)
-        lines = [line for line in result.stdout.splitlines() if line.startswith(_ERRORS_MARKER)]
+        lines = [line for line in result.stdout.splitlines() if line.startswith(_CALLS_MARKER)]
         if result.returncode != 0 or len(lines) != 1:
             msg = f"the subprocess failed (exit code {result.returncode}):\n{result.stderr}"
             raise AssertionError(msg)
-        errors: list[str | None] = json.loads(lines[0][len(_ERRORS_MARKER) :])
-        return errors
+        return [Outcome(**fields) for fields in json.loads(lines[0][len(_CALLS_MARKER) :])]
 
 
-_ERRORS_MARKER = "weighthub.testing errors_of: "
-_ERRORS_OF = """
+@dataclass(frozen=True)
+class Outcome:
+    """What one call of :meth:`Interpreter.outcomes_of` did.
+
+    Attributes:
+        value: The expression's value as JSON gives it back (``str()`` of what JSON cannot
+            hold, such as a path); None for a statement or an error.
+        error: The qualified name of the exception raised (``"builtins.KeyError"``), or None.
+        message: ``str()`` of that exception, or None.
+    """
+
+    value: Any = None
+    error: str | None = None
+    message: str | None = None
+
+
+_CALLS_MARKER = "weighthub.testing calls: "
+_RUN_CALLS = """
 import importlib, json
 payload = json.loads({payload!r})
 catch = tuple(
@@ -95,15 +150,22 @@ catch = tuple(
 )
 namespace = {{}}
 exec(payload["setup"], namespace)
-errors = []
+outcomes = []
 for call in payload["calls"]:
     try:
-        exec(call, namespace)
+        try:
+            code, expression = compile(call, "<call>", "eval"), True
+        except SyntaxError:
+            code, expression = compile(call, "<call>", "exec"), False
+        value = eval(code, namespace) if expression else exec(code, namespace)
     except catch as exc:
-        errors.append(str(exc))
+        kind = type(exc)
+        error = kind.__module__ + "." + kind.__qualname__
+        outcomes.append({{"error": error, "message": str(exc)}})
     else:
-        errors.append(None)
-print({marker!r} + json.dumps(errors))
+        shown = json.loads(json.dumps(value, default=str)) if payload["values"] else None
+        outcomes.append({{"value": shown}})
+print({marker!r} + json.dumps(outcomes))
 """
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from .._api import get_model_weights, list_models
-from .._plugins import catalogue, plugin_matches
+from .._distributions import plugin_matches
+from .._plugins import catalogue
 from .._weights import WeightsEnum
 
 __all__ = ["README_TABLE_BEGIN", "README_TABLE_END", "check_readme_table", "models_table"]

@@ -72,17 +72,19 @@ def record_loads(*, stop: bool = False) -> Iterator[LoadRecorder]:
 
 @contextlib.contextmanager
 def restore_registrations(*, clear: bool = False) -> Iterator[None]:
-    """Forget the models :func:`weighthub.register_model` registers within the block.
+    """Forget the models and tasks registered at runtime within the block
+    (:func:`weighthub.register_model`, :func:`weighthub.register_task`).
 
     Args:
-        clear: Also hide, within the block, the models registered before it (they come back after).
+        clear: Also hide, within the block, the ones registered before it (they come back after).
     """
-    from .._plugins import replace_runtime_entries, runtime_entries
+    from .._plugins import RUNTIME_PLUGIN, restore_runtime_registry, runtime_registry
+    from .._registry import Registry
 
-    saved = runtime_entries()
+    saved = runtime_registry()
     if clear:
-        replace_runtime_entries([])
+        restore_runtime_registry(Registry(RUNTIME_PLUGIN, None))
     try:
         yield
     finally:
-        replace_runtime_entries(saved)
+        restore_runtime_registry(saved)

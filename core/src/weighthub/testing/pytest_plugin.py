@@ -16,6 +16,13 @@ Fixtures:
 * ``weights_server``: a :class:`~weighthub.testing.WeightsServer` on a loopback port;
   ``weights_server.serve(member, state_dict)`` makes loading ``member`` download that checkpoint.
   ``weights_server.server`` is the :class:`~weighthub.testing.LoopbackServer` (faults, counts).
+* ``hub_server``: a :class:`~weighthub.testing.HubServer` (a Hugging Face Hub and its CDN on
+  loopback) with huggingface_hub's settings pointed at it and into ``tmp_path``: ``HF_ENDPOINT``,
+  ``HF_HOME`` (``tmp_path/"hf-home"``, where ``hf auth login`` writes its token) and
+  ``HF_HUB_CACHE`` (``HF_HOME/hub``); every other ``HF_*`` variable cleared. huggingface_hub
+  reads them when it is imported: run it in a subprocess
+  (:meth:`~weighthub.testing.Interpreter.outcomes_of`). Parametrize it indirectly with
+  ``{"cdn_host": "localhost"}`` for a CDN on another host name.
 * ``torch_hub_cache``: a :class:`~weighthub.testing.TorchHubCache`, to give torchvision's own
   weights a generated checkpoint (for oracle tests against torchvision).
 * ``recorded_loads``: a :class:`~weighthub.testing.LoadRecorder` listing the weights loaded during
@@ -45,6 +52,7 @@ import weighthub
 
 from ._environments import Interpreter
 from ._environments import python_without as _python_without
+from ._hub import HubServer, running_hub
 from ._recording import LoadRecorder, record_loads
 from ._server import running_server
 from ._serving import TorchHubCache, WeightsServer
@@ -55,6 +63,7 @@ if TYPE_CHECKING:
 __all__ = [
     "backbone_checkpoint",
     "backbone_member",
+    "hub_server",
     "isolated_weighthub",
     "only_plugins",
     "photo",
@@ -111,17 +120,41 @@ def only_plugins() -> Iterator[Callable[..., None]]:
     weighthub.reload_plugins()
 
 
+def _reach_loopback_directly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy between a client and the loopback servers."""
+    for name in _PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", _LOOPBACK)
+    monkeypatch.setenv("no_proxy", _LOOPBACK)
+
+
 @pytest.fixture
 def weights_server(
     isolated_weighthub: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[WeightsServer]:
     """A loopback server that serves generated checkpoints as weights members' files."""
-    for name in _PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", _LOOPBACK)
-    monkeypatch.setenv("no_proxy", _LOOPBACK)
+    _reach_loopback_directly(monkeypatch)
     with running_server() as server:
         yield WeightsServer(server, monkeypatch.setenv)
+
+
+@pytest.fixture
+def hub_server(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[HubServer]:
+    """A Hugging Face Hub on loopback; huggingface_hub's settings point at it and at tmp_path."""
+    _reach_loopback_directly(monkeypatch)
+    for name in list(os.environ):
+        if name.startswith(("HF_", "HUGGINGFACE_")) or name == "TRANSFORMERS_OFFLINE":
+            monkeypatch.delenv(name)
+    options: dict[str, Any] = getattr(request, "param", {})
+    with running_hub(**options) as hub:
+        home = tmp_path / "hf-home"
+        monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
+        monkeypatch.setenv("HF_HOME", str(home))
+        monkeypatch.setenv("HF_HUB_CACHE", str(home / "hub"))
+        monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+        yield hub
 
 
 @pytest.fixture

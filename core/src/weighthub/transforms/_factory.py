@@ -25,13 +25,23 @@ from types import MappingProxyType
 from typing import Any, NoReturn
 
 from .._errors import close_matches_hint
+from ._interpolation import canonical_interpolation, interpolation_setting
 
-__all__ = ["PresetFactory", "canonical_interpolation", "preset"]
+__all__ = ["PresetFactory", "preset"]
 
 # The keyword arguments each built-in preset accepts, so mistakes show up at declaration time.
 _BUILTIN_PRESETS: dict[str, frozenset[str]] = {
     "ImageClassification": frozenset(
-        {"crop_size", "resize_size", "mean", "std", "interpolation", "antialias"}
+        {
+            "crop_size",
+            "resize_size",
+            "mean",
+            "std",
+            "interpolation",
+            "antialias",
+            "crop_pct",
+            "crop_mode",
+        }
     ),
     "ObjectDetection": frozenset(),
     "SemanticSegmentation": frozenset({"resize_size", "mean", "std", "interpolation", "antialias"}),
@@ -39,58 +49,8 @@ _BUILTIN_PRESETS: dict[str, frozenset[str]] = {
     "OpticalFlow": frozenset(),
 }
 
-# torchvision's InterpolationMode: member name -> value.
-_INTERPOLATION_MODES: dict[str, str] = {
-    "NEAREST": "nearest",
-    "NEAREST_EXACT": "nearest-exact",
-    "BILINEAR": "bilinear",
-    "BICUBIC": "bicubic",
-    "BOX": "box",
-    "HAMMING": "hamming",
-    "LANCZOS": "lanczos",
-}
-
 _IDENTIFIER = r"[A-Za-z_]\w*"
 _IMPORT_SPEC = re.compile(rf"{_IDENTIFIER}(?:\.{_IDENTIFIER})*:{_IDENTIFIER}(?:\.{_IDENTIFIER})*")
-
-
-def canonical_interpolation(value: str) -> str:
-    """Return the ``InterpolationMode`` value that a string names.
-
-    Accepts a value (``"bicubic"``, ``"nearest-exact"``), a member name (``"BICUBIC"``,
-    ``"NEAREST_EXACT"``) or a qualified member name (``"InterpolationMode.BICUBIC"``), in any case.
-
-    Args:
-        value: The string.
-
-    Returns:
-        The lower-case value, e.g. ``"bicubic"``.
-
-    Raises:
-        ValueError: The string names no interpolation mode.
-    """
-    key = value.strip().removeprefix("InterpolationMode.").upper().replace("-", "_")
-    if key in _INTERPOLATION_MODES:
-        return _INTERPOLATION_MODES[key]
-    values = list(_INTERPOLATION_MODES.values())
-    msg = (
-        f"Unknown interpolation {value!r}; expected one of {', '.join(values)}."
-        f"{close_matches_hint(value, values, ignore_case=True)}"
-    )
-    raise ValueError(msg)
-
-
-def _normalize_interpolation(value: Any) -> Any:
-    """Store an interpolation setting as its torch-free string value when possible."""
-    if isinstance(value, str):
-        return canonical_interpolation(value)
-    # A real torchvision InterpolationMode: keep its string value, so that the factory stays
-    # torch-free to compare, hash and unpickle.
-    if type(value).__name__ == "InterpolationMode" and isinstance(
-        getattr(value, "value", None), str
-    ):
-        return canonical_interpolation(value.value)
-    return value
 
 
 def _freeze(value: Any) -> Any:
@@ -120,7 +80,7 @@ def _resolve(name: str) -> Callable[..., Any]:
         from . import _presets
 
         return getattr(_presets, name)  # type: ignore[no-any-return]
-    from .._entries import resolve_reference
+    from .._imports import resolve_reference
 
     missing = "cannot import {attribute!r} from {module!r} (preset {reference!r})"
     obj = resolve_reference(name, missing=missing)
@@ -180,7 +140,7 @@ class PresetFactory:
             )
             raise ValueError(msg)
         if "interpolation" in settings:
-            settings["interpolation"] = _normalize_interpolation(settings["interpolation"])
+            settings["interpolation"] = interpolation_setting(settings["interpolation"])
         object.__setattr__(self, "_name", name)
         object.__setattr__(self, "_settings", settings)
 

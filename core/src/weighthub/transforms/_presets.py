@@ -20,7 +20,8 @@ import torchvision.transforms.functional as F
 from torch import Tensor, nn
 from torchvision.transforms import InterpolationMode
 
-from ._factory import canonical_interpolation
+from . import _crop
+from ._interpolation import canonical_interpolation
 
 __all__ = [
     "ImageClassification",
@@ -83,13 +84,17 @@ class _Resizing(Protocol):
     def std(self) -> list[float]: ...
 
 
-def _resizing_text(preset: _Resizing, what: str) -> str:
-    """Say how ``what`` (images, frames) are resized, cropped when the preset crops, normalized."""
+def _resizing_text(preset: _Resizing, what: str, how: str = "to", padding: str = "") -> str:
+    """Say how ``what`` (images, frames) are resized, cropped when the preset crops, normalized.
+
+    ``how`` words the resize (``"to"``, ``"on both edges to"`` ...); ``padding`` is a sentence
+    on what happens to edges shorter than the crop, when anything does.
+    """
     crop_size = getattr(preset, "crop_size", None)  # segmentation keeps the whole image
     crop = "" if crop_size is None else f", followed by a central crop of ``crop_size={crop_size}``"
     return (
-        f"The {what} are resized to ``resize_size={preset.resize_size}`` using "
-        f"``interpolation={preset.interpolation}``{crop}. "
+        f"The {what} are resized {how} ``resize_size={preset.resize_size}`` using "
+        f"``interpolation={preset.interpolation}``{crop}. {padding}"
         + _RESCALE_NORMALIZE.format(mean=preset.mean, std=preset.std)
     )
 
@@ -128,35 +133,53 @@ class ObjectDetection(nn.Module):
 
 
 class ImageClassification(nn.Module):
-    """Preprocessing of image classification weights: resize, center-crop, rescale, normalize.
+    """Preprocessing of image classification weights: resize, crop, rescale, normalize.
+
+    With the defaults it is torchvision's preset; ``crop_pct`` and ``crop_mode`` give timm's
+    evaluation transforms (``timm.data.create_transform`` at eval) bit for bit.
 
     Args:
-        crop_size: The side of the square central crop.
-        resize_size: The length the image's *smaller* edge is resized to before cropping.
+        crop_size: The output size: an int for a square, or ``(height, width)``.
+        resize_size: The size the image is resized to before cropping, an int or
+            ``(height, width)``; ``crop_mode`` says how. When None: ``floor(crop / crop_pct)``
+            per edge if ``crop_pct`` is given (timm's rule), else 256 (torchvision's default).
         mean: Per-channel means subtracted after rescaling to ``[0.0, 1.0]``.
         std: Per-channel standard deviations divided by after subtracting the mean.
         interpolation: The resize interpolation: an ``InterpolationMode``, or its name or value
             as a string (``"bicubic"``).
         antialias: Antialias tensor resizing (PIL resizing always antialiases).
+        crop_pct: The crop's share of the resized image (timm's ``crop_pct``); used when
+            ``resize_size`` is None, so that overriding ``crop_size`` keeps the proportion.
+        crop_mode: ``"center"`` (resize keeping the aspect ratio to cover ``resize_size``: an int
+            resizes the shorter edge; crop the centre), ``"squash"`` (resize both edges to
+            ``resize_size``; crop the centre) or ``"border"`` (resize keeping the aspect ratio to
+            fit within ``resize_size``, pad with the mean colour, crop the centre).
+
+    Raises:
+        ValueError: An unknown ``crop_mode`` or interpolation, or a size that is not a positive
+            int or pair.
     """
 
     def __init__(
         self,
         *,
-        crop_size: int,
-        resize_size: int = 256,
+        crop_size: int | Sequence[int],
+        resize_size: int | Sequence[int] | None = None,
         mean: Sequence[float] = _IMAGENET_MEAN,
         std: Sequence[float] = _IMAGENET_STD,
         interpolation: InterpolationMode | str = InterpolationMode.BILINEAR,
         antialias: bool | None = True,
+        crop_pct: float | None = None,
+        crop_mode: str = "center",
     ) -> None:
         super().__init__()
-        self.crop_size = [crop_size]
-        self.resize_size = [resize_size]
+        self.crop_size, self.resize_size = _crop.sizes(crop_size, resize_size, crop_pct)
         self.mean = _floats(mean)
         self.std = _floats(std)
         self.interpolation = _interpolation(interpolation)
         self.antialias = antialias
+        self.crop_mode = _crop.check_crop_mode(crop_mode)
+        self.fill = _crop.fill_values(mean)
 
     def forward(self, img: Tensor) -> Tensor:
         """Preprocess an image.
@@ -165,22 +188,38 @@ class ImageClassification(nn.Module):
             img: A PIL image, or a ``(C, H, W)`` or ``(B, C, H, W)`` tensor (uint8 or float).
 
         Returns:
-            A float tensor of shape ``(..., C, crop_size, crop_size)``.
+            A float tensor of shape ``(..., C, *crop_size)``.
         """
-        img = F.resize(
-            img, self.resize_size, interpolation=self.interpolation, antialias=self.antialias
-        )
+        size = self.resize_size
+        if self.crop_mode == "squash":
+            size = [size[0], size[-1]]
+        elif self.crop_mode == "border":
+            size = _crop.keep_ratio_size(img, size, 1.0)
+        elif len(size) == 2:
+            size = _crop.keep_ratio_size(img, size, 0.0)
+        img = F.resize(img, size, interpolation=self.interpolation, antialias=self.antialias)
+        if self.crop_mode == "border":
+            img = _crop.pad_to(img, self.crop_size, self.fill)
         img = F.center_crop(img, self.crop_size)
         img = _to_float_image(img)
         img = F.normalize(img, mean=self.mean, std=self.std)
         return img
 
     def __repr__(self) -> str:
-        return _repr(self, "crop_size", "resize_size", "mean", "std", "interpolation")
+        names = ["crop_size", "resize_size", "mean", "std", "interpolation"]
+        return _repr(self, *names, *(["crop_mode"] if self.crop_mode != "center" else []))
 
     def describe(self) -> str:
         """Describe the preprocessing in one paragraph of reStructuredText."""
-        return f"{_IMAGES} {_resizing_text(self, 'images')}"
+        how, padding = "to", ""
+        if self.crop_mode == "squash":
+            how = "on both edges, not keeping their aspect ratio, to"
+        elif self.crop_mode == "border":
+            how = "keeping their aspect ratio to fit within"
+            padding = f"Edges shorter than the crop are padded with ``fill={self.fill}``. "
+        elif len(self.resize_size) == 2:
+            how = "keeping their aspect ratio to cover"
+        return f"{_IMAGES} {_resizing_text(self, 'images', how, padding)}"
 
 
 class VideoClassification(nn.Module):

@@ -7,8 +7,8 @@ from typing import Any
 from efficientnet_lite_pytorch import EfficientNet
 from torch import nn
 
-from weighthub import construct_model, handle_legacy_interface
-from weighthub.building import set_num_classes
+from weighthub import construct_model
+from weighthub.building import handle_legacy_interface, set_num_classes
 
 from ._weights import EfficientNet_Lite0_Weights
 

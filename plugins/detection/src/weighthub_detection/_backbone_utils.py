@@ -19,8 +19,8 @@ from torchvision.models.detection.backbone_utils import (
 from torchvision.ops.feature_pyramid_network import ExtraFPNBlock
 from torchvision.ops.misc import FrozenBatchNorm2d
 
-from weighthub import WeightsRef, handle_legacy_interface, resolve_weights
-from weighthub.building import BackboneWeights, load_backbone
+from weighthub import WeightsRef, resolve_weights
+from weighthub.building import BackboneWeights, handle_legacy_interface, load_backbone
 
 __all__ = ["BackboneWithFPN", "mobilenet_backbone", "resnet_fpn_backbone"]
 

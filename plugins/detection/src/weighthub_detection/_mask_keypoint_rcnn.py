@@ -8,9 +8,8 @@ from torch import nn
 from torchvision.models.detection.keypoint_rcnn import KeypointRCNN
 from torchvision.models.detection.mask_rcnn import MaskRCNN, MaskRCNNHeads
 
-import weighthub
 from weighthub import WeightsEnum
-from weighthub.building import RESNET50_V1
+from weighthub.building import RESNET50_V1, overwrite_value_param
 
 from ._common import DetectionConfig, detection_builder
 from ._faster_rcnn import resnet50_fpn, v2_heads
@@ -75,7 +74,7 @@ def _num_keypoints(weights: WeightsEnum | None, kwargs: dict[str, Any]) -> None:
     if weights is not None:
         declared = getattr(weights, "model_kwargs", {})
         expected = declared.get("num_keypoints", len(weights.meta["keypoint_names"]))
-        kwargs["num_keypoints"] = weighthub.overwrite_value_param(
+        kwargs["num_keypoints"] = overwrite_value_param(
             "num_keypoints", kwargs["num_keypoints"], expected
         )
     elif kwargs["num_keypoints"] is None:

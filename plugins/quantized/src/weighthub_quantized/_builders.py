@@ -34,8 +34,8 @@ from torchvision.models.quantization.resnet import (
 from torchvision.models.quantization.utils import _replace_relu
 
 import weighthub
-from weighthub import WeightsEnum, overwrite_named_param
-from weighthub.building import BuildFn, drop_auxiliary_heads, set_fixed
+from weighthub import WeightsEnum
+from weighthub.building import BuildFn, drop_auxiliary_heads, overwrite_named_param, set_fixed
 
 from ._common import build, meta_config, quantizable, quantized_builder
 from ._weights import (

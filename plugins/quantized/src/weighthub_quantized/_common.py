@@ -13,8 +13,8 @@ from torch import nn
 from torchvision.models.quantization.utils import _replace_relu, quantize_model
 
 import weighthub
-from weighthub import WeightsEnum, overwrite_named_param
-from weighthub.building import BuildFn, make_builder, set_num_classes
+from weighthub import WeightsEnum
+from weighthub.building import BuildFn, make_builder, overwrite_named_param, set_num_classes
 
 __all__ = [
     "build",

@@ -11,13 +11,13 @@ from typing import Any, TypeVar
 
 from torch import nn
 
-import weighthub
 from weighthub import WeightsEnum, WeightsRef
 from weighthub.building import (
     BackboneWeights,
     load,
     load_backbone,
     make_builder,
+    overwrite_value_param,
     resolve_backbone,
     resolve_num_classes,
 )
@@ -55,7 +55,7 @@ def configure(
     if weights is None:
         return classes, aux_loss, resolve_backbone(weights, weights_backbone, backbone_enum)
     expected_aux = bool(getattr(weights, "model_kwargs", {}).get("aux_loss", True))
-    return classes, weighthub.overwrite_value_param("aux_loss", aux_loss, expected_aux), None
+    return classes, overwrite_value_param("aux_loss", aux_loss, expected_aux), None
 
 
 _ARGS_DOC = """

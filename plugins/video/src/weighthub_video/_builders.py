@@ -22,8 +22,15 @@ from torchvision.models.video.resnet import (
 from torchvision.models.video.s3d import S3D
 from torchvision.models.video.swin_transformer import SwinTransformer3d
 
-from weighthub import WeightsEnum, overwrite_named_param
-from weighthub.building import BuildFn, load, make_builder, set_num_classes, square_min_size
+from weighthub import WeightsEnum
+from weighthub.building import (
+    BuildFn,
+    load,
+    make_builder,
+    overwrite_named_param,
+    set_num_classes,
+    square_min_size,
+)
 
 from ._weights import (
     MC3_18_Weights,

@@ -6,8 +6,14 @@ from typing import Any
 
 from torchvision.models.maxvit import MaxVit
 
-from weighthub import WeightsEnum, overwrite_named_param
-from weighthub.building import load, make_builder, set_num_classes, square_min_size
+from weighthub import WeightsEnum
+from weighthub.building import (
+    load,
+    make_builder,
+    overwrite_named_param,
+    set_num_classes,
+    square_min_size,
+)
 
 from .._weights._maxvit import MaxVit_T_Weights
 

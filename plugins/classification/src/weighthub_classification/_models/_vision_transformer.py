@@ -11,8 +11,14 @@ from typing import Any
 
 from torchvision.models.vision_transformer import VisionTransformer
 
-from weighthub import WeightsEnum, overwrite_named_param
-from weighthub.building import load, make_builder, set_num_classes, square_min_size
+from weighthub import WeightsEnum
+from weighthub.building import (
+    load,
+    make_builder,
+    overwrite_named_param,
+    set_num_classes,
+    square_min_size,
+)
 
 from .._weights._vision_transformer import (
     ViT_B_16_Weights,

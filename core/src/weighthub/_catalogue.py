@@ -1,0 +1,257 @@
+"""The catalogue: the models, weights enums, tasks and exports of the registries merged into it.
+
+A :class:`Catalogue` merges :class:`~weighthub.Registry` objects, one per plugin and the runtime
+one, each the same way: a name clash is settled by preference (``WEIGHTHUB_PREFER``,
+:func:`weighthub.prefer_plugins`) or recorded as a conflict. Once every registry is in,
+:meth:`Catalogue.settle` attaches the weights enums plugins attach to models
+(:meth:`weighthub.Registry.add_weights`): each joins its model's list and the enums, and an index
+from a model's own enum to its attachments answers :meth:`Catalogue.attached_to` (what
+``WeightsEnum.verify`` asks) without looking at any other model.
+
+This module holds no state of its own: the live catalogue is the one discovery builds
+(:func:`weighthub._plugins.catalogue`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from ._distributions import PluginInfo, missing_plugin_hint, plugin_matches
+from ._errors import PluginConflictError, PluginLoadError, PluginWarning
+from ._registry import Export, ModelEntry, Registry, WeightsAttachment
+from ._settings import strict_mode
+from ._tasks import CORE_TASKS, Task
+from ._weights import WeightsEnum
+
+__all__ = ["PROVISIONAL_PLUGIN", "Catalogue", "EnumProvider", "conflict_message"]
+
+PROVISIONAL_PLUGIN = "<provisional>"
+"""The plugin name of an enum attached for one block (:meth:`Catalogue.provisionally_attached`)."""
+
+EnumProvider = ModelEntry | WeightsAttachment
+"""What provides a weights enum: a model's entry, or a weights plugin's attachment."""
+
+
+def conflict_message(kind: str, name: str, entries: Sequence[EnumProvider]) -> str:
+    """Explain a name clash and how to settle it."""
+    origins = " and ".join(entry.origin for entry in entries)
+    return (
+        f"The {kind} name {name!r} is provided by {origins}. Uninstall one, or pick the winner "
+        f"with WEIGHTHUB_PREFER=<plugin or distribution> (or weighthub.prefer_plugins([...]))."
+    )
+
+
+class Catalogue:
+    """Every model, weights enum, task and export of the registries merged, by name.
+
+    Args:
+        prefer: Plugin or distribution names, most preferred first, that settle name clashes.
+
+    Attributes:
+        models: Model entries by lower-case name.
+        enums: What provides each weights enum, by enum name.
+        conflicts: The entries that clash on a name no preference settles, by
+            ``"<kind>:<name>"``.
+        plugins: What discovery found out about each plugin.
+        attachments: The enums attached to each model, by the model's lower-case name.
+        dangling: The attachments to models no merged registry provides.
+        exports: The objects plugins place in ``weighthub.models`` namespaces.
+        tasks: The declared tasks by name, core's first.
+    """
+
+    def __init__(self, *, prefer: Sequence[str] = ()) -> None:
+        self.models: dict[str, ModelEntry] = {}
+        self.enums: dict[str, EnumProvider] = {}
+        self.conflicts: dict[str, list[EnumProvider]] = {}
+        self.plugins: list[PluginInfo] = []
+        self.attachments: dict[str, list[WeightsAttachment]] = {}
+        self.dangling: list[WeightsAttachment] = []
+        self.exports: list[Export] = []
+        self.tasks: dict[str, Task] = {task.name: task for task in CORE_TASKS}
+        self._prefer = list(prefer)
+        self._pending: list[WeightsAttachment] = []
+        # A model's own enum name -> the attachments to the models using an enum of that name.
+        self._attached_by_enum: dict[str, list[WeightsAttachment]] = {}
+
+    # --- merging ------------------------------------------------------------------------------
+
+    def merge(self, registry: Registry) -> None:
+        """Add what one registry collected: tasks, models, exports; attachments wait for
+        :meth:`settle`."""
+        for task in registry.tasks:
+            self.add_task(task, registry.origin)
+        for entry in registry.entries:
+            self.add(entry)
+        self.exports.extend(registry.exports)
+        self._pending.extend(registry.attachments)
+
+    def record(self, info: PluginInfo) -> None:
+        """Keep what discovery found out about one plugin (loaded, failed or disabled)."""
+        self.plugins.append(info)
+
+    def add_task(self, task: Task, origin: str) -> None:
+        """Add a declared task; a different declaration of a known name is warned about."""
+        current = self.tasks.setdefault(task.name, task)
+        if current != task:
+            message = (
+                f"Task {task.name!r} from {origin} differs from the one already declared "
+                f"({current}); the first declaration is kept. Give the task another name."
+            )
+            if strict_mode():
+                raise PluginConflictError(message)
+            warnings.warn(message, PluginWarning, stacklevel=2)
+
+    def add(self, entry: ModelEntry) -> None:
+        """Add one entry, settling a name clash by preference or recording the conflict."""
+        self._place(self.models, entry.name.lower(), entry, "model", entry.name)
+        if entry.weights_name is not None:
+            self.add_enum(entry)
+
+    def add_enum(self, provider: EnumProvider) -> None:
+        """Add a weights enum by name, settling a clash as for models."""
+        name = provider.weights_name
+        if name is None:
+            msg = f"An entry from {provider.origin} has no weights enum to add to the catalogue."
+            raise ValueError(msg)
+        self._place(self.enums, name, provider, "weights enum", name)
+
+    def _rank(self, entry: EnumProvider) -> int | None:
+        for position, name in enumerate(self._prefer):
+            if plugin_matches([name], entry.plugin, entry.distribution):
+                return position
+        return None
+
+    def _place(
+        self, table: dict[str, Any], key: str, entry: EnumProvider, kind: str, shown: str
+    ) -> None:
+        current = table.get(key)
+        if current is None:
+            table[key] = entry
+            return
+        if kind == "weights enum" and current.weights_ref == entry.weights_ref:
+            return  # Two models sharing one enum is fine.
+        mine, theirs = self._rank(entry), self._rank(current)
+        if mine is not None and (theirs is None or mine < theirs):
+            table[key] = entry
+            return
+        if theirs is not None:
+            return
+        clashing = self.conflicts.setdefault(f"{kind}:{key}", [current])
+        clashing.append(entry)
+        if strict_mode():
+            self.refuse_conflict(kind, key, shown)
+        warnings.warn(conflict_message(kind, shown, clashing), PluginWarning, stacklevel=2)
+
+    def settle(self) -> None:
+        """Attach each pending enum to its model, or warn once that the model is not installed.
+
+        Raises:
+            PluginLoadError: Under ``WEIGHTHUB_STRICT=1``, for an attachment to a missing model.
+        """
+        pending, self._pending = self._pending, []
+        for attachment in pending:
+            target = self.models.get(attachment.model.lower())
+            if target is None:
+                self.dangling.append(attachment)
+                message = self.dangling_message(attachment)
+                if strict_mode():
+                    raise PluginLoadError(
+                        message,
+                        name=attachment.plugin,
+                        plugin=attachment.plugin,
+                        distribution=attachment.distribution,
+                    )
+                warnings.warn(message, PluginWarning, stacklevel=5)
+                continue
+            self._attach(attachment, target)
+            self.add_enum(attachment)
+
+    def _attach(self, attachment: WeightsAttachment, target: ModelEntry) -> None:
+        attachment.target = target
+        self.attachments.setdefault(target.name.lower(), []).append(attachment)
+        if target.weights_name is not None:
+            self._attached_by_enum.setdefault(target.weights_name, []).append(attachment)
+
+    def _detach(self, attachment: WeightsAttachment) -> None:
+        target = attachment.target
+        if target is None:
+            return
+        self.attachments.get(target.name.lower(), []).remove(attachment)
+        if target.weights_name is not None:
+            self._attached_by_enum.get(target.weights_name, []).remove(attachment)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def conflict(self, kind: str, key: str) -> list[EnumProvider] | None:
+        """Return the entries that clash on ``key``, or None."""
+        return self.conflicts.get(f"{kind}:{key}")
+
+    def refuse_conflict(self, kind: str, key: str, shown: str) -> None:
+        """Raise the :class:`PluginConflictError` of a clash on ``key``, if there is one.
+
+        Args:
+            kind: ``"model"`` or ``"weights enum"``.
+            key: The catalogue key (a model's is lower-cased).
+            shown: The name as the caller wrote it, for the message and ``.name``.
+        """
+        clash = self.conflict(kind, key)
+        if clash is not None:
+            msg = conflict_message(kind, shown, clash)
+            raise PluginConflictError(msg, name=shown, plugins=[e.plugin for e in clash])
+
+    def attachments_of(self, entry: ModelEntry) -> list[WeightsAttachment]:
+        """Return the usable attachments of a model: those whose enum name nobody else claims."""
+        return [
+            attachment
+            for attachment in self.attachments.get(entry.name.lower(), [])
+            if self.conflict("weights enum", attachment.weights_name) is None
+        ]
+
+    def attached_to(self, enum: type[WeightsEnum]) -> list[WeightsAttachment]:
+        """The usable attachments of every model whose own weights enum is ``enum``.
+
+        Looks only at the models using an enum of that name (an index), never at the others.
+        """
+        result: list[WeightsAttachment] = []
+        targets = {id(a.target): a.target for a in self._attached_by_enum.get(enum.__name__, ())}
+        for target in targets.values():
+            if target is None:
+                continue
+            try:
+                own = target.load_weights()
+            except Exception:  # another model's broken enum is not this call's error
+                continue
+            if own is enum:
+                result.extend(self.attachments_of(target))
+        return result
+
+    def dangling_message(self, attachment: WeightsAttachment) -> str:
+        """Explain an attachment to a model no installed plugin registers, with the pip line."""
+        hint = missing_plugin_hint(attachment.model.lower(), "models", self.plugins)
+        return (
+            f"{attachment.origin.capitalize()} attaches weights {attachment.weights_name!r} to "
+            f"model {attachment.model!r}, which no loaded plugin registers; they are unusable "
+            f"until it is installed.{hint or ' Install the plugin that provides the model.'}"
+        )
+
+    @contextlib.contextmanager
+    def provisionally_attached(
+        self, entry: ModelEntry, enum: type[WeightsEnum]
+    ) -> Iterator[WeightsAttachment]:
+        """Attach ``enum`` to ``entry``'s model for the duration of the block.
+
+        The model's builder then accepts its members exactly as it will once a plugin attaches
+        them; ``get_weight`` does not find the enum.
+
+        Yields:
+            The attachment.
+        """
+        attachment = WeightsAttachment(entry.name, PROVISIONAL_PLUGIN, None, enum)
+        self._attach(attachment, entry)
+        try:
+            yield attachment
+        finally:
+            self._detach(attachment)

@@ -1,0 +1,289 @@
+"""Model construction: fast and low-memory with pretrained weights, or without loading at all.
+
+The architecture is built with its *parameters* on the meta device (no allocation, ``nn.init`` is
+free) while its buffers stay real, so init-time tensor computations (RegNet's configuration,
+non-persistent buffers such as Swin's relative position index) still work. This is accelerate's
+``init_empty_weights(include_buffers=False)`` technique, done with torch's global parameter
+registration hook, which moves a parameter to the meta device only inside :func:`meta_parameters`
+in the constructing context (a context variable: other threads are unaffected, and nothing is
+patched). The checkpoint is then memory-mapped and assigned into the model
+(``load_state_dict(assign=True)``), so the weights are read once, lazily, and never copied.
+
+Whenever the fast path is unsafe the ordinary path runs instead (``factory()`` then
+``load_state_dict``), and the reason is logged at DEBUG level on the ``weighthub`` logger.
+
+:func:`no_weight_loading` is the switch for building a model without loading its weights
+(``weighthub describe``, the conformance kit): in the current context only, :func:`construct_model`
+just calls its factory, ``WeightsEnum.get_state_dict`` returns an empty state dict, and a module
+built there accepts a state dict with missing or unexpected keys (torchvision's builders load
+``weights.get_state_dict()`` themselves). :func:`build_empty` builds that way without allocating
+parameters. All of it is torch's global registration hooks reading context variables: nothing is
+patched, and other threads build and load as usual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ._loads import loads_skipped, notify_load, skipping_loads
+from ._weights import WeightsEnum
+
+if TYPE_CHECKING:
+    import torch
+    from torch import nn
+    from torch.utils.hooks import RemovableHandle
+
+__all__ = ["build_empty", "construct_model", "meta_parameters", "no_weight_loading"]
+
+logger = logging.getLogger("weighthub")
+
+M = TypeVar("M")
+
+_meta_parameters = contextvars.ContextVar("weighthub_meta_parameters", default=False)
+# Inside no_weight_loading: the modules built there and their load hooks, by module id (the
+# module is kept so that no other module reuses its id while the block runs).
+_Tolerated = dict[int, tuple["nn.Module", "RemovableHandle"]]
+_tolerant: contextvars.ContextVar[_Tolerated | None] = contextvars.ContextVar(
+    "weighthub_tolerant_loads", default=None
+)
+_hook_lock = threading.Lock()
+_hooks_installed = False
+
+
+def _accept_any_keys(module: nn.Module, incompatible: Any) -> None:
+    """A ``load_state_dict`` post hook: inside :func:`no_weight_loading`, no key is missing."""
+    if loads_skipped():
+        incompatible.missing_keys.clear()
+        incompatible.unexpected_keys.clear()
+
+
+def _tolerate(module: nn.Module) -> None:
+    """Inside :func:`no_weight_loading`, let ``module`` load a state dict that does not fit."""
+    tolerant = _tolerant.get()
+    if tolerant is not None and id(module) not in tolerant:
+        handle = module.register_load_state_dict_post_hook(_accept_any_keys)  # type: ignore[no-untyped-call]
+        tolerant[id(module)] = (module, handle)
+
+
+def _on_module(module: nn.Module, name: str, submodule: Any) -> None:
+    """torch's module registration hook: a module that gets children may be loaded."""
+    _tolerate(module)
+
+
+def _on_buffer(module: nn.Module, name: str, buffer: Any) -> None:
+    """torch's buffer registration hook: a module that gets a buffer may be loaded."""
+    _tolerate(module)
+
+
+def _to_meta(module: nn.Module, name: str, param: Any) -> Any:
+    """torch's parameter registration hook: a new parameter on the meta device, when asked for."""
+    _tolerate(module)
+    if not _meta_parameters.get():
+        return None
+    import torch
+
+    if isinstance(param, torch.nn.parameter.UninitializedParameter) or param.device.type == "meta":
+        return None
+    kwargs = dict(param.__dict__)
+    kwargs["requires_grad"] = param.requires_grad
+    return type(param)(param.to(torch.device("meta")), **kwargs)
+
+
+def _install_hooks() -> None:
+    """Register weighthub's global registration hooks with torch, once; they act only inside
+    :func:`meta_parameters` and :func:`no_weight_loading`."""
+    global _hooks_installed
+    with _hook_lock:
+        if not _hooks_installed:
+            from torch.nn.modules import module
+
+            module.register_module_parameter_registration_hook(_to_meta)
+            module.register_module_module_registration_hook(_on_module)
+            module.register_module_buffer_registration_hook(_on_buffer)
+            _hooks_installed = True
+
+
+@contextlib.contextmanager
+def meta_parameters() -> Iterator[None]:
+    """Within this block, parameters registered in this context are created on the meta device.
+
+    Buffers stay real. Other threads (and asyncio tasks started outside the block) are
+    unaffected. Nested and concurrent uses are safe.
+    """
+    _install_hooks()
+    token = _meta_parameters.set(True)
+    try:
+        yield
+    finally:
+        _meta_parameters.reset(token)
+
+
+def _quantized_module(model: nn.Module) -> str | None:
+    for name, module in model.named_modules():
+        kind = type(module).__module__
+        if kind.startswith(
+            ("torch.ao.nn.quantized", "torch.nn.quantized", "torch.ao.nn.intrinsic.quantized")
+        ):
+            return f"{name or 'the model'} is a quantized module ({type(module).__qualname__})"
+    return None
+
+
+def _tied_parameters(model: nn.Module) -> list[list[str]]:
+    groups: dict[int, list[str]] = {}
+    for name, param in model.named_parameters(remove_duplicate=False):
+        groups.setdefault(id(param), []).append(name)
+    return [names for names in groups.values() if len(names) > 1]
+
+
+def _set_tensor(model: nn.Module, dotted: str, value: Any) -> None:
+    owner_name, _, attr = dotted.rpartition(".")
+    owner = model.get_submodule(owner_name) if owner_name else model
+    owner._parameters[attr] = value
+
+
+def _meta_leftovers(model: nn.Module) -> list[str]:
+    names = [n for n, p in model.named_parameters(remove_duplicate=False) if p.is_meta]
+    names += [n for n, b in model.named_buffers(remove_duplicate=False) if b.is_meta]
+    return names
+
+
+def _match_dtypes(model: nn.Module, state_dict: dict[str, torch.Tensor]) -> dict[str, Any]:
+    """Cast checkpoint tensors to the dtype the model declares, as the ordinary copy would."""
+    current = {**dict(model.named_parameters()), **dict(model.named_buffers())}
+    out: dict[str, Any] = {}
+    for key, value in state_dict.items():
+        target = current.get(key)
+        if target is not None and hasattr(value, "dtype") and value.dtype != target.dtype:
+            value = value.to(target.dtype)
+        out[key] = value
+    return out
+
+
+def _fast_path(
+    factory: Callable[[], M], load: Callable[[], dict[str, torch.Tensor]]
+) -> tuple[M | None, str]:
+    """Try the meta-parameter construction; return (model, "") or (None, why it was skipped)."""
+    from torch import nn
+
+    try:
+        with meta_parameters():
+            model = factory()
+    except (NotImplementedError, RuntimeError, ValueError, TypeError) as exc:
+        return None, f"the factory failed with meta parameters ({type(exc).__name__}: {exc})"
+    if not isinstance(model, nn.Module):
+        return None, f"the factory returned a {type(model).__name__}, not an nn.Module"
+    quantized = _quantized_module(model)
+    if quantized is not None:
+        return None, quantized
+    tied = _tied_parameters(model)
+    state_dict = _match_dtypes(model, load())
+    model.load_state_dict(state_dict, strict=True, assign=True)
+    for names in tied:
+        first = model.get_parameter(names[0])
+        for other in names[1:]:
+            _set_tensor(model, other, first)
+    leftovers = _meta_leftovers(model)
+    if leftovers:
+        return None, f"{', '.join(leftovers[:5])} stayed on the meta device after loading"
+    return model, ""
+
+
+def construct_model(
+    factory: Callable[[], M],
+    weights: WeightsEnum | None,
+    *,
+    progress: bool = True,
+    fast: bool = True,
+    check_hash: bool = True,
+    model_dir: str | os.PathLike[str] | None = None,
+) -> M:
+    """Build a model and load its pretrained weights, fast and with little memory when possible.
+
+    With weights, the architecture is built with meta parameters (no allocation, no random init)
+    and the memory-mapped checkpoint is assigned into it; the outputs are bit-identical to
+    ``factory()`` followed by ``load_state_dict``. That ordinary path runs instead when ``fast`` is
+    False, when the factory fails under meta parameters, when the model has quantized modules, or
+    when a tensor is left on the meta device; the reason is logged at DEBUG level. Listeners added
+    with :func:`weighthub.add_load_listener` are told of the load once, before the checkpoint is
+    fetched. Inside ``no_weight_loading()`` (``weighthub describe``, the conformance kit) it only
+    calls ``factory()``.
+
+    Args:
+        factory: Builds the architecture with random weights, e.g. ``lambda: ResNet(...)``.
+        weights: The weights to load, or None for a randomly initialised model.
+        progress: Show a download progress bar (only when stderr is a terminal).
+        fast: Allow the meta-parameter fast path.
+        check_hash: Verify the checkpoint's sha256.
+        model_dir: The cache folder; see :func:`cache_dir`.
+
+    Returns:
+        The model, with the weights loaded (``strict=True``).
+    """
+    if weights is None or loads_skipped():
+        return factory()
+    if not isinstance(weights, WeightsEnum):
+        # Another library's member (torchvision's): its get_state_dict does not tell listeners.
+        notify_load(weights)
+
+    def load() -> dict[str, torch.Tensor]:
+        return weights.get_state_dict(
+            progress=progress, check_hash=check_hash, model_dir=model_dir, mmap=True
+        )
+
+    if fast:
+        model, reason = _fast_path(factory, load)
+        if model is not None:
+            return model
+    else:
+        reason = "fast=False"
+    logger.debug("Building %s the ordinary way: %s.", weights, reason)
+    model = factory()
+    model.load_state_dict(load())  # type: ignore[attr-defined]
+    return model
+
+
+@contextlib.contextmanager
+def no_weight_loading() -> Iterator[None]:
+    """Within this block, in this context only, builders build without loading weights.
+
+    :func:`construct_model` only calls its factory, ``WeightsEnum.get_state_dict`` returns ``{}``
+    (fetching nothing, telling no listener), and the modules built in the block accept a state
+    dict with missing or unexpected keys while in it (so torchvision's builders, which load
+    ``weights.get_state_dict()`` themselves, load a torch.hub-cached empty state dict). On exit
+    those modules load strictly again. Other threads are unaffected; nesting is fine.
+    """
+    _install_hooks()
+    tolerant: _Tolerated = {}
+    token = _tolerant.set(tolerant)
+    try:
+        with skipping_loads():
+            yield
+    finally:
+        _tolerant.reset(token)
+        for _, handle in tolerant.values():
+            handle.remove()
+
+
+def build_empty(builder: Callable[..., Any], **kwargs: Any) -> Any:
+    """Call ``builder(**kwargs)`` without allocating parameters and without loading weights.
+
+    Tries the meta device first; builders that fail there are retried with only their
+    parameters on the meta device (:func:`meta_parameters`). Either way initialisation costs
+    nothing, and weight loading is switched off (:func:`no_weight_loading`) for this context
+    only.
+    """
+    import torch
+
+    with no_weight_loading():
+        try:
+            with torch.device("meta"):
+                return builder(**kwargs)
+        except (NotImplementedError, RuntimeError):
+            with meta_parameters():
+                return builder(**kwargs)
