@@ -90,10 +90,10 @@ def _prepare(folder: Path, arch: str) -> tuple[Path, Path]:
     if not path.exists() or not names.exists():
         from safetensors.torch import save_file
         from timm.models import get_model_input_config
-        from weighthub_timm._create import empty_model
 
         from weighthub.building import matvec_operands
         from weighthub.testing import random_state_dict
+        from weighthub_timm._create import empty_model
 
         model = empty_model(arch)
         save_file(random_state_dict(model, seed=arch), str(path))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import sys
 import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -44,9 +45,12 @@ from ._legacy import (
     overwrite_named_param,
     overwrite_value_param,
 )
+from ._loads import loads_skipped, notify_load
 from ._weights import WeightsEnum, WeightsRef, resolve_weights
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from torch import nn
 
 __all__ = [
@@ -57,6 +61,7 @@ __all__ = [
     "VerifyFn",
     "align_tensors",
     "apply_model_kwargs",
+    "checkpoint_file",
     "close_matches_hint",
     "drop_auxiliary_heads",
     "is_aligned",
@@ -351,6 +356,41 @@ def load(
     if weights is None:
         return factory()
     return construct_model(factory, weights, progress=progress, fast=fast)
+
+
+def checkpoint_file(
+    weights: WeightsEnum,
+    *,
+    progress: bool = True,
+    check_hash: bool = True,
+    model_dir: str | os.PathLike[str] | None = None,
+) -> Path | None:
+    """The verified local file of ``weights``' checkpoint, for a builder that reads it itself.
+
+    What :meth:`WeightsEnum.get_state_dict` does before it loads: listeners added with
+    :func:`weighthub.add_load_listener` are told, then the file is fetched (or found in the cache)
+    and verified. Use it when another library's loader must read the file (timm's, a JAX
+    ``.npz`` reader) or the builder memory-maps it on its own terms.
+
+    Returns:
+        The file, or None inside ``no_weight_loading()`` (``weighthub describe``, the conformance
+        kit), where nothing is fetched: the builder then builds without loading.
+    """
+    if loads_skipped():
+        return None
+    from ._fetch import fetch
+
+    notify_load(weights)
+    value = weights.value
+    return fetch(
+        value.url,
+        model_dir=model_dir,
+        progress=progress,
+        check_hash=check_hash,
+        file_name=value.file_name,
+        sha256=value.sha256,
+        file_size=value.file_size,
+    )
 
 
 def load_backbone(

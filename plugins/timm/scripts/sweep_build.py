@@ -8,10 +8,11 @@ Usage::
 
 For each architecture (its default tag, as ``timm.create_model(arch)`` picks it) a checkpoint of
 random weights is generated and written with its tensors off the 64-byte boundaries; then
-``weighthub_timm._create.build_model(arch, file)`` and ``timm.create_model(arch, pretrained=True,
-pretrained_cfg_overlay=dict(file=file))`` are compared: every tensor of the state, then the outputs
-for a random batch of each size in ``--batches``, bit for bit (NaN where NaN). Each architecture
-runs in a worker process with a time limit; a worker that crashes or times out is replaced.
+``weighthub_timm.build_model(arch, file)`` and ``timm.create_model(arch, pretrained=True,
+pretrained_cfg_overlay=dict(file=file, custom_load=False))`` are compared: every tensor of the
+state, then the outputs for a random batch of each size in ``--batches``, bit for bit (NaN where
+NaN). Each architecture runs in a worker process with a time limit; a worker that crashes or
+times out is replaced.
 
 Resumable: RESULTS.jsonl gets one line per architecture as it finishes, and architectures already
 in it are skipped, unless ``--retry`` names their status (the newest line of an architecture
@@ -72,9 +73,9 @@ def _check(arch: str, opts: argparse.Namespace) -> dict:
     import timm
     import torch
     from timm.models import get_model_input_config
-    from weighthub_timm._create import build_model, empty_model
 
     from weighthub.testing import random_state_dict, write_unaligned_safetensors
+    from weighthub_timm import build_model, empty_model
 
     record: dict = {"arch": arch}
     empty = empty_model(arch)
@@ -98,9 +99,9 @@ def _check(arch: str, opts: argparse.Namespace) -> dict:
         ours = build_model(arch, path).eval()
         record["ours_s"] = round(time.perf_counter() - started, 2)
         started = time.perf_counter()
-        theirs = timm.create_model(
-            arch, pretrained=True, pretrained_cfg_overlay={"file": str(path)}
-        ).eval()
+        # custom_load=False: timm's JAX-loader tags are served converted, as safetensors.
+        overlay = {"file": str(path), "custom_load": False}
+        theirs = timm.create_model(arch, pretrained=True, pretrained_cfg_overlay=overlay).eval()
         record["timm_s"] = round(time.perf_counter() - started, 2)
     finally:
         logger.removeHandler(handler)

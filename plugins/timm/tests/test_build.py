@@ -16,11 +16,11 @@ import pytest
 import timm
 import torch
 from timm.models import get_model_input_config
-from weighthub_timm._create import build_model, empty_model
 
 import weighthub
 from weighthub.building import is_aligned, matvec_operands
 from weighthub.testing import python_without, random_state_dict, write_unaligned_safetensors
+from weighthub_timm._create import build_model, empty_model
 
 PRETRAINED = list(dict.fromkeys(tag.split(".")[0] for tag in timm.list_pretrained()))
 
@@ -133,7 +133,8 @@ def _checkpoint(arch, folder: Path, *, dtype=None, drop=(), **kwargs) -> Path:
 
 
 def _timm_model(arch, path, **kwargs):
-    overlay = {"file": str(path), **kwargs.pop("overlay", {})}
+    # timm's JAX-loader tags (custom_load: vit_tiny_patch16_224's ...) are served as safetensors.
+    overlay = {"file": str(path), "custom_load": False, **kwargs.pop("overlay", {})}
     return timm.create_model(arch, pretrained=True, pretrained_cfg_overlay=overlay, **kwargs)
 
 

@@ -35,7 +35,7 @@ from ._construction import Construction
 if TYPE_CHECKING:
     from torch import nn
 
-__all__ = ["build_model", "empty_model"]
+__all__ = ["build_model", "create_timm_model", "empty_model"]
 
 logger = logging.getLogger("weighthub.timm")
 
@@ -74,6 +74,18 @@ def empty_model(name: str, **kwargs: Any) -> nn.Module:
     except _CONSTRUCTION_ERRORS as exc:
         logger.debug("%s: building with real buffers failed (%s); all on meta", name, exc)
         return create(Construction(meta_device=True))
+
+
+def create_timm_model(name: str, **kwargs: Any) -> nn.Module:
+    """``timm.create_model(name, pretrained=False, **kwargs)``: randomly initialised.
+
+    Raises:
+        UnknownModelError: timm has no such architecture (close names are suggested).
+        ImportError: timm is not installed (the message says what to install).
+    """
+    timm = _timm()
+    _check_name(timm, name)
+    return timm.create_model(name, pretrained=False, **kwargs)  # type: ignore[no-any-return]
 
 
 def build_model(
@@ -134,9 +146,11 @@ def build_model(
         if value is not None:
             kwargs[key] = value
     fresh_names = tuple(fresh)
+    # timm's tags with a JAX loader (custom_load) keep it in their config although the Hub
+    # serves them converted, as safetensors: timm's loader reads what the file is.
     overlay = {**(pretrained_cfg_overlay or {}), "file": str(path)}
+    overlay["custom_load"] = path.suffix == ".npz"
     if path.suffix == ".npz":
-        overlay["custom_load"] = True
         model = _build_from_npz(name, path, overlay, fresh_names, kwargs)
     else:
         model = _build_assigned(timm, name, path, overlay, fresh_names, kwargs)
