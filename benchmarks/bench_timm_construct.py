@@ -19,7 +19,8 @@ and its peak RSS once every tensor was read (before the forward pass, whose acti
 the model's), minus that of a child that only imports the libraries, as a multiple of the
 checkpoint's size. The cases:
 
-- **timm**: ``timm.create_model(arch, pretrained=True, pretrained_cfg_overlay=dict(file=f))``;
+- **timm**: ``timm.create_model(arch, pretrained=True, pretrained_cfg_overlay=dict(file=f,
+  custom_load=False))`` (vit_base and vit_large tags keep timm's JAX loader in their config);
 - **wh**: ``build_model(arch, f)``, which finds the tensors to align with a forward pass on the
   meta device;
 - **wh+names**: ``build_model(arch, f, align=names)`` with those names computed beforehand (as a
@@ -46,7 +47,7 @@ _CHILD = r"""
 import hashlib, json, resource, sys, time, warnings
 warnings.filterwarnings("ignore")
 import torch, timm
-from weighthub_timm._create import build_model
+from weighthub_timm import build_model
 
 mode, arch, path, names = sys.argv[1:5]
 torch.set_num_threads(2)
@@ -55,7 +56,8 @@ result = {}
 if mode != "baseline":
     started = time.perf_counter()
     if mode == "timm":
-        model = timm.create_model(arch, pretrained=True, pretrained_cfg_overlay={"file": path})
+        overlay = {"file": path, "custom_load": False}  # the JAX-loader tags, as safetensors
+        model = timm.create_model(arch, pretrained=True, pretrained_cfg_overlay=overlay)
     elif mode == "wh":
         model = build_model(arch, path)
     else:
@@ -93,7 +95,7 @@ def _prepare(folder: Path, arch: str) -> tuple[Path, Path]:
 
         from weighthub.building import matvec_operands
         from weighthub.testing import random_state_dict
-        from weighthub_timm._create import empty_model
+        from weighthub_timm import empty_model
 
         model = empty_model(arch)
         save_file(random_state_dict(model, seed=arch), str(path))
