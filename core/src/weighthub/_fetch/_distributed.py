@@ -42,6 +42,7 @@ from ._config import env_number
 from ._integrity import Expected, check_cached, hash_file, read_record, write_record
 from ._layout import CachePaths, local_record_path
 from ._lock import cache_lock
+from ._sidefiles import create_new
 
 __all__ = ["broadcast_active", "distributed_mode", "fetch_collective", "set_distributed"]
 
@@ -240,7 +241,7 @@ def _receive_file(
     buffer = torch.empty(min(chunk, max(size, 1)), dtype=torch.uint8, device=group.device)
     hasher = hashlib.sha256()
     try:
-        with partial.open("wb") as out:
+        with os.fdopen(create_new(partial), "wb") as out:  # never through a planted link
             received = 0
             while received < size:
                 n = min(buffer.numel(), size - received)

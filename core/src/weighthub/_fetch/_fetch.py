@@ -151,12 +151,18 @@ def _fetch_to_cache(
     if check.state == "taken":
         return _fetch_to_cache(source, folder / keyed_name(name, url), expected, url, progress)
     if offline_mode():
-        why = "is not in the cache" if check.state == "missing" else f"is unusable: {check.reason}"
-        msg = (
-            f"Offline mode is on (WEIGHTHUB_OFFLINE) and {name} {why}. Put the file {name} in "
-            f"{folder} (the full path: {target}), or turn offline mode off to download it from "
-            f"{url}."
-        )
+        if check.state == "missing":
+            msg = (
+                f"Offline mode is on (WEIGHTHUB_OFFLINE) and {name} is not in the cache. Put the "
+                f"file {name} in {folder} (the full path: {target}), or turn offline mode off to "
+                f"download it from {url}."
+            )
+        else:
+            msg = (
+                f"Offline mode is on (WEIGHTHUB_OFFLINE) and the cached {target} is unusable: "
+                f"{check.reason}. Replace it with the right file, or turn offline mode off to "
+                f"download it again from {url}."
+            )
         raise OfflineModeError(msg, url=url, path=target)
     if check.state == "bad":
         warnings.warn(
