@@ -10,7 +10,8 @@ that take ``num_classes`` as a parameter), :func:`set_fixed` (what a model name 
 :func:`resolve_backbone` and :func:`load_backbone` (backbone weights given by reference, loaded
 through the verified path; torchvision's default backbones are :data:`RESNET50_V1` and its
 siblings), :func:`drop_auxiliary_heads` (GoogLeNet's and Inception v3's auxiliary classifiers),
-:func:`apply_model_kwargs` (the architecture arguments weights declare) and :func:`load`.
+:func:`apply_model_kwargs` (the architecture arguments weights declare) and :func:`load`
+(:func:`checkpoint_file` when another library's loader must read the file itself).
 torchvision's own helpers are here too, for builders written by hand:
 :func:`handle_legacy_interface`, :func:`kwonly_to_pos_or_kw`, :func:`overwrite_named_param` and
 :func:`overwrite_value_param` (code ported from torchvision finds them under its own path,
