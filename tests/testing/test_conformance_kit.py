@@ -156,6 +156,8 @@ def test_public_api():
         "build_empty",
         "random_state_dict",
         "write_unaligned_safetensors",
+        "same_bits",
+        "tensors_of",
         "record_loads",
         "restore_registrations",
         "LoadRecorder",

@@ -34,36 +34,12 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import torch
+    pass
 
 RESTART_EVERY = 20  # architectures per worker, to bound memory growth
-
-
-def _same_bits(a: torch.Tensor, b: torch.Tensor) -> bool:
-    import torch
-
-    if a.dtype != b.dtype or a.shape != b.shape:
-        return False
-    if torch.equal(a, b):
-        return True
-    if not a.is_floating_point():
-        return False
-    return torch.equal(a.isnan(), b.isnan()) and torch.equal(a.nan_to_num(0), b.nan_to_num(0))
-
-
-def _flatten(out: Any) -> list[torch.Tensor]:
-    import torch
-
-    if isinstance(out, torch.Tensor):
-        return [out]
-    if isinstance(out, dict):
-        return [t for key in sorted(out) for t in _flatten(out[key])]
-    if isinstance(out, (list, tuple)):
-        return [t for item in out for t in _flatten(item)]
-    return []
 
 
 def _check(arch: str, opts: argparse.Namespace) -> dict:
@@ -74,7 +50,12 @@ def _check(arch: str, opts: argparse.Namespace) -> dict:
     import torch
     from timm.models import get_model_input_config
 
-    from weighthub.testing import random_state_dict, write_unaligned_safetensors
+    from weighthub.testing import (
+        random_state_dict,
+        same_bits,
+        tensors_of,
+        write_unaligned_safetensors,
+    )
     from weighthub_timm import build_model, empty_model
 
     record: dict = {"arch": arch}
@@ -113,7 +94,7 @@ def _check(arch: str, opts: argparse.Namespace) -> dict:
     if mine.keys() != reference.keys():
         extra, missing = set(mine) - set(reference), set(reference) - set(mine)
         return {**record, "status": "different", "reason": f"keys: +{extra} -{missing}"}
-    differing = [k for k in reference if not _same_bits(mine[k], reference[k])]
+    differing = [k for k in reference if not same_bits(mine[k], reference[k])]
     if differing:
         return {**record, "status": "different", "reason": f"state: {differing[:5]}"}
     shape = get_model_input_config(theirs)["input_size"]
@@ -121,8 +102,8 @@ def _check(arch: str, opts: argparse.Namespace) -> dict:
     with torch.inference_mode():
         for batch in opts.batches:
             x = torch.randn(batch, *shape, generator=generator)
-            a, b = _flatten(ours(x)), _flatten(theirs(x))
-            same = len(a) == len(b) > 0 and all(map(_same_bits, a, b))
+            a, b = tensors_of(ours(x)), tensors_of(theirs(x))
+            same = len(a) == len(b) > 0 and all(map(same_bits, a, b))
             if not same:
                 return {**record, "status": "different", "reason": f"outputs at batch {batch}"}
     return {**record, "status": "identical"}

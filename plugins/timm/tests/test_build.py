@@ -19,8 +19,14 @@ from timm.models import get_model_input_config
 
 import weighthub
 from weighthub.building import is_aligned, matvec_operands
-from weighthub.testing import python_without, random_state_dict, write_unaligned_safetensors
-from weighthub_timm._create import build_model, empty_model
+from weighthub.testing import (
+    python_without,
+    random_state_dict,
+    same_bits,
+    tensors_of,
+    write_unaligned_safetensors,
+)
+from weighthub_timm import build_model, empty_model
 
 PRETRAINED = list(dict.fromkeys(tag.split(".")[0] for tag in timm.list_pretrained()))
 
@@ -138,33 +144,13 @@ def _timm_model(arch, path, **kwargs):
     return timm.create_model(arch, pretrained=True, pretrained_cfg_overlay=overlay, **kwargs)
 
 
-def _same_bits(a: torch.Tensor, b: torch.Tensor) -> bool:
-    if a.dtype != b.dtype or a.shape != b.shape:
-        return False
-    if torch.equal(a, b):
-        return True
-    if not a.is_floating_point():
-        return False
-    return torch.equal(a.isnan(), b.isnan()) and torch.equal(a.nan_to_num(0), b.nan_to_num(0))
-
-
-def _flatten(out):
-    if isinstance(out, torch.Tensor):
-        return [out]
-    if isinstance(out, dict):
-        return [t for key in sorted(out) for t in _flatten(out[key])]
-    if isinstance(out, (list, tuple)):
-        return [t for item in out for t in _flatten(item)]
-    return []
-
-
 def assert_same_state(ours, theirs, *, skip=()):
     mine, reference = ours.state_dict(), theirs.state_dict()
     assert mine.keys() == reference.keys()
     differing = [
         key
         for key in reference
-        if not key.startswith(skip) and not _same_bits(mine[key], reference[key])
+        if not key.startswith(skip) and not same_bits(mine[key], reference[key])
     ]
     assert not differing, f"tensors differ: {differing[:5]}"
 
@@ -177,10 +163,10 @@ def assert_same_outputs(ours, theirs, batches=(1, 2)):
     with torch.inference_mode():
         for batch in batches:
             x = torch.randn(batch, *size, generator=generator)
-            mine, reference = _flatten(ours(x)), _flatten(theirs(x))
+            mine, reference = tensors_of(ours(x)), tensors_of(theirs(x))
             assert len(mine) == len(reference) > 0
             for a, b in zip(mine, reference, strict=True):
-                assert _same_bits(a, b), f"outputs differ at batch size {batch}"
+                assert same_bits(a, b), f"outputs differ at batch size {batch}"
 
 
 @pytest.mark.parametrize(
@@ -280,7 +266,7 @@ def test_a_headless_thirteen_band_checkpoint_loads_with_a_fresh_head(tmp_path):
 
     assert model.conv1.weight.shape == (64, 13, 7, 7)
     loaded = model.state_dict()
-    assert all(_same_bits(loaded[k], v) for k, v in state.items())
+    assert all(same_bits(loaded[k], v) for k, v in state.items())
     assert set(loaded) - set(state) == {"fc.weight", "fc.bias"}
     assert torch.isfinite(model.fc.weight).all() and model.fc.weight.std() > 0
     with torch.inference_mode():
@@ -296,13 +282,13 @@ def test_fresh_parts_ignore_what_the_checkpoint_holds_for_them(tmp_path):
     path = _checkpoint("resnet10t", tmp_path)
     state = weighthub.load_checkpoint(path)
     model = build_model("resnet10t", path, fresh=("fc.bias", "conv1.1"))
-    assert _same_bits(model.fc.weight.detach(), state["fc.weight"])
+    assert same_bits(model.fc.weight.detach(), state["fc.weight"])
     assert not torch.equal(model.fc.bias.detach(), state["fc.bias"])
     norm = model.conv1[1]  # a fresh BatchNorm: reset parameters and statistics
     assert torch.equal(norm.weight.detach(), torch.ones(24))
     assert torch.equal(norm.running_mean, torch.zeros(24))
     assert torch.equal(norm.running_var, torch.ones(24))
-    assert _same_bits(model.conv1[0].weight.detach(), state["conv1.0.weight"])
+    assert same_bits(model.conv1[0].weight.detach(), state["conv1.0.weight"])
 
 
 def test_a_fresh_name_the_model_lacks_suggests_close_ones(tmp_path):
@@ -400,8 +386,12 @@ def test_npz_checkpoints_go_through_timms_own_loader(tmp_path):
 
 def test_without_timm_the_error_says_what_to_install(tmp_path):
     errors = python_without("timm", folder=tmp_path / "python").errors_of(
-        "from weighthub_timm._create import build_model, empty_model",
-        ["build_model('resnet18', 'x.safetensors')", "empty_model('resnet18')"],
+        "import weighthub, weighthub_timm",
+        [
+            "weighthub_timm.build_model('resnet18', 'x.safetensors')",
+            "weighthub_timm.empty_model('resnet18')",
+            "weighthub.get_model('resnet10t')",  # a registered builder, listed without timm
+        ],
         catch=(ImportError,),
     )
     assert all(e and "pip install 'weighthub-timm[timm]'" in e for e in errors), errors

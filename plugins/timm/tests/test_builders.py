@@ -17,6 +17,7 @@ from weighthub.testing import (
     WeightsLoadStopped,
     build_empty,
     random_state_dict,
+    same_bits,
     write_unaligned_safetensors,
 )
 from weighthub_timm import empty_model, weights_of
@@ -36,7 +37,7 @@ def _served(weights_server, tmp_path, name=f"{ARCH}.{TAG}"):
 def _same_state(a: torch.nn.Module, b: torch.nn.Module, skip: tuple[str, ...] = ()) -> None:
     mine, theirs = a.state_dict(), b.state_dict()
     assert mine.keys() == theirs.keys()
-    assert all(torch.equal(mine[k], v) for k, v in theirs.items() if not k.startswith(skip))
+    assert all(same_bits(mine[k], v) for k, v in theirs.items() if not k.startswith(skip))
 
 
 def test_get_model_builds_timms_model_from_the_members_file(weights_server, tmp_path):

@@ -3,7 +3,8 @@
 :func:`random_state_dict` fills a model's state (meta parameters included) with random values;
 :func:`write_unaligned_safetensors` writes a safetensors file whose tensors do not start on the
 64-byte boundaries PyTorch's allocator uses, as files from the Hugging Face Hub often do, so a
-test can check that memory-mapping them changes no output bit.
+test can check that memory-mapping them changes no output bit; :func:`same_bits` and
+:func:`tensors_of` compare two models' tensors and outputs bit for bit.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     import torch
     from torch import nn
 
-__all__ = ["random_state_dict", "write_unaligned_safetensors"]
+__all__ = ["random_state_dict", "same_bits", "tensors_of", "write_unaligned_safetensors"]
 
 _DTYPES = {
     "float64": "F64",
@@ -125,3 +126,31 @@ def write_unaligned_safetensors(
         for blob in blobs:
             f.write(blob.reshape(-1).view(torch.uint8).numpy().data)
     return target
+
+
+def same_bits(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """Whether two tensors have the same dtype, shape and values, NaN where NaN."""
+    import torch
+
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    if torch.equal(a, b):
+        return True
+    if not a.is_floating_point():
+        return False
+    return torch.equal(a.isnan(), b.isnan()) and torch.equal(a.nan_to_num(0), b.nan_to_num(0))
+
+
+def tensors_of(output: object) -> list[torch.Tensor]:
+    """The tensors of a model's output, in a fixed order: a tensor, or nested dicts (by sorted
+    key), lists and tuples of them (feature pyramids, detection dicts); anything else is left out.
+    """
+    import torch
+
+    if isinstance(output, torch.Tensor):
+        return [output]
+    if isinstance(output, dict):
+        return [t for key in sorted(output) for t in tensors_of(output[key])]
+    if isinstance(output, (list, tuple)):
+        return [t for item in output for t in tensors_of(item)]
+    return []
