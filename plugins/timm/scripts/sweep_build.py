@@ -28,6 +28,7 @@ import fnmatch
 import json
 import os
 import select
+import signal
 import subprocess
 import sys
 import tempfile
@@ -204,6 +205,8 @@ def main() -> None:
         return
     if not opts.results:
         parser.error("the results file is required")
+    # A terminated sweep stops its worker too (SIGTERM otherwise skips the finally below).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
     import timm
 
