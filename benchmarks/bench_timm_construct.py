@@ -122,7 +122,7 @@ def main() -> None:
     header = (
         f"{'model':<22} {'MB':>5} | {'ready s: timm':>13} {'wh':>5} {'wh+names':>8} {'ratio':>6} | "
         f"{'read s: timm':>12} {'wh+names':>8} {'ratio':>6} | {'output s: timm':>14} "
-        f"{'wh+names':>8} {'ratio':>6} | {'peak/file: timm':>15} {'wh':>5}"
+        f"{'wh+names':>8} {'ratio':>6} | {'peak/file: timm':>15} {'wh+names':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -151,7 +151,7 @@ def main() -> None:
                 f"{t[key, 'timm']:>{width}.2f} {t[key, 'wh+names']:>8.2f} "
                 f"{t[key, 'timm'] / t[key, 'wh+names']:>5.1f}x"
             )
-        cells.append(f"{peak['timm']:>15.2f} {peak['wh+names']:>5.2f}")
+        cells.append(f"{peak['timm']:>15.2f} {peak['wh+names']:>8.2f}")
         print(" | ".join(cells), flush=True)
     print(
         "\nratio: timm's time over wh+names's. peak: extra peak RSS once every tensor was read, "
