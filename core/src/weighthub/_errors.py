@@ -8,6 +8,7 @@ and ``except weighthub.WeighthubError`` both catch an :class:`UnknownModelError`
     ├── CachePathError               OSError: a WEIGHTHUB_CACHE_PATH entry is not a readable home
     ├── CacheWriteError              OSError: the cache's disk is full, read-only or failing
     ├── CheckpointFormatError        ValueError: not a PyTorch or safetensors checkpoint at all
+    ├── CheckpointMismatchError      RuntimeError: a checkpoint's tensors do not fit the model
     ├── IntegrityError               ValueError: a file's size or sha256 is not the declared one
     │   └── NotInLockfileError       a lockfile is active and has no entry for the file
     ├── InvalidFileNameError         ValueError: a cache file name is unsafe or too long
@@ -56,6 +57,7 @@ __all__ = [
     "CachePathError",
     "CacheWriteError",
     "CheckpointFormatError",
+    "CheckpointMismatchError",
     "IntegrityError",
     "InvalidFileNameError",
     "InvalidURLError",
@@ -196,6 +198,22 @@ class CheckpointFormatError(WeighthubError, ValueError):
 
     Attributes:
         path: The file.
+    """
+
+    def __init__(self, *args: object, path: str | PathLike[str] | None = None) -> None:
+        super().__init__(*args)
+        self.path = _as_path(path)
+
+
+class CheckpointMismatchError(WeighthubError, RuntimeError):
+    """A checkpoint's tensors do not fit the model built for it.
+
+    Missing, unexpected or mis-shaped tensors (what ``load_state_dict`` reports with a
+    ``RuntimeError``), or a part to initialise freshly that cannot be. The message names the file
+    and says which arguments (``num_classes``, ``in_chans``, ``fresh``) change the fit.
+
+    Attributes:
+        path: The checkpoint file, when the error concerns one.
     """
 
     def __init__(self, *args: object, path: str | PathLike[str] | None = None) -> None:
