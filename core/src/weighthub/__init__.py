@@ -38,6 +38,7 @@ from ._errors import (
     CachePathError,
     CacheWriteError,
     CheckpointFormatError,
+    CheckpointMismatchError,
     IntegrityError,
     InvalidFileNameError,
     InvalidURLError,
@@ -55,6 +56,7 @@ from ._errors import (
     UnknownWeightsError,
     UnknownWeightsMemberError,
     UnsafeCheckpointError,
+    UnsupportedModelKwargsError,
     WeighthubError,
     WeighthubWarning,
     WeightsDownloadError,
@@ -134,6 +136,7 @@ __all__ = [
     "CachePathError",
     "CacheWriteError",
     "CheckpointFormatError",
+    "CheckpointMismatchError",
     "IntegrityError",
     "InvalidFileNameError",
     "InvalidURLError",
@@ -151,6 +154,7 @@ __all__ = [
     "UnknownWeightsError",
     "UnknownWeightsMemberError",
     "UnsafeCheckpointError",
+    "UnsupportedModelKwargsError",
     "WeightsDownloadError",
 ]
 

@@ -8,6 +8,7 @@ and ``except weighthub.WeighthubError`` both catch an :class:`UnknownModelError`
     ├── CachePathError               OSError: a WEIGHTHUB_CACHE_PATH entry is not a readable home
     ├── CacheWriteError              OSError: the cache's disk is full, read-only or failing
     ├── CheckpointFormatError        ValueError: not a PyTorch or safetensors checkpoint at all
+    ├── CheckpointMismatchError      RuntimeError: a checkpoint does not fit its weights' model
     ├── IntegrityError               ValueError: a file's size or sha256 is not the declared one
     │   └── NotInLockfileError       a lockfile is active and has no entry for the file
     ├── InvalidFileNameError         ValueError: a cache file name is unsafe or too long
@@ -23,6 +24,7 @@ and ``except weighthub.WeighthubError`` both catch an :class:`UnknownModelError`
     ├── UnknownWeightsError          ValueError: unknown or malformed weights enum name
     ├── UnknownWeightsMemberError    KeyError: unknown member of a weights enum
     ├── UnsafeCheckpointError        pickle.UnpicklingError: a checkpoint needs unsafe unpickling
+    ├── UnsupportedModelKwargsError  TypeError: a model cannot take an option its weights declare
     └── WeightsDownloadError         OSError: a download failed for good (4xx, retries exhausted)
 
     WeighthubWarning (UserWarning)
@@ -55,6 +57,7 @@ __all__ = [
     "CachePathError",
     "CacheWriteError",
     "CheckpointFormatError",
+    "CheckpointMismatchError",
     "IntegrityError",
     "InvalidFileNameError",
     "InvalidURLError",
@@ -72,6 +75,7 @@ __all__ = [
     "UnknownWeightsError",
     "UnknownWeightsMemberError",
     "UnsafeCheckpointError",
+    "UnsupportedModelKwargsError",
     "WeighthubError",
     "WeighthubWarning",
     "WeightsDownloadError",
@@ -199,6 +203,27 @@ class CheckpointFormatError(WeighthubError, ValueError):
     def __init__(self, *args: object, path: str | PathLike[str] | None = None) -> None:
         super().__init__(*args)
         self.path = _as_path(path)
+
+
+class CheckpointMismatchError(WeighthubError, RuntimeError):
+    """A checkpoint does not fit the model its weights build (a ``RuntimeError``, as torch's
+    strict ``load_state_dict`` raises).
+
+    Raised for keys missing outside the head the weights declare they lack (``missing_head``),
+    unexpected keys, keys of that declared head which the checkpoint does carry, a declared head
+    that names no key of the model, and tensors whose shape differs (a first layer of another
+    number of input channels than the weights' ``model_kwargs`` build). The message names the
+    weights, the keys or layer, and the fix.
+
+    Attributes:
+        name: The weights, ``"Enum.MEMBER"``.
+        keys: The offending keys (or patterns), in the message's order.
+    """
+
+    def __init__(self, *args: object, name: str | None = None, keys: Iterable[str] = ()) -> None:
+        super().__init__(*args)
+        self.name = name
+        self.keys = list(keys)
 
 
 class IntegrityError(WeighthubError, ValueError):
@@ -464,6 +489,34 @@ class UnsafeCheckpointError(WeighthubError, pickle.UnpicklingError):
     def __init__(self, *args: object, path: str | PathLike[str] | None = None) -> None:
         super().__init__(*args)
         self.path = _as_path(path)
+
+
+class UnsupportedModelKwargsError(WeighthubError, TypeError):
+    """A model's builder cannot take an architecture option its weights declare (``model_kwargs``).
+
+    torchvision's ``ResNet`` takes no ``in_chans``, for instance: weights of 13 input bands
+    belong on an architecture that does (timm's). The message names the option, the weights, the
+    model and where the option is taken.
+
+    Attributes:
+        name: The option, e.g. ``"in_chans"``.
+        model: The model's name.
+        weights: The weights, ``"Enum.MEMBER"``.
+    """
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        *args: object,
+        name: str | None = None,
+        model: str | None = None,
+        weights: str | None = None,
+    ) -> None:
+        super().__init__(*args)
+        self.name = name
+        self.model = model
+        self.weights = weights
 
 
 class WeightsDownloadError(WeighthubError, OSError):
