@@ -241,3 +241,57 @@ def test_a_meta_key_declared_twice_differently_is_refused():
     registry.add_meta_keys(in_chans=int)
     with pytest.raises(ValueError, match="declares meta key 'in_chans' twice"):
         registry.add_meta_keys(in_chans=str)
+
+
+# The kit refuses statistics of another band count, and meta that disagrees with model_kwargs --
+
+
+def _bandnet_builder(enum: type[WeightsEnum]) -> Any:
+    from torch import nn
+
+    from weighthub.building import load, make_builder
+
+    def build(weights: Any, progress: bool, kwargs: dict[str, Any]) -> nn.Module:
+        return load(lambda: timm.create_model("resnet18", **kwargs), weights, progress)
+
+    return make_builder(
+        "badbands18", enum, build, model_cls=nn.Module, summary="timm.", module=__name__
+    )
+
+
+def _badbands_meta(in_chans: int) -> dict[str, Any]:
+    keep = {k: v for k, v in HEADLESS.items() if k not in DOMAIN}
+    return {**keep, "in_chans": in_chans}
+
+
+class Badbands18_Weights(WeightsEnum):
+    RGB_STATS = Weights(
+        url="https://example.invalid/wh-test/rgb_stats-0123abcd.pth",
+        # ImageNet's three means and stds reused on 7 bands: torchgeo-bench PR #85's bug.
+        transforms=preset("ImageClassification", crop_size=32, resize_size=32),
+        meta=_badbands_meta(7),
+        model_kwargs={"in_chans": 7},
+        missing_head=("fc.*",),
+    )
+    SAYS_9 = Weights(
+        url="https://example.invalid/wh-test/says_9-0123abcd.pth",
+        transforms=preset(
+            "ImageClassification", crop_size=32, resize_size=32, mean=[0.0] * 7, std=[1.0] * 7
+        ),
+        meta=_badbands_meta(9),
+        model_kwargs={"in_chans": 7},
+        missing_head=("fc.*",),
+    )
+
+
+def test_the_kit_refuses_a_preset_of_another_band_count_and_a_disagreeing_in_chans():
+    weighthub.register_model("badbands18", task="image_classification", weights=Badbands18_Weights)(
+        _bandnet_builder(Badbands18_Weights)
+    )
+    failures = weighthub.testing.check_model("badbands18", skip=["num_params", "legacy"])
+    found = {(f.weights, f.check): f.message for f in failures}
+    transforms = found[("Badbands18_Weights.RGB_STATS", "transforms")]
+    assert "mean has 3 values but the weights take in_chans=7 bands" in transforms
+    assert "give one mean and std per band" in transforms
+    meta = found[("Badbands18_Weights.SAYS_9", "meta_schema")]
+    assert "meta in_chans is 9 but model_kwargs build in_chans=7" in meta
