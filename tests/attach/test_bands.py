@@ -8,6 +8,7 @@ loopback server through the mirror setting.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from typing import Any
@@ -295,3 +296,61 @@ def test_the_kit_refuses_a_preset_of_another_band_count_and_a_disagreeing_in_cha
     assert "give one mean and std per band" in transforms
     meta = found[("Badbands18_Weights.SAYS_9", "meta_schema")]
     assert "meta in_chans is 9 but model_kwargs build in_chans=7" in meta
+
+
+# weighthub describe detects a changed input layer and a missing head -----------------------
+
+
+def _describe(site: Any, *args: str, plugins: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WEIGHTHUB_")}
+    env.update(PYTHONPATH=str(site), WEIGHTHUB_PLUGINS=plugins)
+    return subprocess.run(
+        [sys.executable, "-m", "weighthub", "describe", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_describe_generates_in_chans_and_missing_head(test_plugins_site, tmp_path):
+    path = tmp_path / "resnet18_landsat_tm_toa_moco.pth"
+    torch.save(_backbone(7), path)
+    done = _describe(test_plugins_site, str(path), "--model", "bandnet18", plugins="bands")
+    assert done.returncode == 0, done.stdout + done.stderr
+    entry = done.stdout
+    assert 'model_kwargs={"in_chans": 7},' in entry
+    assert 'missing_head=("fc.*",),' in entry
+    assert '"categories"' not in entry
+    assert '"_metrics"' not in entry
+    assert "mean=(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)" in entry
+    assert "# TODO: the per-band mean and std" in entry
+    assert '"num_params": 11702056,' in entry
+
+
+def test_describe_names_the_option_torchvisions_architecture_cannot_take(
+    test_plugins_site, tmp_path
+):
+    from torchvision.models import resnet18
+
+    state = resnet18().state_dict()
+    state["conv1.weight"] = torch.zeros(64, 13, 7, 7)
+    path = tmp_path / "resnet18_sentinel2_all.pth"
+    torch.save({k: v for k, v in state.items() if not k.startswith("fc.")}, path)
+    done = _describe(test_plugins_site, str(path), "--model", "resnet18", plugins="classification")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Model 'resnet18' cannot take in_chans=13" in done.stderr
+    assert "'timm/resnet50'" in done.stderr
+    refused = _describe(
+        test_plugins_site,
+        str(path),
+        "--model",
+        "resnet18",
+        "--model-kwargs",
+        '{"num_classes": 0}',
+        plugins="classification",
+    )
+    assert refused.returncode == 2, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert "sets 'num_classes'; it comes from meta['categories']" in refused.stderr
