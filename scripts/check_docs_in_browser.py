@@ -5,9 +5,11 @@
 
 For each model page (``models/*.html`` holding a ``table.weights-table``) it loads the page at the
 given window width and measures the first table: its last column header must end inside the
-viewport, and the table must not need horizontal scrolling inside its wrapper. It also saves a
-screenshot of each page at the first width (``<page>-<width>.png``). Exits 1 when a table does not
-fit, 2 when no Chromium is installed (on Debian: ``apt-get install -y chromium``).
+viewport, neither the table inside its wrapper nor the page may need horizontal scrolling, and no
+identifier in any weights table may be broken across lines (a ``span.pre`` with more than one line
+box). It also saves a screenshot of each page at the first width (``<page>-<width>.png``). Exits 1
+when a table does not fit, 2 when no Chromium is installed (on Debian: ``apt-get install -y
+chromium``).
 
 Only the standard library is used, like ``scripts/dev.py``, which runs this after building the
 docs.
@@ -38,6 +40,13 @@ window.addEventListener("load", function () {
     var headers = table.querySelectorAll("thead th");
     var last = headers[headers.length - 1];
     var wrapper = table.closest(".table-wrapper") || table.parentElement;
+    // An identifier broken across lines has one box per line piece.
+    var broken = [];
+    document.querySelectorAll("table.weights-table code span.pre").forEach(function (span) {
+      if (span.getClientRects().length > 1) {
+        broken.push(span.textContent);
+      }
+    });
     out = {
       found: true,
       header: last.textContent.trim(),
@@ -45,6 +54,8 @@ window.addEventListener("load", function () {
       viewport: document.documentElement.clientWidth,
       wrapperWidth: wrapper.clientWidth,
       tableWidth: wrapper.scrollWidth,
+      pageWidth: document.documentElement.scrollWidth,
+      broken: broken,
     };
   }
   var pre = document.createElement("pre");
@@ -67,17 +78,30 @@ class Fit:
     viewport: int
     wrapper_width: int
     table_width: int
+    page_width: int = 0
+    broken: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return self.header_right <= self.viewport and self.table_width <= self.wrapper_width
+        fits = self.header_right <= self.viewport and self.table_width <= self.wrapper_width
+        return fits and self.page_width <= self.viewport and not self.broken
 
     def describe(self) -> str:
         state = "fits" if self.ok else "DOES NOT FIT"
+        broken = (
+            f"; {len(self.broken)} identifier(s) broken mid-name, e.g. {self.broken[0]!r}"
+            if self.broken
+            else ""
+        )
+        scrolls = (
+            f"; the page scrolls sideways ({self.page_width} px)"
+            if self.page_width > self.viewport
+            else ""
+        )
         return (
             f"{self.page} at {self.width} px: {state}; last header {self.header!r} ends at "
             f"{self.header_right:.0f} px of a {self.viewport} px viewport, table "
-            f"{self.table_width} px in a {self.wrapper_width} px column"
+            f"{self.table_width} px in a {self.wrapper_width} px column{scrolls}{broken}"
         )
 
 
@@ -110,6 +134,7 @@ def _chromium(browser: str, width: int, *args: str) -> subprocess.CompletedProce
 
 def measure(browser: str, page: Path, width: int, screenshot: Path | None = None) -> Fit | None:
     """Load ``page`` at ``width`` px; return the first weights table's fit (None: no table)."""
+    page = page.resolve()  # a file URI needs an absolute path
     probe = page.with_name(f".{page.stem}-measure.html")
     html = page.read_text(encoding="utf-8")
     probe.write_text(html.replace("</body>", _MEASURE + "</body>", 1), encoding="utf-8")
@@ -135,6 +160,8 @@ def measure(browser: str, page: Path, width: int, screenshot: Path | None = None
         int(data["viewport"]),
         int(data["wrapperWidth"]),
         int(data["tableWidth"]),
+        int(data["pageWidth"]),
+        tuple(data["broken"]),
     )
 
 
@@ -152,8 +179,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    pages = sorted(p for p in (args.html / "models").glob("*.html") if p.name[0] not in "._")
-    shots = args.screenshots or args.html.parent / "screenshots"
+    html = args.html.resolve()  # given relative, as in the usage line
+    pages = sorted(p for p in (html / "models").glob("*.html") if p.name[0] not in "._")
+    shots = (args.screenshots or html.parent / "screenshots").resolve()
     fits = []
     for index, width in enumerate(args.width or [1280]):
         for page in pages:
@@ -163,9 +191,7 @@ def main(argv: list[str] | None = None) -> int:
                 fits.append(fit)
                 print(fit.describe())
     if not fits:
-        print(
-            f"check_docs_in_browser: no weights table under {args.html / 'models'}", file=sys.stderr
-        )
+        print(f"check_docs_in_browser: no weights table under {html / 'models'}", file=sys.stderr)
         return 1
     bad = [fit for fit in fits if not fit.ok]
     print(f"{len(fits) - len(bad)} of {len(fits)} table pages fit; screenshots in {shots}")

@@ -110,6 +110,80 @@ def test_browser_check_tells_a_fitting_table_from_a_scrolling_one(tmp_path):
     assert browser_check.main([str(tmp_path / "html"), "--screenshots", str(tmp_path)]) == 1
 
 
+_NAMES_PAGE = """<!doctype html><html><head><style>
+body {{ margin: 0; }} .content {{ width: 330px; }} table {{ width: 100%; }}
+span.pre {{ white-space: nowrap; }} {extra}
+</style></head><body><div class="content"><div class="table-wrapper">
+<table class="weights-table"><thead><tr><th>Model</th><th>Weights</th></tr></thead>
+<tbody><tr><td><code>convnext_base</code></td><td><code>{name}</code> (default)</td></tr></tbody>
+</table></div></div></body></html>"""
+
+
+def _names_page(tmp_path: Path, name: str, extra: str = "") -> Path:
+    page = tmp_path / "html" / "models" / "names.html"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(_NAMES_PAGE.format(name=name, extra=extra), encoding="utf-8")
+    return page
+
+
+@pytest.mark.skipif(browser_check.find_browser() is None, reason="needs Chromium (apt chromium)")
+def test_browser_check_finds_identifiers_broken_mid_name(tmp_path):
+    browser = browser_check.find_browser()
+    whole = '<span class="pre">ConvNeXt_Base_Weights.IMAGENET1K_V1</span>'
+    # What the docs had: a break allowed anywhere, so the name wraps inside IMAGENET1K_V1.
+    anywhere = _names_page(
+        tmp_path, whole, "code { overflow-wrap: anywhere; } span.pre { white-space: normal; }"
+    )
+    broken = browser_check.measure(browser, anywhere, 1280)
+    assert broken is not None and not broken.ok
+    assert broken.broken == ("ConvNeXt_Base_Weights.IMAGENET1K_V1",)
+    assert "broken mid-name" in broken.describe()
+    # What weights_tables.break_after_dots writes: a <wbr> after the dot, each part unbreakable.
+    split = (
+        '<span class="pre">ConvNeXt_Base_Weights.</span><wbr><span class="pre">IMAGENET1K_V1</span>'
+    )
+    kept = browser_check.measure(browser, _names_page(tmp_path, split), 1280)
+    assert kept is not None and kept.ok and kept.broken == (), kept
+
+
+@pytest.mark.skipif(browser_check.find_browser() is None, reason="needs Chromium (apt chromium)")
+def test_browser_check_takes_a_relative_folder_and_sees_a_page_scrolling_sideways(
+    tmp_path, monkeypatch
+):
+    wide = _names_page(tmp_path, "x", ".content { width: 1500px; }")
+    monkeypatch.chdir(tmp_path)
+    fit = browser_check.measure(browser_check.find_browser(), Path("html/models/names.html"), 1280)
+    assert fit is not None and not fit.ok and fit.page_width > fit.viewport, fit
+    assert "scrolls sideways" in fit.describe()
+    wide.write_text(_NAMES_PAGE.format(name="x", extra=""), encoding="utf-8")
+    # As in the script's own usage line: a relative folder.
+    assert browser_check.main(["html", "--screenshots", "shots"]) == 0
+    assert (tmp_path / "shots" / "names-1280.png").is_file()
+
+
+def test_weights_names_break_only_after_a_dot():
+    from docutils import nodes
+
+    def table(classes: list[str], text: str) -> nodes.table:
+        return nodes.table("", nodes.literal(text, text), classes=classes)
+
+    document = nodes.section()
+    weights = table(["weights-table"], "ConvNeXt_Base_Weights.IMAGENET1K_V1")
+    other = table([], "weighthub.get_model")
+    model = table(["weights-table"], "convnext_base")
+    document.extend([weights, other, model])
+    assert tables.break_after_dots(document) == 1
+    (literal,) = weights.findall(nodes.literal)
+    assert [type(c).__name__ for c in literal.children] == ["Text", "raw", "Text"]
+    assert literal.astext() == "ConvNeXt_Base_Weights.<wbr>IMAGENET1K_V1"
+    assert [c.astext() for c in literal.children if isinstance(c, nodes.Text)] == [
+        "ConvNeXt_Base_Weights.",
+        "IMAGENET1K_V1",
+    ]
+    assert literal.children[1]["format"] == "html"
+    assert other.astext() == "weighthub.get_model" and model.astext() == "convnext_base"
+
+
 def test_browser_check_says_how_to_get_chromium(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("WEIGHTHUB_CHROMIUM", raising=False)

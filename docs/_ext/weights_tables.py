@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -45,7 +46,16 @@ from weights_tasks import (  # noqa: E402
     rows_of,
 )
 
-__all__ = ["caption", "chart", "generate", "left_out", "rows_of", "setup", "spread"]
+__all__ = [
+    "break_after_dots",
+    "caption",
+    "chart",
+    "generate",
+    "left_out",
+    "rows_of",
+    "setup",
+    "spread",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -302,7 +312,9 @@ def _schema_page() -> str:
     return (
         f"Base keys, required for every task: {keys(meta.BASE_KEYS)}.\n\n"
         f"Permitted top-level keys: {keys(meta.PERMITTED_KEYS)}, "
-        "plus any key starting with `x_`.\n\n" + table
+        "plus any key starting with `x_`.\n\n"
+        "Top-k accuracy (`acc@k`) is required only of weights with more than k categories: with "
+        "k or fewer it is 100% by definition.\n\n" + table
     )
 
 
@@ -353,7 +365,41 @@ def _on_builder_inited(app: Sphinx) -> None:
     )
 
 
+def break_after_dots(doctree: nodes.Node) -> int:
+    """Let the weights tables' dotted names wrap only after a dot, never inside an identifier.
+
+    ``ConvNeXt_Base_Weights.IMAGENET1K_V1`` becomes the two texts ``ConvNeXt_Base_Weights.`` and
+    ``IMAGENET1K_V1`` with an HTML ``<wbr>`` between them (copying the name copies no extra
+    character); each text is its own ``<span class="pre">``, which never wraps. Returns how many
+    names were changed.
+    """
+    changed = 0
+    for table in doctree.findall(nodes.table):
+        if "weights-table" not in table["classes"]:
+            continue
+        for literal in list(table.findall(nodes.literal)):
+            text = literal.astext()
+            parts = text.split(".")
+            if len(parts) < 2 or any(not part for part in parts):
+                continue
+            children: list[nodes.Node] = []
+            for index, part in enumerate(parts):
+                last = index == len(parts) - 1
+                children.append(nodes.Text(part if last else f"{part}."))
+                if not last:
+                    children.append(nodes.raw("", "<wbr>", format="html"))
+            literal.children = []
+            literal.extend(children)
+            changed += 1
+    return changed
+
+
+def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    break_after_dots(doctree)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("weights_tables_output", "generated", "env", types=[str])
     app.connect("builder-inited", _on_builder_inited)
+    app.connect("doctree-resolved", _on_doctree_resolved)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -19,6 +19,7 @@ and ``except weighthub.WeighthubError`` both catch an :class:`UnknownModelError`
     ├── OfflineModeError             FileNotFoundError: offline, and the file is not cached
     ├── PluginConflictError          ValueError: two plugins provide the same name
     ├── PluginLoadError              ImportError: a plugin failed to import or register (strict)
+    ├── RankMismatchError            ValueError: torchrun ranks fetch different files in broadcast
     ├── UnknownModelError            ValueError: unknown model name
     ├── UnknownTaskError             ValueError: no task of this name is declared
     ├── UnknownWeightsError          ValueError: unknown or malformed weights enum name
@@ -70,6 +71,7 @@ __all__ = [
     "PluginConflictError",
     "PluginLoadError",
     "PluginWarning",
+    "RankMismatchError",
     "UnknownModelError",
     "UnknownTaskError",
     "UnknownWeightsError",
@@ -456,6 +458,31 @@ class UnknownWeightsError(WeighthubError, ValueError):
     def __init__(self, *args: object, name: str | None = None) -> None:
         super().__init__(*args)
         self.name = name
+
+
+class RankMismatchError(WeighthubError, ValueError):
+    """With ``WEIGHTHUB_DISTRIBUTED=broadcast``, a rank fetches another file than rank 0.
+
+    Rank 0 downloads once for every rank, so every rank must declare the same file: the same URL
+    (also after ``WEIGHTHUB_MIRROR``), sha256 and size. Every rank raises this error.
+
+    Attributes:
+        rank: The first rank whose declaration differs from rank 0's.
+        url: The URL that rank fetches.
+        rank0_url: The URL rank 0 fetches.
+    """
+
+    def __init__(
+        self,
+        *args: object,
+        rank: int | None = None,
+        url: str | None = None,
+        rank0_url: str | None = None,
+    ) -> None:
+        super().__init__(*args)
+        self.rank = rank
+        self.url = url
+        self.rank0_url = rank0_url
 
 
 class UnknownWeightsMemberError(WeighthubError, KeyError):

@@ -14,7 +14,7 @@ import math
 import re
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ._errors import close_matches_hint
@@ -25,6 +25,7 @@ __all__ = [
     "BASE_KEYS",
     "EXTENSION_PREFIX",
     "PERMITTED_KEYS",
+    "applicable_metrics",
     "check_meta_keys",
     "type_problem",
     "validate_meta",
@@ -198,10 +199,29 @@ def _type_problems(meta: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
                     yield f"_metrics.{dataset}.{metric}", f"must be a number, got {value!r}"
 
 
+_TOP_K = re.compile(r"acc@(\d+)")
+
+
+def applicable_metrics(metrics: Iterable[str], categories: Sequence[str] | None) -> list[str]:
+    """The metric names (sorted) that weights with ``categories`` can be required to publish.
+
+    Top-k accuracy (``acc@k``) is required only of weights with more than ``k`` categories: with
+    ``k`` or fewer it is 100% whatever the weights, so a 3-class model publishes ``acc@1`` alone.
+    """
+    count = None if categories is None else len(categories)
+    return sorted(
+        metric
+        for metric in set(metrics)
+        if count is None or (top := _TOP_K.fullmatch(metric)) is None or int(top[1]) < count
+    )
+
+
 def _any_dataset_problems(
-    metrics: Mapping[str, Any], required: frozenset[tuple[str, str]]
+    metrics: Mapping[str, Any],
+    required: frozenset[tuple[str, str]],
+    categories: Sequence[str] | None,
 ) -> Iterable[tuple[str, str]]:
-    wanted = sorted({metric for _, metric in required})
+    wanted = applicable_metrics((metric for _, metric in required), categories)
     if not wanted:
         return
     for values in metrics.values():
@@ -233,7 +253,8 @@ def validate_meta(
         attached: The weights are attached to a model by a weights plugin
             (:meth:`weighthub.Registry.add_weights`). Their metrics are then keyed by their own
             dataset: the task's metric names (``acc@1`` and ``acc@5`` for classification) are
-            required for at least one dataset, whichever it is.
+            required for at least one dataset, whichever it is. Either way, ``acc@k`` is
+            required only with more than ``k`` categories (:func:`applicable_metrics`).
         headless: The weights lack the model's head (``Weights(missing_head=...)``): the task's
             ``categories`` and metrics are not required, and ``categories`` must be None if
             given.
@@ -253,10 +274,16 @@ def validate_meta(
     problems: list[tuple[str, str]] = []
     problems.extend((key, "missing") for key in sorted(keys - set(meta)))
     metrics = meta.get("_metrics")
+    categories = meta.get("categories")
+    if not isinstance(categories, Sequence) or isinstance(categories, str):
+        categories = None
     if isinstance(metrics, Mapping) and attached:
-        problems.extend(_any_dataset_problems(metrics, required))
+        problems.extend(_any_dataset_problems(metrics, required, categories))
     elif isinstance(metrics, Mapping):
+        applicable = set(applicable_metrics((m for _, m in required), categories))
         for dataset, metric in sorted(required):
+            if metric not in applicable:
+                continue
             values = metrics.get(dataset)
             if not isinstance(values, Mapping) or metric not in values:
                 problems.append((f"_metrics.{dataset}.{metric}", "missing"))
