@@ -155,3 +155,52 @@ def test_square_min_size():
     assert square_min_size(TinyNet_Weights.DEFAULT) == (1, 1)
     with pytest.raises(ValueError, match=r"Wide_Weights.V1 needs square inputs.*\(8, 16\)"):
         square_min_size(Wide_Weights.V1)
+
+
+class Bands_Weights(WeightsEnum):
+    SENTINEL2_ALL_MOCO = Weights(
+        url="https://example.invalid/bands-0123abcd.pth",
+        transforms=preset("ImageClassification", crop_size=8, resize_size=8),
+        meta={"min_size": (1, 1), "num_params": 8},
+        model_kwargs={"in_chans": 13},
+        missing_head=("fc.*",),
+    )
+
+
+def test_an_option_the_architecture_cannot_take_names_it_and_where_it_is_taken():
+    tinynet = make_builder(
+        "tinynet",
+        Bands_Weights,
+        lambda weights, progress, kwargs: TinyNet(**kwargs),
+        model_cls=TinyNet,
+        summary="TinyNet.",
+        module=__name__,
+    )
+    with pytest.raises(weighthub.UnsupportedModelKwargsError) as caught:
+        tinynet(weights=Bands_Weights.SENTINEL2_ALL_MOCO)
+    error = caught.value
+    assert isinstance(error, TypeError)
+    assert (error.name, error.model, error.weights) == (
+        "in_chans",
+        "tinynet",
+        "Bands_Weights.SENTINEL2_ALL_MOCO",
+    )
+    message = str(error)
+    assert "Model 'tinynet' cannot take in_chans=13" in message
+    assert "unexpected keyword argument 'in_chans'" in message
+    assert "timm's architectures take it" in message
+    assert "'timm/resnet50'" in message
+    # A TypeError that is not about the weights' options stays what it was.
+    with pytest.raises(TypeError, match="unexpected keyword argument 'colour'") as other:
+        tinynet(colour="red")
+    assert not isinstance(other.value, weighthub.UnsupportedModelKwargsError)
+
+
+def test_missing_head_must_be_key_patterns():
+    with pytest.raises(TypeError, match=r"missing_head of .* must be a tuple of key patterns"):
+        Weights(url="https://example.invalid/x.pth", transforms=None, meta={}, missing_head=[""])
+    weights = Weights(
+        url="https://example.invalid/x.pth", transforms=None, meta={}, missing_head="fc.*"
+    )
+    assert weights.missing_head == ("fc.*",)
+    assert Bands_Weights.SENTINEL2_ALL_MOCO.missing_head == ("fc.*",)

@@ -57,6 +57,7 @@ from ._errors import (
     UnknownWeightsError,
     UnknownWeightsMemberError,
     UnsafeCheckpointError,
+    UnsupportedModelKwargsError,
     WeighthubError,
     WeighthubWarning,
     WeightsDownloadError,
@@ -155,6 +156,7 @@ __all__ = [
     "UnknownWeightsError",
     "UnknownWeightsMemberError",
     "UnsafeCheckpointError",
+    "UnsupportedModelKwargsError",
     "WeightsDownloadError",
 ]
 

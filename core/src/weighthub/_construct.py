@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import fnmatch
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ._errors import CheckpointMismatchError
 from ._loads import loads_skipped, notify_load, skipping_loads
 from ._weights import WeightsEnum
 
@@ -39,7 +41,14 @@ if TYPE_CHECKING:
     from torch import nn
     from torch.utils.hooks import RemovableHandle
 
-__all__ = ["build_empty", "construct_model", "meta_parameters", "no_weight_loading"]
+__all__ = [
+    "build_empty",
+    "construct_model",
+    "head_patterns",
+    "load_fitted",
+    "meta_parameters",
+    "no_weight_loading",
+]
 
 logger = logging.getLogger("weighthub")
 
@@ -165,8 +174,101 @@ def _match_dtypes(model: nn.Module, state_dict: dict[str, torch.Tensor]) -> dict
     return out
 
 
+def head_patterns(weights: Any) -> tuple[str, ...]:
+    """The keys ``weights`` declare their checkpoint lacks (``missing_head``); ``()`` if none."""
+    return tuple(getattr(weights, "missing_head", ()) or ())
+
+
+def _fitted(weights: Any) -> bool:
+    """Whether loading ``weights`` is checked key by key (:func:`load_fitted`), not strictly."""
+    return bool(head_patterns(weights) or getattr(weights, "model_kwargs", None))
+
+
+def _listed(keys: list[str], shown: int = 5) -> str:
+    more = f" and {len(keys) - shown} more" if len(keys) > shown else ""
+    return ", ".join(keys[:shown]) + more
+
+
+def _suggested_head(keys: list[str]) -> str:
+    patterns = sorted({f"{key.rpartition('.')[0]}.*" if "." in key else key for key in keys})
+    return f"missing_head=({', '.join(repr(p) for p in patterns)},)"
+
+
+def load_fitted(
+    model: nn.Module, state_dict: Mapping[str, Any], weights: Any, *, assign: bool = False
+) -> None:
+    """Load ``weights``' checkpoint into ``model``: strictly, except the head they declare missing.
+
+    The keys matching ``weights.missing_head`` keep the values the model was built with (freshly
+    initialised); every other key must be in the checkpoint, with the model's shape.
+
+    Raises:
+        CheckpointMismatchError: A shape differs (a first layer of another number of input
+            channels than ``model_kwargs`` build), a key is missing outside the declared head or
+            unexpected, the checkpoint carries a key of the declared head, or a declared pattern
+            names no key of the model. The message names the weights, the keys and the fix.
+    """
+    head = head_patterns(weights)
+    name = repr(weights)
+    expected = model.state_dict()
+
+    def in_head(key: str) -> bool:
+        return any(fnmatch.fnmatchcase(key, pattern) for pattern in head)
+
+    shapes = [
+        f"{key} (checkpoint {tuple(value.shape)}, model {tuple(expected[key].shape)})"
+        for key, value in state_dict.items()
+        if key in expected and tuple(value.shape) != tuple(expected[key].shape)
+    ]
+    if shapes:
+        kwargs = getattr(weights, "model_kwargs", None)
+        built = f" built with the weights' model_kwargs {kwargs!r}" if kwargs else ""
+        msg = (
+            f"The checkpoint of {name} does not fit {type(model).__name__}{built}: shape "
+            f"mismatches: {_listed(shapes)}. Make model_kwargs describe the checkpoint (a first "
+            f"layer's input channels are its in_chans)."
+        )
+        raise CheckpointMismatchError(msg, name=name, keys=[s.partition(" ")[0] for s in shapes])
+    unmatched = [p for p in head if not any(fnmatch.fnmatchcase(k, p) for k in expected)]
+    carried = [key for key in state_dict if in_head(key)]
+    result = model.load_state_dict(state_dict, strict=False, assign=assign)
+    missing = [key for key in result.missing_keys if not in_head(key)]
+    unexpected = list(result.unexpected_keys)
+    problems, keys = [], []
+    if unmatched:
+        problems.append(
+            f"its missing_head pattern{'s' if len(unmatched) > 1 else ''} "
+            f"{_listed([repr(p) for p in unmatched])} name{'' if len(unmatched) > 1 else 's'} "
+            f"no key of the model"
+        )
+        keys += unmatched
+    if missing:
+        problems.append(f"missing keys outside its declared head: {_listed(missing)}")
+        keys += missing
+    if unexpected:
+        problems.append(f"unexpected keys: {_listed(unexpected)}")
+        keys += unexpected
+    if carried:
+        problems.append(
+            f"keys of its declared missing head that the checkpoint carries: {_listed(carried)}"
+        )
+        keys += carried
+    if problems:
+        absent = [key for key in expected if key not in state_dict]
+        fix = (
+            f"declare the keys the checkpoint lacks: {_suggested_head(absent)}"
+            if absent and not unexpected
+            else "declare missing_head as the keys the checkpoint lacks"
+        )
+        msg = (
+            f"The checkpoint of {name} does not fit {type(model).__name__}: "
+            f"{'; '.join(problems)}. Fix the weights' entry: {fix}."
+        )
+        raise CheckpointMismatchError(msg, name=name, keys=keys)
+
+
 def _fast_path(
-    factory: Callable[[], M], load: Callable[[], dict[str, torch.Tensor]]
+    factory: Callable[[], M], load: Callable[[], dict[str, torch.Tensor]], weights: Any
 ) -> tuple[M | None, str]:
     """Try the meta-parameter construction; return (model, "") or (None, why it was skipped)."""
     from torch import nn
@@ -183,7 +285,10 @@ def _fast_path(
         return None, quantized
     tied = _tied_parameters(model)
     state_dict = _match_dtypes(model, load())
-    model.load_state_dict(state_dict, strict=True, assign=True)
+    if _fitted(weights):
+        load_fitted(model, state_dict, weights, assign=True)
+    else:
+        model.load_state_dict(state_dict, strict=True, assign=True)
     for names in tied:
         first = model.get_parameter(names[0])
         for other in names[1:]:
@@ -222,8 +327,16 @@ def construct_model(
         check_hash: Verify the checkpoint's sha256.
         model_dir: The cache folder; see :func:`cache_dir`.
 
+    Weights that declare a ``missing_head`` are built the ordinary way, so that the head gets
+    the architecture's own initialisation; their other keys load strictly (:func:`load_fitted`),
+    as do those of weights with ``model_kwargs``, whose misfits are reported by name.
+
     Returns:
-        The model, with the weights loaded (``strict=True``).
+        The model, with the weights loaded (``strict=True`` outside a declared missing head).
+
+    Raises:
+        CheckpointMismatchError: The checkpoint does not fit weights with ``model_kwargs`` or a
+            ``missing_head`` (see :func:`load_fitted`).
     """
     if weights is None or loads_skipped():
         return factory()
@@ -236,15 +349,23 @@ def construct_model(
             progress=progress, check_hash=check_hash, model_dir=model_dir, mmap=True
         )
 
-    if fast:
-        model, reason = _fast_path(factory, load)
+    head = head_patterns(weights)
+    if fast and not head:
+        model, reason = _fast_path(factory, load, weights)
         if model is not None:
             return model
     else:
-        reason = "fast=False"
+        reason = (
+            f"its missing head {head} is initialised by the architecture"
+            if fast
+            else ("fast=False")
+        )
     logger.debug("Building %s the ordinary way: %s.", weights, reason)
     model = factory()
-    model.load_state_dict(load())  # type: ignore[attr-defined]
+    if _fitted(weights):
+        load_fitted(model, load(), weights)  # type: ignore[arg-type]
+    else:
+        model.load_state_dict(load())  # type: ignore[attr-defined]
     return model
 
 

@@ -51,6 +51,8 @@ class ModelEntry(FromPlugin):
             ``weighthub.models`` itself, ``"detection"`` for ``weighthub.models.detection``.
         attribute: The builder's name in that namespace (``"resnet50"`` for
             ``quantized_resnet50`` in ``quantization``); usually ``name``.
+        meta_keys: The meta keys its plugin declares (:meth:`weighthub.Registry.add_meta_keys`),
+            shared with the plugin's registry.
     """
 
     name: str
@@ -61,6 +63,7 @@ class ModelEntry(FromPlugin):
     weights_ref: type[WeightsEnum] | str | None = field(repr=False)
     namespace: str = field(default="", kw_only=True)
     attribute: str = field(default="", kw_only=True)
+    meta_keys: dict[str, Any] = field(default_factory=dict, kw_only=True, repr=False)
     _builder: Callable[..., Any] | None = field(default=None, init=False, repr=False)
     _weights: type[WeightsEnum] | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -142,7 +145,13 @@ def _load_enum(
     problems = [
         f"{member!r} field {field_name!r}: {problem}"
         for member in enum
-        for field_name, problem in validate_meta(member.meta, task, attached=attached)
+        for field_name, problem in validate_meta(
+            member.meta,
+            task,
+            attached=attached,
+            headless=bool(member.missing_head),
+            domain_keys=provider.meta_keys,
+        )
     ]
     if problems:
         shown = "; ".join(problems[:5]) + (
@@ -167,6 +176,7 @@ class WeightsAttachment(FromPlugin):
         plugin: The name of the plugin that attaches them.
         distribution: The distribution that ships that plugin, or None.
         target: The model's entry, set at discovery; None while the model is not found.
+        meta_keys: The meta keys its plugin declares, shared with the plugin's registry.
     """
 
     model: str
@@ -174,6 +184,7 @@ class WeightsAttachment(FromPlugin):
     distribution: str | None
     weights_ref: type[WeightsEnum] | str = field(repr=False)
     target: ModelEntry | None = field(default=None, repr=False)
+    meta_keys: dict[str, Any] = field(default_factory=dict, kw_only=True, repr=False)
     _weights: type[WeightsEnum] | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 

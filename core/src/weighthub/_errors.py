@@ -25,6 +25,7 @@ and ``except weighthub.WeighthubError`` both catch an :class:`UnknownModelError`
     ├── UnknownWeightsError          ValueError: unknown or malformed weights enum name
     ├── UnknownWeightsMemberError    KeyError: unknown member of a weights enum
     ├── UnsafeCheckpointError        pickle.UnpicklingError: a checkpoint needs unsafe unpickling
+    ├── UnsupportedModelKwargsError  TypeError: a model cannot take an option its weights declare
     └── WeightsDownloadError         OSError: a download failed for good (4xx, retries exhausted)
 
     WeighthubWarning (UserWarning)
@@ -76,6 +77,7 @@ __all__ = [
     "UnknownWeightsError",
     "UnknownWeightsMemberError",
     "UnsafeCheckpointError",
+    "UnsupportedModelKwargsError",
     "WeighthubError",
     "WeighthubWarning",
     "WeightsDownloadError",
@@ -206,19 +208,32 @@ class CheckpointFormatError(WeighthubError, ValueError):
 
 
 class CheckpointMismatchError(WeighthubError, RuntimeError):
-    """A checkpoint's tensors do not fit the model built for it.
+    """A checkpoint's tensors do not fit the model built for it (a ``RuntimeError``, as torch's
+    strict ``load_state_dict`` raises).
 
-    Missing, unexpected or mis-shaped tensors (what ``load_state_dict`` reports with a
-    ``RuntimeError``), or a part to initialise freshly that cannot be. The message names the file
-    and says which arguments (``num_classes``, ``in_chans``, ``fresh``) change the fit.
+    Missing, unexpected or mis-shaped tensors; keys missing outside the head the weights declare
+    they lack (``missing_head``), keys of that declared head which the checkpoint does carry, a
+    declared head that names no key of the model; or a part to initialise freshly that cannot be.
+    The message names the weights or the file, the keys or layer, and the fix (``num_classes``,
+    ``in_chans``, ``fresh``, ``missing_head``).
 
     Attributes:
         path: The checkpoint file, when the error concerns one.
+        name: The weights, ``"Enum.MEMBER"``, when known.
+        keys: The offending keys (or patterns), in the message's order.
     """
 
-    def __init__(self, *args: object, path: str | PathLike[str] | None = None) -> None:
+    def __init__(
+        self,
+        *args: object,
+        path: str | PathLike[str] | None = None,
+        name: str | None = None,
+        keys: Iterable[str] = (),
+    ) -> None:
         super().__init__(*args)
         self.path = _as_path(path)
+        self.name = name
+        self.keys = list(keys)
 
 
 class IntegrityError(WeighthubError, ValueError):
@@ -509,6 +524,34 @@ class UnsafeCheckpointError(WeighthubError, pickle.UnpicklingError):
     def __init__(self, *args: object, path: str | PathLike[str] | None = None) -> None:
         super().__init__(*args)
         self.path = _as_path(path)
+
+
+class UnsupportedModelKwargsError(WeighthubError, TypeError):
+    """A model's builder cannot take an architecture option its weights declare (``model_kwargs``).
+
+    torchvision's ``ResNet`` takes no ``in_chans``, for instance: weights of 13 input bands
+    belong on an architecture that does (timm's). The message names the option, the weights, the
+    model and where the option is taken.
+
+    Attributes:
+        name: The option, e.g. ``"in_chans"``.
+        model: The model's name.
+        weights: The weights, ``"Enum.MEMBER"``.
+    """
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        *args: object,
+        name: str | None = None,
+        model: str | None = None,
+        weights: str | None = None,
+    ) -> None:
+        super().__init__(*args)
+        self.name = name
+        self.model = model
+        self.weights = weights
 
 
 class WeightsDownloadError(WeighthubError, OSError):

@@ -2,17 +2,22 @@
 
 The schema is torchvision's (``test_schema_meta_validation``), moved into the library so that every
 plugin is held to it: at first use of a weights enum, and by :mod:`weighthub.testing`. A task's
-schema is the :class:`~weighthub.Task` itself (its ``keys`` and ``metrics``); a task given by name
-is looked up through the lookups handed down to values (:mod:`._lookups`), never in the catalogue.
+schema is the :class:`~weighthub.Task` itself (its ``keys``, ``metrics`` and ``meta_keys``); a task
+given by name is looked up through the lookups handed down to values (:mod:`._lookups`), never in
+the catalogue. A plugin's own keys (``in_chans: int``, ``bands: list[str]``), declared once with
+:meth:`weighthub.Registry.add_meta_keys` or on its task, are handed in as ``domain_keys``.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import types
+import typing
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from ._errors import close_matches_hint
 from ._lookups import installed
 from ._tasks import Task
 
@@ -21,13 +26,17 @@ __all__ = [
     "EXTENSION_PREFIX",
     "PERMITTED_KEYS",
     "applicable_metrics",
+    "check_meta_keys",
+    "type_problem",
     "validate_meta",
 ]
 
 BASE_KEYS: frozenset[str] = frozenset(
-    {"_metrics", "min_size", "num_params", "recipe", "_docs", "_file_size", "_ops"}
+    {"min_size", "num_params", "recipe", "_docs", "_file_size", "_ops"}
 )
-"""Keys every weights entry carries, whatever its task."""
+"""Keys every weights entry carries, whatever its task (``weighthub describe`` computes
+``num_params``, ``_ops`` and ``_file_size``). ``_metrics`` is optional: absent when none are
+published; present, it holds the task's metrics."""
 
 PERMITTED_KEYS: frozenset[str] = frozenset(
     {
@@ -46,9 +55,106 @@ PERMITTED_KEYS: frozenset[str] = frozenset(
         "_file_size",
     }
 )
-"""Top-level keys allowed in ``meta``. Plugins may add their own keys prefixed with ``x_``."""
+"""Top-level keys allowed in ``meta``. Plugins declare their own (``registry.add_meta_keys``) or
+prefix them with ``x_``."""
 
 EXTENSION_PREFIX = "x_"
+
+_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def _spec_name(spec: Any) -> str:
+    return spec.__name__ if isinstance(spec, type) and not typing.get_args(spec) else str(spec)
+
+
+def type_problem(value: Any, spec: Any) -> str | None:
+    """What is wrong with ``value`` as a ``spec`` (``int``, ``list[str]``, ``str | None`` ...).
+
+    Returns:
+        None when it conforms, else ``"must be a list[str], got 'B2' (str)"``.
+    """
+    return (
+        None
+        if _conforms(value, spec)
+        else (f"must be {_spec_name(spec)}, got {value!r} ({type(value).__name__})")
+    )
+
+
+def _conforms(value: Any, spec: Any) -> bool:
+    if spec is Any:
+        return True
+    if spec is None or spec is type(None):
+        return value is None
+    origin, args = typing.get_origin(spec), typing.get_args(spec)
+    if origin is typing.Union or isinstance(spec, types.UnionType):
+        return any(_conforms(value, arg) for arg in args)
+    if origin is typing.Literal:
+        return value in args
+    if origin is None:
+        if spec is float:
+            return isinstance(value, int | float) and not isinstance(value, bool)
+        if spec is int:
+            return isinstance(value, int) and not isinstance(value, bool)
+        return isinstance(value, spec)
+    if origin in (list, tuple) and not isinstance(value, origin):
+        return False
+    if origin is list:
+        return not args or all(_conforms(item, args[0]) for item in value)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_conforms(item, args[0]) for item in value)
+        return len(value) == len(args) and all(map(_conforms, value, args))
+    if origin is dict:
+        return isinstance(value, dict) and all(
+            _conforms(k, args[0]) and _conforms(v, args[1]) for k, v in value.items()
+        )
+    return isinstance(value, origin)
+
+
+def _valid_spec(spec: Any) -> bool:
+    if spec is Any or spec is None or (isinstance(spec, type) and not typing.get_args(spec)):
+        return True
+    origin = typing.get_origin(spec)
+    if origin is typing.Literal:
+        return True
+    return origin is not None and all(
+        arg is Ellipsis or _valid_spec(arg) for arg in typing.get_args(spec)
+    )
+
+
+def check_meta_keys(keys: Mapping[str, Any], owner: str) -> dict[str, Any]:
+    """Check a declaration of domain meta keys (``{"in_chans": int, "bands": list[str]}``).
+
+    Args:
+        keys: Key name -> its type: a class, ``list[X]``, ``tuple[X, ...]``, ``dict[K, V]``, a
+            union (``str | None``), ``typing.Literal[...]`` or ``typing.Any``.
+        owner: Who declares them, for messages (``"plugin 'torchgeo'"``).
+
+    Returns:
+        The declaration as a dict.
+
+    Raises:
+        ValueError: A key that is not an identifier, is weighthub's own, or starts with ``x_``.
+        TypeError: A type weighthub cannot check values against.
+    """
+    for key, spec in keys.items():
+        if not isinstance(key, str) or not _KEY.match(key):
+            msg = f"Meta key {key!r} declared by {owner} must be an identifier such as 'in_chans'."
+            raise ValueError(msg)
+        if key in PERMITTED_KEYS or key.startswith(EXTENSION_PREFIX):
+            why = "weighthub's own" if key in PERMITTED_KEYS else "free to use undeclared"
+            msg = (
+                f"Meta key {key!r} declared by {owner} is {why}: declare only the keys your "
+                "weights add, without a prefix."
+            )
+            raise ValueError(msg)
+        if not _valid_spec(spec):
+            msg = (
+                f"Meta key {key!r} declared by {owner} has the type {spec!r}; use a class, "
+                "list[X], tuple[X, ...], dict[K, V], a union, typing.Literal or typing.Any."
+            )
+            raise TypeError(msg)
+    return dict(keys)
 
 
 def _is_number(value: Any) -> bool:
@@ -129,7 +235,12 @@ def _any_dataset_problems(
 
 
 def validate_meta(
-    meta: Mapping[str, Any], task: str | Task, *, attached: bool = False
+    meta: Mapping[str, Any],
+    task: str | Task,
+    *,
+    attached: bool = False,
+    headless: bool = False,
+    domain_keys: Mapping[str, Any] | None = None,
 ) -> list[tuple[str, str]]:
     """Check one weights entry's ``meta`` against the schema of ``task``.
 
@@ -144,6 +255,12 @@ def validate_meta(
             dataset: the task's metric names (``acc@1`` and ``acc@5`` for classification) are
             required for at least one dataset, whichever it is. Either way, ``acc@k`` is
             required only with more than ``k`` categories (:func:`applicable_metrics`).
+        headless: The weights lack the model's head (``Weights(missing_head=...)``): the task's
+            ``categories`` and metrics are not required, and ``categories`` must be None if
+            given.
+        domain_keys: The keys the plugin declares (``registry.add_meta_keys``), with their types;
+            the task's own ``meta_keys`` are added to them. They are permitted unprefixed and
+            their values are checked.
 
     Returns:
         ``(field, problem)`` pairs; empty when the meta follows the schema.
@@ -151,6 +268,9 @@ def validate_meta(
     declared = installed().task(task) if isinstance(task, str) else task
     keys = BASE_KEYS | (frozenset() if declared is None else declared.keys)
     required: frozenset[tuple[str, str]] = frozenset() if declared is None else declared.metrics
+    domain = {**dict(() if declared is None else declared.meta_keys), **(domain_keys or {})}
+    if headless:
+        keys, required = keys - {"categories"}, frozenset()
     problems: list[tuple[str, str]] = []
     problems.extend((key, "missing") for key in sorted(keys - set(meta)))
     metrics = meta.get("_metrics")
@@ -167,11 +287,26 @@ def validate_meta(
             values = metrics.get(dataset)
             if not isinstance(values, Mapping) or metric not in values:
                 problems.append((f"_metrics.{dataset}.{metric}", "missing"))
-    for key in sorted(set(meta) - PERMITTED_KEYS):
+    for key in sorted(set(meta) - PERMITTED_KEYS - set(domain)):
         if not key.startswith(EXTENSION_PREFIX):
+            hint = close_matches_hint(key, PERMITTED_KEYS | set(domain))
             problems.append(
-                (key, f"not a permitted key (plugin-specific keys start with {EXTENSION_PREFIX!r})")
+                (
+                    key,
+                    f"not a permitted key: declare it once with its type in your plugin's "
+                    f"register_models hook (registry.add_meta_keys({key}=...)) or prefix it with "
+                    f"{EXTENSION_PREFIX!r}.{hint}",
+                )
             )
+    for key, spec in sorted(domain.items()):
+        if key in meta:
+            problem = type_problem(meta[key], spec)
+            if problem is not None:
+                problems.append((key, problem))
+    if headless and meta.get("categories") is not None:
+        problems.append(
+            ("categories", "must be None or absent: the weights declare a missing_head")
+        )
     problems.extend(_type_problems(meta))
     value = meta.get("num_params")
     if isinstance(value, int) and value <= 0:

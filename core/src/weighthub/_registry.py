@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ._entries import Export, FromPlugin, ModelEntry, WeightsAttachment
+from ._meta import check_meta_keys
 from ._tasks import Task
 from ._weights import WeightsEnum
 
@@ -46,6 +47,29 @@ class Registry(FromPlugin):
         self.attachments: list[WeightsAttachment] = []
         self.exports: list[Export] = []
         self.tasks: list[Task] = []
+        self.meta_keys: dict[str, Any] = {}
+
+    def add_meta_keys(self, **keys: Any) -> None:
+        """Declare the plugin's own ``meta`` keys and their types, once for all its weights.
+
+        ``registry.add_meta_keys(in_chans=int, bands=list[str], dataset=str)`` lets every enum
+        the plugin registers or attaches carry those keys without the ``x_`` prefix; their values
+        are checked against the types with the rest of the meta schema. They are optional.
+
+        Raises:
+            ValueError: A key of weighthub's schema, an ``x_`` key, or a key declared before
+                with another type.
+            TypeError: A type values cannot be checked against.
+        """
+        declared = check_meta_keys(keys, f"plugin {self.plugin!r}")
+        for key, spec in declared.items():
+            if key in self.meta_keys and self.meta_keys[key] != spec:
+                msg = (
+                    f"Plugin {self.plugin!r} declares meta key {key!r} twice: as "
+                    f"{self.meta_keys[key]!r} and as {spec!r}."
+                )
+                raise ValueError(msg)
+        self.meta_keys.update(declared)
 
     def add_task(self, task: Task) -> None:
         """Declare a task this plugin's models (or other plugins') are registered with.
@@ -130,6 +154,7 @@ class Registry(FromPlugin):
                 weights,
                 namespace=namespace,
                 attribute=attribute or name,
+                meta_keys=self.meta_keys,
             )
         )
 
@@ -214,7 +239,9 @@ class Registry(FromPlugin):
                 f"WeightsEnum or a 'module:ClassName' string, got {weights!r}."
             )
             raise ValueError(msg)
-        attachment = WeightsAttachment(model, self.plugin, self.distribution, weights)
+        attachment = WeightsAttachment(
+            model, self.plugin, self.distribution, weights, meta_keys=self.meta_keys
+        )
         if any(a.weights_name == attachment.weights_name for a in self.attachments):
             msg = f"Plugin {self.plugin!r} attaches weights {attachment.weights_name!r} twice."
             raise ValueError(msg)

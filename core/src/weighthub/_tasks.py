@@ -13,7 +13,7 @@ catalogue; look them up with :func:`weighthub.get_task` and :func:`weighthub.lis
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +96,9 @@ class Task:
         frozen_batch_norm: Trained models freeze their batch norms, so a checkpoint may lack
             their ``num_batches_tracked`` buffers.
         docs: How the docs tabulate and chart its weights; None: a generic table.
+        meta_keys: The task's own optional ``meta`` keys and their types, permitted without a
+            prefix and type-checked: ``{"in_chans": int, "bands": list[str]}`` (kept as sorted
+            ``(key, type)`` pairs).
     """
 
     name: str
@@ -112,8 +115,11 @@ class Task:
     model_prefix: str = ""
     frozen_batch_norm: bool = False
     docs: TaskDocs | None = field(default=None, compare=False)
+    meta_keys: Mapping[str, Any] | tuple[tuple[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
+        if isinstance(self.meta_keys, Mapping):
+            object.__setattr__(self, "meta_keys", tuple(sorted(self.meta_keys.items())))
         if not self.name or not isinstance(self.name, str):
             msg = f"A task needs a name string, got {self.name!r}."
             raise ValueError(msg)

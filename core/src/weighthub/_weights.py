@@ -59,6 +59,12 @@ class Weights:
         file_name: The cache file name, when the URL's last segment is not a good one (every
             Hugging Face Hub file of a library called ``model.safetensors``, say). Two URLs never
             share a cache entry either way: a name another URL holds gets a short hash of the URL.
+        missing_head: The model keys the checkpoint does not carry, as ``fnmatch`` patterns:
+            ``("fc.*",)`` for a ResNet backbone trained without its classifier (self-supervised
+            weights). The model is built with those layers freshly initialised and every other
+            key loaded strictly; a key missing outside them, an unexpected key, or a key of them
+            that the checkpoint does carry is an error naming it. Such weights carry no
+            ``categories`` and no accuracy.
     """
 
     url: str
@@ -69,6 +75,7 @@ class Weights:
     weights_only: bool = field(default=True, kw_only=True)
     model_kwargs: dict[str, Any] = field(default_factory=dict, kw_only=True)
     file_name: str | None = field(default=None, kw_only=True)
+    missing_head: tuple[str, ...] = field(default=(), kw_only=True)
 
     def __post_init__(self) -> None:
         if self.file_name is not None:
@@ -81,6 +88,16 @@ class Weights:
             msg = f"model_kwargs must be a dict with string keys, got {self.model_kwargs!r}."
             raise TypeError(msg)
         self.model_kwargs = dict(self.model_kwargs)
+        head = (self.missing_head,) if isinstance(self.missing_head, str) else self.missing_head
+        if not isinstance(head, tuple | list) or not all(
+            isinstance(pattern, str) and pattern.strip(". *") for pattern in head
+        ):
+            msg = (
+                f"missing_head of {self.url} must be a tuple of key patterns such as "
+                f"('fc.*',), got {self.missing_head!r}."
+            )
+            raise TypeError(msg)
+        self.missing_head = tuple(head)
         if "num_classes" in self.model_kwargs:
             msg = (
                 f"model_kwargs of {self.url} sets 'num_classes'; it comes from "
@@ -100,12 +117,20 @@ class Weights:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Weights):
             return NotImplemented
-        if (self.url, self.sha256, self.file_size, self.weights_only, self.model_kwargs) != (
+        if (
+            self.url,
+            self.sha256,
+            self.file_size,
+            self.weights_only,
+            self.model_kwargs,
+            self.missing_head,
+        ) != (
             other.url,
             other.sha256,
             other.file_size,
             other.weights_only,
             other.model_kwargs,
+            other.missing_head,
         ):
             return False
         if self.meta != other.meta:
@@ -324,6 +349,11 @@ class WeightsEnum(Enum):
     def file_name(self) -> str | None:
         """The cache file name the plugin chose, if any."""
         return self.value.file_name  # type: ignore[no-any-return]
+
+    @property
+    def missing_head(self) -> tuple[str, ...]:
+        """The model keys the checkpoint does not carry (``fnmatch`` patterns), if any."""
+        return tuple(getattr(self.value, "missing_head", ()))
 
 
 def _attached_member(enum: type[WeightsEnum], obj: Any) -> WeightsEnum | None:

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from ._alignment import ALIGNMENT, align_tensors, is_aligned, matvec_operands
 from ._construct import construct_model
-from ._errors import close_matches_hint
+from ._errors import UnsupportedModelKwargsError, close_matches_hint
 from ._legacy import (
     LegacyDefault,
     handle_legacy_interface,
@@ -71,6 +71,7 @@ __all__ = [
     "load_backbone",
     "make_builder",
     "matvec_operands",
+    "refused_model_kwarg",
     "resolve_backbone",
     "resolve_num_classes",
     "set_fixed",
@@ -194,7 +195,13 @@ def make_builder(
             kwargs.setdefault(option, default)
         verified = weights_enum.verify(weights) if verify is None else verify(weights, kwargs)
         apply_model_kwargs(verified, kwargs, handled=defaults)
-        return build(verified, progress, kwargs)
+        try:
+            return build(verified, progress, kwargs)
+        except TypeError as exc:
+            refused = refused_model_kwarg(exc, verified, name)
+            if refused is None:
+                raise
+            raise refused from exc
 
     annotation = weights_enum | None if weights_annotation is None else weights_annotation
     builder.__name__ = builder.__qualname__ = name
@@ -265,6 +272,43 @@ def apply_model_kwargs(
     for param, value in getattr(weights, "model_kwargs", {}).items():
         if param not in handled:
             overwrite_named_param(kwargs, param, value)
+
+
+_TAKEN_BY = {
+    "in_chans": "timm's architectures take it (timm.create_model(..., in_chans=N)): attach the "
+    "weights to weighthub-timm's model of the same architecture, such as 'timm/resnet50'",
+}
+"""Where an option torchvision's architectures lack is taken, for the error message."""
+
+
+def refused_model_kwarg(
+    error: TypeError, weights: WeightsEnum | None, model: str
+) -> UnsupportedModelKwargsError | None:
+    """The error to raise when a builder refused an option of ``weights.model_kwargs``, or None.
+
+    Args:
+        error: What building raised (``ResNet.__init__() got an unexpected keyword argument
+            'in_chans'``).
+        weights: The weights being built for.
+        model: The model's name.
+    """
+    text = str(error)
+    if weights is None or "unexpected keyword argument" not in text:
+        return None
+    options = getattr(weights, "model_kwargs", {}) or {}
+    refused = next((option for option in options if f"'{option}'" in text), None)
+    if refused is None:
+        return None
+    where = _TAKEN_BY.get(
+        refused,
+        f"attach the weights to a model whose builder takes {refused!r}, or drop it from their "
+        "model_kwargs",
+    )
+    msg = (
+        f"Model {model!r} cannot take {refused}={options[refused]!r}, which weights {weights!r} "
+        f"declare in model_kwargs ({text}); {where}."
+    )
+    return UnsupportedModelKwargsError(msg, name=refused, model=model, weights=repr(weights))
 
 
 def set_fixed(kwargs: dict[str, Any], **fixed: Any) -> None:

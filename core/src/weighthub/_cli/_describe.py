@@ -91,6 +91,7 @@ class Description:
         transforms: The preset factory (the model's default weights' one).
         dataset: The key of the metrics placeholders.
         timings: Seconds spent ``hashing``, ``loading`` and counting ``ops``.
+        missing_head: The head the checkpoint lacks (``fnmatch`` patterns), when it has none.
     """
 
     entry: ModelEntry
@@ -106,6 +107,7 @@ class Description:
     transforms: Any
     dataset: str
     timings: dict[str, float] = field(default_factory=dict)
+    missing_head: tuple[str, ...] = ()
 
     @property
     def file_size_mib(self) -> float:
@@ -125,19 +127,29 @@ class Description:
 
         ``Weights`` and ``weighthub.transforms.preset`` must be imported where it is pasted.
         """
+        # Headless weights carry no categories and no accuracy: the head is not theirs.
+        head_lines = list_lines('"categories": ', self.categories, indent)
+        metric_lines = [
+            "        # TODO: the measured metrics (NaN means not measured).",
+            *metrics_lines(literal(self.dataset), self.metric_names(), indent),
+        ]
         lines = [
             "Weights(",
             f"    url={literal(url or self.url)},",
+            *(
+                ["    # TODO: the per-band mean and std (and max_value) of the training data."]
+                if "in_chans" in self.model_kwargs
+                else []
+            ),
             f"    transforms={transforms_source(self.transforms)},",
             "    meta={",
-            *list_lines('"categories": ', self.categories, indent),
+            *([] if self.missing_head else head_lines),
             f'        "num_params": {self.num_params},',
             f'        "min_size": {tuple(self.min_size)!r},',
             f'        "_ops": {self.ops},',
             f'        "_file_size": {self.file_size_mib},',
             '        "recipe": "TODO: a link to the training recipe",',
-            "        # TODO: the measured metrics (NaN means not measured).",
-            *metrics_lines(literal(self.dataset), self.metric_names(), indent),
+            *([] if self.missing_head else metric_lines),
             '        "_docs": "TODO: what these weights are and how they were trained.",',
             "    },",
             f'    sha256="{self.sha256}",',
@@ -145,6 +157,8 @@ class Description:
         ]
         if self.model_kwargs:
             lines.append(f"    model_kwargs={literal(self.model_kwargs)},")
+        if self.missing_head:
+            lines.append(f"    missing_head={literal(self.missing_head)},")
         lines.append(")")
         return textwrap.indent("\n".join(lines), " " * indent).lstrip()
 
@@ -163,6 +177,7 @@ class Description:
             "min_size": list(self.min_size),
             "categories": self.categories,
             "model_kwargs": self.model_kwargs,
+            "missing_head": list(self.missing_head),
             "transforms": repr(self.transforms),
             "timings": self.timings,
             "python": self.python(),
@@ -322,7 +337,8 @@ def describe_checkpoint(
 
     entry = get_model_entry(model)
     own = entry.load_weights()
-    default = default_member(own) if own is not None else None
+    # An enum without DEFAULT (the best weights depend on the sensor) lends its first member's.
+    default = None if own is None else default_member(own) or next(iter(own), None)
     if own is None or default is None:
         msg = f"Model {entry.name!r} from {entry.origin} has no weights enum to take defaults from."
         raise CLIError(msg)
@@ -338,41 +354,48 @@ def describe_checkpoint(
     sha256, size = hash_file(path), path.stat().st_size
     hashed = time.perf_counter()
 
-    provisional = Weights(
-        url=str(path.resolve()),
-        transforms=default.transforms,
-        meta={**default.meta, "categories": categories},
-        model_kwargs=model_kwargs or {},
-    )
-
-    class Provisional_Weights(WeightsEnum):
-        CHECKPOINT = provisional
-
-    enum, member = Provisional_Weights, Provisional_Weights.CHECKPOINT
-    with provisional_attachment(entry.name, enum):
-        kwargs = _build_kwargs(builder)
-        state = _load_state(path)
-        try:
-            expected = build_empty(builder, weights=member, **kwargs).state_dict()
-        except (TypeError, ValueError) as exc:
-            # A conflicting --model-kwargs, or a builder that takes another enum's weights.
-            msg = f"Cannot build {entry.name} for these weights: {exc}"
-            raise CLIError(msg) from exc
-        problems = state_dict_misfit(state, expected, task=entry.task)
-        if problems:
-            prefix = _wrapper_prefix(state, expected, entry.task)
-            if prefix is not None:
-                raise CLIError(_wrapped_message(path, entry.name, prefix))
-            count = f"{len(categories)} categories" if categories is not None else "no categories"
-            msg = (
-                f"{path.name} does not fit {entry.name} built with {count}: {'; '.join(problems)}."
-                f"{_classes_hint(state, expected, categories, given=given_categories)}"
+    state = _load_state(path)
+    kwargs = _build_kwargs(builder)
+    model_kwargs = dict(model_kwargs or {})
+    missing_head: tuple[str, ...] = ()
+    for attempt in range(3):
+        enum = _provisional_enum(path, default, categories, model_kwargs, missing_head)
+        member = enum.CHECKPOINT
+        with provisional_attachment(entry.name, enum):
+            try:
+                expected = build_empty(builder, weights=member, **kwargs).state_dict()
+            except (TypeError, ValueError) as exc:
+                # A conflicting --model-kwargs, an option the architecture cannot take, or a
+                # builder that takes another enum's weights.
+                msg = f"Cannot build {entry.name} for these weights: {exc}"
+                raise CLIError(msg) from exc
+            problems = state_dict_misfit(
+                state, expected, task=entry.task, missing_head=missing_head
             )
-            raise CLIError(msg)
-        del state
-        built = builder(weights=member, progress=False, **kwargs)
+            adapted = None if attempt == 2 else _adapt(state, expected, model_kwargs, missing_head)
+            if problems and adapted is not None:
+                model_kwargs, missing_head = adapted
+                if missing_head:
+                    categories = None
+                continue
+            if problems:
+                prefix = _wrapper_prefix(state, expected, entry.task)
+                if prefix is not None:
+                    raise CLIError(_wrapped_message(path, entry.name, prefix))
+                count = (
+                    f"{len(categories)} categories" if categories is not None else "no categories"
+                )
+                msg = (
+                    f"{path.name} does not fit {entry.name} built with {count}: "
+                    f"{'; '.join(problems)}."
+                    f"{_classes_hint(state, expected, categories, given=given_categories)}"
+                )
+                raise CLIError(msg)
+            del state
+            built = builder(weights=member, progress=False, **kwargs)
+            break
     loaded = time.perf_counter()
-    args, as_list = sample_input(entry.task, entry.name, member.transforms())
+    args, as_list = sample_input(entry.task, entry.name, member.transforms(), member)
     ops = round(count_gmacs(built, args, as_list=as_list), 3)
     counted = time.perf_counter()
     return Description(
@@ -382,18 +405,114 @@ def describe_checkpoint(
         sha256=sha256,
         file_size=size,
         categories=None if categories is None else list(categories),
-        model_kwargs=dict(model_kwargs or {}),
+        model_kwargs=model_kwargs,
         num_params=parameter_count(built),
         ops=ops if math.isfinite(ops) else 0.0,
         min_size=tuple(default.meta.get("min_size", (1, 1))),
-        transforms=default.transforms,
+        transforms=member.transforms,
         dataset=dataset,
         timings={
             "hashing": round(hashed - started, 4),
             "loading": round(loaded - hashed, 4),
             "ops": round(counted - loaded, 4),
         },
+        missing_head=missing_head,
     )
+
+
+def _provisional_enum(
+    path: Path,
+    default: WeightsEnum,
+    categories: list[str] | None,
+    model_kwargs: dict[str, Any],
+    missing_head: tuple[str, ...],
+) -> Any:
+    """An enum whose one member, ``CHECKPOINT``, is the file as the entry will describe it.
+
+    Raises:
+        CLIError: ``model_kwargs`` the weights refuse (``num_classes``, which comes from the
+            categories).
+    """
+    meta = {**default.meta, "categories": categories}
+    if missing_head:
+        meta.pop("categories")
+    try:
+        provisional = Weights(
+            url=str(path.resolve()),
+            transforms=_band_transforms(default.transforms, model_kwargs.get("in_chans")),
+            meta=meta,
+            model_kwargs=model_kwargs,
+            missing_head=missing_head,
+        )
+    except (TypeError, ValueError) as exc:
+        msg = f"--model-kwargs {json.dumps(model_kwargs)}: {exc}"
+        raise CLIError(msg) from exc
+
+    class Provisional_Weights(WeightsEnum):
+        CHECKPOINT = provisional
+
+    return Provisional_Weights
+
+
+def _band_transforms(factory: Any, in_chans: Any) -> Any:
+    """The model's default transforms, with neutral per-band statistics (mean 0, std 1) when the
+    checkpoint takes another number of bands than they normalise: the author's to fill in."""
+    from ..transforms import preset
+
+    name, keywords = getattr(factory, "name", None), getattr(factory, "keywords", None)
+    if not isinstance(in_chans, int) or not isinstance(name, str) or keywords is None:
+        return factory
+    mean = keywords.get("mean", (0.485, 0.456, 0.406))
+    if len(mean) == in_chans or name not in ("ImageClassification", "SemanticSegmentation"):
+        return factory
+    return preset(name, **{**keywords, "mean": (0.0,) * in_chans, "std": (1.0,) * in_chans})
+
+
+def _first_layer_channels(state: Mapping[str, Any], expected: Mapping[str, Any]) -> int | None:
+    """The checkpoint's input channels, when its first layer differs from the model's only in
+    them (a ``(out, in, kh, kw)`` convolution or ``(out, in)`` projection weight)."""
+    first = next((key for key in expected if len(expected[key].shape) >= 2), None)
+    if first is None or first not in state:
+        return None
+    ours, theirs = tuple(expected[first].shape), tuple(state[first].shape)
+    if len(ours) != len(theirs) or ours == theirs:
+        return None
+    if ours[:1] + ours[2:] != theirs[:1] + theirs[2:]:
+        return None
+    return int(theirs[1])
+
+
+def _whole_modules(missing: list[str], expected: Mapping[str, Any]) -> tuple[str, ...]:
+    """``("fc.*",)`` when the missing keys are every key of some modules (a head), else ``()``."""
+    modules = sorted({key.rpartition(".")[0] for key in missing})
+    if not modules or "" in modules:
+        return ()
+    for module in modules:
+        keys = [key for key in expected if key.startswith(module + ".")]
+        if not all(key in missing for key in keys):
+            return ()
+    return tuple(f"{module}.*" for module in modules)
+
+
+def _adapt(
+    state: Mapping[str, Any],
+    expected: Mapping[str, Any],
+    model_kwargs: dict[str, Any],
+    missing_head: tuple[str, ...],
+) -> tuple[dict[str, Any], tuple[str, ...]] | None:
+    """What to build with next for a checkpoint that does not fit: its first layer's input
+    channels as ``in_chans``, or the modules it lacks as ``missing_head``; None when neither
+    explains the misfit."""
+    channels = _first_layer_channels(state, expected)
+    if channels is not None and "in_chans" not in model_kwargs:
+        return {**model_kwargs, "in_chans": channels}, missing_head
+    missing = [key for key in expected if key not in state]
+    unexpected = [key for key in state if key not in expected]
+    shapes = [k for k in state if k in expected and state[k].shape != expected[k].shape]
+    if missing_head or unexpected or shapes:
+        return None
+    head = _whole_modules(missing, expected)
+    return (model_kwargs, head) if head else None
 
 
 def parse_model_kwargs(text: str | None) -> dict[str, Any]:

@@ -6,6 +6,7 @@ run on attached enums unchanged, through the model's builder; these are the ones
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -36,17 +37,28 @@ def check_attached_meta_schema(
 ) -> Iterator[Problem]:
     """Each member's meta follows the model's task schema, metrics keyed by any dataset."""
     for member in enum:
-        for field, problem in validate_meta(member.meta, attachment.task, attached=True):
+        for field, problem in validate_meta(
+            member.meta,
+            attachment.task,
+            attached=True,
+            headless=bool(member.missing_head),
+            domain_keys=attachment.meta_keys,
+        ):
             yield _name(member), f"meta field {field!r}: {problem}"
 
 
 def check_attached_naming(enum: type[WeightsEnum]) -> Iterator[Problem]:
-    """Upper-case member names and a ``DEFAULT`` alias (the enum's name is the plugin's choice)."""
+    """Upper-case member names and an aliased ``DEFAULT`` if any (the enum's name is the plugin's
+    choice)."""
     return check_member_names(enum)
 
 
 def state_dict_misfit(
-    state: Mapping[str, Any], expected: Mapping[str, Any], *, task: str
+    state: Mapping[str, Any],
+    expected: Mapping[str, Any],
+    *,
+    task: str,
+    missing_head: tuple[str, ...] = (),
 ) -> list[str]:
     """Name the missing, unexpected and mis-shaped keys of ``state``; empty when it fits.
 
@@ -56,12 +68,17 @@ def state_dict_misfit(
         task: The model's task: when it declares ``frozen_batch_norm`` (detection), trained
             models freeze their batch norms, so their checkpoints carry no
             ``num_batches_tracked``.
+        missing_head: The weights' declared missing head (``fnmatch`` patterns): its keys may be
+            missing, and must be.
     """
     declared = find_task(task)
     frozen = declared is not None and declared.frozen_batch_norm
 
+    def in_head(key: str) -> bool:
+        return any(fnmatch.fnmatchcase(key, pattern) for pattern in missing_head)
+
     def optional(key: str) -> bool:
-        return frozen and key.endswith("num_batches_tracked")
+        return (frozen and key.endswith("num_batches_tracked")) or in_head(key)
 
     missing = [k for k in expected if k not in state and not optional(k)]
     unexpected = [k for k in state if k not in expected]
@@ -70,11 +87,15 @@ def state_dict_misfit(
         for k in state
         if k in expected and tuple(state[k].shape) != tuple(expected[k].shape)
     ]
+    carried = [k for k in state if in_head(k)]
+    unmatched = [p for p in missing_head if not any(fnmatch.fnmatchcase(k, p) for k in expected)]
     problems = []
     for label, keys in (
         ("missing keys", missing),
         ("unexpected keys", unexpected),
         ("shape mismatches", shapes),
+        ("keys of the declared missing head in the checkpoint", carried),
+        ("missing_head patterns matching no key of the model", unmatched),
     ):
         if keys:
             more = f" and {len(keys) - _SHOWN} more" if len(keys) > _SHOWN else ""
@@ -104,7 +125,9 @@ def check_checkpoint(
         except Exception as exc:
             yield _name(member), f"building for these weights failed: {type(exc).__name__}: {exc}"
             continue
-        problems = state_dict_misfit(state, expected, task=attachment.task)
+        problems = state_dict_misfit(
+            state, expected, task=attachment.task, missing_head=member.missing_head
+        )
         if problems:
             yield (
                 _name(member),

@@ -14,6 +14,7 @@ from .._api import find_task
 from .._construct import build_empty, no_weight_loading
 from .._meta import validate_meta
 from .._registry import ModelEntry
+from .._samples import input_channels, with_channels
 from .._tasks import Task
 from .._weights import WeightsEnum
 from ._ops import count_gmacs
@@ -22,6 +23,7 @@ __all__ = [
     "Problem",
     "check_copy_pickle",
     "check_get_weight",
+    "check_in_chans",
     "check_legacy",
     "check_member_names",
     "check_meta_schema",
@@ -30,6 +32,7 @@ __all__ = [
     "check_ops",
     "check_signature",
     "check_transforms",
+    "default_note",
     "expected_enum_name",
     "parameter_count",
 ]
@@ -69,7 +72,12 @@ def _resolve_counted(member: WeightsEnum, key: str) -> tuple[Any, str | None]:
 def check_meta_schema(entry: ModelEntry, enum: type[WeightsEnum]) -> Iterator[Problem]:
     """(a) every member's meta follows the schema of the model's task."""
     for member in enum:
-        for field, problem in validate_meta(member.meta, entry.task):
+        for field, problem in validate_meta(
+            member.meta,
+            entry.task,
+            headless=bool(member.missing_head),
+            domain_keys=entry.meta_keys,
+        ):
             yield _name(member), f"meta field {field!r}: {problem}"
 
 
@@ -88,14 +96,26 @@ def check_naming(entry: ModelEntry, enum: type[WeightsEnum]) -> Iterator[Problem
 
 
 def check_member_names(enum: type[WeightsEnum]) -> Iterator[Problem]:
-    """Upper-case member names and a ``DEFAULT`` that is an alias of another member."""
+    """Upper-case member names, and a ``DEFAULT``, when there is one, that is an alias.
+
+    An enum without ``DEFAULT`` is valid (torchgeo's: the best weights depend on the sensor);
+    :func:`default_note` says so in the report.
+    """
     for name in enum.__members__:
         if not name.isupper():
             yield None, f"member name {enum.__name__}.{name} is not upper-case"
-    if len(enum) and "DEFAULT" not in enum.__members__:
-        yield None, f"{enum.__name__} has members but no DEFAULT alias"
     if "DEFAULT" in enum.__members__ and enum.__members__["DEFAULT"].name == "DEFAULT":
         yield None, f"{enum.__name__}.DEFAULT must be an alias of another member"
+
+
+def default_note(enum: type[WeightsEnum]) -> str | None:
+    """The report's note for an enum without ``DEFAULT``, or None when it has one."""
+    if not len(enum) or "DEFAULT" in enum.__members__:
+        return None
+    return (
+        f"{enum.__name__} has no DEFAULT alias: weights='DEFAULT' and pretrained=True do not "
+        f"apply, callers name a member ({', '.join(m.name for m in list(enum)[:3])} ...)"
+    )
 
 
 def check_signature(builder: Callable[..., Any], enum: type[WeightsEnum]) -> Iterator[Problem]:
@@ -227,7 +247,12 @@ def check_ops(
 
     seen: set[Any] = set()
     for member in enum:
-        key = (repr(member.transforms), member.meta.get("num_params"), member.meta.get("_ops"))
+        key = (
+            repr(member.transforms),
+            input_channels(member),
+            member.meta.get("num_params"),
+            member.meta.get("_ops"),
+        )
         if key in seen:
             continue
         seen.add(key)
@@ -235,13 +260,47 @@ def check_ops(
             with no_weight_loading():
                 model = builder(weights=member)
             torch.manual_seed(0)
-            args, as_list = make_input(entry.name, member.transforms())
+            args, as_list = with_channels(make_input, member)(entry.name, member.transforms())
             gmacs = round(count_gmacs(model, args, as_list=as_list), 3)
         except Exception as exc:
             yield _name(member), f"counting the ops failed: {type(exc).__name__}: {exc}"
             continue
         if gmacs != member.meta.get("_ops"):
             yield _name(member), f"meta _ops is {member.meta.get('_ops')}, counted {gmacs} GMACs"
+
+
+class _BandMismatch(Exception):
+    """The transforms normalise another number of bands than the weights take."""
+
+
+def _check_bands(transform: Any, member: WeightsEnum) -> None:
+    """Refuse per-band statistics whose count is not the weights' ``in_chans``.
+
+    Raises:
+        _BandMismatch: The message names both counts and the fix.
+    """
+    in_chans = input_channels(member)
+    for name in ("mean", "std"):
+        values = getattr(transform, name, None)
+        if isinstance(values, list | tuple) and len(values) > 1 and len(values) != in_chans:
+            msg = (
+                f"the transforms' {name} has {len(values)} values but the weights take "
+                f"in_chans={in_chans} bands: give one mean and std per band (statistics reused "
+                f"from other bands skew every input)"
+            )
+            raise _BandMismatch(msg)
+
+
+def check_in_chans(enum: type[WeightsEnum]) -> Iterator[Problem]:
+    """``meta["in_chans"]`` and ``model_kwargs["in_chans"]`` agree where both are given."""
+    for member in enum:
+        said, built = member.meta.get("in_chans"), member.model_kwargs.get("in_chans")
+        if said is not None and built is not None and said != built:
+            yield (
+                _name(member),
+                f"meta in_chans is {said!r} but model_kwargs build in_chans={built!r}: make them "
+                f"the checkpoint's number of input bands",
+            )
 
 
 class _Unjudged(Exception):
@@ -262,8 +321,9 @@ def check_transforms(
     declared = find_task(entry.task)
 
     for member in enum:
+        in_chans = input_channels(member)
         try:
-            key: Any = (entry.task, member.transforms)
+            key: Any = (entry.task, member.transforms, in_chans)
             hash(key)
         except TypeError:
             key = None
@@ -273,6 +333,7 @@ def check_transforms(
             problem = None
             try:
                 transform = member.transforms()
+                _check_bands(transform, member)
                 with warnings.catch_warnings():
                     # torch.jit.script is deprecated in recent torch; checking it is the point.
                     warnings.simplefilter("ignore", FutureWarning)
@@ -280,7 +341,7 @@ def check_transforms(
                 make_check = None if declared is None else declared.load_transforms_check()
                 if make_check is None:
                     raise _Unjudged
-                args, judge = make_check(transform)
+                args, judge = with_channels(make_check, member)(transform)
                 eager_out = transform(*args)
                 problem = judge(eager_out)
                 script_out = scripted(*args)
@@ -295,6 +356,8 @@ def check_transforms(
                     problem = "the scripted transform's output differs from the eager one"
             except _Unjudged:
                 pass
+            except _BandMismatch as exc:
+                problem = str(exc)
             except Exception as exc:
                 problem = f"{type(exc).__name__}: {exc}"
             if key is not None:

@@ -126,7 +126,9 @@ class _Run:
             "meta_schema",
             lambda: _attached.check_attached_meta_schema(attachment, enum),
         )
+        self.run(attachment, "meta_schema", lambda: _checks.check_in_chans(enum))
         self.run(attachment, "naming", lambda: _attached.check_attached_naming(enum))
+        self.note_default(enum)
         self.run_shared(attachment, entry, builder, enum, ops=ops)
         self.run(
             attachment,
@@ -143,6 +145,12 @@ class _Run:
             )
             return None, None
 
+    def note_default(self, enum: type[WeightsEnum]) -> None:
+        """Say in the report that an enum has no ``DEFAULT`` (valid, but worth knowing)."""
+        note = _checks.default_note(enum)
+        if note is not None and "naming" not in self.skip:
+            self.report.notes.append(note)
+
     def check(
         self,
         entry: ModelEntry,
@@ -158,7 +166,9 @@ class _Run:
             return
         report.checked_weights.extend(f"{enum.__name__}.{m.name}" for m in enum)
         self.run(entry, "meta_schema", lambda: _checks.check_meta_schema(entry, enum))
+        self.run(entry, "meta_schema", lambda: _checks.check_in_chans(enum))
         self.run(entry, "naming", lambda: _checks.check_naming(entry, enum))
+        self.note_default(enum)
         self.run(entry, "signature", lambda: _checks.check_signature(builder, enum))
         self.run_shared(entry, entry, builder, enum, ops=ops)
         self.run(entry, "legacy", lambda: _checks.check_legacy(builder))

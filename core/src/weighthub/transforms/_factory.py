@@ -41,10 +41,13 @@ _BUILTIN_PRESETS: dict[str, frozenset[str]] = {
             "antialias",
             "crop_pct",
             "crop_mode",
+            "max_value",
         }
     ),
     "ObjectDetection": frozenset(),
-    "SemanticSegmentation": frozenset({"resize_size", "mean", "std", "interpolation", "antialias"}),
+    "SemanticSegmentation": frozenset(
+        {"resize_size", "mean", "std", "interpolation", "antialias", "max_value"}
+    ),
     "VideoClassification": frozenset({"crop_size", "resize_size", "mean", "std", "interpolation"}),
     "OpticalFlow": frozenset(),
 }

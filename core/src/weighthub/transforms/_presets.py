@@ -44,6 +44,10 @@ _RESCALE_NORMALIZE = (
     "Finally the values are first rescaled to ``[0.0, 1.0]`` and then normalized using "
     "``mean={mean}`` and ``std={std}``."
 )
+_DIVIDE_NORMALIZE = (
+    "Finally the values are first divided by ``max_value={max_value}`` and then normalized using "
+    "``mean={mean}`` and ``std={std}``."
+)
 
 
 def _interpolation(value: InterpolationMode | str) -> InterpolationMode:
@@ -63,6 +67,57 @@ def _interpolation(value: InterpolationMode | str) -> InterpolationMode:
 def _floats(values: Sequence[float]) -> list[float]:
     """Return ``values`` as a list of floats (TorchScript types an int list as ``List[int]``)."""
     return [float(v) for v in values]
+
+
+def _bands(
+    mean: Sequence[float], std: Sequence[float], preset: str
+) -> tuple[list[float], list[float]]:
+    """Check per-band ``mean`` and ``std`` (any number of bands, one value for all) and return
+    them as float lists.
+
+    Raises:
+        ValueError: They are empty or differ in length (neither being one value for all bands).
+    """
+    means, stds = _floats(mean), _floats(std)
+    if not means or not stds or (len(means) != len(stds) and 1 not in (len(means), len(stds))):
+        msg = (
+            f"{preset}: mean has {len(means)} values and std {len(stds)}; give one value per "
+            f"band (the same number for both), or one value for every band."
+        )
+        raise ValueError(msg)
+    return means, stds
+
+
+def _max_value(value: float | None, preset: str) -> float:
+    """``max_value`` as the float the modules keep: 0.0 stands for "rescale by the dtype"."""
+    if value is None:
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        msg = f"{preset}: max_value must be positive (10000 for reflectance), not {value!r}."
+        raise ValueError(msg)
+    return float(value)
+
+
+def _as_float(img: Tensor, max_value: float) -> Tensor:
+    """With ``max_value`` (> 0), the image as a float tensor of its own values, so that resizing
+    integer reflectance does not round it; otherwise the image unchanged."""
+    if max_value > 0:
+        if not isinstance(img, Tensor):
+            img = F.pil_to_tensor(img)
+        return img.to(torch.float)
+    return img
+
+
+def _rescale(img: Tensor, max_value: float) -> Tensor:
+    """Turn an image into a float tensor in ``[0.0, 1.0]``: by its dtype, or by ``max_value``.
+
+    With ``max_value`` (> 0) every input, float tensors included, is divided by it: ``x / 10000``
+    for Sentinel-2 reflectance stored as uint16 or as raw floats, where the dtype rule would divide
+    a uint16 by 65,535 and leave floats alone.
+    """
+    if max_value > 0:
+        return _as_float(img, max_value) / max_value
+    return _to_float_image(img)
 
 
 def _repr(module: nn.Module, *names: str) -> str:
@@ -92,10 +147,13 @@ def _resizing_text(preset: _Resizing, what: str, how: str = "to", padding: str =
     """
     crop_size = getattr(preset, "crop_size", None)  # segmentation keeps the whole image
     crop = "" if crop_size is None else f", followed by a central crop of ``crop_size={crop_size}``"
+    max_value = getattr(preset, "max_value", 0.0)
+    rescale = (_DIVIDE_NORMALIZE if max_value > 0 else _RESCALE_NORMALIZE).format(
+        mean=preset.mean, std=preset.std, max_value=max_value
+    )
     return (
         f"The {what} are resized {how} ``resize_size={preset.resize_size}`` using "
-        f"``interpolation={preset.interpolation}``{crop}. {padding}"
-        + _RESCALE_NORMALIZE.format(mean=preset.mean, std=preset.std)
+        f"``interpolation={preset.interpolation}``{crop}. {padding}" + rescale
     )
 
 
@@ -138,13 +196,18 @@ class ImageClassification(nn.Module):
     With the defaults it is torchvision's preset; ``crop_pct`` and ``crop_mode`` give timm's
     evaluation transforms (``timm.data.create_transform`` at eval) bit for bit.
 
+    Multispectral weights give one ``mean`` and ``std`` per band (any number of bands; one value
+    stands for every band) and, for reflectance, ``max_value=10000``; ``crop_mode="squash"``
+    resizes both edges (torchgeo's ``Resize((256, 256))``), an int ``resize_size`` in the default
+    mode the shorter edge (torchvision's ``Resize(256)``).
+
     Args:
         crop_size: The output size: an int for a square, or ``(height, width)``.
         resize_size: The size the image is resized to before cropping, an int or
             ``(height, width)``; ``crop_mode`` says how. When None: ``floor(crop / crop_pct)``
             per edge if ``crop_pct`` is given (timm's rule), else 256 (torchvision's default).
-        mean: Per-channel means subtracted after rescaling to ``[0.0, 1.0]``.
-        std: Per-channel standard deviations divided by after subtracting the mean.
+        mean: Per-band means subtracted after rescaling to ``[0.0, 1.0]``.
+        std: Per-band standard deviations divided by after subtracting the mean.
         interpolation: The resize interpolation: an ``InterpolationMode``, or its name or value
             as a string (``"bicubic"``).
         antialias: Antialias tensor resizing (PIL resizing always antialiases).
@@ -154,10 +217,14 @@ class ImageClassification(nn.Module):
             resizes the shorter edge; crop the centre), ``"squash"`` (resize both edges to
             ``resize_size``; crop the centre) or ``"border"`` (resize keeping the aspect ratio to
             fit within ``resize_size``, pad with the mean colour, crop the centre).
+        max_value: Divide the input by this instead of rescaling by its dtype (which divides
+            uint8 by 255, uint16 by 65,535 and leaves floats alone): ``10000`` for Sentinel-2
+            reflectance, whatever its dtype.
 
     Raises:
-        ValueError: An unknown ``crop_mode`` or interpolation, or a size that is not a positive
-            int or pair.
+        ValueError: An unknown ``crop_mode`` or interpolation, a size that is not a positive
+            int or pair, ``mean`` and ``std`` of different lengths, or a ``max_value`` that is not
+            positive.
     """
 
     def __init__(
@@ -171,15 +238,16 @@ class ImageClassification(nn.Module):
         antialias: bool | None = True,
         crop_pct: float | None = None,
         crop_mode: str = "center",
+        max_value: float | None = None,
     ) -> None:
         super().__init__()
         self.crop_size, self.resize_size = _crop.sizes(crop_size, resize_size, crop_pct)
-        self.mean = _floats(mean)
-        self.std = _floats(std)
+        self.mean, self.std = _bands(mean, std, "ImageClassification")
         self.interpolation = _interpolation(interpolation)
         self.antialias = antialias
         self.crop_mode = _crop.check_crop_mode(crop_mode)
         self.fill = _crop.fill_values(mean)
+        self.max_value = _max_value(max_value, "ImageClassification")
 
     def forward(self, img: Tensor) -> Tensor:
         """Preprocess an image.
@@ -190,6 +258,7 @@ class ImageClassification(nn.Module):
         Returns:
             A float tensor of shape ``(..., C, *crop_size)``.
         """
+        img = _as_float(img, self.max_value)
         size = self.resize_size
         if self.crop_mode == "squash":
             size = [size[0], size[-1]]
@@ -201,13 +270,14 @@ class ImageClassification(nn.Module):
         if self.crop_mode == "border":
             img = _crop.pad_to(img, self.crop_size, self.fill)
         img = F.center_crop(img, self.crop_size)
-        img = _to_float_image(img)
+        img = _rescale(img, self.max_value)
         img = F.normalize(img, mean=self.mean, std=self.std)
         return img
 
     def __repr__(self) -> str:
         names = ["crop_size", "resize_size", "mean", "std", "interpolation"]
-        return _repr(self, *names, *(["crop_mode"] if self.crop_mode != "center" else []))
+        names += ["crop_mode"] if self.crop_mode != "center" else []
+        return _repr(self, *names, *(["max_value"] if self.max_value > 0 else []))
 
     def describe(self) -> str:
         """Describe the preprocessing in one paragraph of reStructuredText."""
@@ -293,6 +363,9 @@ class VideoClassification(nn.Module):
 class SemanticSegmentation(nn.Module):
     """Preprocessing of semantic segmentation weights: optional resize, rescale, normalize.
 
+    ``mean``, ``std`` and ``max_value`` work as for :class:`ImageClassification` (any number of
+    bands).
+
     Args:
         resize_size: The length the image's smaller edge is resized to; None keeps the size.
         mean: Per-channel means subtracted after rescaling to ``[0.0, 1.0]``.
@@ -300,6 +373,7 @@ class SemanticSegmentation(nn.Module):
         interpolation: The resize interpolation: an ``InterpolationMode``, or its name or value
             as a string.
         antialias: Antialias tensor resizing (PIL resizing always antialiases).
+        max_value: Divide the input by this instead of rescaling by its dtype.
     """
 
     def __init__(
@@ -310,13 +384,14 @@ class SemanticSegmentation(nn.Module):
         std: Sequence[float] = _IMAGENET_STD,
         interpolation: InterpolationMode | str = InterpolationMode.BILINEAR,
         antialias: bool | None = True,
+        max_value: float | None = None,
     ) -> None:
         super().__init__()
         self.resize_size = None if resize_size is None else [resize_size]
-        self.mean = _floats(mean)
-        self.std = _floats(std)
+        self.mean, self.std = _bands(mean, std, "SemanticSegmentation")
         self.interpolation = _interpolation(interpolation)
         self.antialias = antialias
+        self.max_value = _max_value(max_value, "SemanticSegmentation")
 
     def forward(self, img: Tensor) -> Tensor:
         """Preprocess an image.
@@ -327,15 +402,17 @@ class SemanticSegmentation(nn.Module):
         Returns:
             A float tensor of shape ``(..., C, h, w)``.
         """
+        img = _as_float(img, self.max_value)
         size = self.resize_size
         if isinstance(size, list):
             img = F.resize(img, size, interpolation=self.interpolation, antialias=self.antialias)
-        img = _to_float_image(img)
+        img = _rescale(img, self.max_value)
         img = F.normalize(img, mean=self.mean, std=self.std)
         return img
 
     def __repr__(self) -> str:
-        return _repr(self, "resize_size", "mean", "std", "interpolation")
+        names = ["resize_size", "mean", "std", "interpolation"]
+        return _repr(self, *names, *(["max_value"] if self.max_value > 0 else []))
 
     def describe(self) -> str:
         """Describe the preprocessing in one paragraph of reStructuredText."""

@@ -1,0 +1,1 @@
+"""torchgeo's weights as a weighthub plugin, names and meta unchanged."""
