@@ -51,6 +51,14 @@ def test_wrong_types_are_named(key, value):
     assert key in problems
 
 
+def test_unpublished_measurements_are_none_never_guessed():
+    unpublished = {**VALID, "_ops": None, "_file_size": None, "min_size": None}
+    unpublished.pop("_metrics")
+    assert meta.validate_meta(unpublished, "image_classification") == []
+    missing = {k: v for k, v in unpublished.items() if k != "_file_size"}
+    assert dict(meta.validate_meta(missing, "image_classification")) == {"_file_size": "missing"}
+
+
 def test_nan_metrics_are_allowed_as_torchvision_uses_them():
     nan = float("nan")
     assert (

@@ -35,8 +35,10 @@ BASE_KEYS: frozenset[str] = frozenset(
     {"min_size", "num_params", "recipe", "_docs", "_file_size", "_ops"}
 )
 """Keys every weights entry carries, whatever its task (``weighthub describe`` computes
-``num_params``, ``_ops`` and ``_file_size``). ``_metrics`` is optional: absent when none are
-published; present, it holds the task's metrics."""
+``num_params``, ``_ops`` and ``_file_size``). ``_ops``, ``_file_size`` and ``min_size`` may be
+None where a catalogue does not publish them (timm's, made without downloading its files): said,
+never guessed. ``_metrics`` is optional: absent when none are published; present, it holds the
+task's metrics."""
 
 PERMITTED_KEYS: frozenset[str] = frozenset(
     {
@@ -168,14 +170,14 @@ def _type_problems(meta: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     ):
         yield "num_params", f"must be an int, got {meta['num_params']!r}"
     for key in ("_ops", "_file_size"):
-        if key in meta and not _is_number(meta[key]):
-            yield key, f"must be a number, got {meta[key]!r}"
-    if "min_size" in meta:
+        if meta.get(key) is not None and not _is_number(meta[key]):
+            yield key, f"must be a number or None (not published), got {meta[key]!r}"
+    if meta.get("min_size") is not None:
         size = meta["min_size"]
         if not (
             isinstance(size, tuple) and len(size) == 2 and all(isinstance(s, int) for s in size)
         ):
-            yield "min_size", f"must be an (height, width) tuple of ints, got {size!r}"
+            yield "min_size", f"must be an (height, width) tuple of ints or None, got {size!r}"
     for key in ("recipe", "license", "_docs", "backend"):
         if key in meta and not isinstance(meta[key], str):
             yield key, f"must be a string, got {type(meta[key]).__name__}"

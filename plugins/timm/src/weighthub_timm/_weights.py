@@ -102,6 +102,10 @@ def _meta(arch: str, entry: dict[str, Any], default: bool) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "categories": None if labels is None else label_names(labels),
         "num_params": entry["num_params"],
+        # Not published by timm and not measurable without downloading every file.
+        "_ops": None,
+        "_file_size": None,
+        "min_size": None,
         "recipe": entry.get("origin_url") or hub_card or TIMM_REPO,
         "_docs": _docs(name, entry, default, found.timm_version),
         "x_timm_name": name,
