@@ -29,6 +29,9 @@ TEST_PLUGINS = (
     "task-depth",
     "bulk",
     "weights-hub",
+    "ns-alpha",
+    "ns-beta",
+    "ns-alpha-fork",
 )
 
 

@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, cast
 
-from ._errors import UnknownWeightsMemberError, close_matches_hint, describe_value
+from ._errors import (
+    UnknownWeightsError,
+    UnknownWeightsMemberError,
+    close_matches_hint,
+    describe_value,
+)
 from ._loads import loads_skipped, notify_load
 from ._lookups import installed
 
@@ -149,7 +154,8 @@ class WeightsEnum(Enum):
             obj: ``None``, a member of this enum, a :class:`~weighthub.WeightsRef` naming one
                 (such as a quantized entry's ``meta["unquantized"]``), or its name:
                 ``"IMAGENET1K_V1"``, ``"MyNet_Weights.IMAGENET1K_V1"`` or ``"DEFAULT"``
-                (case-sensitive).
+                (case-sensitive); a name in a plugin namespace
+                (``"timm/resnet50_Weights.A1_IN1K"``) is looked up in the catalogue.
 
         Returns:
             The member, or None when ``obj`` is None.
@@ -162,6 +168,13 @@ class WeightsEnum(Enum):
             return None
         if isinstance(obj, WeightsRef) and _names_own_or_attached(cls, obj.enum_name):
             obj = obj.resolve()
+        if isinstance(obj, str | WeightsRef) and "/" in str(obj):
+            # A name in a plugin namespace ("timm/resnet50.a1_in1k"): only the catalogue knows it.
+            try:
+                obj = installed().weight(str(obj))
+            except UnknownWeightsError as exc:
+                msg = f"{exc} (weights for {_accepted_names(cls)} were expected)"
+                raise UnknownWeightsMemberError(msg, name=str(obj), enum=cls.__name__) from exc
         attached = _attached_member(cls, obj)
         if attached is not None:
             # A member of another enum, attached to this enum's model: builders treat it as
