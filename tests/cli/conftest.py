@@ -138,9 +138,15 @@ def raiser_cli(
     tmp_path: Path, clitest_path: Path, raiser_path: Path, checkpoint_server: LoopbackServer
 ) -> CLI:
     """The CLI of :func:`cli` with the raiser plugin too (``CLITEST_RAISE`` makes it raise)."""
+    return _mirrored_cli(tmp_path, checkpoint_server, clitest_path, raiser_path)
+
+
+def _mirrored_cli(tmp_path: Path, server: LoopbackServer, *plugin_folders: Path) -> CLI:
+    """The CLI seeing the distributions in ``plugin_folders``, clitest's URLs mirrored to
+    ``server``."""
     env = _base_env(tmp_path)
-    env["PYTHONPATH"] = os.pathsep.join([str(clitest_path), str(raiser_path)])
-    env["WEIGHTHUB_MIRROR"] = f"https://weights.invalid/clitest/={checkpoint_server.base}/"
+    env["PYTHONPATH"] = os.pathsep.join(str(folder) for folder in plugin_folders)
+    env["WEIGHTHUB_MIRROR"] = f"https://weights.invalid/clitest/={server.base}/"
     return CLI(tmp_path / "home", env)
 
 
@@ -155,10 +161,7 @@ def ns_cli(
     tmp_path: Path, clitest_path: Path, ns_path: Path, checkpoint_server: LoopbackServer
 ) -> CLI:
     """The CLI of :func:`cli` with a plugin in the namespace ``tiny`` too."""
-    env = _base_env(tmp_path)
-    env["PYTHONPATH"] = os.pathsep.join([str(clitest_path), str(ns_path)])
-    env["WEIGHTHUB_MIRROR"] = f"https://weights.invalid/clitest/={checkpoint_server.base}/"
-    return CLI(tmp_path / "home", env)
+    return _mirrored_cli(tmp_path, checkpoint_server, clitest_path, ns_path)
 
 
 def assert_one_line_error(result: Result, code: int = 2, contains: str = "") -> None:
