@@ -123,6 +123,9 @@ def test_weights_attached_across_namespaces(use_plugins, no_plugin_warnings):
     built = weighthub.get_model("alpha/alphanet", weights="beta/ResNet50_Weights.BANDS13_V1")
     assert built["weights"] is member
     assert weighthub.get_model("alpha/alphanet", weights=member)["weights"] is member
+    full = "beta/ResNet50_Weights.BANDS13_V1"
+    assert weighthub.resolve_weights(full, "ResNet50_Weights") is member
+    assert weighthub.WeightsRef(full).resolve() is member
     assert "beta/ResNet50_Weights.BANDS13_V1" in weighthub.list_weights("alpha/alphanet")
     assert weighthub.get_weight("ResNet50_Weights.IMAGENET1K_V2").meta["num_params"] == 25557032
     assert weighthub.models.beta.ResNet50_Weights is type(member)

@@ -419,7 +419,8 @@ def resolve_weights(
     Args:
         value: None; a ``WeightsEnum`` member (taken as is); a :class:`WeightsRef`; or the name of
             a member of ``enum_name``: ``"IMAGENET1K_V1"``, ``"DEFAULT"`` or
-            ``"ResNet50_Weights.IMAGENET1K_V1"``.
+            ``"ResNet50_Weights.IMAGENET1K_V1"``; or a full name in a plugin namespace
+            (``"timm/resnet50.a1_in1k"``), taken as is.
         enum_name: The weights enum the names refer to, e.g. ``"ResNet50_Weights"``.
 
     Returns:
@@ -435,6 +436,8 @@ def resolve_weights(
         return value
     if isinstance(value, WeightsRef):
         return value.resolve()
+    if isinstance(value, str) and "/" in value:  # a full name in a plugin namespace
+        return installed().weight(value)
     if isinstance(value, str):
         member = value.replace(enum_name + ".", "")
         if "." in member:
