@@ -223,7 +223,7 @@ def _unknown_model_message(found: Catalogue, key: str) -> str:
     namespace, short = split_qualified(key)
     unknown = _unknown_namespace(found, key)
     if unknown:
-        return f"Unknown model {key}.{unknown}"
+        return f"Unknown model {key}.{missing_plugin_hint(key, 'models', found.plugins) or unknown}"
     prefix = qualify(namespace, "")
     known = [e.name for e in found.models.values() if e.name.lower().startswith(prefix)]
     tagged = " (a model name; its weights are 'model.tag')" if "." in short else ""

@@ -25,7 +25,13 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ._distributions import PluginInfo, missing_plugin_hint, normalise, plugin_matches
+from ._distributions import (
+    PluginInfo,
+    is_first_party_name,
+    missing_plugin_hint,
+    normalise,
+    plugin_matches,
+)
 from ._entries import FromPlugin
 from ._errors import PluginConflictError, PluginLoadError, PluginWarning
 from ._names import split_qualified
@@ -297,6 +303,8 @@ class Catalogue:
         found = table.get(key)
         if found is not None or namespace:
             return found
+        if is_first_party_name(key, "models" if kind == "model" else "enums"):
+            return None  # torchvision's names stay theirs, installed or not
         usable = sorted(k for k in short.get(key, ()) if self.conflict(kind, k) is None)
         if len(usable) <= 1:
             return table[usable[0]] if usable else None

@@ -178,3 +178,13 @@ def test_listing_works_without_timm_installed(python_without):
         "['timm/aimv2_1b_patch14_224', 'timm/aimv2_1b_patch14_336']",
         "convnext_nano.in12k_ft_in1k",
     ]
+
+
+def test_first_party_names_stay_theirs_without_their_plugin(only_plugins):
+    only_plugins("timm")
+    with pytest.raises(weighthub.UnknownModelError, match="weighthub-classification"):
+        weighthub.get_model_entry("resnet50")
+    with pytest.raises(weighthub.UnknownWeightsError, match="weighthub-classification"):
+        weighthub.get_weight("ResNet50_Weights.DEFAULT")
+    assert weighthub.get_model_entry("timm/resnet50").plugin == "timm"
+    assert weighthub.get_model_entry("convnext_nano").plugin == "timm"
