@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python benchmarks/bench_download.py [--size-mb 346] [--repeat 3]
-        [--throttle-mb 8 --throttled-size-mb 48 | --no-throttle]
+        [--throttle-mb 8 --throttled-size-mb 48 | --no-throttle | --only-throttled]
 
 Two tables: unthrottled, then with the server holding each connection to ``--throttle-mb`` MB/s
 (as a long-distance link holds each TCP stream), where several connections pay off.
@@ -13,10 +13,10 @@ support). Each client runs in a fresh process, interleaved over the repeats, wri
 folder:
 
 - ``weighthub fetch``: sha256 declared (computed while streaming), fstat check, fsync, rename,
-  record; with one connection (``WEIGHTHUB_CONNECTIONS=1``), with the default (one stream that
-  hands over to 8 connections when it runs below ``WEIGHTHUB_PARALLEL_BELOW``, 200 MB/s, for files
-  of at least ``WEIGHTHUB_PARALLEL_MIN``, 64 MiB; set to 1 MB here for the throttled table's smaller
-  file), and with 8 connections from the start (``WEIGHTHUB_PARALLEL_BELOW=inf``).
+  record; with one connection (``WEIGHTHUB_CONNECTIONS=1``), with the real defaults (no
+  ``WEIGHTHUB_*`` variable set: one stream that hands over to 8 connections when it runs below
+  ``WEIGHTHUB_PARALLEL_BELOW``, 200 MB/s, for files of at least ``WEIGHTHUB_PARALLEL_MIN``, 8 MiB),
+  and tuned: 8 connections from the start (``WEIGHTHUB_PARALLEL_BELOW=inf``).
 - ``torch.hub.download_url_to_file`` with an 8-hex hash prefix (sha256 while streaming, no fsync).
 - ``curl -o file`` (no hash, no fsync): the floor.
 - ``sha256 alone``: hashing the same number of bytes in memory on one core, the floor of any
@@ -135,10 +135,8 @@ def _table(root: Path, size: int, repeat: int, throttle_mb: float) -> None:
     server, port = _start_server(served, throttle_mb)
     url = f"http://127.0.0.1:{port}/model.pth"
 
-    def ours(connections: str, below: str = "") -> dict[str, float]:
-        settings = {"WEIGHTHUB_CONNECTIONS": connections, "WEIGHTHUB_PARALLEL_MIN": "1000000"}
-        if below:
-            settings["WEIGHTHUB_PARALLEL_BELOW"] = below
+    def ours(**settings: str) -> dict[str, float]:
+        # Every WEIGHTHUB_* variable of the environment is dropped: a row sets only its own.
         return _run_python(_WEIGHTHUB, url, str(out / "wh"), digest, **settings)
 
     def hub() -> dict[str, float]:
@@ -148,9 +146,11 @@ def _table(root: Path, size: int, repeat: int, throttle_mb: float) -> None:
         return _run_curl(url, out / "curl.pth")
 
     cases = {
-        "weighthub fetch, 1 connection (sha256, fsync)": lambda: ours("1"),
-        "weighthub fetch, default (1 stream, 8 if slow)": lambda: ours("8"),
-        "weighthub fetch, 8 connections at once": lambda: ours("8", "inf"),
+        "weighthub fetch, 1 connection (sha256, fsync)": lambda: ours(WEIGHTHUB_CONNECTIONS="1"),
+        "weighthub fetch, defaults (no setting)": ours,
+        "tuned: 8 connections at once (BELOW=inf)": lambda: ours(
+            WEIGHTHUB_PARALLEL_BELOW="inf", WEIGHTHUB_PARALLEL_MIN="1000000"
+        ),
         "torch.hub.download_url_to_file (hash prefix)": hub,
         "curl -o file": curl,
         "sha256 alone (hashlib, in memory; no network)": lambda: _run_python(
@@ -198,13 +198,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--throttle-mb", type=float, default=8.0)
     parser.add_argument("--throttled-size-mb", type=int, default=48)
-    parser.add_argument("--no-throttle", action="store_true", help="only the unthrottled table")
+    tables = parser.add_mutually_exclusive_group()
+    tables.add_argument("--no-throttle", action="store_true", help="only the unthrottled table")
+    tables.add_argument("--only-throttled", action="store_true", help="only the throttled table")
     opts = parser.parse_args()
     if shutil.which("curl") is None:
         sys.exit("curl is needed: apt-get install -y curl")
     root = Path(tempfile.mkdtemp(prefix="whdl-"))
     try:
-        _table(root, opts.size_mb * 10**6, opts.repeat, 0.0)
+        if not opts.only_throttled:
+            _table(root, opts.size_mb * 10**6, opts.repeat, 0.0)
         if not opts.no_throttle:
             _table(root, opts.throttled_size_mb * 10**6, opts.repeat, opts.throttle_mb)
     finally:

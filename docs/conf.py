@@ -11,6 +11,7 @@ Why Sphinx + MyST Markdown + furo:
 * torchvision generates its per-task weights tables from the weights' ``meta`` at build time (a
   function in its ``conf.py``); ``_ext/weights_tables.py`` does the same across every installed
   plugin, and draws an accuracy-versus-GFLOPs chart per task with matplotlib.
+  ``_ext/timm_catalogue.py`` lists timm's weights the same way, grouped by family, filterable.
 * MyST lets the prose be plain Markdown (readable on GitHub) while keeping every Sphinx directive.
 * furo is a maintained, accessible theme with no remote assets.
 * The build is fully offline (no intersphinx, no remote images or fonts) and passes with ``-W``::
@@ -43,6 +44,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "weights_tables",
+    "timm_catalogue",
     "cli_check",
 ]
 
@@ -71,5 +73,7 @@ html_static_path = ["_static"]
 html_css_files = ["weighthub.css"]  # weights tables that fit (scripts/check_docs_in_browser.py)
 html_show_sourcelink = False
 
-# Options of the local extension (see _ext/weights_tables.py).
+# Options of the local extensions (see _ext/weights_tables.py).
 weights_tables_output = "generated"
+# timm's 1,826 weights have a catalogue of their own (_ext/timm_catalogue.py, models/timm.md).
+weights_tables_listed_elsewhere = ["weighthub-timm"]

@@ -10,7 +10,9 @@ writes, into ``docs/generated/`` (git-ignored):
   columns come from the task's :class:`weighthub.TaskDocs`.
 * ``<slug>.png`` per task with models: the headline metric against GFLOPs (GIPS for quantized
   models), drawn by :mod:`weights_charts`.
-* ``third-party.md``: the models of every installed plugin that is not first-party.
+* ``third-party.md``: the models of every installed plugin that is not first-party, but those
+  another page lists (``weights_tables_listed_elsewhere``: weighthub-timm's catalogue, which
+  :mod:`timm_catalogue` writes).
 * ``meta-schema.md``: the meta schema of every declared task.
 
 Plugin load failures, name conflicts and meta-schema problems found while reading the meta are
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -45,11 +48,24 @@ from weights_tasks import (  # noqa: E402
     rows_of,
 )
 
-__all__ = ["caption", "chart", "generate", "left_out", "rows_of", "setup", "spread"]
+__all__ = [
+    "NONE",
+    "Report",
+    "break_after_dots",
+    "caption",
+    "chart",
+    "generate",
+    "left_out",
+    "list_table",
+    "rows_of",
+    "setup",
+    "spread",
+    "write",
+]
 
 logger = logging.getLogger(__name__)
 
-_NONE = "\N{EN DASH}"  # shown for a missing value
+NONE = "\N{EN DASH}"  # shown for a missing value
 
 
 def __getattr__(name: str) -> Any:
@@ -75,19 +91,19 @@ class Report:
 def _number(value: float | None, spec: str = "") -> str:
     """Format a meta number: as written in the meta (``repr``), or with ``spec``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return _NONE
+        return NONE
     return format(value, spec) if spec else repr(value)
 
 
 def _params(meta: dict[str, Any]) -> str:
     value = meta.get("num_params")
-    return f"{value / 1e6:.1f}M" if isinstance(value, int | float) else _NONE
+    return f"{value / 1e6:.1f}M" if isinstance(value, int | float) else NONE
 
 
 def _recipe(meta: dict[str, Any]) -> str:
     url = meta.get("recipe")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        return _NONE
+        return NONE
     return f"[link](<{url}>)"
 
 
@@ -96,8 +112,17 @@ def _weights_cell(row: Row) -> str:
     return f"{text} (default)" if row.is_default else text
 
 
-def _list_table(header: Sequence[str], body: Iterable[Sequence[str]]) -> str:
-    lines = ["```{list-table}", ":header-rows: 1", ":class: weights-table", ""]
+def list_table(
+    header: Sequence[str], body: Iterable[Sequence[str]], classes: Sequence[str] = ()
+) -> str:
+    """A MyST ``list-table`` of class ``weights-table`` (the CSS's and the browser check's), and
+    of ``classes``."""
+    lines = [
+        "```{list-table}",
+        ":header-rows: 1",
+        f":class: {' '.join(['weights-table', *classes])}",
+        "",
+    ]
     for cells in [header, *body]:
         lines.append(f"* - {cells[0]}")
         lines.extend(f"  - {cell}" for cell in cells[1:])
@@ -128,7 +153,7 @@ def _task_table(spec: TaskSpec, rows: Sequence[Row]) -> str:
         ]
         for row in rows
     ]
-    return _list_table(header, body)
+    return list_table(header, body)
 
 
 def _split(spec: TaskSpec, rows: Sequence[Row]) -> list[tuple[str, list[Row]]]:
@@ -227,20 +252,22 @@ def _generic_table(task: str, rows: Sequence[Row]) -> str:
             [
                 f"`{row.model}`",
                 _weights_cell(row),
-                metrics or _NONE,
+                metrics or NONE,
                 _params(row.meta),
                 _number(row.meta.get("_ops"), ".2f"),
                 _number(row.meta.get("_file_size"), ".1f"),
                 _recipe(row.meta),
             ]
         )
-    return _list_table(header, body)
+    return list_table(header, body)
 
 
-def _third_party_page(found: Sequence[Any], first_party: Iterable[TaskSpec]) -> str:
+def _third_party_page(
+    found: Sequence[Any], first_party: Iterable[TaskSpec], elsewhere: Iterable[str] = ()
+) -> str:
     import weighthub
 
-    ours = {spec.distribution for spec in first_party}
+    ours = {spec.distribution for spec in first_party} | set(elsewhere)
     others = [p for p in found if (p.distribution or "") not in ours]
     if not others:
         return (
@@ -287,22 +314,24 @@ def _schema_page() -> str:
     from weighthub import meta
 
     def keys(names: Iterable[str]) -> str:
-        return ", ".join(f"`{n}`" for n in sorted(names)) or _NONE
+        return ", ".join(f"`{n}`" for n in sorted(names)) or NONE
 
     tasks = [weighthub.get_task(name) for name in weighthub.list_tasks()]
     body = [
         [
             f"`{task.name}`",
             keys(task.keys),
-            ", ".join(f"`{m}` on `{d}`" for d, m in sorted(task.metrics)) or _NONE,
+            ", ".join(f"`{m}` on `{d}`" for d, m in sorted(task.metrics)) or NONE,
         ]
         for task in tasks
     ]
-    table = _list_table(["Task", "Required keys (besides the base keys)", "Required metrics"], body)
+    table = list_table(["Task", "Required keys (besides the base keys)", "Required metrics"], body)
     return (
         f"Base keys, required for every task: {keys(meta.BASE_KEYS)}.\n\n"
         f"Permitted top-level keys: {keys(meta.PERMITTED_KEYS)}, "
-        "plus any key starting with `x_`.\n\n" + table
+        "plus any key starting with `x_`.\n\n"
+        "Top-k accuracy (`acc@k`) is required only of weights with more than k categories: with "
+        "k or fewer it is 100% by definition.\n\n" + table
     )
 
 
@@ -310,7 +339,8 @@ def _schema_page() -> str:
 # Sphinx glue
 
 
-def _write(path: Path, content: bytes, report: Report) -> None:
+def write(path: Path, content: bytes, report: Report) -> None:
+    """Write ``content`` to ``path`` unless it holds it already (incremental builds stay so)."""
     if path.exists() and path.read_bytes() == content:
         report.unchanged.append(path.name)
         return
@@ -318,24 +348,30 @@ def _write(path: Path, content: bytes, report: Report) -> None:
     report.written.append(path.name)
 
 
-def generate(outdir: Path) -> Report:
-    """Write every generated fragment and chart into ``outdir``; return what changed."""
+def generate(outdir: Path, listed_elsewhere: Iterable[str] = ()) -> Report:
+    """Write every generated fragment and chart into ``outdir``; return what changed.
+
+    Args:
+        outdir: The folder of the generated fragments.
+        listed_elsewhere: Distributions the third-party page leaves out: another page lists them.
+    """
     outdir.mkdir(parents=True, exist_ok=True)
     report = Report()
     found = discover()
     by_distribution = {p.distribution: p for p in found if p.distribution}
     expected = {"third-party.md", "meta-schema.md"}
-    _write(outdir / "meta-schema.md", _schema_page().encode(), report)
+    write(outdir / "meta-schema.md", _schema_page().encode(), report)
     specs = first_party_specs()
     for spec in specs:
         chart_name = f"{spec.slug}.png"
         text, png = _task_page(spec, by_distribution.get(spec.distribution), chart_name)
-        _write(outdir / f"{spec.slug}.md", text.encode(), report)
+        write(outdir / f"{spec.slug}.md", text.encode(), report)
         expected.add(f"{spec.slug}.md")
         if png is not None:
-            _write(outdir / chart_name, png, report)
+            write(outdir / chart_name, png, report)
             expected.add(chart_name)
-    _write(outdir / "third-party.md", _third_party_page(found, specs).encode(), report)
+    third_party = _third_party_page(found, specs, listed_elsewhere)
+    write(outdir / "third-party.md", third_party.encode(), report)
     for stale in outdir.iterdir():
         if stale.is_file() and stale.name not in expected:
             stale.unlink()
@@ -344,7 +380,7 @@ def generate(outdir: Path) -> Report:
 
 def _on_builder_inited(app: Sphinx) -> None:
     outdir = Path(app.srcdir) / app.config.weights_tables_output
-    report = generate(outdir)
+    report = generate(outdir, app.config.weights_tables_listed_elsewhere)
     logger.info(
         "weights_tables: wrote %d file(s), %d unchanged, in %s",
         len(report.written),
@@ -353,7 +389,42 @@ def _on_builder_inited(app: Sphinx) -> None:
     )
 
 
+def break_after_dots(doctree: nodes.Node) -> int:
+    """Let the weights tables' dotted names wrap only after a dot, never inside an identifier.
+
+    ``ConvNeXt_Base_Weights.IMAGENET1K_V1`` becomes the two texts ``ConvNeXt_Base_Weights.`` and
+    ``IMAGENET1K_V1`` with an HTML ``<wbr>`` between them (copying the name copies no extra
+    character); each text is its own ``<span class="pre">``, which never wraps. Returns how many
+    names were changed.
+    """
+    changed = 0
+    for table in doctree.findall(nodes.table):
+        if "weights-table" not in table["classes"]:
+            continue
+        for literal in list(table.findall(nodes.literal)):
+            text = literal.astext()
+            parts = text.split(".")
+            if len(parts) < 2 or any(not part for part in parts):
+                continue
+            children: list[nodes.Node] = []
+            for index, part in enumerate(parts):
+                last = index == len(parts) - 1
+                children.append(nodes.Text(part if last else f"{part}."))
+                if not last:
+                    children.append(nodes.raw("", "<wbr>", format="html"))
+            literal.children = []
+            literal.extend(children)
+            changed += 1
+    return changed
+
+
+def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    break_after_dots(doctree)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("weights_tables_output", "generated", "env", types=[str])
+    app.add_config_value("weights_tables_listed_elsewhere", [], "env", types=[list])
     app.connect("builder-inited", _on_builder_inited)
+    app.connect("doctree-resolved", _on_doctree_resolved)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -142,7 +142,7 @@ def test_attached_schema_keys_metrics_by_any_dataset():
     from weighthub.meta import validate_meta
 
     meta = {
-        "categories": ["a"],
+        "categories": [f"breed {i}" for i in range(37)],
         "min_size": (1, 1),
         "num_params": 1,
         "recipe": "r",
@@ -158,6 +158,27 @@ def test_attached_schema_keys_metrics_by_any_dataset():
     assert field == "_metrics"
     assert "'acc@1' and 'acc@5' for at least one dataset" in problem
     assert validate_meta(meta, "optical_flow", attached=True) == []
+
+
+@pytest.mark.parametrize("attached", [True, False])
+def test_top_k_accuracy_is_required_only_with_more_than_k_categories(attached):
+    from weighthub.meta import validate_meta
+
+    dataset = "Pets" if attached else "ImageNet-1K"
+    meta = {
+        "categories": ["cat", "dog", "rabbit"],
+        "min_size": (1, 1),
+        "num_params": 1,
+        "recipe": "r",
+        "_metrics": {dataset: {"acc@1": 91.0}},
+        "_ops": 0.0,
+        "_file_size": 0.1,
+        "_docs": "d",
+    }
+    assert validate_meta(meta, "image_classification", attached=attached) == []
+    six = {**meta, "categories": [*meta["categories"], "hamster", "parrot", "snake"]}
+    problems = validate_meta(six, "image_classification", attached=attached)
+    assert len(problems) == 1 and "acc@5" in "".join(problems[0]), problems
 
 
 def test_attached_meta_is_checked_against_the_models_task(use_plugins):

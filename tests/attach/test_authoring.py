@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -22,12 +24,15 @@ from torchvision.models.detection import fasterrcnn_mobilenet_v3_large_320_fpn
 from weighthub.testing import pip_install_target
 
 ROOT = Path(__file__).resolve().parents[2]
-PETS = ["abyssinian", "beagle", "birman"]
+# Category names travel verbatim, whatever their characters: one outside the Basic Multilingual
+# Plane, a line separator that is not a line break of the file, quotes and a backslash.
+PETS = ["abyssinian", "emoji \U0001f600 cat", 'birman\u2028"sacred" cat \\ of Burma']
 
 pytestmark = pytest.mark.slow
 
 
 def _env(*paths: Path) -> dict[str, str]:
+    """The session's environment (its HOME and caches are temporary: the kit's pytest plugin)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("WEIGHTHUB_")}
     env["PYTHONPATH"] = os.pathsep.join(str(p) for p in paths)
     return env
@@ -61,10 +66,11 @@ def _run_plugin_tests(plugin: Path, site: Path) -> subprocess.CompletedProcess[s
 def _assert_lint_clean(plugin: Path) -> None:
     """A generated plugin passes this repository's ruff, ruff format and mypy settings."""
     config = str(ROOT / "pyproject.toml")
+    mypy = ["mypy", "--config-file", config, "--cache-dir", str(plugin.parent / ".mypy-cache")]
     for command in (
-        ["ruff", "check", "--config", config, str(plugin)],
-        ["ruff", "format", "--check", "--config", config, str(plugin)],
-        ["mypy", "--config-file", config, str(plugin / "src"), str(plugin / "tests")],
+        ["ruff", "check", "--no-cache", "--config", config, str(plugin)],
+        ["ruff", "format", "--check", "--no-cache", "--config", config, str(plugin)],
+        [*mypy, str(plugin / "src"), str(plugin / "tests")],  # caches outside this repository
     ):
         lint = subprocess.run(
             [sys.executable, "-m", *command], capture_output=True, text=True, timeout=600
@@ -87,6 +93,8 @@ def workdir(tmp_path_factory) -> Path:
     torch.manual_seed(1)
     torch.save(resnet18(num_classes=3).state_dict(), folder / "pets.pth")
     (folder / "pets.txt").write_text("\n".join(PETS) + "\n", encoding="utf-8")
+    wrapped = {f"module.{k}": v for k, v in torch.load(folder / "pets.pth").items()}
+    torch.save(wrapped, folder / "pets-ddp.pth")  # as DistributedDataParallel's state_dict()
     return folder
 
 
@@ -124,7 +132,9 @@ def test_describe_facts_match_an_independent_computation(workdir, described):
     python = described["python"]
     assert python.startswith("Weights(\n")
     assert f'sha256="{described["sha256"]}"' in python
-    assert '"_metrics": {"custom": {"acc@1": float("nan"), "acc@5": float("nan")}}' in python
+    # 3 classes: top-5 accuracy is 100% by definition, so the schema asks for acc@1 alone.
+    assert '"_metrics": {"custom": {"acc@1": float("nan")}}' in python
+    assert "\U0001f600" in python and "\\u2028" in python, "kept as written / escaped as Python"
 
 
 def test_describe_text_output_is_the_entry(workdir, described):
@@ -145,13 +155,12 @@ def test_describe_text_output_is_the_entry(workdir, described):
 
 
 @pytest.fixture(scope="module")
-def installed(workdir, tmp_path_factory) -> tuple[Path, Path]:
-    """``weighthub new plugin`` around the checkpoint, then ``pip install`` of the result."""
-    plugin = workdir / "acme-pets"
+def generated(workdir) -> subprocess.CompletedProcess[str]:
+    """``weighthub new plugin acme-pets`` around the checkpoint, run in ``workdir``."""
     result = _weighthub(
         "new",
         "plugin",
-        str(plugin),
+        "acme-pets",
         "--name",
         "acme-pets",
         "--model",
@@ -163,9 +172,35 @@ def installed(workdir, tmp_path_factory) -> tuple[Path, Path]:
         "--dataset",
         "Oxford-IIIT-Pet",
         env=_env(),
+        cwd=workdir,
     )
     assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def installed(workdir, generated, tmp_path_factory) -> tuple[Path, Path]:
+    """The generated plugin, and the folder ``pip install`` put it in."""
+    plugin = workdir / "acme-pets"
     return plugin, pip_install_target(tmp_path_factory.mktemp("acme-site"), plugin)
+
+
+def test_new_plugin_says_to_install_the_folder_with_its_test_extra(workdir, generated):
+    # Pasted as printed, it installs the folder just written, never a PyPI name.
+    next_line = generated.stdout.strip().splitlines()[-1]
+    assert next_line == (
+        "Next: pip install './acme-pets[test]' && weighthub check acme-pets && pytest ./acme-pets"
+    )
+    pyproject = (workdir / "acme-pets" / "pyproject.toml").read_text(encoding="utf-8")
+    # The range the plugin guide recommends (from the installed 0.1.x), for weighthub and for the
+    # model's own plugin.
+    assert version("weighthub").startswith("0.1.")
+    assert version("weighthub-classification").startswith("0.1.")
+    assert 'dependencies = ["weighthub>=0.1,<0.2", "weighthub-classification>=0.1,<0.2"]\n' in (
+        pyproject
+    )
+    assert '[project.optional-dependencies]\ntest = ["pytest>=7"]\n' in pyproject
+    assert 'addopts = ["-p", "weighthub.testing.pytest_plugin"]\n' in pyproject
 
 
 def test_new_plugin_installs_checks_and_tests_clean(installed):
@@ -278,8 +313,30 @@ class _Payload:
 @pytest.mark.parametrize(
     ("case", "needles"),
     [
-        ("misfit", ["does not fit resnet18 built with 5 categories", "fc.weight"]),
+        (
+            "misfit",
+            [
+                "does not fit resnet18 built with 5 categories",
+                "fc.weight",
+                "The checkpoint has 3 classes, but --categories lists 5",
+                "pass --categories with 3 names",
+            ],
+        ),
+        (
+            "no_categories",
+            [
+                "does not fit resnet18 built with 1000 categories",
+                "without --categories the model's default weights' 1000 were used",
+                "pass --categories with 3 names",
+            ],
+        ),
+        ("wrapped", ["fits resnet18 once the prefix 'module.' is stripped", "DataParallel"]),
         ("bad_name", ["'9lives'", "not a Python identifier"]),
+        ("shadowing_name", ["'sitecustomize'", "every Python process"]),
+        ("long_name", ["--name is 300 characters long", "at most 100"]),
+        ("long_dir", ["DIR's name is 250 bytes long", "at most 237 bytes"]),
+        ("symlink_dir", ["out is a symbolic link (to real-out)", "give the folder it points to"]),
+        ("parent_is_a_file", ["Cannot write the plugin to", "notes.txt", "nothing was written"]),
         ("non_empty_dir", ["already exists and is not an empty directory"]),
         ("unknown_model", ["Unknown model resnet81", "resnet18"]),
         ("malicious", ["not a safe checkpoint"]),
@@ -288,13 +345,29 @@ class _Payload:
 )
 def test_bad_input_is_one_error_line_and_leaves_nothing(workdir, tmp_path, case, needles):
     checkpoint, name, model = workdir / "pets.pth", "acme-pets", "resnet18"
-    categories = workdir / "pets.txt"
+    categories: Path | None = workdir / "pets.txt"
     target = tmp_path / "out"
     if case == "misfit":
         categories = tmp_path / "five.txt"
         categories.write_text("a\nb\nc\nd\ne\n", encoding="utf-8")
+    elif case == "no_categories":
+        categories = None
+    elif case == "wrapped":
+        checkpoint = workdir / "pets-ddp.pth"
     elif case == "bad_name":
         name = "9lives"
+    elif case == "shadowing_name":
+        name = "sitecustomize"
+    elif case == "long_name":
+        name = "a" * 300
+    elif case == "long_dir":
+        target = tmp_path / ("d" * 250)
+    elif case == "parent_is_a_file":
+        (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+        target = tmp_path / "notes.txt" / "out"
+    elif case == "symlink_dir":
+        (tmp_path / "real-out").mkdir()
+        target.symlink_to("real-out")
     elif case == "non_empty_dir":
         target.mkdir()
         (target / "keep.txt").write_text("mine", encoding="utf-8")
@@ -306,33 +379,83 @@ def test_bad_input_is_one_error_line_and_leaves_nothing(workdir, tmp_path, case,
     elif case == "not_a_model_file":
         checkpoint = tmp_path / "training.pth"
         torch.save({"model": {"fc.weight": torch.zeros(1)}, "optimizer": 3}, checkpoint)
+    options = [] if categories is None else ["--categories", str(categories)]
     before = sorted(p.name for p in tmp_path.iterdir())
     result = _weighthub(
-        "new",
-        "plugin",
-        str(target),
-        "--name",
-        name,
-        "--model",
-        model,
-        "--checkpoint",
-        str(checkpoint),
-        "--categories",
-        str(categories),
-        env=_env(),
-        cwd=tmp_path,
-    )
+        "new", "plugin", str(target), "--name", name, "--model", model,
+        "--checkpoint", str(checkpoint), *options, env=_env(), cwd=tmp_path,
+    )  # fmt: skip
     _one_error(result, *needles)
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no DIR, no staging folder
     if case == "non_empty_dir":
         assert [p.name for p in target.iterdir()] == ["keep.txt"]
+    if case == "symlink_dir":
+        assert target.is_symlink() and not any((tmp_path / "real-out").iterdir())
     assert not (tmp_path / "pwned.txt").exists()
-    if case in ("misfit", "malicious", "unknown_model"):
+    if case in ("misfit", "no_categories", "wrapped", "malicious", "unknown_model"):
         describe = _weighthub(
-            "describe", str(checkpoint), "--model", model, "--categories", str(categories),
-            env=_env(), cwd=tmp_path,
-        )  # fmt: skip
+            "describe", str(checkpoint), "--model", model, *options, env=_env(), cwd=tmp_path
+        )
         _one_error(describe, *needles)
+
+
+def test_the_offered_command_strips_a_wrappers_prefix(workdir, described, tmp_path):
+    """The error about a DistributedDataParallel checkpoint gives a command that fixes it."""
+    (tmp_path / "ddp.pth").write_bytes((workdir / "pets-ddp.pth").read_bytes())
+    args = ("--model", "resnet18", "--categories", str(workdir / "pets.txt"), "--json")
+    refused = _weighthub("describe", "ddp.pth", *args, env=_env(), cwd=tmp_path)
+    _one_error(refused, "Strip the 'module.' prefix and use the new file: python -c ")
+    command = shlex.split(refused.stderr.split("use the new file: ", 1)[1])
+    assert command[:2] == ["python", "-c"]
+    done = subprocess.run(
+        [sys.executable, *command[1:]], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    fixed = _weighthub("describe", "ddp-unwrapped.pth", *args, env=_env(), cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stderr
+    assert json.loads(fixed.stdout)["num_params"] == described["num_params"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    # The issue's list, Python's start-up hooks, and test folders' names.
+    [
+        "json",
+        "os",
+        "typing",
+        "enum",
+        "sitecustomize",
+        "usercustomize",
+        "filelock",
+        "pluggy",
+        "safetensors",
+        "fsspec",
+        "tqdm",
+        "numpy",
+        "tests",
+        "setuptools",
+        "TorchVision",  # the package torchvision
+        "weighthub-extra",
+    ],
+)
+def test_names_that_would_shadow_an_importable_module_are_refused(name, tmp_path, capsys):
+    from weighthub._cli import main  # the `weighthub` console script
+
+    assert main(["new", "plugin", str(tmp_path / "out"), "--name", name]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith(f"weighthub: error: --name {name!r} would install the top-level")
+    assert "pick a name of your own" in error
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_module_importable_from_sys_path_is_not_shadowed(tmp_path, monkeypatch, capsys):
+    from weighthub._cli import main
+
+    (tmp_path / "acme_local.py").write_text("VALUE = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert main(["new", "plugin", str(tmp_path / "out"), "--name", "acme-local"]) == 2
+    error = capsys.readouterr().err
+    assert f"importable from {tmp_path / 'acme_local.py'}" in error
 
 
 def test_model_plugin_scaffold_end_to_end(tmp_path):

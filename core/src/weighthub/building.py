@@ -10,12 +10,16 @@ that take ``num_classes`` as a parameter), :func:`set_fixed` (what a model name 
 :func:`resolve_backbone` and :func:`load_backbone` (backbone weights given by reference, loaded
 through the verified path; torchvision's default backbones are :data:`RESNET50_V1` and its
 siblings), :func:`drop_auxiliary_heads` (GoogLeNet's and Inception v3's auxiliary classifiers),
-:func:`apply_model_kwargs` (the architecture arguments weights declare) and :func:`load`.
+:func:`apply_model_kwargs` (the architecture arguments weights declare) and :func:`load`
+(:func:`checkpoint_file` when another library's loader must read the file itself).
 torchvision's own helpers are here too, for builders written by hand:
 :func:`handle_legacy_interface`, :func:`kwonly_to_pos_or_kw`, :func:`overwrite_named_param` and
 :func:`overwrite_value_param` (code ported from torchvision finds them under its own path,
 ``weighthub.models._utils``). :func:`lazy_exports` gives a plugin's package ``__init__`` its lazy
-``__getattr__`` and ``__dir__``.
+``__getattr__`` and ``__dir__``. :func:`matvec_operands` and :func:`align_tensors` keep a model
+whose weights were assigned from a memory-mapped file bit-identical to one whose weights were
+copied (the alignment matrix-vector kernels need). :func:`close_matches_hint` words the "Did you
+mean ...?" of a builder's own errors.
 
 Importing this module imports no torch. Use it from builder modules
 (``from weighthub.building import make_builder``), where using it means building a model, and
@@ -26,12 +30,15 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import sys
 import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
+from ._alignment import ALIGNMENT, align_tensors, is_aligned, matvec_operands
 from ._construct import construct_model
+from ._errors import close_matches_hint
 from ._legacy import (
     LegacyDefault,
     handle_legacy_interface,
@@ -39,22 +46,31 @@ from ._legacy import (
     overwrite_named_param,
     overwrite_value_param,
 )
+from ._loads import loads_skipped, notify_load
 from ._weights import WeightsEnum, WeightsRef, resolve_weights
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from torch import nn
 
 __all__ = [
+    "ALIGNMENT",
     "BackboneWeights",
     "BuildFn",
     "LegacyDefault",
     "VerifyFn",
+    "align_tensors",
     "apply_model_kwargs",
+    "checkpoint_file",
+    "close_matches_hint",
     "drop_auxiliary_heads",
+    "is_aligned",
     "lazy_exports",
     "load",
     "load_backbone",
     "make_builder",
+    "matvec_operands",
     "resolve_backbone",
     "resolve_num_classes",
     "set_fixed",
@@ -341,6 +357,41 @@ def load(
     if weights is None:
         return factory()
     return construct_model(factory, weights, progress=progress, fast=fast)
+
+
+def checkpoint_file(
+    weights: WeightsEnum,
+    *,
+    progress: bool = True,
+    check_hash: bool = True,
+    model_dir: str | os.PathLike[str] | None = None,
+) -> Path | None:
+    """The verified local file of ``weights``' checkpoint, for a builder that reads it itself.
+
+    What :meth:`WeightsEnum.get_state_dict` does before it loads: listeners added with
+    :func:`weighthub.add_load_listener` are told, then the file is fetched (or found in the cache)
+    and verified. Use it when another library's loader must read the file (timm's, a JAX
+    ``.npz`` reader) or the builder memory-maps it on its own terms.
+
+    Returns:
+        The file, or None inside ``no_weight_loading()`` (``weighthub describe``, the conformance
+        kit), where nothing is fetched: the builder then builds without loading.
+    """
+    if loads_skipped():
+        return None
+    from ._fetch import fetch
+
+    notify_load(weights)
+    value = weights.value
+    return fetch(
+        value.url,
+        model_dir=model_dir,
+        progress=progress,
+        check_hash=check_hash,
+        file_name=value.file_name,
+        sha256=value.sha256,
+        file_size=value.file_size,
+    )
 
 
 def load_backbone(

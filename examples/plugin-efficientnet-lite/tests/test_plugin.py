@@ -106,7 +106,7 @@ def test_plugin_and_package_import_no_torch():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_loads_offline():
+def test_loads_offline(tmp_path):
     code = textwrap.dedent(
         """
         import weighthub
@@ -115,7 +115,8 @@ def test_loads_offline():
         print(sum(p.numel() for p in model.parameters()))
         """
     )
-    env = {"WEIGHTHUB_OFFLINE": "1", "WEIGHTHUB_HOME": "/nonexistent/weighthub-home"}
+    # A cache folder that does not exist yet: the weights come from an installed package.
+    env = {"WEIGHTHUB_OFFLINE": "1", "WEIGHTHUB_HOME": str(tmp_path / "not-yet-a-cache")}
     done = subprocess.run(
         [sys.executable, "-c", code],
         check=True,

@@ -227,6 +227,17 @@ def test_the_command_refuses_a_results_path_that_is_no_folder(tmp_path, capsys):
 
 def test_the_manifest_is_compact_and_one_line_per_entry(committed):
     text = (DATA / "manifest.json").read_text(encoding="utf-8")
-    assert len(text.splitlines()) == 1 + 1 + 173 + 1 + 1151 + 1826
+    families = len(committed["families"])
+    assert len(text.splitlines()) == 1 + 1 + 173 + 1 + families + 1 + 1151 + 1826
     assert len(text.encode()) < 700_000
     assert Path(str(DATA / "manifest.json")).stat().st_size == len(text.encode())
+
+
+def test_families_are_timms_model_modules(committed):
+    families = committed["families"]
+    assert len(families) == 98
+    arches = [arch for archs in families.values() for arch in archs]
+    assert sorted(arches) == sorted(committed["architectures"])  # each in exactly one
+    for family, archs in families.items():
+        assert all(timm.models.is_model_in_modules(arch, family) for arch in archs)
+    assert weighthub_timm.manifest().families == families

@@ -238,7 +238,16 @@ def run_verify(args: argparse.Namespace) -> int:
             f"{r['path']} is corrupt; the next load downloads it again "
             f"(or run 'weighthub cache rm {shlex.quote(name)}{dir_option}')."
         )
-    return 1 if corrupt else 0
+    foreign = [r for r in records if r["status"] == "foreign"]
+    for r in foreign:
+        print(
+            f"weighthub: error: {r['path']} is not the file its name's hash prefix names: it was "
+            "stored with hash checks off (WEIGHTHUB_CHECK_HASH=0 or check_hash=False) and holds "
+            "other bytes. A load with hash checks on downloads it again "
+            f"(or run 'weighthub cache rm {shlex.quote(Path(r['path']).name)}{dir_option}').",
+            file=sys.stderr,
+        )
+    return 1 if corrupt or foreign else 0
 
 
 def _targets(name: str) -> list[str]:

@@ -13,6 +13,7 @@ import argparse
 import inspect
 import json
 import math
+import shlex
 import textwrap
 import time
 from collections.abc import Mapping
@@ -20,9 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._meta import applicable_metrics
 from .._registry import ModelEntry
 from .._weights import Weights, WeightsEnum
 from ._common import CLIError, default_member, dump_json, read_state_dict
+from ._source import list_lines, literal, metrics_lines, transforms_source
 
 __all__ = [
     "Description",
@@ -110,31 +113,31 @@ class Description:
         return round(self.file_size / 1024**2, 3)
 
     def metric_names(self) -> list[str]:
-        """The metrics the task's schema requires, for the placeholders."""
+        """The metrics the task's schema requires of these categories, for the placeholders."""
         from .._api import find_task
 
         task = find_task(self.entry.task)
-        return sorted({metric for _, metric in (task.metrics if task is not None else ())})
+        required = (metric for _, metric in (task.metrics if task is not None else ()))
+        return applicable_metrics(required, self.categories)
 
     def python(self, *, url: str | None = None, indent: int = 0) -> str:
         """The ``Weights(...)`` entry as Python source, formatted as ``ruff format`` would.
 
         ``Weights`` and ``weighthub.transforms.preset`` must be imported where it is pasted.
         """
-        metrics = ", ".join(f'"{m}": float("nan")' for m in self.metric_names())
         lines = [
             "Weights(",
-            f"    url={json.dumps(url or self.url)},",
+            f"    url={literal(url or self.url)},",
             f"    transforms={transforms_source(self.transforms)},",
             "    meta={",
-            *_list_lines('"categories": ', self.categories, indent + 8),
+            *list_lines('"categories": ', self.categories, indent),
             f'        "num_params": {self.num_params},',
             f'        "min_size": {tuple(self.min_size)!r},',
             f'        "_ops": {self.ops},',
             f'        "_file_size": {self.file_size_mib},',
             '        "recipe": "TODO: a link to the training recipe",',
             "        # TODO: the measured metrics (NaN means not measured).",
-            f'        "_metrics": {{{json.dumps(self.dataset)}: {{{metrics}}}}},',
+            *metrics_lines(literal(self.dataset), self.metric_names(), indent),
             '        "_docs": "TODO: what these weights are and how they were trained.",',
             "    },",
             f'    sha256="{self.sha256}",',
@@ -166,46 +169,19 @@ class Description:
         }
 
 
-def literal(value: Any) -> str:
-    """Python source of a plain value, with double-quoted strings as ``ruff format`` writes."""
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(literal(v) for v in value) + "]"
-    if isinstance(value, tuple):
-        inner = ", ".join(literal(v) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    return repr(value)
-
-
-def transforms_source(factory: Any) -> str:
-    """``preset("Name", key=value, ...)`` for a preset factory, else its ``repr``."""
-    name, keywords = getattr(factory, "name", None), getattr(factory, "keywords", None)
-    if not isinstance(name, str) or keywords is None:
-        return repr(factory)
-    settings = "".join(f", {key}={literal(value)}" for key, value in keywords.items())
-    return f"preset({json.dumps(name)}{settings})"
-
-
-def _list_lines(prefix: str, values: list[str] | None, indent: int, width: int = 100) -> list[str]:
-    """``prefix[...],`` on one line when it fits, else one item per line (as ``ruff format``)."""
-    pad = " " * 8
-    one_line = f"{pad}{prefix}{literal(values)},"
-    if values is None or indent + len(one_line) <= width:
-        return [one_line]
-    return [f"{pad}{prefix}[", *(f"{pad}    {literal(v)}," for v in values), f"{pad}],"]
-
-
 def read_categories(path: str) -> list[str]:
-    """Read class names: a JSON list of strings, or one name per non-empty line.
+    """Read class names: a JSON list of strings, or one name per line.
+
+    Lines are split on ``\\n`` only (a ``\\r`` before it is dropped) and kept exactly as
+    written, whatever their characters; blank lines are skipped. A file whose first name starts
+    with ``[`` is read as JSON.
 
     Raises:
         CLIError: The file is missing, unreadable or empty.
     """
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with Path(path).open(encoding="utf-8-sig", newline="") as file:  # no \r translation
+            text = file.read()
     except (OSError, UnicodeDecodeError) as exc:
         msg = f"Cannot read the categories file {path!r}: {exc}"
         raise CLIError(msg) from exc
@@ -213,13 +189,17 @@ def read_categories(path: str) -> list[str]:
         try:
             names = json.loads(text)
         except json.JSONDecodeError as exc:
-            msg = f"The categories file {path!r} is not a valid JSON list: {exc}"
+            msg = (
+                f"The categories file {path!r} is not a valid JSON list: {exc} (a file of one "
+                "name per line whose first name starts with '[' must be written as a JSON list)"
+            )
             raise CLIError(msg) from exc
         if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
             msg = f"The categories file {path!r} must hold a JSON list of strings."
             raise CLIError(msg)
     else:
-        names = [line.strip() for line in text.splitlines() if line.strip()]
+        lines = (line.removesuffix("\r") for line in text.split("\n"))
+        names = [line for line in lines if line.strip()]
     if not names:
         msg = f"The categories file {path!r} lists no categories."
         raise CLIError(msg)
@@ -239,6 +219,76 @@ def _load_state(path: Path) -> Mapping[str, Any]:
         )
         raise CLIError(msg)
     return state
+
+
+def _wrapper_prefix(state: Mapping[str, Any], expected: Mapping[str, Any], task: str) -> str | None:
+    """The prefix every key carries when the model was saved inside a wrapper, if removing it
+    makes the checkpoint fit (``module.``: DistributedDataParallel, DataParallel; ``_orig_mod.``:
+    torch.compile)."""
+    from ..testing._attached import state_dict_misfit
+
+    firsts = {key.partition(".")[0] for key in state}
+    if len(firsts) != 1 or not all("." in key for key in state):
+        return None
+    prefix = f"{firsts.pop()}."
+    unwrapped = {key[len(prefix) :]: value for key, value in state.items()}
+    return None if state_dict_misfit(unwrapped, expected, task=task) else prefix
+
+
+def _wrapped_message(path: Path, model: str, prefix: str) -> str:
+    """Say that the keys carry a wrapper's prefix, and give the command that removes it."""
+    source, target = str(path), str(path.with_name(f"{path.stem}-unwrapped{path.suffix}"))
+    if path.suffix == ".safetensors":
+        code = (
+            "from safetensors.torch import load_file, save_file; "
+            f"s = load_file({source!r}); "
+            f"save_file({{k.removeprefix({prefix!r}): v for k, v in s.items()}}, {target!r})"
+        )
+    else:
+        code = (
+            "import torch; "
+            f"s = torch.load({source!r}, weights_only=True); "
+            "torch.nn.modules.utils.consume_prefix_in_state_dict_if_present(s, "
+            f"{prefix!r}); torch.save(s, {target!r})"
+        )
+    wrapper = {"module.": " (as DistributedDataParallel and DataParallel save a model)"}
+    return (
+        f"{path.name} fits {model} once the prefix {prefix!r} is stripped: every key starts with "
+        f"it{wrapper.get(prefix, '')}. Strip the {prefix!r} prefix and use the new file: "
+        f"python -c {shlex.quote(code)}"
+    )
+
+
+def _classes_hint(
+    state: Mapping[str, Any],
+    expected: Mapping[str, Any],
+    categories: list[str] | None,
+    *,
+    given: bool,
+) -> str:
+    """When the misfit is the number of classes, how many names ``--categories`` must hold."""
+    if categories is None:
+        return ""
+    found = set()
+    for key, tensor in state.items():
+        model = expected.get(key)
+        if model is None or not tensor.shape or tuple(tensor.shape) == tuple(model.shape):
+            continue
+        if model.shape[0] == len(categories) and tensor.shape[1:] == model.shape[1:]:
+            found.add(int(tensor.shape[0]))
+    if len(found) != 1:
+        return ""
+    classes = found.pop()
+    source = (
+        f"--categories lists {len(categories)}"
+        if given
+        else f"without --categories the model's default weights' {len(categories)} were used"
+    )
+    background = " (the first '__background__')" if categories[:1] == ["__background__"] else ""
+    return (
+        f" The checkpoint has {classes} classes, but {source}: pass --categories with {classes} "
+        f"names{background}, one per line or a JSON list."
+    )
 
 
 def _build_kwargs(builder: Any) -> dict[str, Any]:
@@ -280,6 +330,7 @@ def describe_checkpoint(
     if not path.is_file():
         msg = f"Checkpoint {checkpoint!r} does not exist or is not a file."
         raise CLIError(msg)
+    given_categories = categories is not None
     if categories is None:
         categories = default.meta.get("categories")
     builder = entry.load_builder()  # imports torch and the model code: not the checkpoint's time
@@ -309,9 +360,13 @@ def describe_checkpoint(
             raise CLIError(msg) from exc
         problems = state_dict_misfit(state, expected, task=entry.task)
         if problems:
+            prefix = _wrapper_prefix(state, expected, entry.task)
+            if prefix is not None:
+                raise CLIError(_wrapped_message(path, entry.name, prefix))
             count = f"{len(categories)} categories" if categories is not None else "no categories"
             msg = (
                 f"{path.name} does not fit {entry.name} built with {count}: {'; '.join(problems)}."
+                f"{_classes_hint(state, expected, categories, given=given_categories)}"
             )
             raise CLIError(msg)
         del state

@@ -133,17 +133,23 @@ def _download_one(
     member: WeightsEnum | LockEntry, folder: Path | None, progress: bool
 ) -> dict[str, Any]:
     from .._fetch import fetch, rewrite_url
-    from .._fetch._sources import resolve_source
+    from .._fetch._disk import copy_into
+    from .._fetch._sources import cache_file_name, resolve_source
 
     record: dict[str, Any] = {"weights": _name(member), "url": member.url, "path": None}
     source = resolve_source(rewrite_url(member.url))
     if source.kind == "local" and source.path is not None:
-        record["path"] = str(source.path)
-        record["status"] = "local"
+        # Verified where it is (against its declaration and the active lockfile), then copied.
+        path = fetch(
+            member.url, progress=progress, sha256=member.sha256, file_size=member.file_size
+        )
         if folder is None:
-            record["note"] = "a local or package file, used where it is"
-        else:
-            record["note"] = "a local or package file: not copied (the URL does not read a cache)"
+            record.update(path=str(path), status="local", size=path.stat().st_size)
+            record["note"] = "a local or package file, verified where it is"
+            return record
+        path = copy_into(path, folder / cache_file_name(member.url, None), url=member.url)
+        record.update(path=str(path), status="ok", size=path.stat().st_size)
+        record["note"] = f"copied from {source.path}"
         return record
     path = fetch(
         member.url,

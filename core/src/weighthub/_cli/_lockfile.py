@@ -39,7 +39,7 @@ def add_parser(subparsers: Any) -> None:
     p.set_defaults(positionals="names", handler=run, all=True, task=None, plugin=None)
 
 
-def _header(args: argparse.Namespace, output: Path) -> list[str]:
+def _header(args: argparse.Namespace) -> list[str]:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -48,7 +48,9 @@ def _header(args: argparse.Namespace, output: Path) -> list[str]:
         made_by = "weighthub"
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     command = shlex.join(["weighthub", "lock", *args.names, "-o", str(args.output)])
-    use = shlex.quote(str(output))
+    # Where this lockfile is, as its user named it: the absolute path of one machine is not kept.
+    use = shlex.quote(str(args.output))
+    enforce = use if Path(args.output).expanduser().is_absolute() else f'"$PWD/{args.output}"'
     return [
         "weighthub lockfile: the checkpoint files this project uses, pinned by size and sha256.",
         f"Last written by {made_by} on {when}:",
@@ -56,7 +58,7 @@ def _header(args: argparse.Namespace, output: Path) -> list[str]:
         "Each file was verified against what its weights declare (sha256, size or file-name",
         "prefix; a file declaring none is pinned as first downloaded), then hashed from the bytes",
         "on disk. Entries match the URL the weights declare (before WEIGHTHUB_MIRROR rewriting).",
-        f"Enforce it:  export WEIGHTHUB_LOCK={use}   (or weighthub.use_lock(...))",
+        f"Enforce it:  export WEIGHTHUB_LOCK={enforce}   (or weighthub.use_lock(...))",
         f"Add files:   weighthub lock -o {use} NAME...",
         f"Bundle them: weighthub download --lock {use} --to DIR",
     ]
@@ -65,7 +67,7 @@ def _header(args: argparse.Namespace, output: Path) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     """Lock the selected weights; nothing is written unless every file was locked."""
     from .._api import get_weight_name
-    from .._fetch import fetch
+    from .._fetch._config import hash_checks_enabled
     from .._fetch._integrity import Expected, hash_file
     from .._fetch._lockfile import lock_suspended, read_lockfile, write_lockfile
     from .._fetch._sources import url_file_name
@@ -78,23 +80,21 @@ def run(args: argparse.Namespace) -> int:
     for member in members:
         # The lockfile being written may be the active one: these files are not in it yet.
         with lock_suspended():
-            path = fetch(
-                member.url,
-                progress=not args.no_progress,
-                sha256=member.sha256,
-                file_size=member.file_size,
-                file_name=member.file_name,
-            )
+            path = member.fetch(progress=not args.no_progress)
         # Hash the bytes on disk rather than trust the record: the lock becomes the root of trust.
         digest, size = hash_file(path), path.stat().st_size
         name = member.file_name or url_file_name(member.url)
         declared = Expected.build(name, member.sha256, member.file_size, check_hash=True)
         problem = declared.mismatch(digest, size)
         if problem is not None:
-            msg = (
-                f"{member}: the file {path} is not the one its weights declare: {problem}. Run "
-                "'weighthub cache verify' (it re-downloads corrupt files), then lock again."
+            fix = (
+                "Hash checks are off (WEIGHTHUB_CHECK_HASH=0), so the cached file was never "
+                "checked and holds other bytes: unset WEIGHTHUB_CHECK_HASH (the next fetch "
+                "downloads the declared file), then lock again."
+                if not hash_checks_enabled()
+                else f"Remove it ('weighthub cache rm {path.name}') and lock again."
             )
+            msg = f"{member}: the file {path} is not the one its weights declare: {problem}. {fix}"
             raise IntegrityError(
                 msg,
                 url=member.url,
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
         pinned = f", commit {entries[member.url].commit}" if entries[member.url].commit else ""
         print(f"{member}: {path.name} ({format_bytes(size)}, sha256 {digest}{pinned})")
     try:
-        write_lockfile(output, entries.values(), header=_header(args, output))
+        write_lockfile(output, entries.values(), header=_header(args))
     except OSError as exc:
         msg = f"Cannot write the lockfile {output}: {exc}"
         raise CLIFailure(msg) from exc

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import keyword
+import os
 import re
+import shlex
 import shutil
+import sys
 import tempfile
 import textwrap
+from importlib.metadata import packages_distributions
 from pathlib import Path
 from typing import Any
 
@@ -79,10 +84,18 @@ def package_name(dist: str) -> str:
     """The import package of a distribution: ``acme-pets`` -> ``acme_pets``.
 
     Raises:
-        CLIError: The name is not a valid distribution name, or gives no Python identifier.
+        CLIError: The name is not a valid distribution name, is too long, gives no Python
+            identifier, or would shadow a module importable here.
     """
     if not _DIST.match(dist):
         msg = f"--name {dist!r} is not a valid distribution name (letters, digits, '-', '_', '.')."
+        raise CLIError(msg)
+    if len(dist) > _MAX_NAME:
+        msg = (
+            f"--name is {len(dist)} characters long; use at most {_MAX_NAME}, so that the "
+            f"package folder, the wheel and its .dist-info names stay within file-name limits: "
+            f"{dist[:40]}..."
+        )
         raise CLIError(msg)
     package = re.sub(r"[-_.]+", "_", dist).lower()
     if not package.isidentifier() or keyword.iskeyword(package):
@@ -91,11 +104,51 @@ def package_name(dist: str) -> str:
             f"identifier; start it with a letter, e.g. 'acme-{dist}'."
         )
         raise CLIError(msg)
-    if package in (PROJECT_NAME, "torch", "torchvision") or package.startswith("weighthub_"):
-        hint = " (weighthub-* names are weighthub's own)" if package.startswith("weighthub") else ""
-        msg = f"--name {dist!r} would shadow the package {package!r}{hint}; pick another name."
+    shadowed = _shadowed(package)
+    if shadowed is not None:
+        msg = (
+            f"--name {dist!r} would install the top-level package {package!r}, which {shadowed}; "
+            f"pick a name of your own, e.g. 'acme-{dist}'."
+        )
         raise CLIError(msg)
     return package
+
+
+_MAX_NAME = 100
+_AT_STARTUP = ("sitecustomize", "usercustomize")
+
+
+def _shadowed(package: str) -> str | None:
+    """Why installing a top-level package ``package`` would hide another module, or None.
+
+    Checked against what this interpreter can import: the standard library, Python's start-up
+    hooks, the top-level names of every installed distribution, and anything else on sys.path.
+    """
+    if package == PROJECT_NAME or package.startswith(f"{PROJECT_NAME}_"):
+        return f"is {PROJECT_NAME}'s own (weighthub-* names are reserved for it)"
+    if package in _AT_STARTUP:
+        return (
+            f"Python imports at the start of every interpreter ({package}): the plugin would run "
+            "in every Python process"
+        )
+    if package in ("test", "tests"):
+        return (
+            f"is the name of many projects' test folders: an installed {package!r} package hides "
+            "theirs, and theirs hides it"
+        )
+    if package in sys.stdlib_module_names or package in sys.builtin_module_names:
+        return f"shadows the standard library's module {package!r} (import {package} would load it)"
+    owners = packages_distributions().get(package)
+    if owners:
+        names = ", ".join(sorted(set(owners)))
+        return f"shadows the package {package!r} of the installed distribution {names}"
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin is not None:  # a namespace package is just a folder
+        return f"shadows the module {package!r} importable from {spec.origin}"
+    return None
 
 
 def _camel(package: str) -> str:
@@ -108,8 +161,24 @@ def _member_name(dataset: str) -> str:
 
 
 def _check_directory(directory: Path) -> None:
+    if directory.is_symlink():
+        msg = (
+            f"{directory} is a symbolic link (to {directory.readlink()}); weighthub new writes "
+            "a new folder and renames it into place, which would replace the link: give the "
+            "folder it points to, or a new path."
+        )
+        raise CLIError(msg)
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         msg = f"{directory} already exists and is not an empty directory; pick a new DIR."
+        raise CLIError(msg)
+    size = len(os.fsencode(directory.name))
+    if size + _STAGING_EXTRA > _NAME_MAX:
+        msg = (
+            f"DIR's name is {size} bytes long ({directory.name[:40]}...); file names are "
+            f"limited to {_NAME_MAX} bytes and DIR is first written under a name "
+            f"{_STAGING_EXTRA} bytes longer: pick a name of at most "
+            f"{_NAME_MAX - _STAGING_EXTRA} bytes."
+        )
         raise CLIError(msg)
 
 
@@ -140,12 +209,22 @@ def _table(model: str, enum: type[WeightsEnum]) -> str:
 
 
 def _dependencies(distribution: str | None) -> str:
+    """The plugin's requirements: weighthub and the model's distribution, each in a range.
+
+    The range is the one the plugin guide recommends, from the installed versions: the same minor
+    version before 1.0 (``weighthub>=0.1,<0.2``), the same major version after.
+    """
+    names = [PROJECT_NAME] if distribution is None else [PROJECT_NAME, distribution]
+    return ", ".join(f'"{name}{_compatible_range(name)}"' for name in names)
+
+
+def _compatible_range(distribution: str) -> str:
     from importlib.metadata import version
 
-    major, minor, *_ = (version(PROJECT_NAME) + ".0").split(".")
-    floor = f"{PROJECT_NAME}>={major}.{minor}"
-    names = [floor] if distribution is None else [floor, distribution]
-    return ", ".join(f'"{name}"' for name in names)
+    numbers = [int(part) for part in re.findall(r"\d+", version(distribution))[:2]] + [0, 0]
+    major, minor = numbers[:2]
+    upper = f"{major}.{minor + 1}" if major == 0 else f"{major + 1}"
+    return f">={major}.{minor},<{upper}"
 
 
 def _weights_plugin(args: argparse.Namespace, package: str) -> dict[str, str | bytes | Path]:
@@ -300,12 +379,22 @@ class _ScaffoldEntry:
         self.task = IMAGE_CLASSIFICATION.name
 
 
+_NAME_MAX = 255  # bytes per file name on Linux, macOS and Windows file systems
+_STAGING = ".staging."
+_STAGING_EXTRA = 1 + len(_STAGING) + 8  # DIR is written as .<name>.staging.<8 random characters>
+
+
 def _write(directory: Path, files: dict[str, str | bytes | Path]) -> None:
-    """Write every file into a temporary sibling of ``directory``, then rename it into place."""
+    """Write every file into a temporary sibling of ``directory``, then rename it into place.
+
+    Raises:
+        CLIError: A file could not be written (nothing is left behind).
+    """
     parent = directory.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=parent))
+    staging: Path | None = None
     try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}{_STAGING}", dir=parent))
         for relative, content in files.items():
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -318,9 +407,24 @@ def _write(directory: Path, files: dict[str, str | bytes | Path]) -> None:
         if directory.exists():
             directory.rmdir()  # checked empty before anything was computed
         staging.rename(directory)
+    except OSError as exc:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        reason = f"{exc.strerror}: {exc.filename}" if exc.strerror and exc.filename else exc
+        msg = f"Cannot write the plugin to {directory} ({reason}); nothing was written."
+        raise CLIError(msg) from exc
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _shell_path(directory: Path) -> str:
+    """``directory`` as pip and a shell read it: a relative path starts with ``./``."""
+    text = str(directory)
+    if not directory.is_absolute() and not text.startswith("."):
+        text = f"./{text}"
+    return text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -335,5 +439,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"Wrote the {kind} plugin {args.name} to {directory}:")
     for relative in sorted(files):
         print(f"  {relative}")
-    print(f"Next: pip install {directory} && weighthub check {args.name} && pytest {directory}")
+    folder = _shell_path(directory)
+    print(
+        f"Next: pip install {shlex.quote(folder + '[test]')} && weighthub check "
+        f"{shlex.quote(args.name)} && pytest {shlex.quote(folder)}"
+    )
     return 0

@@ -32,6 +32,9 @@ readme = "README.md"
 requires-python = ">=3.10"
 dependencies = [{dependencies}]
 
+[project.optional-dependencies]
+test = ["pytest>=7"]
+
 [project.entry-points."weighthub.plugins"]
 {package} = "{package}._plugin"
 
@@ -40,6 +43,8 @@ packages = ["src/{package}"]
 
 [tool.pytest.ini_options]
 testpaths = ["tests"]
+# weighthub's fixtures; the tests' caches and HOME live in a temporary folder.
+addopts = ["-p", "weighthub.testing.pytest_plugin"]
 """
 
 GITIGNORE = """\
@@ -60,7 +65,7 @@ metrics, docs) before publishing.
 ## Install and check
 
 ```console
-pip install .
+pip install '.[test]'
 weighthub check {dist}
 pytest
 ```

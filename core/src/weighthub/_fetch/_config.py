@@ -31,6 +31,7 @@ __all__ = [
     "verify_always",
 ]
 
+_PARALLEL_MIN = 8 << 20
 # None means "not set from Python": the environment variable decides.
 _mirrors: dict[str, str] | None = None
 _offline: bool | None = None
@@ -211,8 +212,14 @@ def connections() -> int:
 
 
 def parallel_min() -> int:
-    """Return ``WEIGHTHUB_PARALLEL_MIN``: the smallest file fetched in parallel (64 MiB)."""
-    return int(env_number("WEIGHTHUB_PARALLEL_MIN", float(64 << 20)))
+    """Return ``WEIGHTHUB_PARALLEL_MIN``: the smallest file that may use several connections.
+
+    8 MiB by default.
+
+    Such a file starts as one stream all the same; it hands over only when that stream runs slow
+    and the rest would take more than a second (:mod:`._download`), so a fast link loses nothing.
+    """
+    return int(env_number("WEIGHTHUB_PARALLEL_MIN", float(_PARALLEL_MIN)))
 
 
 def parallel_below() -> float:

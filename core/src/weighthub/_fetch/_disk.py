@@ -11,25 +11,31 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import shutil
+import stat
 import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .._errors import CacheWriteError
+from .._errors import CacheWriteError, IntegrityError
 from ._integrity import Expected, write_record
 from ._layout import CachePaths
+from ._sidefiles import clear_side_file, create_new, odd_entry_error
 
 __all__ = [
     "WRITEBACK_STEP",
     "cache_write_error",
     "check_free_space",
+    "copy_into",
     "finish_download",
     "open_partial",
     "partial_file",
+    "side_files_checked",
+    "size_disagreement",
     "start_writeback",
     "write_at",
 ]
@@ -37,6 +43,7 @@ __all__ = [
 # Written bytes are handed to the kernel's writeback every this many bytes, so the final fsync
 # only waits for the tail instead of the whole file.
 WRITEBACK_STEP = 16 << 20
+_COPY_STEP = 1 << 20
 _SYNC_FILE_RANGE_WRITE = 2
 _sync_file_range: Any = None
 
@@ -82,6 +89,38 @@ def cache_write_error(exc: OSError, target: Path, needed: int | None) -> CacheWr
     return CacheWriteError(code, msg, path=target, needed=needed, free=free)
 
 
+def size_disagreement(display: str, announced: int, expected: Expected) -> IntegrityError:
+    """The error of a server announcing another size than the one declared (or pinned)."""
+    declared = (
+        f"{expected.origin} pins size={expected.size}"
+        if expected.origin is not None
+        else f"the weights declare file_size={expected.size}"
+    )
+    msg = (
+        f"The server of {display} announces {announced} bytes but {declared}: it serves another "
+        "file (or the declaration is wrong). Nothing was downloaded; check the mirror "
+        "(WEIGHTHUB_MIRROR) and the declared size."
+    )
+    return IntegrityError(msg, url=display, expected_size=expected.size, actual_size=announced)
+
+
+def side_files_checked(target: Path) -> None:
+    """Before a download: no link stays at a side file's name, and no odd file type is there.
+
+    Raises:
+        CacheWriteError: A directory, FIFO, socket or device is at a side file's name (named).
+    """
+    paths = CachePaths(target)
+    for path in (paths.lockinfo, paths.record, paths.pieces_partial, paths.journal):
+        clear_side_file(path)
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        raise odd_entry_error(target, "a directory")
+
+
 def check_free_space(target: Path, needed: int) -> None:
     """Refuse to start a download of ``needed`` bytes that cannot fit in ``target``'s folder.
 
@@ -103,9 +142,8 @@ def open_partial(target: Path) -> tuple[Path, int]:
         CacheWriteError: The folder cannot be written.
     """
     partial = CachePaths(target).new_partial()
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
-        return partial, os.open(partial, flags, 0o666)
+        return partial, create_new(partial)
     except OSError as exc:
         raise cache_write_error(exc, target, None) from exc
 
@@ -159,11 +197,19 @@ def finish_download(
     if problem is None and announced is not None and counted != announced:
         problem = f"its size is {counted} bytes but the server announced {announced} bytes"
     if problem is not None:
-        msg = (
-            f"The file downloaded from {display} is not the expected checkpoint: {problem}. "
-            "It was deleted. Retry later, or check the mirror (WEIGHTHUB_MIRROR) and the "
-            "declared hash."
-        )
+        if display != record_url:  # "<url> (from <mirror url>)": the mirror served these bytes
+            mirror = display[len(record_url) + len(" (from ") : -1]
+            msg = (
+                f"The mirror serves other bytes than {record_url}: {mirror} is not the expected "
+                f"checkpoint ({problem}). It was deleted. The mirror holds another file under this "
+                "name: update it, or fix WEIGHTHUB_MIRROR (retrying gets the same bytes)."
+            )
+        else:
+            msg = (
+                f"The file downloaded from {display} is not the expected checkpoint: {problem}. "
+                "It was deleted. Retry later (a transfer may have been damaged), or check the "
+                "declared hash."
+            )
         raise expected.error(msg, url=display, path=target, digest=digest, size=counted)
     try:
         os.fsync(fd)
@@ -178,10 +224,45 @@ def finish_download(
             stacklevel=5,
         )
     try:
-        partial.replace(target)
+        partial.replace(target)  # over a link or a stranger's file: the entry becomes this file
     except OSError as exc:
         raise cache_write_error(exc, target, None) from exc
     write_record(target, digest, url=record_url, verified=expected.has_hash)
+    # A download finished by one path leaves nothing of the other: a multi-connection partial
+    # and its journal (a killed process's, continued here by one stream) go with it.
+    paths = CachePaths(target)
+    for leftover in (paths.pieces_partial, paths.journal):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def copy_into(source: Path, target: Path, *, url: str) -> Path:
+    """Copy the local file ``source`` (verified by the caller) to ``target`` and record it.
+
+    The bytes go to a partial next to ``target``, are fsynced and renamed into place, as a download.
+
+    Raises:
+        CacheWriteError: The folder of ``target`` cannot be written.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cache_write_error(exc, target, None) from exc
+    side_files_checked(target)
+    hasher = hashlib.sha256()
+    with partial_file(target) as (partial, fd), source.open("rb") as f:
+        offset = 0
+        while chunk := f.read(_COPY_STEP):
+            write_at(fd, memoryview(chunk), offset, target=target, needed=None)
+            hasher.update(chunk)
+            offset += len(chunk)
+        try:
+            os.fsync(fd)
+            partial.replace(target)
+        except OSError as exc:
+            raise cache_write_error(exc, target, offset) from exc
+    write_record(target, hasher.hexdigest(), url=url, verified=False)
+    return target
 
 
 def start_writeback(fd: int, offset: int, length: int) -> None:

@@ -3,8 +3,16 @@
 With ``WEIGHTHUB_DISTRIBUTED=broadcast`` (or ``set_distributed("broadcast")``) and a default process
 group initialised, a fetch that every rank makes is collective:
 
-1. every rank looks in its own layers and cache, and one ``all_reduce`` tells whether all have the
-   verified file (then nothing else happens);
+1. every rank looks in its own layers and cache and states what it fetches, its *declaration*:
+   the URL (as the weights declare it, and after ``WEIGHTHUB_MIRROR``) and the sha256 and size
+   the weights or the lockfile declare. One ``all_reduce`` of a few integers tells whether a rank
+   failed already (a lockfile without the entry, a layer that cannot be searched...), whether the
+   declarations differ (the smallest and largest of their digests) and whether all have the file:
+   - a failed rank sends its error to every rank: it raises its own, the others a
+     :class:`~weighthub.WeightsDownloadError` naming it and carrying its message;
+   - when declarations differ, rank 0's goes to every rank, and the first rank that differs sends
+     its own: every rank raises :class:`~weighthub.RankMismatchError` naming it and both URLs;
+   - when every rank has the verified file, nothing else happens (one ``all_reduce`` per fetch);
 2. global rank 0 fetches and verifies as usual, then broadcasts its outcome: the file's size and
    sha256, or the error it raised, which every rank then raises (no rank hangs);
 3. a second ``all_reduce`` tells whether any rank still lacks the file (ranks that share a file
@@ -15,17 +23,18 @@ group initialised, a fetch that every rank makes is collective:
    the declaration and rank 0's digest, renames it into its own cache under the file's lock and
    records it.
 
-Every wait on another rank is bounded by ``WEIGHTHUB_LOCK_TIMEOUT`` (the wait for another process's
-download) and raises :class:`~weighthub.LockTimeoutError` when it runs out. Without a process group
-the setting falls back to an ordinary fetch with a warning (a single-process run of the same
-script keeps working). Torch is only looked at when it is already imported.
+Declarations and errors travel as JSON of any length: a 4 KiB frame that starts with the length,
+then one more broadcast for what does not fit. Every wait on another rank is bounded by
+``WEIGHTHUB_LOCK_TIMEOUT`` (the wait for another process's download) and raises
+:class:`~weighthub.LockTimeoutError` when it runs out. Without a process group the setting falls
+back to an ordinary fetch with a warning (a single-process run of the same script keeps working).
+Torch is only looked at when it is already imported.
 """
 
 from __future__ import annotations
 
 import builtins
 import contextlib
-import datetime
 import hashlib
 import json
 import logging
@@ -33,25 +42,29 @@ import os
 import sys
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import _errors
-from .._errors import LockTimeoutError, WeightsDownloadError, close_matches_hint
-from ._config import env_number
-from ._integrity import Expected, check_cached, hash_file, read_record, write_record
-from ._layout import CachePaths, local_record_path
-from ._lock import cache_lock
+from .._errors import RankMismatchError, WeightsDownloadError, close_matches_hint
+from ._integrity import Expected, check_cached, hash_file, read_record
+from ._layers import LayerSearch
+from ._layout import local_record_path
+from ._ranks import DISTRIBUTED_VARIABLE, RankGroup, chunk_size, discard, receive_file, send_file
 
-__all__ = ["broadcast_active", "distributed_mode", "fetch_collective", "set_distributed"]
+__all__ = [
+    "RankFetch",
+    "broadcast_active",
+    "distributed_mode",
+    "fail_collectively",
+    "fetch_collective",
+    "set_distributed",
+]
 
 logger = logging.getLogger("weighthub")
 
-DISTRIBUTED_VARIABLE = "WEIGHTHUB_DISTRIBUTED"
 _MODES = ("off", "broadcast")
-_DEFAULT_CHUNK = 64 << 20
-_HEADER_BYTES = 1 << 16
-_DEFAULT_TIMEOUT = 30 * 60.0
 
 # None means "not set from Python": the environment variable decides.
 _mode: str | None = None
@@ -129,74 +142,6 @@ def broadcast_active() -> bool:
     return bool(dist.get_world_size() > 1)
 
 
-class _Group:
-    """The default process group, with every wait bounded by a timeout."""
-
-    def __init__(self) -> None:
-        import torch
-        import torch.distributed as dist
-
-        self.torch = torch
-        self.dist = dist
-        self.rank = dist.get_rank()
-        self.timeout = env_number("WEIGHTHUB_LOCK_TIMEOUT", _DEFAULT_TIMEOUT)
-        backend = str(dist.get_backend())
-        self.device = (
-            torch.device("cuda", torch.cuda.current_device())
-            if backend == "nccl"
-            else torch.device("cpu")
-        )
-
-    def _wait(self, work: Any, what: str) -> None:
-        try:
-            work.wait(datetime.timedelta(seconds=self.timeout))
-        except RuntimeError as exc:
-            msg = (
-                f"Rank {self.rank} waited more than {self.timeout:.0f} s for the other ranks "
-                f"{what} ({exc}). With {DISTRIBUTED_VARIABLE}=broadcast every rank must fetch "
-                "the same files in the same order; raise WEIGHTHUB_LOCK_TIMEOUT for slow downloads."
-            )
-            raise LockTimeoutError(msg, timeout=self.timeout) from exc
-
-    def least(self, value: int, what: str) -> int:
-        """Return the smallest ``value`` over all ranks (``all_reduce`` with MIN)."""
-        flag = self.torch.tensor([value], dtype=self.torch.int32, device=self.device)
-        work = self.dist.all_reduce(flag, op=self.dist.ReduceOp.MIN, async_op=True)
-        self._wait(work, what)
-        return int(flag.item())
-
-    def all_have(self, have: bool, what: str) -> bool:
-        """Return whether every rank has the file."""
-        return self.least(1 if have else 0, what) == 1
-
-    def broadcast_header(self, payload: dict[str, Any] | None) -> dict[str, Any]:
-        """Send rank 0's small JSON ``payload`` to every rank; return it."""
-        torch = self.torch
-        buffer = torch.zeros(_HEADER_BYTES, dtype=torch.uint8)
-        if payload is not None:
-            raw = json.dumps(payload).encode()[: _HEADER_BYTES - 1]
-            buffer[: len(raw)] = torch.frombuffer(bytearray(raw), dtype=torch.uint8)
-        tensor = buffer.to(self.device)
-        work = self.dist.broadcast(tensor, src=0, async_op=True)
-        self._wait(work, "while rank 0 fetched the file")
-        raw_out = bytes(tensor.cpu().numpy().tobytes()).rstrip(b"\0")
-        data = json.loads(raw_out.decode(errors="replace"))
-        return data if isinstance(data, dict) else {}
-
-    def broadcast_chunk(self, tensor: Any) -> None:
-        """Broadcast one chunk of the file from rank 0."""
-        work = self.dist.broadcast(tensor, src=0, async_op=True)
-        self._wait(work, "while the file was sent")
-
-
-def _chunk_size() -> int:
-    chunk = int(env_number("WEIGHTHUB_BROADCAST_CHUNK", _DEFAULT_CHUNK))
-    if chunk < 1:
-        msg = f"WEIGHTHUB_BROADCAST_CHUNK={chunk} must be at least 1 byte."
-        raise ValueError(msg)
-    return chunk
-
-
 def _error_payload(exc: BaseException) -> dict[str, Any]:
     return {"ok": False, "type": type(exc).__name__, "message": str(exc)}
 
@@ -212,176 +157,220 @@ def _rebuild_error(payload: dict[str, Any]) -> Exception:
     return WeightsDownloadError(f"{name}: {message}")
 
 
-def _send_file(group: _Group, path: Path, size: int, chunk: int) -> None:
-    torch = group.torch
-    staging = torch.empty(min(chunk, max(size, 1)), dtype=torch.uint8)
-    view = memoryview(staging.numpy())
-    with path.open("rb") as f:
-        sent = 0
-        while sent < size:
-            n = min(len(view), size - sent)
-            got = f.readinto(view[:n])
-            if got != n:
-                msg = f"{path} shrank while it was being sent to the other ranks."
-                raise OSError(msg)
-            group.broadcast_chunk(staging[:n].to(group.device))
-            sent += n
+@dataclass(frozen=True)
+class RankFetch:
+    """One rank's side of a collective fetch.
+
+    Attributes:
+        target: This rank's cache path of the file.
+        expected: The declared size and hash (the lockfile's, when one is active).
+        url: The URL the weights declare (before mirrors), named in records and messages.
+        source_url: The URL after ``WEIGHTHUB_MIRROR``, where rank 0 downloads from.
+        search_layers: Look for the verified file in this rank's read-only layers.
+        fetch_here: The ordinary fetch (given rank 0's layer search), run by rank 0 only.
+    """
+
+    target: Path
+    expected: Expected
+    url: str
+    source_url: str
+    search_layers: Callable[[], LayerSearch]
+    fetch_here: Callable[[LayerSearch], Path]
+
+    def declaration(self) -> dict[str, Any]:
+        """Return what this rank fetches, which every rank must share with rank 0."""
+        return {
+            "url": self.url,
+            "source_url": self.source_url,
+            "sha256": self.expected.sha256,
+            "prefix": self.expected.prefix,
+            "size": self.expected.size,
+        }
+
+    def cached(self) -> Path | None:
+        """Return the target when this rank's cache holds the verified file."""
+        state = check_cached(self.target, self.expected, url=self.url).state
+        return self.target if state == "ok" else None
 
 
-def _receive_file(
-    group: _Group, target: Path, expected: Expected, header: dict[str, Any], url: str, chunk: int
-) -> None:
-    """Receive rank 0's bytes into a partial file, verify them and rename them to ``target``."""
-    torch = group.torch
-    size = int(header["size"])
-    digest_of_rank0 = str(header["sha256"])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = CachePaths(target).new_partial()
-    buffer = torch.empty(min(chunk, max(size, 1)), dtype=torch.uint8, device=group.device)
-    hasher = hashlib.sha256()
-    try:
-        with partial.open("wb") as out:
-            received = 0
-            while received < size:
-                n = min(buffer.numel(), size - received)
-                piece = buffer[:n]
-                group.broadcast_chunk(piece)
-                data = memoryview(piece.cpu().numpy())
-                out.write(data)
-                hasher.update(data)
-                received += n
-            out.flush()
-            os.fsync(out.fileno())
-        digest = hasher.hexdigest()
-        written = partial.stat().st_size
-        problem = expected.mismatch(digest, written)
-        if problem is None and (digest != digest_of_rank0 or written != size):
-            problem = f"its sha256 is {digest}, but rank 0 sent sha256 {digest_of_rank0}"
-        if problem is not None:
-            msg = (
-                f"The file {target.name} received from rank 0 (of {url}) is not the expected "
-                f"checkpoint: {problem}. It was deleted."
-            )
-            raise expected.error(msg, url=url, path=target, digest=digest, size=written)
-        with cache_lock(target):
-            # A rank sharing this file system may have placed the same file meanwhile.
-            if check_cached(target, expected, url=url).state != "ok":
-                partial.replace(target)
-                write_record(target, digest, url=url, verified=expected.has_hash)
-        logger.info("Received %s from rank 0 into %s (sha256 %s).", url, target, digest)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
+def _describe(declaration: dict[str, Any]) -> str:
+    """Return a declaration as text: the URL, the mirror's URL, the hash and the size."""
+    text = str(declaration.get("url"))
+    if declaration.get("source_url") != declaration.get("url"):
+        text += f" (from {declaration.get('source_url')} after WEIGHTHUB_MIRROR)"
+    if declaration.get("sha256"):
+        text += f" with sha256 {declaration['sha256']}"
+    elif declaration.get("prefix"):
+        text += f" with a sha256 starting with {declaration['prefix']}"
+    else:
+        text += " with no hash"
+    if declaration.get("size") is not None:
+        text += f" and {declaration['size']} bytes"
+    return text
 
 
-def fetch_collective(
-    target: Path,
-    expected: Expected,
+def _mismatch(rank: int, theirs: dict[str, Any], rank0: dict[str, Any]) -> RankMismatchError:
+    msg = (
+        f"With {DISTRIBUTED_VARIABLE}=broadcast rank 0 downloads once for every rank, so every "
+        f"rank must fetch the same file, but rank {rank} fetches {_describe(theirs)} while rank "
+        f"0 fetches {_describe(rank0)}. No rank fetches it. Make every rank fetch the same files "
+        "in the same order (the same URL, after WEIGHTHUB_MIRROR too, sha256 and size), or "
+        "fetch per-rank files with weighthub.set_distributed('off') around those calls."
+    )
+    return RankMismatchError(
+        msg, rank=rank, url=str(theirs.get("url")), rank0_url=str(rank0.get("url"))
+    )
+
+
+def _failed_rank(rank: int, report: dict[str, Any], url: str) -> WeightsDownloadError:
+    msg = (
+        f"Rank {rank} failed before the ranks could fetch {url} together, so no rank fetches it. "
+        f"Rank {rank}'s error: {report.get('type')}: {report.get('message')}"
+    )
+    return WeightsDownloadError(msg, url=url)
+
+
+# Digests are below 2**62, so that a digest and its negation fit in an int64 with room for this.
+_NO_DIGEST = 1 << 62
+
+
+def _digest(declaration: dict[str, Any]) -> int:
+    """Return 62 bits of the sha256 of a declaration, to compare declarations in one all_reduce."""
+    raw = json.dumps(declaration, sort_keys=True).encode()
+    return int.from_bytes(hashlib.sha256(raw).digest()[:8], "big") >> 2
+
+
+def _agree(
+    group: RankGroup,
+    declaration: dict[str, Any] | None,
+    failure: Exception | None,
     *,
+    have: bool,
     url: str,
-    find_in_layer: Callable[[], Path | None],
-    fetch_here: Callable[[Path | None], Path],
-) -> Path:
-    """Fetch ``target`` once for the whole job (every rank must call this, in the same order).
+) -> bool:
+    """Step 1: compare the declarations; stop every rank when one failed or declared another file.
 
     Args:
-        target: This rank's cache path of the file.
-        expected: The declared size and hash.
-        url: The checkpoint URL (for messages and records).
-        find_in_layer: Return the verified file in this rank's read-only layers, if any.
-        fetch_here: The ordinary fetch (given rank 0's layer file, if any), run by rank 0 only.
+        group: The process group.
+        declaration: What this rank fetches (None when it failed before knowing).
+        failure: The error this rank raised before the collective, if any.
+        have: Whether this rank has the verified file.
+        url: This rank's URL, for messages.
+
+    Returns:
+        Whether every rank has the verified file.
+
+    Raises:
+        Exception: ``failure`` on a rank that failed; :class:`WeightsDownloadError` naming the
+            first failed rank on the others; else :class:`RankMismatchError` on every rank when
+            a rank declared another file than rank 0.
+    """
+    nobody = group.world
+    digest = _digest(declaration) if declaration is not None else None
+    # One all_reduce (MIN) settles the usual case: no rank failed, and the smallest and the
+    # largest digest of the declarations (the largest as the smallest negated) are the same.
+    first_failed, smallest, largest_negated, all_have = group.least(
+        [
+            group.rank if failure is not None else nobody,
+            digest if digest is not None else _NO_DIGEST,
+            -digest if digest is not None else _NO_DIGEST,
+            1 if have and failure is None else 0,
+        ],
+        "to say whether they have the file",
+    )
+    if first_failed < nobody:
+        report = group.broadcast_json(
+            _error_payload(failure) if failure is not None else None,
+            src=first_failed,
+            what=f"to hear why rank {first_failed} failed",
+        )
+        if failure is not None:
+            raise failure
+        raise _failed_rank(first_failed, report, url)
+    if smallest != -largest_negated:
+        rank0 = group.broadcast_json(declaration, src=0, what="to hear what rank 0 fetches")
+        (first_differing,) = group.least(
+            [group.rank if declaration != rank0 else nobody], "to find the rank that differs"
+        )
+        theirs = group.broadcast_json(
+            declaration, src=first_differing, what=f"to hear what rank {first_differing} fetches"
+        )
+        raise _mismatch(first_differing, theirs, rank0)
+    return all_have == 1
+
+
+def fail_collectively(error: Exception, *, url: str) -> None:
+    """Join the collective fetch the other ranks make, to tell them why this rank cannot.
+
+    For a rank that fails before it knows what to fetch (a lockfile without the entry, a malformed
+    URL): every other rank then raises an error naming this rank and its message at once, instead
+    of waiting ``WEIGHTHUB_LOCK_TIMEOUT`` for it. The caller raises ``error`` itself.
+    """
+    try:
+        _agree(RankGroup(), None, error, have=False, url=url)
+    except Exception as exc:
+        if exc is not error:
+            logger.debug("Could not tell the other ranks why %s failed: %s", url, exc)
+
+
+def fetch_collective(fetch: RankFetch) -> Path:
+    """Fetch ``fetch.target`` once for the whole job (every rank must call this, in order).
 
     Returns:
         This rank's verified file: in a layer, or in its cache.
 
     Raises:
+        RankMismatchError: A rank declared another file than rank 0 (raised on every rank).
         LockTimeoutError: Another rank did not answer within ``WEIGHTHUB_LOCK_TIMEOUT``.
+        WeightsDownloadError: Another rank failed before the fetch (naming it and its error).
         IntegrityError, WeightsDownloadError, OfflineModeError: what rank 0's fetch raised.
+        CachePathError: A layer of this rank cannot be searched and nothing else holds the file.
     """
-    group = _Group()
-    in_layer: Path | None = None
-
-    def have_it() -> Path | None:
-        if in_layer is not None:
-            return in_layer
-        return target if check_cached(target, expected, url=url).state == "ok" else None
-
-    # 0: this rank could not look (a bad WEIGHTHUB_CACHE_PATH...); 1: it needs the file; 2: has it.
+    group = RankGroup()
+    search = LayerSearch(None)
+    local: Path | None = None
+    failure: Exception | None = None
     try:
-        in_layer = find_in_layer()
-        local = have_it()
-        state = 2 if local is not None else 1
-    except Exception as exc:
-        local_error: Exception | None = exc
-        state = 0
-    else:
-        local_error = None
-    least = group.least(state, "to say whether they have the file")
-    if least == 0:
-        if local_error is not None:
-            raise local_error
-        msg = (
-            f"Another rank failed to look for {target.name} in its cache (see its error), so "
-            f"no rank fetches {url}."
-        )
-        raise WeightsDownloadError(msg, url=url)
-    if least == 2:
-        return local if local is not None else target
+        search = fetch.search_layers()
+        local = search.path or fetch.cached()
+        search.settle(found_elsewhere=local is not None)
+    except Exception as exc:  # every rank hears of it, so none waits for this one
+        failure = exc
+    declaration = fetch.declaration() if failure is None else None
+    if _agree(group, declaration, failure, have=local is not None, url=fetch.url):
+        return local if local is not None else fetch.target
     header: dict[str, Any] | None = None
     source_file: Path | None = None
     error: BaseException | None = None
     if group.rank == 0:
         try:
-            source_file = fetch_here(in_layer)
+            source_file = fetch.fetch_here(search)
             header = {
                 "ok": True,
-                "name": target.name,
                 "size": source_file.stat().st_size,
-                "sha256": _sha_of(source_file, target.parent),
+                "sha256": _sha_of(source_file, fetch.target.parent),
             }
         except Exception as exc:  # every rank raises it, so none waits forever
             error = exc
             header = _error_payload(exc)
-    header = group.broadcast_header(header)
+    header = group.broadcast_json(header, src=0, what="while rank 0 fetched the file")
     if error is not None:
         raise error
-    if not header.get("ok"):
-        raise _rebuild_error(header) from None
-    mismatch = group.rank != 0 and header.get("name") != target.name
-    local = source_file if group.rank == 0 else (None if mismatch else have_it())
-    if group.all_have(local is not None or mismatch, "to say whether they need the bytes"):
-        if mismatch:
-            raise _name_mismatch(target, header)
-        return local if local is not None else target
-    chunk = _chunk_size()
+    if not isinstance(header, dict) or not header.get("ok"):
+        raise _rebuild_error(header if isinstance(header, dict) else {}) from None
+    local = source_file if group.rank == 0 else (local or fetch.cached())
+    if group.all_have(local is not None, "to say whether they need the bytes"):
+        return local if local is not None else fetch.target
+    chunk = chunk_size()
+    size = int(header["size"])
     if group.rank == 0 and source_file is not None:
-        _send_file(group, source_file, int(header["size"]), chunk)
+        send_file(group, source_file, size, chunk)
         return source_file
-    if mismatch:
-        _discard(group, int(header["size"]), chunk)
-        raise _name_mismatch(target, header)
     if local is not None:
-        _discard(group, int(header["size"]), chunk)
+        discard(group, size, chunk)
         return local
-    _receive_file(group, target, expected, header, url, chunk)
-    return target
-
-
-def _discard(group: _Group, size: int, chunk: int) -> None:
-    torch = group.torch
-    buffer = torch.empty(min(chunk, max(size, 1)), dtype=torch.uint8, device=group.device)
-    received = 0
-    while received < size:
-        n = min(buffer.numel(), size - received)
-        group.broadcast_chunk(buffer[:n])
-        received += n
-
-
-def _name_mismatch(target: Path, header: dict[str, Any]) -> ValueError:
-    return ValueError(
-        f"Rank 0 fetched {header.get('name')!r} while this rank fetched {target.name!r}: with "
-        f"{DISTRIBUTED_VARIABLE}=broadcast every rank must fetch the same files in the same order."
-    )
+    receive_file(group, fetch.target, fetch.expected, header, fetch.url, chunk)
+    return fetch.target
 
 
 def _sha_of(path: Path, scratch: Path) -> str:

@@ -44,6 +44,8 @@ from ._disk import (
     check_free_space,
     finish_download,
     partial_file,
+    side_files_checked,
+    size_disagreement,
     start_writeback,
     write_at,
 )
@@ -52,7 +54,7 @@ from ._integrity import Expected
 from ._layout import CachePaths
 from ._retries import Retries, failed_message
 from ._sources import Source
-from ._stream import RetryableError
+from ._stream import RetryableError, Version
 
 if TYPE_CHECKING:
     from ._parallel import Handover, Probe
@@ -126,6 +128,7 @@ class _RateWatch:
     url: str
     total: int
     below: float
+    version: Version
     since: float = field(default_factory=time.monotonic)
     mark: int = 0
     gave_up: bool = False
@@ -141,8 +144,8 @@ class _RateWatch:
             return
         from ._parallel import probe
 
-        found = probe(self.url)
-        if found is None or found.size != self.total:
+        found = probe(self.url, self.version)  # the stream's version, or nothing to continue
+        if found is None or found.size != self.total or self.version.differs(found.version):
             self.gave_up = True  # no usable ranges: this stream goes on to the end
             return
         raise _SwitchToParallel(written, found)
@@ -155,15 +158,7 @@ class _State:
     best: int = 0
     announced: int | None = None
     responded: bool = False
-
-
-def _size_disagreement(display: str, announced: int, expected: Expected) -> IntegrityError:
-    msg = (
-        f"The server of {display} announces {announced} bytes but the weights declare "
-        f"file_size={expected.size}: it serves another file (or the declaration is wrong). Nothing "
-        "was downloaded; check the mirror (WEIGHTHUB_MIRROR) and the declared size."
-    )
-    return IntegrityError(msg, url=display, expected_size=expected.size, actual_size=announced)
+    version: Version | None = None  # of the bytes written so far
 
 
 def _too_long(display: str, limit: int, expected: Expected) -> IntegrityError:
@@ -239,28 +234,27 @@ def _attempt(
     allow_parallel: bool,
 ) -> None:
     """One request: open the stream at ``state.written`` and copy it to the end (or raise)."""
-    with source.open_stream(state.written) as stream:
+    with source.open_stream(state.written, state.version) as stream:
         state.responded = True
-        if stream.start != state.written:
-            if state.written:
-                logger.info("%s ignored the resume request; starting again.", display)
-            hasher.restart()
-            try:
-                os.ftruncate(fd, 0)
-            except OSError as exc:
-                raise cache_write_error(exc, target, None) from exc
-            state.written = state.flushed = 0
-            bar.reset()
+        changed = state.version is not None and state.version.differs(stream.version)
+        if changed or stream.start != state.written:
+            _start_again(fd, state, hasher, bar, target=target)
+            if changed:
+                # A server that ignores If-Range: the rest of another version must not be kept.
+                msg = f"{display} changed on the server during the download; starting again"
+                raise RetryableError(msg)
+        if state.written == 0:
+            state.version = stream.version
         total = stream.total
         if total is not None and expected.size is not None and total != expected.size:
-            raise _size_disagreement(display, total, expected)
+            raise size_disagreement(display, total, expected)
         watch = None
         if allow_parallel and total is not None and _worth_parallel(total):
             below = parallel_below()
             if below == math.inf and state.written == 0:
                 raise _GoParallel
             if stream.ranges:  # else a probe would only start a second whole-file answer
-                watch = _RateWatch(source.url, total, below, mark=state.written)
+                watch = _RateWatch(source.url, total, below, stream.version, mark=state.written)
         if total is None:
             total = expected.size
         if total is not None:
@@ -285,6 +279,20 @@ def _attempt(
         if total is not None and state.written < total:
             msg = "the connection closed early"
             raise RetryableError(msg)
+
+
+def _start_again(fd: int, state: _State, hasher: HashWorker, bar: Any, *, target: Path) -> None:
+    """Drop the bytes written so far (a server that ignored the resume, a file that changed)."""
+    if state.written:
+        logger.info("Starting the download of %s again from byte 0.", target.name)
+    hasher.restart()
+    try:
+        os.ftruncate(fd, 0)
+    except OSError as exc:
+        raise cache_write_error(exc, target, None) from exc
+    state.written = state.flushed = 0
+    state.version = None
+    bar.reset()
 
 
 def _describe_failure(display: str, exc: BaseException, state: _State) -> str:
@@ -383,11 +391,18 @@ def download_to_cache(
     except WeightsDownloadError as exc:
         if source.kind == "fsspec" and exc.status in (401, 403):
             raise  # the store's credentials: the message says which to check; a mirror would not
-        msg = (
-            f"{exc} If this host cannot reach it, point WEIGHTHUB_MIRROR at a mirror (e.g. "
-            f"WEIGHTHUB_MIRROR='<url prefix>=<mirror prefix>'), or put the file at {target} "
-            "and set WEIGHTHUB_OFFLINE=1 for offline use."
-        )
+        if source.url != record_url:
+            msg = (
+                f"{exc} The mirror failed, not {record_url}: WEIGHTHUB_MIRROR sends it to "
+                f"{source.url}. Check that mirror (its host, and that it holds the file), fix "
+                f"WEIGHTHUB_MIRROR, or put the file at {target} and set WEIGHTHUB_OFFLINE=1."
+            )
+        else:
+            msg = (
+                f"{exc} If this host cannot reach it, point WEIGHTHUB_MIRROR at a mirror (e.g. "
+                f"WEIGHTHUB_MIRROR='<url prefix>=<mirror prefix>'), or put the file at {target} "
+                "and set WEIGHTHUB_OFFLINE=1 for offline use."
+            )
         raise WeightsDownloadError(msg, url=exc.url or source.url, status=exc.status) from exc
 
 
@@ -404,6 +419,7 @@ def _download(
     record_url: str,
     bar: Any,
 ) -> None:
+    side_files_checked(target)
     if expected.size is not None:
         check_free_space(target, expected.size)
     args: dict[str, Any] = {"display": display, "record_url": record_url, "bar": bar}

@@ -21,13 +21,13 @@ from pathlib import Path
 from .._errors import OfflineModeError
 from ._config import cache_dir, hash_checks_enabled, offline_mode, rewrite_url
 from ._disk import cache_write_error
-from ._distributed import broadcast_active, fetch_collective
+from ._distributed import RankFetch, broadcast_active, fail_collectively, fetch_collective
 from ._download import download_to_cache
 from ._hub import parse_hub_url
 from ._hub_fetch import fetch_hub
 from ._integrity import CacheCheck, Expected, check_cached
 from ._keys import cache_entry, claim, keyed_name, taken_by_other
-from ._layers import find_in_layers
+from ._layers import LayerSearch, find_in_layers
 from ._layout import local_record_path
 from ._lock import cache_lock, clean_stale_partials
 from ._lockfile import locked_commit, locked_expectation
@@ -79,21 +79,37 @@ def fetch(
         WeightsDownloadError: The download failed for good.
         LockTimeoutError: Another process held the download lock too long (or, with
             ``WEIGHTHUB_DISTRIBUTED=broadcast``, another rank did not answer in time).
-        CachePathError: A ``WEIGHTHUB_CACHE_PATH`` entry is not a readable weighthub home.
+        RankMismatchError: With ``WEIGHTHUB_DISTRIBUTED=broadcast``, the ranks do not all fetch
+            the same file (URL, after mirrors too, sha256 and size).
+        CachePathError: A ``WEIGHTHUB_CACHE_PATH`` entry is not a readable weighthub home, and no
+            other layer nor the cache holds the file.
         FileNotFoundError: A local file does not exist.
         CacheWriteError: The cache's disk is full, over quota, read-only or failing.
         InvalidFileNameError: The cache file name is unsafe (a separator, ``..``) or too long.
         InvalidURLError: The URL is malformed.
     """
-    target_url = rewrite_url(url)
+    collective = broadcast_active()
+    hub_file = None
+    source: Source | None = None
+    try:
+        target_url = rewrite_url(url)
+        hub_file = parse_hub_url(url) if target_url == url else None
+        source = resolve_source(target_url) if hub_file is None else None
+        # A Hub file's place is its repository, commit and path; its name only feeds messages.
+        name = hub_file.name if hub_file is not None else cache_file_name(url, file_name)
+        check_hash = check_hash and hash_checks_enabled()
+        expected = Expected.build(name, sha256, file_size, check_hash=check_hash)
+        expected = locked_expectation(url, name, expected)  # WEIGHTHUB_LOCK / use_lock, if active
+        folder = cache_dir(model_dir)
+    except Exception as exc:
+        # A local (or missing pkg://) file and a Hub file are never collective; any other fetch
+        # is, so the other ranks must learn why this one stops instead of waiting for it.
+        local = source.kind == "local" if source is not None else isinstance(exc, FileNotFoundError)
+        if collective and hub_file is None and not local:
+            fail_collectively(exc, url=url)
+        raise
     if target_url != url:
         logger.debug("Mirror: %s -> %s", url, target_url)
-    hub_file = parse_hub_url(url) if target_url == url else None
-    # A Hub file's place is its repository, commit and path; its name only feeds messages.
-    name = hub_file.name if hub_file is not None else cache_file_name(url, file_name)
-    check_hash = check_hash and hash_checks_enabled()
-    expected = Expected.build(name, sha256, file_size, check_hash=check_hash)
-    expected = locked_expectation(url, name, expected)  # WEIGHTHUB_LOCK / use_lock, if active
     if hub_file is not None:
         return fetch_hub(
             url,
@@ -104,30 +120,34 @@ def fetch(
             progress=progress,
             check_hash=check_hash,
         )
-    source = resolve_source(target_url)
-    folder = cache_dir(model_dir)
+    assert source is not None  # resolved above for every URL that is not a Hub file
     if source.kind == "local" and source.path is not None:
         return _verify_local(source.path, expected, url=url, folder=folder)
     target = cache_entry(folder, name, url)
 
-    def find_in_layer() -> Path | None:
+    def search_layers() -> LayerSearch:
+        search = LayerSearch(None)
         for candidate in (keyed_name(name, url), name):
-            found = find_in_layers(candidate, expected, url=url, scratch=folder)
-            if found is not None:
-                return found
-        return None
+            search = find_in_layers(candidate, expected, url=url, scratch=folder)
+            if search.path is not None:
+                break
+        return search
 
-    if broadcast_active():
+    def fetch_here(search: LayerSearch) -> Path:
+        return search.path or _fetch_to_cache(source, target, expected, url, progress, search)
+
+    if collective:
         return fetch_collective(
-            target,
-            expected,
-            url=url,
-            find_in_layer=find_in_layer,
-            fetch_here=lambda found: (
-                found or _fetch_to_cache(source, target, expected, url, progress)
-            ),
+            RankFetch(
+                target,
+                expected,
+                url=url,
+                source_url=target_url,
+                search_layers=search_layers,
+                fetch_here=fetch_here,
+            )
         )
-    return find_in_layer() or _fetch_to_cache(source, target, expected, url, progress)
+    return fetch_here(search_layers())
 
 
 def _usable(target: Path, expected: Expected, url: str) -> CacheCheck:
@@ -141,22 +161,34 @@ def _usable(target: Path, expected: Expected, url: str) -> CacheCheck:
 
 
 def _fetch_to_cache(
-    source: Source, target: Path, expected: Expected, url: str, progress: bool
+    source: Source, target: Path, expected: Expected, url: str, progress: bool, search: LayerSearch
 ) -> Path:
-    """Return ``target`` once it holds the verified file, downloading it under its lock."""
+    """Return ``target`` once it holds the verified file, downloading it under its lock.
+
+    ``search`` is what the layers held: a home that could not be searched is an error unless the
+    cache holds the file.
+    """
     name, folder = target.name, target.parent
+    keyed = folder / keyed_name(name, url)
     check = _usable(target, expected, url)
+    if check.state == "taken":
+        return _fetch_to_cache(source, keyed, expected, url, progress, search)
+    search.settle(found_elsewhere=check.state == "ok")
     if check.state == "ok":
         return target
-    if check.state == "taken":
-        return _fetch_to_cache(source, folder / keyed_name(name, url), expected, url, progress)
     if offline_mode():
-        why = "is not in the cache" if check.state == "missing" else f"is unusable: {check.reason}"
-        msg = (
-            f"Offline mode is on (WEIGHTHUB_OFFLINE) and {name} {why}. Put the file {name} in "
-            f"{folder} (the full path: {target}), or turn offline mode off to download it from "
-            f"{url}."
-        )
+        if check.state == "missing":
+            msg = (
+                f"Offline mode is on (WEIGHTHUB_OFFLINE) and {name} is not in the cache. Put the "
+                f"file {name} in {folder} (the full path: {target}), or turn offline mode off to "
+                f"download it from {url}."
+            )
+        else:
+            msg = (
+                f"Offline mode is on (WEIGHTHUB_OFFLINE) and the cached {target} is unusable: "
+                f"{check.reason}. Replace it with the right file, or turn offline mode off to "
+                f"download it again from {url}."
+            )
         raise OfflineModeError(msg, url=url, path=target)
     if check.state == "bad":
         warnings.warn(
@@ -178,7 +210,7 @@ def _fetch_to_cache(
             clean_stale_partials(target)
             download_to_cache(source, target, expected, record_url=url, progress=progress)
             return target
-    return _fetch_to_cache(source, folder / keyed_name(name, url), expected, url, progress)
+    return _fetch_to_cache(source, keyed, expected, url, progress, search)
 
 
 def _verify_local(path: Path, expected: Expected, *, url: str, folder: Path) -> Path:

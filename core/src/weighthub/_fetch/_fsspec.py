@@ -16,13 +16,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .._errors import WeightsDownloadError
 from ._layout import unique_partial_name
-from ._stream import RetryableError, Stream
+from ._stream import RetryableError, Stream, Version
 
 __all__ = ["open_fsspec", "publish"]
 
@@ -111,9 +111,23 @@ class _Body:
         return data
 
 
+def _version(details: Mapping[str, Any]) -> Version:
+    """The version of an object from its details: S3's ETag and version id, else a date."""
+    etag = details.get("ETag") or details.get("etag")
+    modified = details.get("VersionId") or details.get("LastModified") or details.get("mtime")
+    return Version(
+        str(etag) if etag else None,
+        str(modified) if modified not in (None, "", "null") else None,
+    )
+
+
 @contextlib.contextmanager
-def open_fsspec(url: str, offset: int) -> Iterator[Stream]:
-    """Open ``url`` at ``offset``; yield a :class:`~._stream.Stream`.
+def open_fsspec(url: str, offset: int, version: Version | None = None) -> Iterator[Stream]:
+    """Open ``url`` at ``offset``; yield a :class:`~._stream.Stream` of one object version.
+
+    The object's details are read afresh (never from a cached listing); s3fs then pins every
+    block it reads to that ETag, and a changed object fails the read (retried by the downloader).
+    A resume whose object is no longer ``version`` starts at byte 0.
 
     Raises:
         WeightsDownloadError: The object or bucket does not exist, or access is refused.
@@ -123,10 +137,7 @@ def open_fsspec(url: str, offset: int) -> Iterator[Stream]:
 
     try:
         fs, path = fsspec.core.url_to_fs(url)
-        try:
-            total: int | None = int(fs.size(path))
-        except (TypeError, ValueError, NotImplementedError):
-            total = None
+        fs.invalidate_cache(path)
         f = fs.open(path, "rb", block_size=_BLOCK)
     except Exception as exc:
         error = _classify(url, exc, f"Cannot read {url}")
@@ -134,8 +145,15 @@ def open_fsspec(url: str, offset: int) -> Iterator[Stream]:
             raise
         raise error from exc
     with f:
+        details = getattr(f, "details", None) or {}
+        found = _version(details)
+        try:
+            size = details.get("size")
+            total: int | None = int(size if size is not None else fs.size(path))
+        except (TypeError, ValueError, NotImplementedError):
+            total = None
         start = 0
-        if offset:
+        if offset and not (version is not None and version.differs(found)):
             try:
                 f.seek(offset)
                 start = offset
@@ -143,7 +161,7 @@ def open_fsspec(url: str, offset: int) -> Iterator[Stream]:
                 start = 0
         body = _Body(url, f)
         body.position = start
-        yield Stream(body=body, total=total, start=start)
+        yield Stream(body, total, start, etag=found.etag, last_modified=found.modified)
 
 
 def publish(local: Path, dest_url: str) -> str:

@@ -43,7 +43,7 @@ from typing import Any
 from .._errors import InvalidURLError, WeightsDownloadError
 from ._config import env_number
 from ._hub_env import hub_authorization
-from ._stream import RetryableError
+from ._stream import RetryableError, Version
 
 __all__ = [
     "ContentRange",
@@ -289,6 +289,11 @@ class HttpResponse:
     def last_modified(self) -> str | None:
         """The ``Last-Modified`` validator, if any."""
         return self.headers.get("Last-Modified")
+
+    @property
+    def version(self) -> Version:
+        """The file version this answer is of (its ``ETag`` and ``Last-Modified``)."""
+        return Version(self.etag, self.last_modified)
 
     @property
     def accepts_ranges(self) -> bool:

@@ -37,7 +37,7 @@ from ._hub import HubFile, HubMetadata, hub_metadata, parse_hub_url
 from ._hub_cache import HubStore, read_only_stores, with_hub_facts, writable_store
 from ._hub_env import hf_offline
 from ._integrity import Expected
-from ._layers import cache_layers
+from ._layers import LayerSearch, cache_layers, searchable_layers
 from ._layout import CachePaths
 from ._lock import cache_lock, clean_stale_partials
 from ._lockfile import locked_commit
@@ -106,24 +106,26 @@ def fetch_hub(
         CacheWriteError: The cache's disk refused the file.
     """
     store = writable_store(model_dir)
-    stores = [*read_only_stores(cache_layers(), store.scratch), store]
+    # A listed home that cannot be searched now is an error only when nothing else has the file.
+    layers, search = searchable_layers()
+    stores = [*read_only_stores(layers, store.scratch), store]
     wanted = file.at(pinned) if pinned is not None else file
     if wanted.pinned:
         found = _find(stores, wanted, wanted.revision, expected, url)
         if found is not None:
-            return found
+            return _settled(search, found)
         _refuse_offline(stores, wanted, url)
         meta = hub_metadata(wanted)
     elif offline_mode(hub=True):
         found = _find_by_ref(stores, wanted, expected, url)
         if found is not None:
-            return found
+            return _settled(search, found)
         _refuse_offline(stores, wanted, url)
         raise AssertionError  # pragma: no cover - _refuse_offline raised
     else:
         meta_or_hit = _ask_or_fall_back(stores, wanted, expected, url)
         if isinstance(meta_or_hit, Path):
-            return meta_or_hit
+            return _settled(search, meta_or_hit)
         meta = meta_or_hit
     sha256 = meta.sha256 if check_hash else None
     facts = with_hub_facts(expected, sha256, meta.size)
@@ -131,8 +133,14 @@ def fetch_hub(
         found = each.find(wanted, meta.commit, facts, url=url)
         if found is not None:
             each.write_ref(wanted, wanted.revision, meta.commit)  # a read-only store: nothing
-            return found
+            return _settled(search, found)
+    search.settle(found_elsewhere=False)
     return _download(store, wanted, meta, expected, facts, url=url, progress=progress)
+
+
+def _settled(search: LayerSearch, found: Path) -> Path:
+    search.settle(found_elsewhere=True)  # warns once about a listed home that is gone
+    return found
 
 
 def _find(

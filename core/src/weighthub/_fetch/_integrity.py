@@ -8,7 +8,6 @@ detects a truncated or altered file with one ``stat`` instead of re-hashing giga
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -19,7 +18,8 @@ from pathlib import Path
 
 from .._errors import IntegrityError
 from ._config import verify_always
-from ._layout import CachePaths, temporary_path
+from ._layout import LOCAL_RECORDS, CachePaths
+from ._sidefiles import read_small, replace_file
 
 __all__ = [
     "CHUNK_SIZE",
@@ -176,8 +176,11 @@ def record_path(path: Path) -> Path:
 def read_record(path: Path, record_file: Path | None = None) -> Record | None:
     """Return the record of ``path`` (or the one in ``record_file``); None if missing or bad."""
     target = record_file if record_file is not None else record_path(path)
+    text = read_small(target)  # never through a link
+    if text is None:
+        return None
     try:
-        data = json.loads(target.read_text(encoding="utf-8"))
+        data = json.loads(text)
         return Record(
             size=int(data["size"]),
             sha256=str(data["sha256"]),
@@ -214,7 +217,6 @@ def write_record(
         The record, or None when it could not be written (a read-only folder).
     """
     target = record_file if record_file is not None else record_path(path)
-    tmp = temporary_path(target)
     try:
         st = path.stat()
         record = Record(
@@ -227,11 +229,10 @@ def write_record(
             recorded_at=time.time(),
         )
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(asdict(record), indent=1), encoding="utf-8")
-        tmp.replace(target)
+        if target.parent.name == LOCAL_RECORDS and target.parent.is_symlink():
+            return None  # a planted .local-records link: records stay out of where it points
+        replace_file(target, json.dumps(asdict(record), indent=1).encode())
     except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         return None
     return record
 
@@ -323,6 +324,11 @@ def check_cached(
                     path, digest, url=record.url, verified=record.verified, record_file=rec_file
                 )
         problem = expected.mismatch(digest, None)
+        if problem is not None and not record.verified:
+            problem += (
+                "; it was stored with hash checks off (WEIGHTHUB_CHECK_HASH=0 or "
+                "check_hash=False), so these are other bytes than the declared file's"
+            )
         if problem is not None:
             return CacheCheck("bad", problem)
         if expected.has_hash and not record.verified:

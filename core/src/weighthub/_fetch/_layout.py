@@ -74,6 +74,7 @@ _LEFTOVER_SUFFIXES = (_RECORD_SUFFIX, _PARTIAL_SUFFIX, _JOURNAL_SUFFIX, _TEMPORA
 _OWNED_PARTIAL = re.compile(r"(\d+)\.[0-9a-f]+" + re.escape(_PARTIAL_SUFFIX))
 # The cache adds ".<pid>.<hex>.partial" (up to 26 bytes) to a name, and file systems allow 255.
 MAX_NAME_BYTES = 224
+_NAME_MAX = 255
 
 
 def _unique() -> str:
@@ -118,11 +119,6 @@ class CachePaths:
         """``<name>.pieces.json``: the piece journal of the multi-connection download."""
         return self._beside(_JOURNAL_SUFFIX)
 
-    @property
-    def journal_tmp(self) -> Path:
-        """``<name>.pieces.json.tmp``: the journal being rewritten (renamed over it)."""
-        return self._beside(_JOURNAL_SUFFIX + _TEMPORARY_SUFFIX)
-
     def new_partial(self) -> Path:
         """Return a new process-unique partial: ``<name>.<pid>.<hex>.partial``."""
         return self._beside(f".{_unique()}{_PARTIAL_SUFFIX}")
@@ -151,9 +147,22 @@ def unique_partial_name(name: str) -> str:
     return f"{name}.{_unique()}{_PARTIAL_SUFFIX}"
 
 
+def _fit(name: str, room: int) -> str:
+    """Return ``name`` cut to at most ``room`` bytes of UTF-8 (never inside a character)."""
+    encoded = name.encode("utf-8", "surrogateescape")
+    if len(encoded) <= room:
+        return name
+    return encoded[:room].decode("utf-8", "ignore")
+
+
 def temporary_path(path: Path) -> Path:
-    """Return a process-unique temporary file to write and rename over ``path``."""
-    return path.with_name(f"{path.name}.{_unique()}{_TEMPORARY_SUFFIX}")
+    """Return a process-unique temporary file to write and rename over ``path``.
+
+    Its name is ``<name>.<pid>.<hex>.tmp``, with ``<name>`` cut short when the whole would pass a
+    file system's 255 bytes (a record of a 224-byte name).
+    """
+    suffix = f".{_unique()}{_TEMPORARY_SUFFIX}"
+    return path.with_name(_fit(path.name, _NAME_MAX - len(suffix)) + suffix)
 
 
 def partial_owner(name: str) -> int | None:
@@ -180,7 +189,8 @@ def is_leftover(name: str) -> bool:
 def local_record_path(path: Path, cache_folder: Path) -> Path:
     """Return where the writable ``cache_folder`` keeps the record of a file it does not own."""
     key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
-    return cache_folder / LOCAL_RECORDS / f"{key}-{path.name}{_RECORD_SUFFIX}"
+    name = _fit(path.name, _NAME_MAX - len(key) - 1 - len(_RECORD_SUFFIX))
+    return cache_folder / LOCAL_RECORDS / f"{key}-{name}{_RECORD_SUFFIX}"
 
 
 def checkpoints_of(home: Path) -> Path:

@@ -8,7 +8,8 @@ at all (an HTML page, a truncated archive) raises :class:`~weighthub.CheckpointF
 
 When a fetched file fails to load, it is re-hashed: a file damaged since it was verified (bit rot,
 a bad copy that kept size and mtime) is downloaded again with a warning, or, offline, reported as an
-:class:`~weighthub.IntegrityError` naming the file.
+:class:`~weighthub.IntegrityError` naming the file. A file in a read-only layer that fails to load
+is set aside (unless its bytes are the declared ones) and served from the cache or the network.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ._config import cache_dir, offline_mode, rewrite_url
 from ._fetch import fetch
 from ._hub import parse_hub_url
 from ._integrity import Expected, rehash_problem
+from ._layers import in_a_layer, set_aside_after_failed_load
 from ._layout import local_record_path
 from ._sources import cache_file_name, resolve_source
 
@@ -266,6 +268,12 @@ def _damaged_since_verified(
     target_url = rewrite_url(url)
     hub = target_url == url and parse_hub_url(url) is not None
     local = not hub and resolve_source(target_url).kind == "local"
+    if not local and in_a_layer(path):
+        # Never written to: set aside in the writable cache; the next fetch skips it with a warning.
+        # A Hub file is a snapshot symlink: what a layer's Hub cache checks is the blob.
+        return set_aside_after_failed_load(
+            path.resolve() if hub else path, expected, url=url, scratch=cache_dir(model_dir)
+        )
     record_file = local_record_path(path, cache_dir(model_dir)) if local else None
     # A Hub file is a snapshot symlink: its record lives beside the blob it points to.
     problem = rehash_problem(path if local else path.resolve(), expected, record_file)

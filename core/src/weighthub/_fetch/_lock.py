@@ -7,6 +7,11 @@ is used instead. Its lock file records the holder's pid, host and process start 
 takes over a lock whose holder on this host is dead atomically (an exchange of names, checked
 against the marker it judged stale), so several waiters can never break a live process's lock. The
 holder also writes its pid and host into ``<file>.lockinfo`` so waiters can say whom they wait for.
+
+The lock file is opened ``O_NOFOLLOW`` (filelock); a link planted at its name (or at the lockinfo's)
+is removed first, and a directory or FIFO there refused by name (:mod:`._sidefiles`). The holder
+removes the lock file before releasing it, so none outlives its download: a waiter that then gets
+the lock of the removed file sees it has no name any more and takes a new one (filelock checks).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from .._settings import env_flag
 from ._config import env_number
 from ._disk import cache_write_error
 from ._layout import CachePaths, partial_owner
+from ._sidefiles import clear_side_file, odd_entry_error, read_small, replace_file
 
 __all__ = ["cache_lock", "clean_stale_partials", "pid_alive"]
 
@@ -53,8 +59,8 @@ def pid_alive(pid: int) -> bool:
 
 def _read_holder(info: Path) -> dict[str, Any]:
     try:
-        data = json.loads(info.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_small(info) or "")
+    except (ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -99,7 +105,11 @@ def cache_lock(
     if timeout is None:
         timeout = env_number("WEIGHTHUB_LOCK_TIMEOUT", _DEFAULT_TIMEOUT)
     paths = CachePaths(target)
+    # huggingface_hub keeps its lock files; only weighthub's own are removed after use.
+    own_lock_file = lock_file is None
     lock_file, info = lock_file or paths.lock, paths.lockinfo
+    for side_file in (lock_file, info):
+        clear_side_file(side_file)  # a planted link is removed; a directory or FIFO refused
     soft = env_flag("WEIGHTHUB_SOFT_LOCK")
     lock = _make_lock(lock_file, soft=soft)
     deadline = time.monotonic() + timeout
@@ -132,18 +142,51 @@ def cache_lock(
             )
             announced = True
         except OSError as exc:
-            if not _is_disk_error(exc):
+            error = _lock_error(exc, lock_file, target)
+            if error is exc:
                 raise
-            raise cache_write_error(exc, target, None) from exc
+            raise error from exc
     try:
-        with contextlib.suppress(OSError):
-            payload = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
-            info.write_text(json.dumps(payload), encoding="utf-8")
+        _write_holder(info)
         yield
     finally:
         with contextlib.suppress(OSError):
             info.unlink()
+        if own_lock_file and not soft:
+            # Removed while held: a waiter that then gets this (unlinked) file's lock sees it has no
+            # name any more and takes a new one, so no empty lock file outlives its download.
+            with contextlib.suppress(OSError):
+                lock_file.unlink()
         lock.release()
+
+
+def _write_holder(info: Path) -> None:
+    """Write who holds the lock into ``<file>.lockinfo`` (a new file renamed over it)."""
+    payload = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
+    try:
+        replace_file(info, json.dumps(payload).encode())
+    except OSError as exc:  # only waiters' messages need it
+        logger.debug(
+            "Could not write %s (%s); waiters will not know who holds the lock.", info, exc
+        )
+
+
+def _lock_error(exc: OSError, lock_file: Path, target: Path) -> OSError:
+    """What failing to open or lock ``lock_file`` means for the user."""
+    if exc.errno == errno.ELOOP:
+        return odd_entry_error(lock_file, "a symbolic link (planted while the lock was taken)")
+    if exc.errno == errno.EISDIR:
+        return odd_entry_error(lock_file, "a directory")
+    try:
+        owner = os.lstat(lock_file).st_uid
+    except OSError:
+        owner = os.geteuid()
+    if exc.errno in (errno.EACCES, errno.EPERM) and owner != os.geteuid():
+        what = f"a lock file of uid {owner} (left by a killed download?) that this user may not use"
+        return odd_entry_error(lock_file, what)
+    if not _is_disk_error(exc):
+        return exc
+    return cache_write_error(exc, target, None)
 
 
 def clean_stale_partials(target: Path) -> list[Path]:

@@ -43,6 +43,7 @@ from typing import Any
 
 from .._errors import LockfileError, NotInLockfileError, close_matches_hint
 from ._integrity import Expected
+from ._sidefiles import replace_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -184,6 +185,8 @@ def read_lockfile(path: str | os.PathLike[str]) -> Lockfile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _malformed(where, f"it is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise _malformed(where, "its arrays or tables nest too deeply to be read") from None
     version = data.get("version")
     if version != LOCK_FORMAT_VERSION:
         problem = (
@@ -255,13 +258,7 @@ def write_lockfile(
 ) -> Path:
     """Write a lockfile atomically (a reader never sees half of it); return its path."""
     target = Path(path).expanduser().absolute()
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(format_lockfile(entries, header=header), encoding="utf-8")
-        tmp.replace(target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    replace_file(target, format_lockfile(entries, header=header).encode("utf-8"))
     return target
 
 
@@ -303,7 +300,7 @@ def active_lockfile() -> Lockfile | None:
     global _parsed
     if _suspended:
         return None
-    chosen: str | os.PathLike[str] | None = _chosen or os.environ.get("WEIGHTHUB_LOCK") or None
+    chosen: str | os.PathLike[str] | None = _chosen or _lock_setting()
     if chosen is None:
         return None
     where = Path(chosen).expanduser().absolute()
@@ -315,6 +312,27 @@ def active_lockfile() -> Lockfile | None:
     if _parsed is None or _parsed[0] != key:
         _parsed = (key, read_lockfile(where))
     return _parsed[1]
+
+
+def _lock_setting() -> Path | None:
+    """``WEIGHTHUB_LOCK``, which must be absolute (a relative one would change with the cwd).
+
+    Raises:
+        LockfileError: It is a relative path.
+    """
+    raw = os.environ.get("WEIGHTHUB_LOCK", "").strip()
+    if not raw:
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        msg = (
+            f"WEIGHTHUB_LOCK={raw!r} is a relative path: it would name another file in every "
+            "folder a process runs in. Set it to an absolute path, e.g. "
+            f'export WEIGHTHUB_LOCK="$PWD/{raw}" (or call weighthub.use_lock({raw!r}), which '
+            "resolves it once, against the current folder)."
+        )
+        raise LockfileError(msg, path=path)
+    return path
 
 
 @contextlib.contextmanager

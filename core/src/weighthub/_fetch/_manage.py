@@ -42,8 +42,11 @@ class CacheEntry:
         status: ``"ok"`` (matches its record), ``"corrupt"`` (flagged by :func:`verify_cache`, or
             its size or content no longer matches the record: the next load downloads it again),
             ``"changed"`` (its modification time differs from the record; :func:`cached_files` does
-            not hash, :func:`verify_cache` tells ``ok`` from ``corrupt``) or ``"unrecorded"`` (not
-            downloaded by weighthub and never verified, e.g. downloaded by torchvision).
+            not hash, :func:`verify_cache` tells ``ok`` from ``corrupt``), ``"foreign"`` (unchanged
+            since it was stored, but never the file its name's hash prefix names: it was stored with
+            hash checks off, ``WEIGHTHUB_CHECK_HASH=0`` or ``check_hash=False``) or
+            ``"unrecorded"`` (not downloaded by weighthub and never verified, e.g. downloaded by
+            torchvision).
         url: The URL it was downloaded from, when recorded.
         read_only: Whether it lives in a read-only layer (``WEIGHTHUB_CACHE_PATH``), which
             weighthub never writes to.
@@ -100,6 +103,8 @@ def _listed(path: Path, read_only: bool) -> CacheEntry:
         status = "corrupt"
     elif record.mtime_ns != st.st_mtime_ns:
         status = "changed"
+    elif _foreign(path, record.sha256):
+        status = "foreign"
     else:
         status = "ok"
     sha = record.sha256 if record is not None else None
@@ -126,6 +131,12 @@ def cached_files(
     ] + _hub_entries(model_dir, layers, verify=False)
 
 
+def _foreign(path: Path, digest: str) -> bool:
+    """Whether ``digest`` contradicts the hash prefix in ``path``'s name."""
+    prefix = hash_prefix_of(path.name)
+    return prefix is not None and not digest.startswith(prefix)
+
+
 def _verified(path: Path, read_only: bool) -> CacheEntry:
     """Re-hash one file; record the outcome unless it is in a read-only layer."""
     size = path.stat().st_size
@@ -134,8 +145,9 @@ def _verified(path: Path, read_only: bool) -> CacheEntry:
     prefix = hash_prefix_of(path.name)
     if record is not None:
         ok = digest == record.sha256 and size == record.size
-        if prefix is not None and not digest.startswith(prefix):
-            ok = False
+        if ok and _foreign(path, digest):
+            # Unchanged since it was stored with hash checks off: not damage, foreign bytes.
+            return CacheEntry(path, size, record.sha256, "foreign", record.url, read_only)
         if not read_only:
             write_record(
                 path,

@@ -21,7 +21,7 @@ from .._errors import InvalidFileNameError, InvalidURLError
 from ._fsspec import open_fsspec
 from ._http import HttpResponse, open_http
 from ._layout import MAX_NAME_BYTES
-from ._stream import RetryableError, Stream
+from ._stream import RetryableError, Stream, Version
 
 __all__ = [
     "Source",
@@ -52,18 +52,24 @@ class Source:
     resource: Any = None
 
     @contextlib.contextmanager
-    def open_stream(self, offset: int) -> Iterator[Stream]:
+    def open_stream(self, offset: int, version: Version | None = None) -> Iterator[Stream]:
         """Open the remote file, starting at ``offset`` when the server allows it.
+
+        Args:
+            offset: Where to start (a resume).
+            version: The version of the bytes before ``offset``: a resume asks for the rest of
+                that version only (HTTP ``If-Range``; a pinned S3 object), else the whole file
+                comes from byte 0.
 
         Raises:
             RetryableError: A transient failure.
             WeightsDownloadError: A permanent failure (4xx, missing object).
         """
         if self.kind == "http":
-            with _open_http(self.url, offset) as stream:
+            with _open_http(self.url, offset, version) as stream:
                 yield stream
         elif self.kind == "fsspec":
-            with _open_fsspec(self.url, offset) as stream:
+            with open_fsspec(self.url, offset, version) as stream:
                 yield stream
         elif self.kind == "resource":
             with self.resource.open("rb") as body:
@@ -217,22 +223,27 @@ def _check_fsspec_protocol(url: str, protocol: str) -> None:
 
 
 @contextlib.contextmanager
-def _open_http(url: str, offset: int) -> Iterator[Stream]:
-    """Open ``url`` at ``offset`` (a ``Range`` request) through the HTTP client.
+def _open_http(url: str, offset: int, version: Version | None) -> Iterator[Stream]:
+    """Open ``url`` at ``offset`` (``Range``, and ``If-Range`` of ``version``) through the client.
 
-    A server that ignores the range answers the whole file (``start`` 0); ``416`` means nothing is
-    left at ``offset`` (the file ends there), unless it names another length (the file changed:
-    start again).
+    A server that ignores the range, or whose file is no longer ``version``, answers the whole file
+    (``start`` 0); ``416`` means nothing is left at ``offset`` (the file ends there), unless it
+    names another length (the file changed: start again).
     """
     if offset:
-        with open_http(url, byte_range=(offset, None), accept=(416,)) as response:
+        condition = version.if_range if version is not None else None
+        with open_http(
+            url, byte_range=(offset, None), headers=condition, accept=(416,)
+        ) as response:
             if response.status != 416:
                 yield _stream_of(url, offset, response)
                 return
-            found = response.content_range
+            found, answered = response.content_range, response.version
         complete = found.total if found is not None else None
         if complete is None or complete == offset:
-            yield Stream(body=_EMPTY_BODY, total=offset, start=offset)
+            yield Stream(
+                _EMPTY_BODY, offset, offset, etag=answered.etag, last_modified=answered.modified
+            )
             return
     with open_http(url) as response:
         yield _stream_of(url, 0, response)
@@ -267,9 +278,3 @@ class _EmptyBody:
 
 
 _EMPTY_BODY: Any = _EmptyBody()
-
-
-@contextlib.contextmanager
-def _open_fsspec(url: str, offset: int) -> Iterator[Stream]:
-    with open_fsspec(url, offset) as stream:
-        yield stream

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["Body", "RetryableError", "Stream"]
+__all__ = ["Body", "RetryableError", "Stream", "Version"]
 
 
 class Body(Protocol):
@@ -32,6 +32,39 @@ class RetryableError(Exception):
         self.retry_after = retry_after
 
 
+@dataclass(frozen=True)
+class Version:
+    """What tells one version of a remote file from another: its validators.
+
+    Every answer of one download (a resume, a piece, the hand-over's probe) must be of the first
+    answer's version; ``If-Range`` asks the server for that, and :meth:`differs` checks it.
+
+    Attributes:
+        etag: The ``ETag`` (for S3, the object's ETag), if any.
+        modified: The ``Last-Modified`` date (for S3, the version id when the bucket keeps
+            versions), if any.
+    """
+
+    etag: str | None = None
+    modified: str | None = None
+
+    @property
+    def if_range(self) -> dict[str, str]:
+        """The ``If-Range`` header naming this version; empty without a strong validator."""
+        if self.etag and not self.etag.startswith("W/"):
+            return {"If-Range": self.etag}
+        if self.modified:
+            return {"If-Range": self.modified}
+        return {}
+
+    def differs(self, other: Version) -> bool:
+        """Whether ``other`` is another version: a validator both carry has another value."""
+        return any(
+            mine is not None and theirs is not None and mine != theirs
+            for mine, theirs in ((self.etag, other.etag), (self.modified, other.modified))
+        )
+
+
 @dataclass
 class Stream:
     """An open byte stream of a remote file.
@@ -51,3 +84,8 @@ class Stream:
     etag: str | None = None
     last_modified: str | None = None
     ranges: bool = False
+
+    @property
+    def version(self) -> Version:
+        """The version of the file this stream reads."""
+        return Version(self.etag, self.last_modified)

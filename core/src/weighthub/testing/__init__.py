@@ -39,7 +39,10 @@ generated checkpoints as a member's), :class:`TorchHubCache` (torchvision's cach
 :func:`record_loads` and :func:`python_without` (a Python that does not see some distributions);
 :func:`pip_install_target` installs distributions into a folder for real entry-point discovery.
 :func:`restore_registrations` undoes :func:`weighthub.register_model` calls.
-:func:`build_empty` builds a model without allocating parameters or loading weights.
+:func:`build_empty` builds a model without allocating parameters or loading weights;
+:func:`random_state_dict` fills its shapes with random weights and
+:func:`write_unaligned_safetensors` writes them with tensors off the 64-byte boundaries;
+:func:`same_bits` and :func:`tensors_of` compare tensors and model outputs bit for bit.
 
 :class:`HubServer` (fixture ``hub_server``) is a Hugging Face Hub and its CDN on loopback, with
 repositories built from bytes, faults and a request log, for tests against ``huggingface_hub``
@@ -49,6 +52,7 @@ repositories built from bytes, faults and a request log, for tests against ``hug
 from __future__ import annotations
 
 from .._construct import build_empty
+from ._checkpoints import random_state_dict, same_bits, tensors_of, write_unaligned_safetensors
 from ._conformance import CHECKS, assert_plugin_conforms, check_model, check_plugin
 from ._environments import Interpreter, Outcome, pip_install_target, python_without
 from ._hub import HubServer, running_hub
@@ -71,6 +75,10 @@ __all__ = [
     "README_TABLE_BEGIN",
     "README_TABLE_END",
     "build_empty",
+    "random_state_dict",
+    "write_unaligned_safetensors",
+    "same_bits",
+    "tensors_of",
     "record_loads",
     "restore_registrations",
     "LoadRecorder",

@@ -11,16 +11,25 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import site
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Interpreter", "Outcome", "pip_install_target", "python_without"]
+__all__ = [
+    "HomeIsolation",
+    "Interpreter",
+    "Outcome",
+    "isolated_home",
+    "pip_install_target",
+    "python_without",
+]
 
 
 @dataclass(frozen=True)
@@ -252,3 +261,57 @@ def pip_install_target(
 
 def _is_code(pth_line: str) -> bool:
     return pth_line.startswith(("import ", "import\t", "#"))
+
+
+@dataclass
+class HomeIsolation:
+    """The environment :func:`isolated_home` changed, to put back with :meth:`close`.
+
+    Attributes:
+        folder: The temporary home.
+        saved: The previous value of every variable changed (None: it was not set).
+    """
+
+    folder: Path
+    saved: dict[str, str | None]
+
+    def close(self) -> None:
+        """Restore the variables and remove the folder."""
+        for name, value in self.saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def isolated_home() -> HomeIsolation:
+    """Point this process's home and caches (and its subprocesses') at a new temporary folder.
+
+    ``HOME`` becomes the folder; ``XDG_CACHE_HOME`` ``.cache``, ``TORCH_HOME`` ``.cache/torch`` and
+    ``HF_HOME`` ``.cache/huggingface`` under it (their defaults under a home), and so do the other
+    XDG folders and hypothesis's storage; every ``WEIGHTHUB_*`` variable is cleared, so weighthub's
+    cache is torch.hub's default in there.
+
+    Returns:
+        What to call ``close()`` on to undo it.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="weighthub-test-home-"))
+    values = {
+        "HOME": folder,
+        "XDG_CACHE_HOME": folder / ".cache",
+        "XDG_CONFIG_HOME": folder / ".config",
+        "XDG_DATA_HOME": folder / ".local" / "share",
+        "XDG_STATE_HOME": folder / ".local" / "state",
+        "TORCH_HOME": folder / ".cache" / "torch",
+        "HF_HOME": folder / ".cache" / "huggingface",
+        # hypothesis's example database and caches, otherwise a .hypothesis folder in the cwd
+        "HYPOTHESIS_STORAGE_DIRECTORY": folder / ".hypothesis",
+    }
+    cleared = [name for name in os.environ if name.startswith("WEIGHTHUB_")]
+    saved = {name: os.environ.get(name) for name in [*values, *cleared]}
+    for name in cleared:
+        del os.environ[name]
+    for name, path in values.items():
+        os.environ[name] = str(path)
+    return HomeIsolation(folder, saved)

@@ -34,16 +34,22 @@ _CHUNK = 64 * 1024
 class Fault:
     """What to do to the next request(s) of a path.
 
-    kind: "status" (answer ``status``), "drop" (close the connection after ``after`` bytes),
-    "corrupt" (flip the first byte of the answer), "slow" (``delay`` seconds between
-    ``chunk``-byte writes),
-    "ignore_range" (always answer 200 with the whole file), "length" (announce ``length`` as the
-    Content-Length, or none when None, send the body (only ``after`` bytes of it when set), then
-    ``extra`` more bytes, -1 for an endless stream, and close the connection).
-    headers: extra response headers (e.g. Retry-After with "status"); with another kind they
-    replace the usual ones (e.g. ``{"Accept-Ranges": "none"}``).
-    times: how many requests it applies to; -1 for all of them.
-    method: only requests with this method (``"HEAD"``, ``"GET"`` ...); None for any.
+    Attributes:
+        kind: ``"status"`` (answer ``status``), ``"drop"`` (close the connection after ``after``
+            bytes), ``"corrupt"`` (flip the first byte of the answer), ``"slow"`` (``delay``
+            seconds between ``chunk``-byte writes), ``"ignore_range"`` (always answer 200 with the
+            whole file), ``"ignore_if_range"`` (answer the range even when ``If-Range`` names
+            another version, as a broken cache does), ``"length"`` (announce ``length`` as the
+            Content-Length, or none when None, send the body (only ``after`` bytes of it when
+            set), then ``extra`` more bytes, -1 for an endless stream, and close the connection),
+            ``"pass"`` (answer normally: only ``then`` runs).
+        headers: Extra response headers (e.g. Retry-After with ``"status"``); with another kind
+            they replace the usual ones (e.g. ``{"Accept-Ranges": "none"}``).
+        times: How many requests it applies to; -1 for all of them.
+        method: Only requests with this method (``"HEAD"``, ``"GET"`` ...); None for any.
+        then: Called once the answer's bytes are chosen, before they are sent (e.g.
+            ``lambda: server.replace(path, new)``: this answer is of the old file, every later one
+            of the new, as a file changed on a server between two requests of one download).
     """
 
     kind: str
@@ -56,6 +62,7 @@ class Fault:
     extra: int = 0
     headers: dict[str, str] = field(default_factory=dict)
     method: str | None = None
+    then: Callable[[], object] | None = None
 
 
 @dataclass
@@ -192,15 +199,18 @@ class _Handler(BaseHTTPRequestHandler):
         self._request = request
         fault = srv.record(request)
         if fault is not None and fault.kind == "status":
+            _then(fault)
             self._plain(fault.status, f"fault {fault.status}".encode(), fault.headers)
             return
         answer = srv.answer(request)
+        _then(fault)  # this answer keeps the bytes it was given; the next ones see the change
         status, headers = answer.status, dict(answer.headers)
         start, end = 0, _size(answer.body) - 1
         if answer.ranged:
             headers.setdefault("Accept-Ranges", "bytes")
             if_range = request.header("If-Range")
             honoured = if_range is None or if_range == headers.get("ETag")
+            honoured = honoured or (fault is not None and fault.kind == "ignore_if_range")
             rng = request.range
             if rng and rng.startswith("bytes=") and honoured and not _ignores_range(fault):
                 size = end + 1
@@ -283,6 +293,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+def _then(fault: Fault | None) -> None:
+    if fault is not None and fault.then is not None:
+        fault.then()
+
+
 def _ignores_range(fault: Fault | None) -> bool:
     return fault is not None and fault.kind == "ignore_range"
 
@@ -331,6 +346,13 @@ class LoopbackServer(ThreadingHTTPServer):
         """Serve ``data`` at ``path``; return its URL."""
         self.files[path] = data
         return self.base + path
+
+    def replace(self, path: str, data: bytes) -> None:
+        """Serve new bytes at ``path`` under a new ``ETag``, as a file changed on a server."""
+        with self._lock:
+            self.files[path] = data
+            old = self.etags.get(path, "v1")
+            self.etags[path] = f"{old}+"
 
     def route(self, prefix: str, route: Route) -> None:
         """Answer every request whose path starts with ``prefix`` with ``route``.

@@ -5,6 +5,14 @@ sessions of projects that merely install weighthub)::
 
     pytest_plugins = ["weighthub.testing.pytest_plugin"]
 
+or with ``addopts = ["-p", "weighthub.testing.pytest_plugin"]`` in ``[tool.pytest.ini_options]``.
+
+Once enabled, the whole session runs in a temporary home: ``HOME``, the XDG folders, ``TORCH_HOME``
+and ``HF_HOME`` point into a folder removed at the end, and ``WEIGHTHUB_*`` variables are cleared,
+so no test and no subprocess it starts writes into the user's caches (weighthub's default cache is
+torch.hub's, under ``TORCH_HOME``). Set ``weighthub_isolated_home = false`` in the pytest settings
+to keep the real ones.
+
 Fixtures:
 
 * ``isolated_weighthub``: an empty cache in a temporary folder (``WEIGHTHUB_HOME``, and
@@ -50,7 +58,7 @@ import pytest
 
 import weighthub
 
-from ._environments import Interpreter
+from ._environments import Interpreter, isolated_home
 from ._environments import python_without as _python_without
 from ._hub import HubServer, running_hub
 from ._recording import LoadRecorder, record_loads
@@ -84,6 +92,26 @@ _PROXY_VARIABLES = (
     "ALL_PROXY",
     "all_proxy",
 )
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Declare the ``weighthub_isolated_home`` setting."""
+    parser.addini(
+        "weighthub_isolated_home",
+        type="bool",
+        default=True,
+        help="run the session with HOME, the XDG folders, TORCH_HOME and HF_HOME in a temporary "
+        "folder and WEIGHTHUB_* cleared (weighthub.testing; default: true)",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Move the session's home into a temporary folder, before any test or fixture runs."""
+    if not config.getini("weighthub_isolated_home"):
+        return
+    isolation = isolated_home()
+    config.add_cleanup(isolation.close)
 
 
 def _reset_python_settings() -> None:

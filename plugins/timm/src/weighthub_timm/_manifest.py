@@ -8,6 +8,7 @@ timm and committed. Its top level::
       "timm": "1.0.31",                   # the timm version it was generated from
       "torchvision_names": [...],         # architectures whose names torchvision already uses
       "configs": [{...}, ...],            # the distinct evaluation data configurations
+      "families": {"resnet": [...], ...}, # timm's model modules and their architectures
       "architectures": {"resnet50": [{...tag...}, ...], ...}
     }
 
@@ -63,12 +64,16 @@ class Manifest:
         torchvision_names: Architectures whose names torchvision (and so weighthub's first-party
             plugins) already uses.
         configs: The distinct evaluation data configurations.
+        families: timm's model modules (``resnet``, ``vision_transformer`` ...), each with its
+            architectures that have pretrained weights: the families the docs' catalogue groups
+            tags by. Every architecture is in exactly one.
         architectures: Each architecture's tags, in timm's order (the first is the default).
     """
 
     timm_version: str
     torchvision_names: frozenset[str]
     configs: list[dict[str, Any]]
+    families: dict[str, list[str]]
     architectures: dict[str, list[dict[str, Any]]]
 
     @classmethod
@@ -90,6 +95,7 @@ class Manifest:
             data["timm"],
             frozenset(data["torchvision_names"]),
             data["configs"],
+            data["families"],
             data["architectures"],
         )
 

@@ -3,7 +3,8 @@
 ``weighthub_timm._weights.resnet50_Weights`` is built on first access (module ``__getattr__``)
 from the manifest's entries for ``resnet50``: one member per tag in timm's order, ``DEFAULT`` the
 first (see :mod:`._names`). Each member's URL is where timm loads the tag from (the Hub file, or
-the plain URL), its transforms the :class:`weighthub.transforms.ImageClassification` preset of the
+the plain URL), or torchvision's URL for a file torchvision publishes (:func:`source_url`), its
+transforms the :class:`weighthub.transforms.ImageClassification` preset of the
 tag's data configuration (timm's evaluation transform, bit for bit), its meta the facts of
 timm's pretrained config.
 
@@ -25,7 +26,7 @@ from ._labels import label_names
 from ._manifest import manifest
 from ._names import arch_of, enum_name, member_name, tag_of
 
-__all__ = ["HUB", "hub_url", "transforms_of", "weights_enum", "weights_of"]
+__all__ = ["HUB", "hub_url", "source_url", "transforms_of", "weights_enum", "weights_of"]
 
 HUB = "https://huggingface.co"
 TIMM_REPO = "https://github.com/huggingface/pytorch-image-models"
@@ -58,7 +59,24 @@ def transforms_of(config: int) -> PresetFactory:
     )
 
 
-def _url(entry: dict[str, Any]) -> str:
+def source_url(entry: dict[str, Any]) -> str:
+    """The URL a tag's member fetches, given its manifest entry.
+
+    * A checkpoint torchvision publishes and weighthub's first-party plugins carry (the entry's
+      ``torchvision`` names its member, e.g. ``resnet50.tv2_in1k`` is
+      ``ResNet50_Weights.IMAGENET1K_V2``): torchvision's URL, so that both names reach one
+      cached file (torch.hub's ``resnet50-11ad3fa6.pth``, verified by its sha256 prefix). timm's
+      architecture loads it: its pretrained config names that URL, and ``timm.create_model``
+      applies the architecture's key filter (regnets) to it.
+    * A Hub-hosted tag: the Hub file timm tries first (``model.safetensors``, which timm prefers
+      to ``pytorch_model.bin``), a Hub file for weighthub: verified against the Hub's sha256,
+      cached where huggingface_hub caches it, pinned by ``weighthub lock``.
+    * Otherwise timm's plain URL (gcvit and legacy SE-Nets on GitHub, I-JEPA on
+      dl.fbaipublicfiles.com).
+    """
+    torchvision = entry.get("torchvision") or {}
+    if "weights" in torchvision:
+        return str(torchvision["url"])
     if "hub" in entry:
         return hub_url(entry["hub"], entry["files"][0], entry.get("revision", "main"))
     return str(entry["url"])
@@ -151,7 +169,7 @@ def weights_enum(arch: str) -> type[WeightsEnum]:
             (
                 member_name(entry["tag"]),
                 Weights(
-                    url=_url(entry),
+                    url=source_url(entry),
                     transforms=transforms_of(entry["config"]),
                     meta=_meta(arch, entry, position == 0),
                 ),

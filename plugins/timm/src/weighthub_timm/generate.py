@@ -216,8 +216,22 @@ def build_manifest(
         "timm": timm.__version__,
         "torchvision_names": sorted(arch for arch in architectures if arch in taken),
         "configs": [json.loads(config) for config in configs],
+        "families": _families(architectures),
         "architectures": architectures,
     }
+
+
+def _families(architectures: Iterable[str]) -> dict[str, list[str]]:
+    """timm's model modules (``resnet``, ``vision_transformer`` ...) -> their architectures."""
+    import timm
+
+    pretrained = set(architectures)
+    families = {}
+    for module in timm.list_modules():
+        members = [arch for arch in timm.list_models(module=module) if arch in pretrained]
+        if members:
+            families[module] = members
+    return families
 
 
 def _pretrained_cfg(name: str) -> dict[str, Any]:
@@ -252,9 +266,11 @@ def dumps(data: dict[str, Any]) -> str:
     def entry(value: dict[str, Any]) -> str:
         return compact({k: v for k, v in value.items() if v is not None and v is not False})
 
-    head = {k: v for k, v in data.items() if k not in ("configs", "architectures")}
+    head = {k: v for k, v in data.items() if k not in ("configs", "families", "architectures")}
     lines = [compact(head)[:-1] + ',\n"configs":[']
     lines.append(",\n".join(entry(config) for config in data["configs"]) + "],")
+    families = [f"{compact(name)}:{compact(archs)}" for name, archs in data["families"].items()]
+    lines.append('"families":{\n' + ",\n".join(families) + "},")
     arches = [
         f"{compact(arch)}:[\n" + ",\n".join(entry(tag) for tag in tags) + "]"
         for arch, tags in data["architectures"].items()
