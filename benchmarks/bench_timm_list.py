@@ -12,7 +12,7 @@ Cases:
 * ``weighthub.list_weights()`` with every installed plugin (imports every enum module);
 * ``weighthub.list_models()`` with a generated plugin of ``--synthetic`` timm-like architectures
   (the timm plugin's manifest repeated under new names, registered as the timm plugin registers
-  its own) in place of the timm plugin: the growth to 10,000 models;
+  its own, in a plugin namespace) in place of the timm plugin: the growth to 10,000 models;
 * ``import timm; timm.list_pretrained()`` and ``timm.list_models()``.
 
 It also times parsing the manifest alone, and the synthetic one, in this process.
@@ -63,6 +63,7 @@ import weighthub_timm
 
 @weighthub.hookimpl
 def register_models(registry):
+    registry.claim_namespace("synthetic")  # names as timm's plugin has them: "synthetic/<arch>"
     text = (Path(__file__).parent / "manifest.json").read_text(encoding="utf-8")
     weighthub_timm.register_catalogue(registry, catalogue=weighthub_timm.Manifest.from_json(text))
 '''

@@ -30,6 +30,9 @@ TEST_PLUGINS = (
     "bulk",
     "weights-hub",
     "weights-bands",
+    "ns-alpha",
+    "ns-beta",
+    "ns-alpha-fork",
 )
 
 

@@ -1,7 +1,8 @@
 """Fixtures of the CLI tests: every command runs in a real subprocess (``python -m weighthub``).
 
-Three test plugin distributions (``fixtures/clitest-plugin``, ``fixtures/broken-plugin`` and
-``fixtures/raiser-plugin``, whose code raises what ``CLITEST_RAISE`` names) are installed with pip
+Four test plugin distributions (``fixtures/clitest-plugin``, ``fixtures/broken-plugin``,
+``fixtures/raiser-plugin``, whose code raises what ``CLITEST_RAISE`` names, and
+``fixtures/ns-plugin``, in the namespace ``tiny``) are installed with pip
 into temporary target folders; a CLI run sees one when its folder is on ``PYTHONPATH``, so
 discovery goes through their real entry points. The tiny models' checkpoints are
 generated once and served by the kit's loopback server (:func:`weighthub.testing.running_server`);
@@ -137,10 +138,30 @@ def raiser_cli(
     tmp_path: Path, clitest_path: Path, raiser_path: Path, checkpoint_server: LoopbackServer
 ) -> CLI:
     """The CLI of :func:`cli` with the raiser plugin too (``CLITEST_RAISE`` makes it raise)."""
+    return _mirrored_cli(tmp_path, checkpoint_server, clitest_path, raiser_path)
+
+
+def _mirrored_cli(tmp_path: Path, server: LoopbackServer, *plugin_folders: Path) -> CLI:
+    """The CLI seeing the distributions in ``plugin_folders``, clitest's URLs mirrored to
+    ``server``."""
     env = _base_env(tmp_path)
-    env["PYTHONPATH"] = os.pathsep.join([str(clitest_path), str(raiser_path)])
-    env["WEIGHTHUB_MIRROR"] = f"https://weights.invalid/clitest/={checkpoint_server.base}/"
+    env["PYTHONPATH"] = os.pathsep.join(str(folder) for folder in plugin_folders)
+    env["WEIGHTHUB_MIRROR"] = f"https://weights.invalid/clitest/={server.base}/"
     return CLI(tmp_path / "home", env)
+
+
+@pytest.fixture(scope="session")
+def ns_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the installed ``weighthub-clitest-ns`` distribution (namespace ``tiny``)."""
+    return pip_install_target(tmp_path_factory.mktemp("ns"), FIXTURES / "ns-plugin")
+
+
+@pytest.fixture
+def ns_cli(
+    tmp_path: Path, clitest_path: Path, ns_path: Path, checkpoint_server: LoopbackServer
+) -> CLI:
+    """The CLI of :func:`cli` with a plugin in the namespace ``tiny`` too."""
+    return _mirrored_cli(tmp_path, checkpoint_server, clitest_path, ns_path)
 
 
 def assert_one_line_error(result: Result, code: int = 2, contains: str = "") -> None:

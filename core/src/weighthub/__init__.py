@@ -27,6 +27,7 @@ from ._api import (
     get_model_weights,
     get_task,
     get_weight,
+    get_weight_name,
     list_models,
     list_tasks,
     list_weights,
@@ -64,6 +65,7 @@ from ._errors import (
 )
 from ._loads import add_load_listener
 from ._markers import hookimpl, hookspec
+from ._names import member_name, tag_of
 from ._plugins import (
     plugins,
     prefer_plugins,
@@ -93,7 +95,10 @@ __all__ = [
     "get_model_entry",
     "get_model_weights",
     "get_weight",
+    "get_weight_name",
     "list_weights",
+    "member_name",
+    "tag_of",
     "register_model",
     "ModelEntry",
     "WeightsAttachment",

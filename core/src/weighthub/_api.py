@@ -16,16 +16,18 @@ from typing import Any
 
 from . import _lookups
 from ._annotations import enum_from_annotation
-from ._catalogue import EnumProvider
+from ._catalogue import Catalogue, EnumProvider
 from ._distributions import missing_plugin_hint, plugin_matches
 from ._errors import (
     UnknownModelError,
     UnknownTaskError,
     UnknownWeightsError,
+    UnknownWeightsMemberError,
     close_matches_hint,
     describe_value,
     require_str,
 )
+from ._names import member_name, qualify, split_qualified, tag_of
 from ._namespaces import ROOT, LazyObject, namespace_of
 from ._plugins import catalogue
 from ._registry import ModelEntry, WeightsAttachment
@@ -45,6 +47,7 @@ __all__ = [
     "list_tasks",
     "list_weights",
     "provisional_attachment",
+    "get_weight_name",
 ]
 
 
@@ -165,11 +168,8 @@ def list_models(
     include_patterns = _to_patterns(include, "include")
     exclude_patterns = _to_patterns(exclude, "exclude")
     _check_filters(task, plugin, pretrained)
-    entries = [
-        entry
-        for key, entry in catalogue().models.items()
-        if catalogue().conflict("model", key) is None
-    ]
+    found = catalogue()
+    entries = [entry for key, entry in found.models.items() if found.conflict("model", key) is None]
     if namespace is not None:
         entries = [e for e in entries if e.namespace == namespace]
     if task is not None:
@@ -189,24 +189,48 @@ def list_models(
 def get_model_entry(name: str) -> ModelEntry:
     """Return the registry entry of model ``name`` (case-insensitive).
 
+    ``"timm/resnet50"`` names a model of the plugin that claims the namespace ``timm``; its short
+    name ``"resnet50"`` names it only when no other plugin uses that name.
+
     Raises:
         UnknownModelError: (a ``ValueError``) no installed plugin provides it; the message lists
             close matches and, for a first-party model, the ``pip install`` line.
-        PluginConflictError: two plugins provide it and no preference settles it.
+        PluginConflictError: two plugins provide it and no preference settles it, its namespace is
+            claimed by two distributions, or several namespaces use the short name.
         TypeError: ``name`` is not a str.
     """
     key = require_str(name, "get_model_entry()", _MODEL_NAME).lower()
     found = catalogue()
-    found.refuse_conflict("model", key, name)
-    entry = found.models.get(key)
+    entry = found.model(key)
     if entry is None:
-        known = [e.name for e in found.models.values()]
-        msg = (
-            f"Unknown model {key}.{close_matches_hint(key, known, ignore_case=True)}"
-            f"{missing_plugin_hint(key, 'models', found.plugins)}"
-        )
-        raise UnknownModelError(msg, name=name)
+        raise UnknownModelError(_unknown_model_message(found, key), name=name)
     return entry
+
+
+def _unknown_namespace(found: Catalogue, name: str) -> str:
+    """A sentence saying that the namespace of ``name`` is unknown, or ``""``."""
+    namespace, _ = split_qualified(name)
+    if not namespace or namespace in found.namespaces:
+        return ""
+    claimed = ", ".join(sorted(found.namespaces)) or "none"
+    return (
+        f" No installed plugin claims the namespace {namespace!r}."
+        f"{close_matches_hint(namespace, found.namespaces)} Namespaces: {claimed}."
+    )
+
+
+def _unknown_model_message(found: Catalogue, key: str) -> str:
+    namespace, short = split_qualified(key)
+    unknown = _unknown_namespace(found, key)
+    if unknown:
+        return f"Unknown model {key}.{missing_plugin_hint(key, 'models', found.plugins) or unknown}"
+    prefix = qualify(namespace, "")
+    known = [e.name for e in found.models.values() if e.name.lower().startswith(prefix)]
+    tagged = " (a model name; its weights are 'model.tag')" if "." in short else ""
+    return (
+        f"Unknown model {key}{tagged}.{close_matches_hint(key, known, ignore_case=True)}"
+        f"{missing_plugin_hint(key, 'models', found.plugins)}"
+    )
 
 
 def get_model_builder(name: str) -> Callable[..., Any]:
@@ -223,14 +247,31 @@ def get_model(name: str, **config: Any) -> Any:
     """Build model ``name``; every keyword (``weights="DEFAULT"``, ``num_classes`` ...) goes to
     its builder.
 
+    ``"model.tag"`` builds the model with the weights of that tag (:func:`get_weight`):
+    ``get_model("timm/resnet50.a1_in1k")`` is ``get_model("timm/resnet50",
+    weights="timm/resnet50.a1_in1k")``.
+
     Raises:
         UnknownModelError: No installed plugin provides the model.
-        TypeError: ``name`` is not a str.
+        UnknownWeightsMemberError: (a ``KeyError``) the model has no weights of that tag.
+        UnknownWeightsError: (a ``ValueError``) the model has no weights enum of its own to name
+            a tag of.
+        TypeError: ``name`` is not a str, or it names weights and ``weights=`` is given too.
 
     Example:
         >>> model = weighthub.get_model("resnet50", weights="DEFAULT")  # doctest: +SKIP
     """
-    return get_model_builder(require_str(name, "get_model()", _MODEL_NAME))(**config)
+    model, dot, tag = require_str(name, "get_model()", _MODEL_NAME).partition(".")
+    entry = get_model_entry(model)
+    if dot:
+        if "weights" in config:
+            msg = (
+                f"get_model({name!r}) names its weights already; pass either the tag or "
+                f"weights=, not both (get_model({model!r}, weights=...))."
+            )
+            raise TypeError(msg)
+        config["weights"] = _tagged_weight(entry, tag, name)
+    return entry.load_builder()(**config)
 
 
 def get_model_weights(name: Callable[..., Any] | str) -> type[WeightsEnum]:
@@ -273,7 +314,11 @@ def get_model_weights(name: Callable[..., Any] | str) -> type[WeightsEnum]:
 def get_weight(name: str) -> WeightsEnum:
     """Return the weights member named ``"Enum.MEMBER"``, from any installed plugin.
 
-    ``"ResNet50_Weights.DEFAULT"`` gives the default member. Enum names are case-sensitive.
+    ``"ResNet50_Weights.DEFAULT"`` gives the default member. Enum names are case-sensitive. An
+    enum of a plugin that claims a namespace is ``"timm/resnet50_Weights.A1_IN1K"`` (its short
+    name works while no other plugin uses it). ``"model.tag"`` names a member of the model's own
+    enum by its tag, the member name lower-cased (a leading ``_`` before a digit dropped):
+    ``"timm/resnet50.a1_in1k"``, ``"timm/flexivit_base.300ep_in1k"``, ``"resnet50.default"``.
 
     Raises:
         UnknownWeightsError: (a ``ValueError``) the name is malformed or no plugin provides the
@@ -284,17 +329,20 @@ def get_weight(name: str) -> WeightsEnum:
     accepted = "a weights name such as 'ResNet50_Weights.IMAGENET1K_V2'"
     parts = require_str(name, "get_weight()", accepted).split(".")
     if len(parts) != 2:
-        msg = f"Invalid weight name provided: '{name}'. Use 'EnumName.MEMBER'."
+        msg = f"Invalid weight name provided: '{name}'. Use 'EnumName.MEMBER' or 'model.tag'."
         raise UnknownWeightsError(msg, name=name)
     enum_name, member = parts
     found = catalogue()
-    found.refuse_conflict("weights enum", enum_name, enum_name)
-    entry = found.enums.get(enum_name)
+    entry = found.enum(enum_name)
     if entry is None:
-        dangling = next((a for a in found.dangling if a.weights_name == enum_name), None)
+        model = found.model(enum_name)
+        if model is not None:
+            return _tagged_weight(model, member, name)
+        dangling = next((a for a in found.dangling if a.enum_key == enum_name), None)
         msg = (
             f"No installed plugin provides the weights enum '{enum_name}' (names are "
-            f"case-sensitive).{_case_hint(enum_name, member, found.enums)}"
+            f"case-sensitive).{_unknown_namespace(found, enum_name)}"
+            f"{_case_hint(found, enum_name, member)}"
             f"{missing_plugin_hint(enum_name, 'enums', found.plugins)}"
             + ("" if dangling is None else " " + found.dangling_message(dangling))
         )
@@ -305,6 +353,50 @@ def get_weight(name: str) -> WeightsEnum:
         msg = f"The weights enum '{enum_name}' of {entry.origin} could not be loaded."
         raise UnknownWeightsError(msg, name=name)
     return verified
+
+
+def _tagged_weight(entry: ModelEntry, tag: str, name: str) -> WeightsEnum:
+    """The member of ``entry``'s own enum that ``"model.tag"`` names."""
+    enum = entry.load_weights()
+    if enum is None:
+        msg = (
+            f"Model {entry.name!r} of {entry.origin} has no weights of its own to name by tag "
+            f"({name!r}); name attached weights 'Enum.MEMBER' (weighthub.list_weights("
+            f"{entry.name!r}) lists them)."
+        )
+        raise UnknownWeightsError(msg, name=name)
+    member = enum.__members__.get(member_name(tag))
+    if member is None:
+        tags = [f"{entry.name}.{tag_of(m)}" for m in enum.__members__]
+        msg = (
+            f"Model {entry.name!r} has no weights tagged {tag!r}: its weights are "
+            f"{', '.join(tags)}.{close_matches_hint(name, tags, ignore_case=True)}"
+        )
+        raise UnknownWeightsMemberError(msg, name=name, enum=enum.__name__)
+    return member
+
+
+def get_weight_name(member: WeightsEnum) -> str:
+    """The name :func:`get_weight` takes for ``member``: ``"ResNet50_Weights.IMAGENET1K_V2"``, or
+    ``"timm/resnet50_Weights.A1_IN1K"`` for an enum of a plugin that claims a namespace.
+
+    Falls back to ``repr(member)`` for an enum no installed plugin provides.
+    """
+    enum = type(member)
+    found = catalogue()
+    keys = [enum.__name__, *found.short_name_users("weights enum", enum.__name__)]
+    for key in keys:
+        provider = found.enums.get(key)
+        if provider is not None and _provides(provider, enum):
+            return f"{key}.{member.name}"
+    return repr(member)
+
+
+def _provides(provider: EnumProvider, enum: type[WeightsEnum]) -> bool:
+    try:
+        return provider.load_weights() is enum
+    except Exception:  # another plugin's broken enum is not this call's error
+        return False
 
 
 def list_weights(
@@ -343,7 +435,7 @@ def list_weights(
         providers: list[tuple[EnumProvider, str, str | None]] = []
         if (
             entry.weights_ref is not None
-            and catalogue().conflict("weights enum", str(entry.weights_name)) is None
+            and catalogue().conflict("weights enum", str(entry.enum_key)) is None
         ):
             providers.append((entry, entry.plugin, entry.distribution))
         providers.extend((a, a.plugin, a.distribution) for a in attachments_of(entry))
@@ -352,16 +444,21 @@ def list_weights(
                 continue
             enum = provider.load_weights()
             if enum is not None:
-                names.update(f"{enum.__name__}.{member.name}" for member in enum)
+                names.update(f"{provider.enum_key}.{member.name}" for member in enum)
     return sorted(names)
 
 
-def _case_hint(enum_name: str, member: str, enums: Iterable[str]) -> str:
+def _case_hint(found: Catalogue, enum_name: str, member: str) -> str:
     """Suggest the enum as spelled (``resnet50_weights.imagenet1k_v1`` -> the real name)."""
+    enums = found.enums
     same = next((e for e in enums if e.lower() == enum_name.lower()), None)
     if same is None:
-        return close_matches_hint(enum_name, enums, ignore_case=True)
-    entry = catalogue().enums[same]
+        namespace, _ = split_qualified(enum_name)
+        prefix = qualify(namespace, "")
+        return close_matches_hint(
+            enum_name, [e for e in enums if e.startswith(prefix)], ignore_case=True
+        )
+    entry = enums[same]
     enum = entry.load_weights()
     spelled = next(
         (m for m in (enum.__members__ if enum else ()) if m.lower() == member.lower()), member

@@ -18,6 +18,7 @@ __all__ = [
     "PluginInfo",
     "PluginStatus",
     "environment_hint",
+    "is_first_party_name",
     "missing_plugin_hint",
     "normalise",
     "plugin_matches",
@@ -80,6 +81,20 @@ def _first_party() -> dict[str, dict[str, list[str]]]:
     text = files("weighthub").joinpath("_data/first_party.json").read_text(encoding="utf-8")
     data: dict[str, dict[str, list[str]]] = json.loads(text)
     return data
+
+
+@cache
+def _first_party_names(kind: str) -> frozenset[str]:
+    return frozenset(name for names in _first_party().values() for name in names[kind])
+
+
+def is_first_party_name(name: str, kind: str) -> bool:
+    """Whether a first-party plugin has ``name`` (``kind``: ``"models"`` or ``"enums"``).
+
+    Such a short name stays the first-party plugin's even while that plugin is not installed: it
+    never becomes another plugin namespace's short name.
+    """
+    return name in _first_party_names(kind)
 
 
 def missing_plugin_hint(name: str, kind: str, records: Sequence[PluginInfo]) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from ._errors import MetaValidationError, MetaValidationWarning, PluginLoadError
 from ._imports import object_name, resolve_reference
 from ._meta import validate_meta
+from ._names import qualify, split_qualified
 from ._settings import strict_mode
 from ._weights import WeightsEnum
 
@@ -24,10 +25,14 @@ __all__ = ["Export", "FromPlugin", "ModelEntry", "WeightsAttachment"]
 
 
 class FromPlugin:
-    """What a plugin provides, and its ``origin`` for messages."""
+    """What a plugin provides, and its ``origin`` for messages.
+
+    ``plugin_namespace`` is the namespace the plugin claims (``"timm"``), or ``""``.
+    """
 
     plugin: str
     distribution: str | None
+    plugin_namespace: str = ""
 
     @property
     def origin(self) -> str:
@@ -42,7 +47,8 @@ class ModelEntry(FromPlugin):
     """One registered model.
 
     Attributes:
-        name: The model name as registered, e.g. ``"resnet50"``.
+        name: The model name as registered, e.g. ``"resnet50"``; ``"timm/resnet50"`` for a plugin
+            that claims a namespace.
         task: The task, e.g. ``"image_classification"``; picks the meta schema.
         plugin: The name of the plugin that registered it (its entry-point name), or
             ``"<runtime>"`` for :func:`weighthub.register_model`.
@@ -50,7 +56,8 @@ class ModelEntry(FromPlugin):
         namespace: Where the builder and enum appear under ``weighthub.models``: ``""`` for
             ``weighthub.models`` itself, ``"detection"`` for ``weighthub.models.detection``.
         attribute: The builder's name in that namespace (``"resnet50"`` for
-            ``quantized_resnet50`` in ``quantization``); usually ``name``.
+            ``quantized_resnet50`` in ``quantization``); usually ``name`` without a namespace.
+        plugin_namespace: The namespace the plugin claims, or ``""``.
         meta_keys: The meta keys its plugin declares (:meth:`weighthub.Registry.add_meta_keys`),
             shared with the plugin's registry.
     """
@@ -64,17 +71,29 @@ class ModelEntry(FromPlugin):
     namespace: str = field(default="", kw_only=True)
     attribute: str = field(default="", kw_only=True)
     meta_keys: dict[str, Any] = field(default_factory=dict, kw_only=True, repr=False)
+    plugin_namespace: str = field(default="", kw_only=True)
     _builder: Callable[..., Any] | None = field(default=None, init=False, repr=False)
     _weights: type[WeightsEnum] | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.attribute = self.attribute or self.name
+        self.attribute = self.attribute or self.short_name
+
+    @property
+    def short_name(self) -> str:
+        """The name without the plugin's namespace: ``"resnet50"`` for ``"timm/resnet50"``."""
+        return split_qualified(self.name)[1]
 
     @property
     def weights_name(self) -> str | None:
         """The weights enum's class name, known without importing it."""
         return None if self.weights_ref is None else object_name(self.weights_ref)
+
+    @property
+    def enum_key(self) -> str | None:
+        """The enum's name in the catalogue: ``"timm/resnet50_Weights"`` in a namespace."""
+        name = self.weights_name
+        return None if name is None else qualify(self.plugin_namespace, name)
 
     def _resolve(self, reference: str, what: str) -> Any:
         return _resolve(reference, f"the {what} of model {self.name!r}", self)
@@ -176,6 +195,8 @@ class WeightsAttachment(FromPlugin):
         plugin: The name of the plugin that attaches them.
         distribution: The distribution that ships that plugin, or None.
         target: The model's entry, set at discovery; None while the model is not found.
+        plugin_namespace: The namespace the attaching plugin claims, or ``""``: its enum is
+            ``"<namespace>/<Enum>"``.
         meta_keys: The meta keys its plugin declares, shared with the plugin's registry.
     """
 
@@ -185,6 +206,7 @@ class WeightsAttachment(FromPlugin):
     weights_ref: type[WeightsEnum] | str = field(repr=False)
     target: ModelEntry | None = field(default=None, repr=False)
     meta_keys: dict[str, Any] = field(default_factory=dict, kw_only=True, repr=False)
+    plugin_namespace: str = field(default="", kw_only=True)
     _weights: type[WeightsEnum] | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -192,6 +214,11 @@ class WeightsAttachment(FromPlugin):
     def weights_name(self) -> str:
         """The enum's class name, known without importing it."""
         return object_name(self.weights_ref)
+
+    @property
+    def enum_key(self) -> str:
+        """The enum's name in the catalogue: ``"torchgeo/ResNet50_Weights"`` in a namespace."""
+        return qualify(self.plugin_namespace, self.weights_name)
 
     @property
     def task(self) -> str:

@@ -7,7 +7,9 @@ first used, so ``import weighthub.models.detection`` and scanning ``vars(weighth
 import no torch. Attribute access returns the real object and caches it in the ``__dict__``.
 
 ``weighthub.models.<namespace>`` modules are made by a meta-path finder for every namespace a
-plugin declares, plus torchvision's five, which always exist (empty without their plugin).
+plugin declares, plus torchvision's five, which always exist (empty without their plugin). A
+plugin namespace (``timm``, :meth:`weighthub.Registry.claim_namespace`) is one too: its models
+and the enums its plugin attaches appear in ``weighthub.models.timm`` by their short names.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ._catalogue import Catalogue
 from ._distributions import missing_plugin_hint
 from ._errors import close_matches_hint
 from ._plugins import catalogue
+from ._registry import ModelEntry
 
 __all__ = [
     "ROOT",
@@ -117,7 +120,8 @@ def namespace_of(module: object) -> str | None:
 
 def declared_namespaces(found: Catalogue) -> set[str]:
     """Every namespace (and parent namespace) that exists, ``""`` excluded."""
-    names = {*TORCHVISION_NAMESPACES, *(e.namespace for e in found.models.values())}
+    names = {*TORCHVISION_NAMESPACES, *found.namespaces}
+    names |= {entry.namespace for entry in found.models.values()}
     names |= {export.namespace for export in found.exports}
     parents = {name.rsplit(".", i)[0] for name in names for i in range(name.count(".") + 1)}
     return (names | parents) - {""}
@@ -132,13 +136,17 @@ def _contents(found: Catalogue, namespace: str) -> dict[str, LazyObject]:
                 entry.attribute, entry.load_builder, entry.origin
             )
     for enum, provider in found.enums.items():
-        # A model's own enum, or one attached to it by another plugin: both go where the model is.
-        owner = getattr(provider, "target", provider)
-        if getattr(owner, "namespace", None) != namespace:
+        # A model's own enum, or one attached to it by another plugin: both go where the model is,
+        # unless the attaching plugin has a namespace of its own.
+        if isinstance(provider, ModelEntry):
+            where: str | None = provider.namespace
+        else:
+            where = provider.plugin_namespace or getattr(provider.target, "namespace", None)
+        if where != namespace:
             continue
         if found.conflict("weights enum", enum) is None:
-            origin = getattr(provider, "origin", f"plugin {provider.plugin!r}")
-            contents[enum] = LazyObject(enum, provider.load_weights, origin)
+            name = provider.weights_name or enum
+            contents.setdefault(name, LazyObject(name, provider.load_weights, provider.origin))
     for export in found.exports:
         if export.namespace == namespace:
             origin = f"plugin {export.plugin!r}"
@@ -223,11 +231,11 @@ def _anywhere(found: Catalogue, name: str) -> Any:
     Kept so ``weighthub.models.quantized_resnet50`` and ``weighthub.models.fasterrcnn_resnet50_fpn``
     go on working; they are not in ``weighthub.models.__dict__``, as in torchvision.
     """
-    entry = found.models.get(name.lower()) if name == name.lower() else None
-    if entry is not None and found.conflict("model", name.lower()) is None:
+    entry = found.model(name, refuse=False) if name == name.lower() else None
+    if entry is not None and found.conflict("model", entry.name.lower()) is None:
         return entry.load_builder()
-    provider = found.enums.get(name)  # a model's own enum, or one attached to it
-    if provider is not None and found.conflict("weights enum", name) is None:
+    provider = found.enum(name, refuse=False)  # a model's own enum, or one attached to it
+    if provider is not None and found.conflict("weights enum", str(provider.enum_key)) is None:
         return provider.load_weights()
     return None
 

@@ -12,12 +12,14 @@ from typing import Any
 
 from ._entries import Export, FromPlugin, ModelEntry, WeightsAttachment
 from ._meta import check_meta_keys
+from ._names import check_plugin_namespace, qualify
 from ._tasks import Task
 from ._weights import WeightsEnum
 
 __all__ = ["Export", "ModelEntry", "Registry", "WeightsAttachment"]
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_MODEL_REFERENCE = re.compile(r"^([a-z][a-z0-9_]*/)?[A-Za-z_][A-Za-z0-9_]*$")
 _REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 _NAMESPACE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
@@ -38,15 +40,21 @@ class Registry(FromPlugin):
     merges it. Models and tasks registered at runtime (:func:`weighthub.register_model`,
     :func:`weighthub.register_task`) are one more registry, of the plugin ``"<runtime>"``, merged
     the same way.
+
+    Attributes:
+        plugin_namespace: The namespace this plugin claims (:meth:`claim_namespace`), or ``""``.
     """
 
     def __init__(self, plugin: str, distribution: str | None) -> None:
         self.plugin = plugin
         self.distribution = distribution
+        self.plugin_namespace = ""
         self.entries: list[ModelEntry] = []
         self.attachments: list[WeightsAttachment] = []
         self.exports: list[Export] = []
         self.tasks: list[Task] = []
+        self._model_names: set[str] = set()
+        self._enum_names: set[str] = set()
         self.meta_keys: dict[str, Any] = {}
 
     def add_meta_keys(self, **keys: Any) -> None:
@@ -70,6 +78,41 @@ class Registry(FromPlugin):
                 )
                 raise ValueError(msg)
         self.meta_keys.update(declared)
+
+    def claim_namespace(self, namespace: str) -> None:
+        """Name this plugin's models and weights enums ``"<namespace>/<name>"``.
+
+        Call it first in the hook, before adding anything. Then ``"timm/resnet50"`` and
+        ``"timm/resnet50_Weights.A1_IN1K"`` always name this plugin's model and weights, whatever
+        other plugins register; the short names (``"resnet50"``) work too, but only while no other
+        plugin uses them: a plugin without a namespace (the first-party ones) keeps its names, and
+        a short name that several namespaces use must be qualified. Models appear in
+        ``weighthub.models.<namespace>`` unless :meth:`add_model` places them elsewhere; attached
+        enums too. Several plugins of one distribution may claim the same namespace; plugins of two
+        distributions may not (a :class:`~weighthub.PluginConflictError` when its names are used,
+        until ``WEIGHTHUB_PREFER`` picks one).
+
+        Args:
+            namespace: A lower-case identifier, usually the plugin's name (``"timm"``).
+
+        Raises:
+            ValueError: A malformed namespace, a second claim, or models or weights were added
+                before it.
+        """
+        check_plugin_namespace(namespace, self.plugin)
+        if self.plugin_namespace:
+            msg = (
+                f"Plugin {self.plugin!r} claims a namespace twice ({self.plugin_namespace!r}, "
+                f"then {namespace!r}); a plugin has one namespace."
+            )
+            raise ValueError(msg)
+        if self.entries or self.attachments or self.exports:
+            msg = (
+                f"Plugin {self.plugin!r} claims the namespace {namespace!r} after adding models "
+                "or weights; call registry.claim_namespace() first in the hook."
+            )
+            raise ValueError(msg)
+        self.plugin_namespace = namespace
 
     def add_task(self, task: Task) -> None:
         """Declare a task this plugin's models (or other plugins') are registered with.
@@ -113,10 +156,11 @@ class Registry(FromPlugin):
             weights: The model's :class:`~weighthub.WeightsEnum` subclass, or
                 ``"module:ClassName"``, or None when the model has no pretrained weights.
             namespace: Where the builder and enum appear, as torchvision places them: ``""``
-                (the default) for ``weighthub.models``, or ``"detection"``, ``"quantization"``,
-                ``"segmentation"``, ``"video"``, ``"optical_flow"`` or a namespace of your own
-                for ``weighthub.models.<namespace>``. ``list_models(weighthub.models.<namespace>)``
-                lists the models placed there.
+                (the default) for ``weighthub.models`` (``weighthub.models.<namespace>`` for a
+                plugin that claims a namespace, :meth:`claim_namespace`), or ``"detection"``,
+                ``"quantization"``, ``"segmentation"``, ``"video"``, ``"optical_flow"`` or a
+                namespace of your own for ``weighthub.models.<namespace>``.
+                ``list_models(weighthub.models.<namespace>)`` lists the models placed there.
             attribute: The builder's name in that namespace, when it differs from ``name``
                 (torchvision's ``quantization.resnet50`` is registered as ``quantized_resnet50``).
 
@@ -137,7 +181,7 @@ class Registry(FromPlugin):
                     f"object or a 'module:attribute' string, got {ref!r}."
                 )
                 raise ValueError(msg)
-        if any(entry.name.lower() == name.lower() for entry in self.entries):
+        if name.lower() in self._model_names:
             msg = f"Plugin {self.plugin!r} registers model {name!r} twice."
             raise ValueError(msg)
         _check_namespace(namespace, self.plugin)
@@ -146,17 +190,19 @@ class Registry(FromPlugin):
             raise ValueError(msg)
         self.entries.append(
             ModelEntry(
-                name,
+                qualify(self.plugin_namespace, name),
                 task,
                 self.plugin,
                 self.distribution,
                 builder,
                 weights,
-                namespace=namespace,
+                namespace=namespace or self.plugin_namespace,
                 attribute=attribute or name,
                 meta_keys=self.meta_keys,
+                plugin_namespace=self.plugin_namespace,
             )
         )
+        self._model_names.add(name.lower())
 
     def add_models(
         self,
@@ -186,6 +232,7 @@ class Registry(FromPlugin):
             ValueError: A relative reference without ``package``, or as for :meth:`add_model`.
         """
         registered = len(self.entries)
+        names = set(self._model_names)
         try:
             for name, (builder, weights) in models.items():
                 builder = self._absolute(builder, package, name)
@@ -202,6 +249,7 @@ class Registry(FromPlugin):
                 )
         except Exception:
             del self.entries[registered:]
+            self._model_names = names
             raise
 
     def _absolute(self, reference: str, package: str, model: str) -> str:
@@ -222,7 +270,8 @@ class Registry(FromPlugin):
         registers warns once (raises under ``WEIGHTHUB_STRICT=1``).
 
         Args:
-            model: The name of the model, e.g. ``"resnet18"``.
+            model: The name of the model, e.g. ``"resnet18"``, or ``"timm/resnet50"`` for a model
+                of a plugin that claims a namespace (its short name works while unambiguous).
             weights: The :class:`~weighthub.WeightsEnum` subclass, or ``"module:ClassName"`` to
                 import it on first use (listing then imports nothing).
 
@@ -230,8 +279,11 @@ class Registry(FromPlugin):
             ValueError: A malformed model name or reference, or this plugin attaches the same
                 enum name twice.
         """
-        if not isinstance(model, str) or not _NAME.match(model):
-            msg = f"Model name {model!r} from plugin {self.plugin!r} is not a valid identifier."
+        if not isinstance(model, str) or not _MODEL_REFERENCE.match(model):
+            msg = (
+                f"Model name {model!r} from plugin {self.plugin!r} is not a valid identifier, "
+                "optionally after a namespace ('timm/resnet50')."
+            )
             raise ValueError(msg)
         if isinstance(weights, str) and not _REFERENCE.match(weights):
             msg = (
@@ -240,12 +292,18 @@ class Registry(FromPlugin):
             )
             raise ValueError(msg)
         attachment = WeightsAttachment(
-            model, self.plugin, self.distribution, weights, meta_keys=self.meta_keys
+            model,
+            self.plugin,
+            self.distribution,
+            weights,
+            plugin_namespace=self.plugin_namespace,
+            meta_keys=self.meta_keys,
         )
-        if any(a.weights_name == attachment.weights_name for a in self.attachments):
+        if attachment.weights_name in self._enum_names:
             msg = f"Plugin {self.plugin!r} attaches weights {attachment.weights_name!r} twice."
             raise ValueError(msg)
         self.attachments.append(attachment)
+        self._enum_names.add(attachment.weights_name)
 
     def add_export(self, name: str, obj: Any, *, namespace: str = "") -> None:
         """Place another public object, such as a model class, in a ``weighthub.models`` namespace.
@@ -256,7 +314,8 @@ class Registry(FromPlugin):
         Args:
             name: The attribute name.
             obj: The object, or ``"module:attribute"`` to import it on first use.
-            namespace: As for :meth:`add_model`; dotted names make nested namespaces
+            namespace: As for :meth:`add_model` (a plugin that claims a namespace exports to
+                ``weighthub.models.<namespace>`` by default); dotted names make nested namespaces
                 (``"detection.backbone_utils"``).
 
         Raises:
@@ -272,6 +331,7 @@ class Registry(FromPlugin):
                 f"'module:attribute' string, got {obj!r}."
             )
             raise ValueError(msg)
+        namespace = namespace or self.plugin_namespace
         self.exports.append(Export(name, namespace, self.plugin, self.distribution, obj))
 
     def add_exports(self, names: Iterable[str], module: str, *, namespace: str = "") -> None:

@@ -18,7 +18,12 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ._errors import UnknownWeightsMemberError, close_matches_hint, describe_value
+from ._errors import (
+    UnknownWeightsError,
+    UnknownWeightsMemberError,
+    close_matches_hint,
+    describe_value,
+)
 from ._loads import loads_skipped, notify_load
 from ._lookups import installed
 
@@ -176,7 +181,8 @@ class WeightsEnum(Enum):
             obj: ``None``, a member of this enum, a :class:`~weighthub.WeightsRef` naming one
                 (such as a quantized entry's ``meta["unquantized"]``), or its name:
                 ``"IMAGENET1K_V1"``, ``"MyNet_Weights.IMAGENET1K_V1"`` or ``"DEFAULT"``
-                (case-sensitive).
+                (case-sensitive); a name in a plugin namespace
+                (``"timm/resnet50_Weights.A1_IN1K"``) is looked up in the catalogue.
 
         Returns:
             The member, or None when ``obj`` is None.
@@ -189,6 +195,13 @@ class WeightsEnum(Enum):
             return None
         if isinstance(obj, WeightsRef) and _names_own_or_attached(cls, obj.enum_name):
             obj = obj.resolve()
+        if isinstance(obj, str | WeightsRef) and "/" in str(obj):
+            # A name in a plugin namespace ("timm/resnet50.a1_in1k"): only the catalogue knows it.
+            try:
+                obj = installed().weight(str(obj))
+            except UnknownWeightsError as exc:
+                msg = f"{exc} (weights for {_accepted_names(cls)} were expected)"
+                raise UnknownWeightsMemberError(msg, name=str(obj), enum=cls.__name__) from exc
         attached = _attached_member(cls, obj)
         if attached is not None:
             # A member of another enum, attached to this enum's model: builders treat it as
@@ -477,7 +490,8 @@ def resolve_weights(
     Args:
         value: None; a ``WeightsEnum`` member (taken as is); a :class:`WeightsRef`; or the name of
             a member of ``enum_name``: ``"IMAGENET1K_V1"``, ``"DEFAULT"`` or
-            ``"ResNet50_Weights.IMAGENET1K_V1"``.
+            ``"ResNet50_Weights.IMAGENET1K_V1"``; or a full name in a plugin namespace
+            (``"timm/resnet50.a1_in1k"``), taken as is.
         enum_name: The weights enum the names refer to, e.g. ``"ResNet50_Weights"``.
 
     Returns:
@@ -493,6 +507,8 @@ def resolve_weights(
         return value
     if isinstance(value, WeightsRef):
         return value.resolve()
+    if isinstance(value, str) and "/" in value:  # a full name in a plugin namespace
+        return installed().weight(value)
     if isinstance(value, str):
         member = value.replace(enum_name + ".", "")
         if "." in member:

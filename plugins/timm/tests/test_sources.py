@@ -34,10 +34,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-# The spelling issue 23 asks `weighthub lock` to take. Until plugin namespaces parse it, the CLI
-# test locks the same tag of a timm architecture whose name no first-party plugin takes.
+# The spelling issue 23 asks `weighthub lock` to take: timm's own, in the plugin's namespace.
 NAMESPACED = "timm/resnet50.a1_in1k"
-UNQUALIFIED = "resnet50d_Weights.A1_IN1K"
 
 
 @pytest.fixture
@@ -131,22 +129,12 @@ def test_a_hub_tag_is_fetched_verified_and_cached_as_huggingface_hub_does(hub):
     _assert_state(model, state)
 
 
-def _cli_name() -> str:
-    try:
-        weighthub.get_weight(NAMESPACED)
-    except ValueError:  # no plugin namespaces yet
-        return UNQUALIFIED
-    return NAMESPACED
-
-
 def test_weighthub_lock_pins_a_timm_tag_to_its_commit_and_sha256(hub, tmp_path, monkeypatch):
-    name = _cli_name()
+    name = NAMESPACED
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", weighthub.MetaValidationWarning)
         member = weighthub.get_weight(name)
-    assert member.meta["x_timm_name"] == name.removeprefix("timm/").replace(
-        "_Weights.A1_IN1K", ".a1_in1k"
-    )
+    assert member.meta["x_timm_name"] == "resnet50.a1_in1k"
     repo = member.meta["x_hf_hub_id"]
     data = random.Random(23).randbytes(300_000)
     commit = hub.add_file(repo, "model.safetensors", data)

@@ -68,7 +68,7 @@ def _describe_entry(entry: ModelEntry) -> dict[str, Any]:
         "task": entry.task,
         "plugin": entry.plugin,
         "distribution": entry.distribution,
-        "weights_enum": entry.weights_name,
+        "weights_enum": entry.enum_key,
         "weights": [],
         "default": None,
         "error": None,
@@ -80,9 +80,9 @@ def _describe_entry(entry: ModelEntry) -> dict[str, Any]:
         warnings.warn(str(exc), UserWarning, stacklevel=1)
         return record
     if enum is not None:
-        record["weights"] = [str(member) for member in enum]
+        record["weights"] = [f"{entry.enum_key}.{member.name}" for member in enum]
         default = default_member(enum)
-        record["default"] = str(default) if default is not None else None
+        record["default"] = f"{entry.enum_key}.{default.name}" if default is not None else None
     return record
 
 

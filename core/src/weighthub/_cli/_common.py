@@ -82,11 +82,11 @@ class Resolved:
     explicit: bool = False
 
 
-def _models_of_enum(enum_name: str) -> list[ModelEntry]:
+def _models_of_enum(enum: type[WeightsEnum]) -> list[ModelEntry]:
     from .._api import get_model_entry, list_models
 
     entries = [get_model_entry(name) for name in list_models()]
-    return [entry for entry in entries if entry.weights_name == enum_name]
+    return [e for e in entries if e.weights_name == enum.__name__ and e.load_weights() is enum]
 
 
 def resolve(name: str) -> Resolved:
@@ -100,7 +100,7 @@ def resolve(name: str) -> Resolved:
 
     if "." in name:
         member = get_weight(name)
-        return Resolved(name, _models_of_enum(type(member).__name__), [member], explicit=True)
+        return Resolved(name, _models_of_enum(type(member)), [member], explicit=True)
     entry = get_model_entry(name)
     enum = entry.load_weights()
     return Resolved(name, [entry], list(enum) if enum is not None else [])

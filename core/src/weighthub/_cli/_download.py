@@ -122,6 +122,13 @@ def _publish(record: dict[str, Any], to: str) -> None:
     record["path"] = publish(Path(record["path"]), dest)
 
 
+def _name(member: WeightsEnum | LockEntry) -> str:
+    """The name get_weight takes for a member (``timm/...`` in a namespace); a lock entry's own."""
+    from .._api import get_weight_name
+
+    return get_weight_name(member) if isinstance(member, WeightsEnum) else str(member)
+
+
 def _download_one(
     member: WeightsEnum | LockEntry, folder: Path | None, progress: bool
 ) -> dict[str, Any]:
@@ -129,7 +136,7 @@ def _download_one(
     from .._fetch._disk import copy_into
     from .._fetch._sources import cache_file_name, resolve_source
 
-    record: dict[str, Any] = {"weights": str(member), "url": member.url, "path": None}
+    record: dict[str, Any] = {"weights": _name(member), "url": member.url, "path": None}
     source = resolve_source(rewrite_url(member.url))
     if source.kind == "local" and source.path is not None:
         # Verified where it is (against its declaration and the active lockfile), then copied.
@@ -212,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _error_record(member: WeightsEnum | LockEntry, error: Exception) -> dict[str, Any]:
-    return {"weights": str(member), "url": member.url, "status": "error", "error": str(error)}
+    return {"weights": _name(member), "url": member.url, "status": "error", "error": str(error)}
 
 
 def _run(args: argparse.Namespace, members: Sequence[WeightsEnum | LockEntry]) -> int:

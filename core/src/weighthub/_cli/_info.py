@@ -90,11 +90,13 @@ def transforms_text(member: WeightsEnum) -> tuple[str, str | None]:
 
 
 def _record(member: WeightsEnum, default: WeightsEnum | None) -> dict[str, Any]:
+    from .._api import get_weight_name
+
     meta = dict(member.meta)
     spec, describe = transforms_text(member)
     categories = meta.pop("categories", None)
     return {
-        "name": str(member),
+        "name": get_weight_name(member),
         "default": member is default,
         "url": member.url,
         "sha256": member.sha256,
@@ -141,6 +143,8 @@ def _attached_weights(resolved: Resolved) -> tuple[list[WeightsEnum], dict[str, 
 
 
 def _collect(resolved: Resolved) -> dict[str, Any]:
+    from .._api import get_weight_name
+
     attached, origins = _attached_weights(resolved)
     models = []
     for entry in resolved.models:
@@ -156,8 +160,8 @@ def _collect(resolved: Resolved) -> dict[str, Any]:
                 "builder": entry.builder_ref
                 if isinstance(entry.builder_ref, str)
                 else getattr(entry.builder_ref, "__qualname__", repr(entry.builder_ref)),
-                "weights_enum": entry.weights_name,
-                "default": str(default) if default is not None else None,
+                "weights_enum": entry.enum_key,
+                "default": get_weight_name(default) if default is not None else None,
                 "attached_enums": origins,
             }
         )

@@ -37,10 +37,7 @@ def weights_records(*, task: str | None = None, plugin: str | None = None) -> li
     for name in list_models(task=task):
         entry = get_model_entry(name)
         providers: list[Any] = []
-        if (
-            entry.weights_name is not None
-            and found.conflict("weights enum", entry.weights_name) is None
-        ):
+        if entry.enum_key is not None and found.conflict("weights enum", entry.enum_key) is None:
             providers.append(entry)
         providers.extend(attachments_of(entry))
         for provider in providers:
@@ -60,7 +57,7 @@ def weights_records(*, task: str | None = None, plugin: str | None = None) -> li
             for member in enum:
                 records.append(
                     {
-                        "name": f"{enum.__name__}.{member.name}",
+                        "name": f"{provider.enum_key}.{member.name}",
                         "model": entry.name,
                         "plugin": provider.plugin,
                         "distribution": provider.distribution,

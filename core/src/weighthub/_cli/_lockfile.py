@@ -66,6 +66,7 @@ def _header(args: argparse.Namespace) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Lock the selected weights; nothing is written unless every file was locked."""
+    from .._api import get_weight_name
     from .._fetch._config import hash_checks_enabled
     from .._fetch._integrity import Expected, hash_file
     from .._fetch._lockfile import lock_suspended, read_lockfile, write_lockfile
@@ -112,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
             )
             raise CLIFailure(msg)
         added += old is None
-        weights = tuple(sorted({*(old.weights if old else ()), str(member)}))
+        weights = tuple(sorted({*(old.weights if old else ()), get_weight_name(member)}))
         entries[member.url] = _entry(member.url, path, size, digest, weights)
         pinned = f", commit {entries[member.url].commit}" if entries[member.url].commit else ""
         print(f"{member}: {path.name} ({format_bytes(size)}, sha256 {digest}{pinned})")

@@ -48,7 +48,13 @@ def add_parser(subparsers: Any) -> None:
         "Video classification: each INPUT is a folder of frames, an animated GIF or a video file.",
     )
     p.add_argument("inputs", nargs="+", metavar="IMAGE", help="image files (or videos)")
-    p.add_argument("--model", "-m", required=True, metavar="M", help="the model name")
+    p.add_argument(
+        "--model",
+        "-m",
+        required=True,
+        metavar="M",
+        help="the model name ('resnet50', 'timm/resnet50'), or 'model.tag' for that tag's weights",
+    )
     p.add_argument(
         "--weights",
         "-w",
@@ -401,9 +407,15 @@ def _pick_weights(entry: ModelEntry, name: str) -> WeightsEnum:
 
 def run(args: argparse.Namespace) -> int:
     """Predict on every input and print (or dump) the results."""
-    from .._api import find_task, get_model_entry, list_tasks
+    from .._api import find_task, get_model_entry, get_weight, list_tasks
 
-    entry = get_model_entry(args.model)
+    model, tagged, _ = args.model.partition(".")
+    if tagged and args.weights != "DEFAULT":
+        msg = f"--model {args.model} names its weights already; drop --weights {args.weights}."
+        raise CLIError(msg)
+    entry = get_model_entry(model)
+    if tagged:
+        args.weights = get_weight(args.model)  # "timm/resnet50.a1_in1k": that tag's weights
     args.model = entry.name
     task = find_task(entry.task)
     handler = None if task is None or task.predict is None else _HANDLERS[task.predict]
@@ -427,7 +439,7 @@ def run(args: argparse.Namespace) -> int:
             ", so use --topk to choose how many labels to show" if handler in _TOPK else ""
         )
         raise CLIError(msg)
-    weights = _pick_weights(entry, args.weights)
+    weights = args.weights if tagged else _pick_weights(entry, args.weights)
     categories = weights.meta.get("categories")
     if args.topk is None:
         args.topk = _DEFAULT_TOPK

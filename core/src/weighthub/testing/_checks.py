@@ -83,7 +83,7 @@ def check_meta_schema(entry: ModelEntry, enum: type[WeightsEnum]) -> Iterator[Pr
 
 def check_naming(entry: ModelEntry, enum: type[WeightsEnum]) -> Iterator[Problem]:
     """(b) the enum's name, upper-case member names, and a DEFAULT alias."""
-    expected = expected_enum_name(entry.name, entry.task)
+    expected = expected_enum_name(entry.short_name, entry.task)
     if enum.__name__.lower() != expected:
         yield (
             None,
@@ -260,7 +260,7 @@ def check_ops(
             with no_weight_loading():
                 model = builder(weights=member)
             torch.manual_seed(0)
-            args, as_list = with_channels(make_input, member)(entry.name, member.transforms())
+            args, as_list = with_channels(make_input, member)(entry.short_name, member.transforms())
             gmacs = round(count_gmacs(model, args, as_list=as_list), 3)
         except Exception as exc:
             yield _name(member), f"counting the ops failed: {type(exc).__name__}: {exc}"
@@ -367,11 +367,14 @@ def check_transforms(
 
 
 def check_get_weight(enum: type[WeightsEnum]) -> Iterator[Problem]:
-    """(f) ``weighthub.get_weight("Enum.MEMBER")`` returns the member, for DEFAULT too."""
-    from .._api import get_weight
+    """(f) ``weighthub.get_weight("Enum.MEMBER")`` returns the member, for DEFAULT too; an enum
+    of a plugin namespace by its full name (``"timm/resnet50_Weights.A1_IN1K"``)."""
+    from .._api import get_weight, get_weight_name
 
+    members = list(enum)
+    qualified = get_weight_name(members[0]).rpartition(".")[0] if members else enum.__name__
     for name, member in enum.__members__.items():
-        full = f"{enum.__name__}.{name}"
+        full = f"{qualified}.{name}"
         try:
             found = get_weight(full)
         except Exception as exc:

@@ -108,9 +108,9 @@ class _Run:
                 Failure(model, None, "import", catalogue().dangling_message(attachment))
             )
             return
-        if catalogue().conflict("weights enum", attachment.weights_name) is not None:
-            clash = catalogue().conflict("weights enum", attachment.weights_name) or []
-            message = conflict_message("weights enum", attachment.weights_name, clash)
+        if catalogue().conflict("weights enum", attachment.enum_key) is not None:
+            clash = catalogue().conflict("weights enum", attachment.enum_key) or []
+            message = conflict_message("weights enum", attachment.enum_key, clash)
             report.failures.append(Failure(model, None, "import", message))
             return
         try:

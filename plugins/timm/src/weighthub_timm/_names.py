@@ -1,14 +1,19 @@
 """How timm's names become weighthub names: one enum per architecture, one member per tag.
 
 * The enum of architecture ``resnet50`` is ``resnet50_Weights`` (a task's ``"{model}_Weights"``).
-* The member of tag ``a1_in1k`` is ``A1_IN1K``: the tag upper-cased. A tag that starts with a
-  digit, which no Python name may, gets a leading underscore: ``flexivit_base.300ep_in1k`` is
-  ``flexivit_base_Weights._300EP_IN1K``. timm's tags are lower-case, so the rule is reversible.
+* The member of tag ``a1_in1k`` is ``A1_IN1K``: weighthub's rule for tags
+  (:func:`weighthub.member_name`), the tag upper-cased. A tag that starts with a digit, which no
+  Python name may, gets a leading underscore: ``flexivit_base.300ep_in1k`` is
+  ``flexivit_base_Weights._300EP_IN1K``. timm's tags are lower-case, so the rule is reversible
+  (:func:`weighthub.tag_of`), and ``weighthub.get_weight("timm/flexivit_base.300ep_in1k")`` takes
+  timm's spelling as it is.
 * ``DEFAULT`` is the tag ``timm.create_model(arch, pretrained=True)`` loads: the first in timm's
   order, which is not the alphabetical first for 186 architectures of timm 1.0.31.
 """
 
 from __future__ import annotations
+
+from weighthub import member_name, tag_of
 
 __all__ = ["ENUM_SUFFIX", "arch_of", "enum_name", "member_name", "tag_of"]
 
@@ -23,17 +28,3 @@ def enum_name(arch: str) -> str:
 def arch_of(enum: str) -> str | None:
     """The architecture an enum name is of, or None for a name that is not ``<arch>_Weights``."""
     return enum.removesuffix(ENUM_SUFFIX) if enum.endswith(ENUM_SUFFIX) else None
-
-
-def member_name(tag: str) -> str:
-    """The member of timm tag ``tag``: ``"a1_in1k"`` -> ``"A1_IN1K"``, ``"300ep_in1k"`` ->
-    ``"_300EP_IN1K"``."""
-    member = tag.upper()
-    return f"_{member}" if member[:1].isdigit() else member
-
-
-def tag_of(member: str) -> str:
-    """The timm tag of a member name, the inverse of :func:`member_name`."""
-    if member.startswith("_") and member[1:2].isdigit():
-        member = member[1:]
-    return member.lower()
