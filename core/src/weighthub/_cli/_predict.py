@@ -441,6 +441,14 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(msg)
     weights = args.weights if tagged else _pick_weights(entry, args.weights)
     categories = weights.meta.get("categories")
+    if handler in _TOPK and categories is None:
+        msg = (
+            f"{weights} has no classes to predict: its meta carries no categories (a headless "
+            "backbone's outputs are features, not class scores). Pick weights with a "
+            f"classifier ('weighthub info {entry.name}' lists them), or use these as a backbone "
+            "in Python."
+        )
+        raise CLIError(msg)
     if args.topk is None:
         args.topk = _DEFAULT_TOPK
     elif handler in _TOPK and categories is not None and args.topk > len(categories):
