@@ -17,7 +17,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, cast
 
 from ._errors import UnknownWeightsMemberError, close_matches_hint, describe_value
-from ._loads import loads_skipped, notify_load
+from ._loads import loads_skipped, notify_load, url_loader
 from ._lookups import installed
 
 if TYPE_CHECKING:
@@ -231,13 +231,14 @@ class WeightsEnum(Enum):
             return {}
         from ._fetch import load_state_dict_from_url
 
+        load = url_loader() or load_state_dict_from_url
         notify_load(self)
         value: Weights = self.value
         kwargs.setdefault("sha256", value.sha256)
         kwargs.setdefault("file_size", value.file_size)
         kwargs.setdefault("weights_only", value.weights_only)
         kwargs.setdefault("file_name", value.file_name)
-        return load_state_dict_from_url(value.url, *args, **kwargs)
+        return load(value.url, *args, **kwargs)
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}.{self._name_}"
