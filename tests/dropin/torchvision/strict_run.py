@@ -111,7 +111,9 @@ def environment(out: Path) -> dict[str, str]:
 
 
 def command(out: Path, pytest_args: list[str]) -> list[str]:
-    """The pytest command line for the two test files in ``out``."""
+    """The pytest command line: the two test files in ``out``, or the files and test ids among
+    ``pytest_args``."""
+    selected = [arg for arg in pytest_args if arg.startswith("test_")]
     return [
         sys.executable,
         "-m",
@@ -121,8 +123,7 @@ def command(out: Path, pytest_args: list[str]) -> list[str]:
         "-p",
         "no:cacheprovider",
         f"--rootdir={out}",
-        "test_extended_models.py",
-        "test_models.py",
+        *([] if selected else ["test_extended_models.py", "test_models.py"]),
         *pytest_args,
     ]
 
