@@ -48,8 +48,13 @@ SAMPLE = [
     "test_extended_models.py::test_list_models_filters",
     "test_extended_models.py::test_get_weight",
     "test_extended_models.py::test_naming_conventions",
-    "test_extended_models.py::TestHandleLegacyInterface",
-    "test_extended_models.py::test_transforms_jit[resnet18]",
+    # test_pretrained_pos and test_equivalent_behavior_weights fail with torchvision 0.29 itself
+    # under pytest >= 8 (see RESULTS.md); the other tests of the class:
+    "test_extended_models.py::TestHandleLegacyInterface::test_no_warn",
+    "test_extended_models.py::TestHandleLegacyInterface::test_pretrained_kw",
+    "test_extended_models.py::TestHandleLegacyInterface::test_multi_params",
+    "test_extended_models.py::TestHandleLegacyInterface::test_default_callable",
+    "test_extended_models.py::test_transforms_jit[alexnet]",
     "test_extended_models.py::test_transforms_jit[fasterrcnn_mobilenet_v3_large_320_fpn]",
     "test_extended_models.py::test_transforms_jit[raft_small]",
     "test_models.py::test_resnet_dilation",
@@ -59,10 +64,11 @@ SAMPLE = [
     "test_models.py::test_detection_model_trainable_backbone_layers[fasterrcnn_mobilenet_v3_large_320_fpn]",
 ]
 # Under torchvision's own disable_weight_loading (DROPIN_STUB_PRETRAINED=1): no download.
+# (pytest numbers repeated ids: mobilenet_v21 is the quantized builder, the second of the name.)
 STUBBED = [
-    "test_extended_models.py::TestHandleLegacyInterface::test_pretrained_deprecation[resnet18]",
+    "test_extended_models.py::TestHandleLegacyInterface::test_pretrained_deprecation[alexnet]",
     "test_extended_models.py::TestHandleLegacyInterface::test_pretrained_deprecation[mobilenet_v3_small]",
-    "test_extended_models.py::TestHandleLegacyInterface::test_pretrained_deprecation[quantized_mobilenet_v2]",
+    "test_extended_models.py::TestHandleLegacyInterface::test_pretrained_deprecation[mobilenet_v21]",
     "test_extended_models.py::TestHandleLegacyInterface::test_pretrained_deprecation[ssdlite320_mobilenet_v3_large]",
 ]
 

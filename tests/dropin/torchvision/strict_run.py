@@ -16,6 +16,10 @@ and only the first-party plugins enabled (``WEIGHTHUB_PLUGINS``, unless set).
 ``--torchvision`` runs the unchanged files, for the comparison. Set ``PYTORCH_TEST_WITH_EXTENDED=1``
 for the extended tests and ``DROPIN_STUB_PRETRAINED=1`` to run ``test_pretrained_deprecation``
 under torchvision's ``disable_weight_loading`` (harness/dropin_harness.py).
+
+torchvision's expected outputs (``test/expect/*.pkl``) are binary files, not vendored: a
+``--torchvision`` run with ``EXPECTTEST_ACCEPT=1`` writes them from torchvision's models, and
+``--expect-from DIR/expect`` compares weighthub's models against them.
 """
 
 from __future__ import annotations
@@ -84,6 +88,7 @@ def prepare(out: Path, *, weighthub: bool) -> list[tuple[str, str, str]]:
                 raise RuntimeError(f"{path.name}: the rewrite changed more than its import lines")
         (out / path.name).write_text(text)
     (out / "pytest.ini").write_text("[pytest]\n")
+    (out / "expect").mkdir(exist_ok=True)  # where EXPECTTEST_ACCEPT=1 writes expected outputs
     if weighthub:
         if len(changes) != CHANGED_LINES or not all(
             old.startswith("from torchvision") and "import" in new for _, old, new in changes
@@ -132,6 +137,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--torchvision", action="store_true", help="run the unchanged files")
     parser.add_argument("--out", type=Path, help="the folder to run in (default: a temporary one)")
+    parser.add_argument(
+        "--expect-from",
+        type=Path,
+        help="a folder of expected outputs (ModelTester.*_expect.pkl) to compare against, e.g. "
+        "the expect/ folder a --torchvision run with EXPECTTEST_ACCEPT=1 wrote",
+    )
     parser.add_argument("pytest_args", nargs="*", help="arguments for pytest (after --)")
     args = parser.parse_args(argv)
     out = args.out or Path(tempfile.mkdtemp(prefix="dropin-"))
@@ -139,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(out)
     for name, old, new in prepare(out, weighthub=not args.torchvision):
         print(f"{name}: {old!r} -> {new!r}")
+    if args.expect_from is not None:
+        shutil.copytree(args.expect_from, out / "expect", dirs_exist_ok=True)
     print(f"running in {out}", flush=True)
     return subprocess.call(command(out, args.pytest_args), cwd=out, env=environment(out))
 
