@@ -64,11 +64,11 @@ SAMPLE = [
     "test_models.py::test_detection_model_trainable_backbone_layers[fasterrcnn_mobilenet_v3_large_320_fpn]",
 ]
 # Under torchvision's own disable_weight_loading (DROPIN_STUB_PRETRAINED=1): no download.
-# (pytest numbers repeated ids: mobilenet_v21 is the quantized builder, the second of the name.)
+# (pytest numbers repeated ids: mobilenet_v2_1 is the quantized builder, the second of the name.)
 STUBBED = [
     "test_extended_models.py::TestHandleLegacyInterface::test_pretrained_deprecation[alexnet]",
     "test_extended_models.py::TestHandleLegacyInterface::test_pretrained_deprecation[mobilenet_v3_small]",
-    "test_extended_models.py::TestHandleLegacyInterface::test_pretrained_deprecation[mobilenet_v21]",
+    "test_extended_models.py::TestHandleLegacyInterface::test_pretrained_deprecation[mobilenet_v2_1]",
     "test_extended_models.py::TestHandleLegacyInterface::test_pretrained_deprecation[ssdlite320_mobilenet_v3_large]",
 ]
 
