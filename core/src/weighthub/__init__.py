@@ -184,6 +184,10 @@ def __getattr__(name: str) -> Any:
         if getattr(obj, "__module__", "").startswith("weighthub._"):
             obj.__module__ = "weighthub"
         return obj
+    if name == "models":  # as `import torchvision; torchvision.models` works
+        import importlib
+
+        return importlib.import_module(f"{__name__}.models")
     if name == "__version__":
         from importlib.metadata import version
 
@@ -193,7 +197,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_FETCH_NAMES, "__version__"})
+    return sorted({*globals(), *_FETCH_NAMES, "__version__", "models"})
 
 
 for _name in __all__:

@@ -11,23 +11,56 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 from enum import Enum
+from types import CodeType
 from typing import Any, TypeVar
 
 from ._weights import WeightsEnum, WeightsRef
 
 __all__ = [
+    "call_transparently",
     "handle_legacy_interface",
     "kwonly_to_pos_or_kw",
     "overwrite_named_param",
     "overwrite_value_param",
     "sequence_to_str",
+    "warn",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
 V = TypeVar("V")
+
+# Frames that warnings raised through them skip, as if the caller had called the builder itself.
+_transparent: set[CodeType] = set()
+
+
+def call_transparently(fn: Callable[..., V], args: tuple[Any, ...], kwargs: dict[str, Any]) -> V:
+    """Call ``fn(*args, **kwargs)`` for a proxy (the lazy values of ``weighthub.models``):
+    warnings raised with :func:`warn` inside skip this frame and the proxy's."""
+    caller = sys._getframe(1).f_code
+    _transparent.add(caller)
+    return fn(*args, **kwargs)
+
+
+_transparent.add(call_transparently.__code__)
+
+
+def warn(message: str, category: type[Warning] = UserWarning, stacklevel: int = 1) -> None:
+    """:func:`warnings.warn`, counting ``stacklevel`` without the frames of proxies
+    (:func:`call_transparently`) between here and the user's call."""
+    frame = sys._getframe(1)
+    extra, remaining = 0, stacklevel - 1
+    while remaining > 0 and frame.f_back is not None:
+        frame = frame.f_back
+        if frame.f_code in _transparent:
+            extra += 1
+        else:
+            remaining -= 1
+    warnings.warn(message, category, stacklevel=stacklevel + extra + 1)
+
 
 LegacyDefault = (
     WeightsEnum | WeightsRef | None | Callable[[dict[str, Any]], WeightsEnum | WeightsRef | None]
@@ -64,7 +97,7 @@ def kwonly_to_pos_or_kw(fn: F) -> F:
         if extra:
             moved = dict(zip(keyword_only, extra, strict=False))
             names = sequence_to_str(tuple(moved), separate_last="and ")
-            warnings.warn(
+            warn(
                 f"Using {names} as positional parameter(s) is deprecated since 0.13 and may be "
                 f"removed in the future. Please use keyword parameter(s) instead.",
                 stacklevel=2,
@@ -125,7 +158,7 @@ def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F
                         msg = f"No weights available for model {builder.__name__}"
                         raise ValueError(msg)
                 if not pretrained_positional:
-                    warnings.warn(
+                    warn(
                         f"The parameter '{pretrained_param}' is deprecated since 0.13 and may be "
                         f"removed in the future, please use '{weights_param}' instead.",
                         stacklevel=3,
@@ -141,7 +174,7 @@ def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F
                         f"{type(default_weights).__name__}.DEFAULT` to get the most up-to-date "
                         f"weights."
                     )
-                warnings.warn(message, stacklevel=3)
+                warn(message, stacklevel=3)
                 del kwargs[pretrained_param]
                 kwargs[weights_param] = default_weights
             return builder(*args, **kwargs)

@@ -21,9 +21,11 @@ from typing import Any
 __all__ = [
     "LoadListener",
     "add_load_listener",
+    "install_url_loader",
     "loads_skipped",
     "notify_load",
     "skipping_loads",
+    "url_loader",
 ]
 
 _skipped = contextvars.ContextVar("weighthub_loads_skipped", default=False)
@@ -101,3 +103,27 @@ def notify_load(weights: Any) -> None:
         listeners = list(_listeners)
     for listener in listeners:
         listener(weights)
+
+
+UrlLoader = Callable[..., Any]
+"""``load_state_dict_from_url(url, *args, **kwargs)``, as weighthub's own."""
+
+_url_loader: UrlLoader | None = None
+
+
+def install_url_loader(loader: UrlLoader | None) -> UrlLoader | None:
+    """Route ``WeightsEnum.get_state_dict``'s downloads through ``loader``; return the previous one.
+
+    ``weighthub.models`` installs a function that calls
+    ``weighthub.models._api.load_state_dict_from_url``, looked up at call time, so that code written
+    for torchvision (its tests' ``disable_weight_loading`` fixture) stubs weighthub's downloads by
+    patching that attribute, as it patches torchvision's. None restores the fetch layer's own.
+    """
+    global _url_loader
+    previous, _url_loader = _url_loader, loader
+    return previous
+
+
+def url_loader() -> UrlLoader | None:
+    """The loader installed by :func:`install_url_loader`, or None for the fetch layer's own."""
+    return _url_loader

@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import importlib.abc
 import importlib.machinery
+import inspect
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -26,6 +27,7 @@ from typing import Any
 from ._catalogue import Catalogue
 from ._distributions import missing_plugin_hint
 from ._errors import close_matches_hint
+from ._legacy import call_transparently
 from ._plugins import catalogue
 from ._registry import ModelEntry
 
@@ -35,6 +37,7 @@ __all__ = [
     "LazyObject",
     "Namespace",
     "install_finder",
+    "namespace_contents",
     "namespace_of",
 ]
 
@@ -42,11 +45,20 @@ ROOT = "weighthub.models"
 TORCHVISION_NAMESPACES = ("detection", "optical_flow", "quantization", "segmentation", "video")
 
 
+# Read from the real object, as functools.wraps copies them, so that help(), inspect.signature()
+# and documentation tools see the builder's own before it is first called.
+_FORWARDED = frozenset(
+    {"__doc__", "__module__", "__qualname__", "__wrapped__", "__annotations__", "__signature__"}
+)
+
+
 class LazyObject:
     """Stands in for a builder, weights enum or class in a namespace's ``__dict__``.
 
-    Calling it, reading an attribute, iterating it, ``isinstance(x, it)`` or comparing it imports
-    the real object (once) and forwards to it; ``__name__`` and ``repr()`` do not.
+    Calling it, reading an attribute (``__doc__``, ``__module__``, ``__qualname__``,
+    ``__wrapped__`` and ``inspect.signature`` included), iterating it, ``isinstance(x, it)`` or
+    comparing it imports the real object (once) and forwards to it; ``__name__`` and ``repr()``
+    do not. Warnings raised through a call point at its caller, as the builder's own would.
 
     Args:
         name: The attribute name in the namespace.
@@ -56,7 +68,6 @@ class LazyObject:
 
     def __init__(self, name: str, load: Callable[[], Any], origin: str) -> None:
         self.__name__ = name
-        self.__qualname__ = name
         self._load = load
         self._origin = origin
 
@@ -64,8 +75,19 @@ class LazyObject:
         """Import (once) and return the real object."""
         return self._load()
 
+    def __getattribute__(self, attribute: str) -> Any:
+        if attribute not in _FORWARDED:
+            return object.__getattribute__(self, attribute)
+        real = object.__getattribute__(self, "resolve")()
+        if attribute != "__signature__":
+            return getattr(real, attribute)
+        try:
+            return inspect.signature(real)
+        except (TypeError, ValueError) as exc:
+            raise AttributeError(attribute) from exc
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.resolve()(*args, **kwargs)
+        return call_transparently(self.resolve(), args, kwargs)
 
     def __getattr__(self, attribute: str) -> Any:
         if attribute in {"_load", "_origin"}:  # not yet set, e.g. while unpickling
@@ -154,6 +176,12 @@ def _contents(found: Catalogue, namespace: str) -> dict[str, LazyObject]:
     return contents
 
 
+def namespace_contents(namespace: str) -> dict[str, LazyObject]:
+    """The lazy objects the installed plugins place in ``weighthub.models.<namespace>``
+    (``""``: ``weighthub.models`` itself), by attribute name."""
+    return _contents(catalogue(), namespace)
+
+
 _lock = threading.RLock()
 # module name -> (the catalogue it was filled from, its size then, the names it filled in)
 _filled: dict[str, tuple[Catalogue, tuple[int, int], frozenset[str]]] = {}
@@ -212,7 +240,23 @@ class Namespace(ModuleType):
             legacy = _anywhere(found, name)
             if legacy is not None:
                 return legacy
+        submodule = f"{own}.{name}"  # torchvision's implementation modules (models.resnet ...)
+        try:
+            return importlib.import_module(submodule)
+        except ModuleNotFoundError as exc:
+            if exc.name != submodule:
+                raise
         raise AttributeError(_missing_message(found, own, namespace, name), name=name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Importing weighthub.models.alexnet binds the module on its parent, as the import system
+        # does; the builder of that name keeps the attribute, as in torchvision.
+        own = ModuleType.__getattribute__(self, "__name__")
+        if isinstance(value, ModuleType) and value.__name__ == f"{own}.{name}":
+            _sync(self)
+            if name in _filled[own][2]:
+                return
+        super().__setattr__(name, value)
 
     def __dir__(self) -> list[str]:
         own = ModuleType.__getattribute__(self, "__name__")

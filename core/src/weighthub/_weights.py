@@ -24,7 +24,7 @@ from ._errors import (
     close_matches_hint,
     describe_value,
 )
-from ._loads import loads_skipped, notify_load
+from ._loads import loads_skipped, notify_load, url_loader
 from ._lookups import installed
 
 if TYPE_CHECKING:
@@ -271,13 +271,14 @@ class WeightsEnum(Enum):
             return {}
         from ._fetch import load_state_dict_from_url
 
+        load = url_loader() or load_state_dict_from_url
         notify_load(self)
         value: Weights = self.value
         kwargs.setdefault("sha256", value.sha256)
         kwargs.setdefault("file_size", value.file_size)
         kwargs.setdefault("weights_only", value.weights_only)
         kwargs.setdefault("file_name", value.file_name)
-        return load_state_dict_from_url(value.url, *args, **kwargs)
+        return load(value.url, *args, **kwargs)
 
     def fetch(
         self,

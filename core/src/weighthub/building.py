@@ -32,7 +32,6 @@ import importlib
 import inspect
 import os
 import sys
-import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
@@ -45,6 +44,7 @@ from ._legacy import (
     kwonly_to_pos_or_kw,
     overwrite_named_param,
     overwrite_value_param,
+    warn,
 )
 from ._loads import loads_skipped, notify_load
 from ._weights import WeightsEnum, WeightsRef, resolve_weights
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALIGNMENT",
+    "TORCHVISION_SHAPED",
     "BackboneWeights",
     "BuildFn",
     "LegacyDefault",
@@ -77,6 +78,7 @@ __all__ = [
     "set_fixed",
     "set_num_classes",
     "square_min_size",
+    "torchvision_shaped_module",
     # torchvision's helpers, as weighthub.models._utils has them
     "handle_legacy_interface",
     "kwonly_to_pos_or_kw",
@@ -125,6 +127,41 @@ Args:
 _V1 = object()  # make_builder's default legacy weights: the enum's IMAGENET1K_V1 member
 
 
+TORCHVISION_SHAPED = "weighthub.models.<torchvision's module>"
+"""``make_builder(..., module=TORCHVISION_SHAPED)``: the builder's ``__module__`` is the
+``weighthub.models`` counterpart of the torchvision module defining the builder of that name
+(``weighthub.models.detection.faster_rcnn``), as torchvision's tests and tools expect; see
+:func:`torchvision_shaped_module`."""
+
+
+def torchvision_shaped_module(model_cls: type, name: str) -> str:
+    """Return ``weighthub.models.<path>`` for the torchvision module that defines builder ``name``
+    of ``model_cls``'s area: ``(ResNet, "resnet50")`` gives ``"weighthub.models.resnet"``,
+    ``(SSD, "ssdlite320_mobilenet_v3_large")`` ``"weighthub.models.detection.ssdlite"``.
+
+    Raises:
+        ValueError: ``model_cls`` is not torchvision's, or its area has no builder ``name``.
+    """
+    from torchvision import models
+
+    defining = model_cls.__module__
+    if not defining.startswith("torchvision.models."):
+        msg = f"{model_cls.__qualname__} is not a torchvision model class (it is in {defining})."
+        raise ValueError(msg)
+    if not inspect.isfunction(getattr(sys.modules[defining], name, None)):
+        area = defining.rpartition(".")[0]
+        found = {
+            builder.__module__
+            for builder in map(models.get_model_builder, models.list_models())
+            if builder.__name__ == name and builder.__module__.rpartition(".")[0] == area
+        }
+        if len(found) != 1:
+            msg = f"torchvision has no builder {name!r} next to {model_cls.__qualname__}."
+            raise ValueError(msg)
+        defining = found.pop()
+    return "weighthub." + defining.removeprefix("torchvision.")
+
+
 def make_builder(
     name: str,
     weights_enum: type[WeightsEnum],
@@ -156,7 +193,8 @@ def make_builder(
         build: The build function for this model.
         model_cls: The class of the model built, for the return annotation and docstring.
         summary: The first line(s) of the docstring.
-        module: The module that defines the builder (``__name__`` of the caller).
+        module: The builder's ``__module__``: ``__name__`` of the caller, or
+            :data:`TORCHVISION_SHAPED` for a torchvision model's builder.
         args_doc: The docstring's ``Args:`` section; by default one describing ``weights``,
             ``progress`` and ``**kwargs``.
         options: Further keyword-only parameters and their defaults, between ``progress`` and
@@ -205,7 +243,9 @@ def make_builder(
 
     annotation = weights_enum | None if weights_annotation is None else weights_annotation
     builder.__name__ = builder.__qualname__ = name
-    builder.__module__ = module
+    builder.__module__ = (
+        torchvision_shaped_module(model_cls, name) if module == TORCHVISION_SHAPED else module
+    )
     builder.__annotations__ = {
         "weights": annotation,
         "progress": bool,
@@ -486,7 +526,7 @@ def drop_auxiliary_heads(
         for attribute, value in {"aux_logits": False, **dict.fromkeys(heads)}.items():
             setattr(model, attribute, value)
     elif untrained is not None:
-        warnings.warn(
+        warn(
             f"auxiliary heads in the pretrained {untrained} model are NOT pretrained, so make "
             "sure to train them",
             stacklevel=stacklevel + 1,

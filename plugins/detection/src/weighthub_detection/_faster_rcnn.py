@@ -18,7 +18,7 @@ from torchvision.models.detection.faster_rcnn import (
     _default_anchorgen,
 )
 
-from weighthub.building import MOBILENET_V3_LARGE_V1, RESNET50_V1, load_backbone
+from weighthub.building import MOBILENET_V3_LARGE_V1, RESNET50_V1, TORCHVISION_SHAPED, load_backbone
 
 from ._common import DetectionConfig, detection_builder
 from ._weights import (
@@ -95,7 +95,7 @@ fasterrcnn_resnet50_fpn = detection_builder(
     default_layers=3,
     model_cls=FasterRCNN,
     summary="Build Faster R-CNN with a ResNet-50-FPN backbone (``fasterrcnn_resnet50_fpn``).",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
     eps_zero=FasterRCNN_ResNet50_FPN_Weights.COCO_V1,
 )
 fasterrcnn_resnet50_fpn_v2 = detection_builder(
@@ -108,7 +108,7 @@ fasterrcnn_resnet50_fpn_v2 = detection_builder(
     default_layers=3,
     model_cls=FasterRCNN,
     summary="Build the improved Faster R-CNN ResNet-50-FPN (``fasterrcnn_resnet50_fpn_v2``).",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
     random_backbone=True,
 )
 fasterrcnn_mobilenet_v3_large_320_fpn = detection_builder(
@@ -125,7 +125,7 @@ fasterrcnn_mobilenet_v3_large_320_fpn = detection_builder(
         "torchvision's ``fasterrcnn_mobilenet_v3_large_320_fpn``: images resized to 320-640 "
         "pixels."
     ),
-    module=__name__,
+    module=TORCHVISION_SHAPED,
     defaults={
         "min_size": 320,
         "max_size": 640,
@@ -144,6 +144,6 @@ fasterrcnn_mobilenet_v3_large_fpn = detection_builder(
     default_layers=3,
     model_cls=FasterRCNN,
     summary="Build the high-resolution Faster R-CNN with a MobileNetV3-Large FPN backbone.",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
     defaults={"rpn_score_thresh": 0.05},
 )

@@ -9,7 +9,7 @@ from torchvision.models.detection.keypoint_rcnn import KeypointRCNN
 from torchvision.models.detection.mask_rcnn import MaskRCNN, MaskRCNNHeads
 
 from weighthub import WeightsEnum
-from weighthub.building import RESNET50_V1, overwrite_value_param
+from weighthub.building import RESNET50_V1, TORCHVISION_SHAPED, overwrite_value_param
 
 from ._common import DetectionConfig, detection_builder
 from ._faster_rcnn import resnet50_fpn, v2_heads
@@ -44,7 +44,7 @@ maskrcnn_resnet50_fpn = detection_builder(
     default_layers=3,
     model_cls=MaskRCNN,
     summary="Build Mask R-CNN with a ResNet-50-FPN backbone (``maskrcnn_resnet50_fpn``).",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
     eps_zero=MaskRCNN_ResNet50_FPN_Weights.COCO_V1,
 )
 maskrcnn_resnet50_fpn_v2 = detection_builder(
@@ -57,7 +57,7 @@ maskrcnn_resnet50_fpn_v2 = detection_builder(
     default_layers=3,
     model_cls=MaskRCNN,
     summary="Build the improved Mask R-CNN ResNet-50-FPN (``maskrcnn_resnet50_fpn_v2``).",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
     random_backbone=True,
 )
 
@@ -109,7 +109,7 @@ keypointrcnn_resnet50_fpn = detection_builder(
     default_layers=3,
     model_cls=KeypointRCNN,
     summary="Build Keypoint R-CNN with a ResNet-50-FPN backbone (``keypointrcnn_resnet50_fpn``).",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
     eps_zero=KeypointRCNN_ResNet50_FPN_Weights.COCO_V1,
     default_num_classes=2,
     head_options={"num_keypoints": (None, int | None)},

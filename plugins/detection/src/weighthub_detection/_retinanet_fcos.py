@@ -12,7 +12,7 @@ from torchvision.models.detection.fcos import FCOS
 from torchvision.models.detection.retinanet import RetinaNet, RetinaNetHead, _default_anchorgen
 from torchvision.ops.feature_pyramid_network import LastLevelP6P7
 
-from weighthub.building import RESNET50_V1, load_backbone
+from weighthub.building import RESNET50_V1, TORCHVISION_SHAPED, load_backbone
 
 from ._common import DetectionConfig, detection_builder
 from ._weights import (
@@ -73,7 +73,7 @@ fcos_resnet50_fpn = detection_builder(
     default_layers=3,
     model_cls=FCOS,
     summary="Build FCOS with a ResNet-50-FPN backbone (torchvision's ``fcos_resnet50_fpn``).",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )
 retinanet_resnet50_fpn = detection_builder(
     "retinanet_resnet50_fpn",
@@ -85,7 +85,7 @@ retinanet_resnet50_fpn = detection_builder(
     default_layers=3,
     model_cls=RetinaNet,
     summary="Build RetinaNet with a ResNet-50-FPN backbone (``retinanet_resnet50_fpn``).",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
     eps_zero=RetinaNet_ResNet50_FPN_Weights.COCO_V1,
 )
 retinanet_resnet50_fpn_v2 = detection_builder(
@@ -98,6 +98,6 @@ retinanet_resnet50_fpn_v2 = detection_builder(
     default_layers=3,
     model_cls=RetinaNet,
     summary="Build the improved RetinaNet ResNet-50-FPN (``retinanet_resnet50_fpn_v2``).",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
     random_backbone=True,
 )

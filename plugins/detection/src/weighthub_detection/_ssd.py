@@ -18,7 +18,12 @@ from torchvision.models.detection.ssdlite import (
     _normal_init,
 )
 
-from weighthub.building import MOBILENET_V3_LARGE_V1, VGG16_FEATURES, load_backbone
+from weighthub.building import (
+    MOBILENET_V3_LARGE_V1,
+    TORCHVISION_SHAPED,
+    VGG16_FEATURES,
+    load_backbone,
+)
 
 from ._common import DetectionConfig, detection_builder
 from ._weights import SSD300_VGG16_Weights, SSDLite320_MobileNet_V3_Large_Weights
@@ -56,7 +61,7 @@ ssd300_vgg16 = detection_builder(
     default_layers=4,
     model_cls=SSD,
     summary="Build SSD300 with a VGG-16 backbone (torchvision's ``ssd300_vgg16``).",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
     defaults={
         # Rescale the input in a way compatible to the backbone; undo the 0-1 scaling.
         "image_mean": [0.48235, 0.45882, 0.40784],
@@ -138,7 +143,7 @@ ssdlite320_mobilenet_v3_large = detection_builder(
     summary=(
         "Build SSDlite320 with a MobileNetV3-Large backbone (``ssdlite320_mobilenet_v3_large``)."
     ),
-    module=__name__,
+    module=TORCHVISION_SHAPED,
     tail_options={"norm_layer": (None, Callable[..., nn.Module] | None)},
     check_kwargs=_warn_fixed_size,
     # The factory runs a forward pass (retrieve_out_channels), which meta parameters cannot do.

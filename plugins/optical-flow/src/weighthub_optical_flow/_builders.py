@@ -24,7 +24,7 @@ from torchvision.models.optical_flow.raft import (
 )
 
 from weighthub import WeightsEnum
-from weighthub.building import BuildFn, load, make_builder
+from weighthub.building import TORCHVISION_SHAPED, BuildFn, load, make_builder
 
 from ._weights import Raft_Large_Weights, Raft_Small_Weights
 
@@ -171,7 +171,7 @@ raft_large = make_builder(
     _raft(_LARGE),
     model_cls=RAFT,
     summary=f"Build RAFT-large, of {_PAPER}.",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
     args_doc=_ARGS_DOC.format(enum="Raft_Large_Weights"),
     legacy_default=Raft_Large_Weights.C_T_SKHT_V2,
 )
@@ -181,7 +181,7 @@ raft_small = make_builder(
     _raft(_SMALL),
     model_cls=RAFT,
     summary=f"Build RAFT-small, of {_PAPER}.",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
     args_doc=_ARGS_DOC.format(enum="Raft_Small_Weights"),
     legacy_default=Raft_Small_Weights.C_T_V2,
 )

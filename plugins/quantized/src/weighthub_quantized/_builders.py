@@ -35,7 +35,13 @@ from torchvision.models.quantization.utils import _replace_relu
 
 import weighthub
 from weighthub import WeightsEnum
-from weighthub.building import BuildFn, drop_auxiliary_heads, overwrite_named_param, set_fixed
+from weighthub.building import (
+    TORCHVISION_SHAPED,
+    BuildFn,
+    drop_auxiliary_heads,
+    overwrite_named_param,
+    set_fixed,
+)
 
 from ._common import build, meta_config, quantizable, quantized_builder
 from ._weights import (
@@ -162,7 +168,7 @@ googlenet = quantized_builder(
     summary=(
         "Build the quantizable GoogLeNet (Inception v1), int8-quantized when ``quantize=True``."
     ),
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )
 inception_v3 = quantized_builder(
     "inception_v3",
@@ -171,7 +177,7 @@ inception_v3 = quantized_builder(
     _build_inception_v3,
     model_cls=QuantizableInception3,
     summary="Build the quantizable Inception v3, int8-quantized when ``quantize=True``.",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )
 mobilenet_v2 = quantized_builder(
     "mobilenet_v2",
@@ -182,7 +188,7 @@ mobilenet_v2 = quantized_builder(
     ),
     model_cls=QuantizableMobileNetV2,
     summary="Build the quantizable MobileNetV2, int8-quantized when ``quantize=True``.",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
     default_backend="qnnpack",
 )
 mobilenet_v3_large = quantized_builder(
@@ -196,7 +202,7 @@ mobilenet_v3_large = quantized_builder(
         "As in torchvision, ``quantize=True`` prepares the model for quantization-aware "
         "training, loads the (QAT) checkpoint, then converts it."
     ),
-    module=__name__,
+    module=TORCHVISION_SHAPED,
     default_backend="qnnpack",
 )
 resnet18 = quantized_builder(
@@ -206,7 +212,7 @@ resnet18 = quantized_builder(
     _resnet(QuantizableBasicBlock, [2, 2, 2, 2]),
     model_cls=QuantizableResNet,
     summary="Build the quantizable ResNet-18, int8-quantized when ``quantize=True``.",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )
 resnet50 = quantized_builder(
     "resnet50",
@@ -215,7 +221,7 @@ resnet50 = quantized_builder(
     _resnet(QuantizableBottleneck, [3, 4, 6, 3]),
     model_cls=QuantizableResNet,
     summary="Build the quantizable ResNet-50, int8-quantized when ``quantize=True``.",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )
 resnext101_32x8d = quantized_builder(
     "resnext101_32x8d",
@@ -224,7 +230,7 @@ resnext101_32x8d = quantized_builder(
     _resnet(QuantizableBottleneck, [3, 4, 23, 3], groups=32, width_per_group=8),
     model_cls=QuantizableResNet,
     summary="Build the quantizable ResNeXt-101 32x8d, int8-quantized when ``quantize=True``.",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )
 resnext101_64x4d = quantized_builder(
     "resnext101_64x4d",
@@ -233,5 +239,5 @@ resnext101_64x4d = quantized_builder(
     _resnet(QuantizableBottleneck, [3, 4, 23, 3], groups=64, width_per_group=4),
     model_cls=QuantizableResNet,
     summary="Build the quantizable ResNeXt-101 64x4d, int8-quantized when ``quantize=True``.",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )

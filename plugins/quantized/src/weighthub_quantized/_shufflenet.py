@@ -8,6 +8,7 @@ from collections.abc import Callable
 from torchvision.models.quantization.shufflenetv2 import QuantizableShuffleNetV2
 
 from weighthub import WeightsEnum
+from weighthub.building import TORCHVISION_SHAPED
 
 from ._common import quantizable, quantized_builder
 from ._weights import (
@@ -35,7 +36,7 @@ def _shufflenet(
             f"Build the quantizable ShuffleNetV2 with {width}x output channels, int8 when "
             f"``quantize=True``."
         ),
-        module=__name__,
+        module=TORCHVISION_SHAPED,
     )
 
 

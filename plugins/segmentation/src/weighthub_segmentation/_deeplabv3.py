@@ -9,7 +9,7 @@ from torchvision.models.segmentation.deeplabv3 import (
     _deeplabv3_resnet,
 )
 
-from weighthub.building import MOBILENET_V3_LARGE_V1, RESNET50_V1, RESNET101_V1
+from weighthub.building import MOBILENET_V3_LARGE_V1, RESNET50_V1, RESNET101_V1, TORCHVISION_SHAPED
 
 from ._common import segmentation_builder
 from ._weights import (
@@ -32,7 +32,7 @@ deeplabv3_resnet50 = segmentation_builder(
     backbone_doc="ResNet-50",
     model_cls=DeepLabV3,
     summary="Build DeepLabV3 with a ResNet-50 backbone (torchvision's ``deeplabv3_resnet50``).",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )
 deeplabv3_resnet101 = segmentation_builder(
     "deeplabv3_resnet101",
@@ -44,7 +44,7 @@ deeplabv3_resnet101 = segmentation_builder(
     backbone_doc="ResNet-101",
     model_cls=DeepLabV3,
     summary="Build DeepLabV3 with a ResNet-101 backbone (torchvision's ``deeplabv3_resnet101``).",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )
 deeplabv3_mobilenet_v3_large = segmentation_builder(
     "deeplabv3_mobilenet_v3_large",
@@ -56,5 +56,5 @@ deeplabv3_mobilenet_v3_large = segmentation_builder(
     backbone_doc="dilated MobileNetV3-Large",
     model_cls=DeepLabV3,
     summary="Build DeepLabV3 with a MobileNetV3-Large backbone (``deeplabv3_mobilenet_v3_large``).",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from torchvision.models import resnet50, resnet101
 from torchvision.models.segmentation.fcn import FCN, _fcn_resnet
 
-from weighthub.building import RESNET50_V1, RESNET101_V1
+from weighthub.building import RESNET50_V1, RESNET101_V1, TORCHVISION_SHAPED
 
 from ._common import segmentation_builder
 from ._weights import FCN_ResNet50_Weights, FCN_ResNet101_Weights
@@ -24,7 +24,7 @@ fcn_resnet50 = segmentation_builder(
     backbone_doc="ResNet-50",
     model_cls=FCN,
     summary="Build a Fully-Convolutional Network with a ResNet-50 backbone (``fcn_resnet50``).",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )
 fcn_resnet101 = segmentation_builder(
     "fcn_resnet101",
@@ -36,5 +36,5 @@ fcn_resnet101 = segmentation_builder(
     backbone_doc="ResNet-101",
     model_cls=FCN,
     summary="Build a Fully-Convolutional Network with a ResNet-101 backbone (``fcn_resnet101``).",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )

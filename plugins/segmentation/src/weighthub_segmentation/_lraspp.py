@@ -6,7 +6,7 @@ from torch import nn
 from torchvision.models import mobilenet_v3_large
 from torchvision.models.segmentation.lraspp import LRASPP, _lraspp_mobilenetv3
 
-from weighthub.building import MOBILENET_V3_LARGE_V1
+from weighthub.building import MOBILENET_V3_LARGE_V1, TORCHVISION_SHAPED
 
 from ._common import segmentation_builder
 from ._weights import LRASPP_MobileNet_V3_Large_Weights
@@ -28,6 +28,6 @@ lraspp_mobilenet_v3_large = segmentation_builder(
     backbone_doc="dilated MobileNetV3-Large",
     model_cls=LRASPP,
     summary="Build Lite R-ASPP with a MobileNetV3-Large backbone (``lraspp_mobilenet_v3_large``).",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
     has_aux=False,
 )

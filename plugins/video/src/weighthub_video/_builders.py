@@ -24,6 +24,7 @@ from torchvision.models.video.swin_transformer import SwinTransformer3d
 
 from weighthub import WeightsEnum
 from weighthub.building import (
+    TORCHVISION_SHAPED,
     BuildFn,
     load,
     make_builder,
@@ -80,7 +81,7 @@ def _builder(
         build,
         model_cls=model_cls,
         summary=summary,
-        module=__name__,
+        module=TORCHVISION_SHAPED,
         args_doc=_ARGS_DOC.format(enum=enum.__name__, model_cls=path),
         legacy_default=enum.KINETICS400_V1,  # type: ignore[attr-defined]
     )

@@ -7,7 +7,7 @@ from typing import Any
 from torchvision.models.alexnet import AlexNet
 
 from weighthub import WeightsEnum
-from weighthub.building import load, make_builder, set_num_classes
+from weighthub.building import TORCHVISION_SHAPED, load, make_builder, set_num_classes
 
 from .._weights._alexnet import AlexNet_Weights
 
@@ -26,5 +26,5 @@ alexnet = make_builder(
     model_cls=AlexNet,
     summary="AlexNet from `One weird trick for parallelizing convolutional neural networks "
     "<https://arxiv.org/abs/1404.5997>`__.",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )

@@ -8,7 +8,7 @@ from typing import Any
 from torchvision.models.convnext import CNBlockConfig, ConvNeXt
 
 from weighthub import WeightsEnum
-from weighthub.building import BuildFn, load, make_builder, set_num_classes
+from weighthub.building import TORCHVISION_SHAPED, BuildFn, load, make_builder, set_num_classes
 
 from .._weights._convnext import (
     ConvNeXt_Base_Weights,
@@ -49,7 +49,9 @@ def _builder(
     name: str, enum: type[WeightsEnum], build: BuildFn[ConvNeXt], size: str
 ) -> Callable[..., ConvNeXt]:
     summary = f"ConvNeXt {size} from {_PAPER}."
-    return make_builder(name, enum, build, model_cls=ConvNeXt, summary=summary, module=__name__)
+    return make_builder(
+        name, enum, build, model_cls=ConvNeXt, summary=summary, module=TORCHVISION_SHAPED
+    )
 
 
 convnext_tiny = _builder(

@@ -16,7 +16,7 @@ from torch import nn
 from torchvision.models.densenet import DenseNet
 
 from weighthub import WeightsEnum
-from weighthub.building import BuildFn, load, make_builder, set_num_classes
+from weighthub.building import TORCHVISION_SHAPED, BuildFn, load, make_builder, set_num_classes
 
 from .._weights._densenet import (
     DenseNet121_Weights,
@@ -66,7 +66,9 @@ def _builder(
     name: str, enum: type[WeightsEnum], build: BuildFn[DenseNet], depth: int
 ) -> Callable[..., DenseNet]:
     summary = f"DenseNet-{depth} from {_PAPER}."
-    return make_builder(name, enum, build, model_cls=DenseNet, summary=summary, module=__name__)
+    return make_builder(
+        name, enum, build, model_cls=DenseNet, summary=summary, module=TORCHVISION_SHAPED
+    )
 
 
 densenet121 = _builder("densenet121", DenseNet121_Weights, _densenet(32, (6, 12, 24, 16), 64), 121)

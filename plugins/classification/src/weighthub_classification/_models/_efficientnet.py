@@ -15,7 +15,7 @@ from torch import nn
 from torchvision.models.efficientnet import EfficientNet, _efficientnet_conf
 
 from weighthub import WeightsEnum
-from weighthub.building import BuildFn, load, make_builder, set_num_classes
+from weighthub.building import TORCHVISION_SHAPED, BuildFn, load, make_builder, set_num_classes
 
 from .._weights._efficientnet import (
     EfficientNet_B0_Weights,
@@ -82,7 +82,9 @@ def _builder(
         summary = f"EfficientNetV2-{variant[3:]} from {_V2_PAPER}."
     else:
         summary = f"EfficientNet-{variant} from {_V1_PAPER}."
-    return make_builder(name, enum, build, model_cls=EfficientNet, summary=summary, module=__name__)
+    return make_builder(
+        name, enum, build, model_cls=EfficientNet, summary=summary, module=TORCHVISION_SHAPED
+    )
 
 
 # B5-B7 were trained (ported) with TensorFlow's batch-norm settings, the V2 models with its eps.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from torchvision.models.googlenet import GoogLeNet
 
-from weighthub.building import make_builder
+from weighthub.building import TORCHVISION_SHAPED, make_builder
 
 from .._weights._googlenet import GoogLeNet_Weights
 from ._auxiliary import auxiliary_build
@@ -19,5 +19,5 @@ googlenet = make_builder(
     model_cls=GoogLeNet,
     summary="GoogLeNet (Inception v1) from `Going Deeper with Convolutions "
     "<http://arxiv.org/abs/1409.4842>`__.",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )

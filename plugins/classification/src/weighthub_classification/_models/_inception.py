@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from torchvision.models.inception import Inception3
 
-from weighthub.building import make_builder
+from weighthub.building import TORCHVISION_SHAPED, make_builder
 
 from .._weights._inception import Inception_V3_Weights
 from ._auxiliary import auxiliary_build
@@ -18,5 +18,5 @@ inception_v3 = make_builder(
     model_cls=Inception3,
     summary="Inception v3 from `Rethinking the Inception Architecture for Computer Vision "
     "<http://arxiv.org/abs/1512.00567>`__.",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )

@@ -8,6 +8,7 @@ from torchvision.models.maxvit import MaxVit
 
 from weighthub import WeightsEnum
 from weighthub.building import (
+    TORCHVISION_SHAPED,
     load,
     make_builder,
     overwrite_named_param,
@@ -48,5 +49,5 @@ maxvit_t = make_builder(
     model_cls=MaxVit,
     summary="MaxViT-T from `MaxViT: Multi-Axis Vision Transformer "
     "<https://arxiv.org/abs/2204.01697>`__.",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )

@@ -8,7 +8,7 @@ from typing import Any
 from torchvision.models.mnasnet import MNASNet
 
 from weighthub import WeightsEnum
-from weighthub.building import load, make_builder, set_num_classes
+from weighthub.building import TORCHVISION_SHAPED, load, make_builder, set_num_classes
 
 from .._weights._mnasnet import (
     MNASNet0_5_Weights,
@@ -31,7 +31,9 @@ def _mnasnet(name: str, enum: type[WeightsEnum], alpha: float) -> Callable[..., 
         return load(lambda: MNASNet(alpha, **kwargs), weights, progress)
 
     summary = f"MNASNet with depth multiplier {alpha} from {_PAPER}."
-    return make_builder(name, enum, build, model_cls=MNASNet, summary=summary, module=__name__)
+    return make_builder(
+        name, enum, build, model_cls=MNASNet, summary=summary, module=TORCHVISION_SHAPED
+    )
 
 
 mnasnet0_5 = _mnasnet("mnasnet0_5", MNASNet0_5_Weights, 0.5)

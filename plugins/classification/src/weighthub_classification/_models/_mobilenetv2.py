@@ -7,7 +7,7 @@ from typing import Any
 from torchvision.models.mobilenetv2 import MobileNetV2
 
 from weighthub import WeightsEnum
-from weighthub.building import load, make_builder, set_num_classes
+from weighthub.building import TORCHVISION_SHAPED, load, make_builder, set_num_classes
 
 from .._weights._mobilenetv2 import MobileNet_V2_Weights
 
@@ -26,5 +26,5 @@ mobilenet_v2 = make_builder(
     model_cls=MobileNetV2,
     summary="MobileNetV2 from `MobileNetV2: Inverted Residuals and Linear Bottlenecks "
     "<https://arxiv.org/abs/1801.04381>`__.",
-    module=__name__,
+    module=TORCHVISION_SHAPED,
 )

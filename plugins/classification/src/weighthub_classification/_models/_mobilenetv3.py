@@ -12,7 +12,7 @@ from typing import Any
 from torchvision.models.mobilenetv3 import MobileNetV3, _mobilenet_v3_conf
 
 from weighthub import WeightsEnum
-from weighthub.building import load, make_builder, set_num_classes
+from weighthub.building import TORCHVISION_SHAPED, load, make_builder, set_num_classes
 
 from .._weights._mobilenetv3 import MobileNet_V3_Large_Weights, MobileNet_V3_Small_Weights
 
@@ -28,7 +28,9 @@ def _mobilenet_v3(name: str, enum: type[WeightsEnum], size: str) -> Callable[...
         return load(lambda: MobileNetV3(setting, last_channel, **kwargs), weights, progress)
 
     summary = f"MobileNetV3 {size} from {_PAPER}."
-    return make_builder(name, enum, build, model_cls=MobileNetV3, summary=summary, module=__name__)
+    return make_builder(
+        name, enum, build, model_cls=MobileNetV3, summary=summary, module=TORCHVISION_SHAPED
+    )
 
 
 mobilenet_v3_large = _mobilenet_v3("mobilenet_v3_large", MobileNet_V3_Large_Weights, "Large")

@@ -14,7 +14,7 @@ from torch import nn
 from torchvision.models.regnet import BlockParams, RegNet
 
 from weighthub import WeightsEnum
-from weighthub.building import load, make_builder, set_num_classes
+from weighthub.building import TORCHVISION_SHAPED, load, make_builder, set_num_classes
 
 from .._weights._regnet_x import (
     RegNet_X_1_6GF_Weights,
@@ -86,7 +86,9 @@ def _regnet(
 
     size = name.split("_", 2)[2].upper().replace("_", ".")
     summary = f"RegNet{name[7].upper()}-{size} from {_PAPER}."
-    return make_builder(name, enum, build, model_cls=RegNet, summary=summary, module=__name__)
+    return make_builder(
+        name, enum, build, model_cls=RegNet, summary=summary, module=TORCHVISION_SHAPED
+    )
 
 
 regnet_x_400mf = _regnet("regnet_x_400mf", RegNet_X_400MF_Weights, 22, 24, 24.48, 2.54, 16)

@@ -8,7 +8,14 @@ from typing import Any
 from torchvision.models.resnet import BasicBlock, Bottleneck, ResNet
 
 from weighthub import WeightsEnum
-from weighthub.building import BuildFn, load, make_builder, set_fixed, set_num_classes
+from weighthub.building import (
+    TORCHVISION_SHAPED,
+    BuildFn,
+    load,
+    make_builder,
+    set_fixed,
+    set_num_classes,
+)
 
 from .._weights._resnet import (
     ResNet18_Weights,
@@ -58,7 +65,9 @@ def _resnet(
 def _builder(
     name: str, enum: type[WeightsEnum], build: BuildFn[ResNet], summary: str
 ) -> Callable[..., ResNet]:
-    return make_builder(name, enum, build, model_cls=ResNet, summary=summary, module=__name__)
+    return make_builder(
+        name, enum, build, model_cls=ResNet, summary=summary, module=TORCHVISION_SHAPED
+    )
 
 
 resnet18 = _builder(

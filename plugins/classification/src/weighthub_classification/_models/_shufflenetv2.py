@@ -8,7 +8,7 @@ from typing import Any
 from torchvision.models.shufflenetv2 import ShuffleNetV2
 
 from weighthub import WeightsEnum
-from weighthub.building import load, make_builder, set_num_classes
+from weighthub.building import TORCHVISION_SHAPED, load, make_builder, set_num_classes
 
 from .._weights._shufflenetv2 import (
     ShuffleNet_V2_X0_5_Weights,
@@ -33,7 +33,9 @@ def _shufflenet(
         return load(lambda: ShuffleNetV2([4, 8, 4], channels, **kwargs), weights, progress)
 
     summary = f"ShuffleNetV2 with {width} output channels from {_PAPER}."
-    return make_builder(name, enum, build, model_cls=ShuffleNetV2, summary=summary, module=__name__)
+    return make_builder(
+        name, enum, build, model_cls=ShuffleNetV2, summary=summary, module=TORCHVISION_SHAPED
+    )
 
 
 shufflenet_v2_x0_5 = _shufflenet(

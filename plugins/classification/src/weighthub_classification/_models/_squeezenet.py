@@ -8,7 +8,7 @@ from typing import Any
 from torchvision.models.squeezenet import SqueezeNet
 
 from weighthub import WeightsEnum
-from weighthub.building import load, make_builder, set_num_classes
+from weighthub.building import TORCHVISION_SHAPED, load, make_builder, set_num_classes
 
 from .._weights._squeezenet import SqueezeNet1_0_Weights, SqueezeNet1_1_Weights
 
@@ -27,7 +27,9 @@ def _squeezenet(
         set_num_classes(weights, kwargs)
         return load(lambda: SqueezeNet(version, **kwargs), weights, progress)
 
-    return make_builder(name, enum, build, model_cls=SqueezeNet, summary=summary, module=__name__)
+    return make_builder(
+        name, enum, build, model_cls=SqueezeNet, summary=summary, module=TORCHVISION_SHAPED
+    )
 
 
 squeezenet1_0 = _squeezenet(

@@ -12,7 +12,7 @@ from torchvision.models.swin_transformer import (
 )
 
 from weighthub import WeightsEnum
-from weighthub.building import load, make_builder, set_num_classes
+from weighthub.building import TORCHVISION_SHAPED, load, make_builder, set_num_classes
 
 from .._weights._swin_transformer import (
     Swin_B_Weights,
@@ -70,7 +70,7 @@ def _swin(name: str, enum: type[WeightsEnum]) -> Callable[..., SwinTransformer]:
 
     summary = f"Swin{'V2' if v2 else ''}-{size.upper()} from {_V2_PAPER if v2 else _V1_PAPER}."
     return make_builder(
-        name, enum, build, model_cls=SwinTransformer, summary=summary, module=__name__
+        name, enum, build, model_cls=SwinTransformer, summary=summary, module=TORCHVISION_SHAPED
     )
 
 

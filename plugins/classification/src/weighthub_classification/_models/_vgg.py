@@ -8,7 +8,7 @@ from typing import Any
 from torchvision.models.vgg import VGG, cfgs, make_layers
 
 from weighthub import WeightsEnum
-from weighthub.building import load, make_builder, set_num_classes
+from weighthub.building import TORCHVISION_SHAPED, load, make_builder, set_num_classes
 
 from .._weights._vgg import (
     VGG11_BN_Weights,
@@ -43,7 +43,9 @@ def _vgg(name: str, enum: type[WeightsEnum], cfg: str, batch_norm: bool) -> Call
 
     depth = name[3:5]
     summary = f"VGG-{depth}{' with batch normalization' if batch_norm else ''} from {_PAPER}."
-    return make_builder(name, enum, build, model_cls=VGG, summary=summary, module=__name__)
+    return make_builder(
+        name, enum, build, model_cls=VGG, summary=summary, module=TORCHVISION_SHAPED
+    )
 
 
 vgg11 = _vgg("vgg11", VGG11_Weights, "A", False)

@@ -13,6 +13,7 @@ from torchvision.models.vision_transformer import VisionTransformer
 
 from weighthub import WeightsEnum
 from weighthub.building import (
+    TORCHVISION_SHAPED,
     load,
     make_builder,
     overwrite_named_param,
@@ -71,7 +72,7 @@ def _vit(name: str, enum: type[WeightsEnum]) -> Callable[..., VisionTransformer]
 
     summary = f"ViT-{_SIZE_NAMES[size]}/{patch_size} from {_PAPER}."
     return make_builder(
-        name, enum, build, model_cls=VisionTransformer, summary=summary, module=__name__
+        name, enum, build, model_cls=VisionTransformer, summary=summary, module=TORCHVISION_SHAPED
     )
 
 
