@@ -116,3 +116,26 @@ def test_a_forward_that_cannot_run_on_meta_tensors_raises():
 
     with pytest.raises((RuntimeError, NotImplementedError)):
         matvec_operands(ReadsValues(), (1, 4))
+
+
+class _SharedEncoding(nn.Module):
+    """A module used under two names, as CoaT's position encodings are (``cpe1`` and a block's)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoding = nn.Linear(4, 4)
+        self.blocks = nn.ModuleList([nn.Sequential(self.encoding, nn.ReLU())])
+        self.head = nn.Linear(4, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.blocks[0](x))
+
+
+def test_tracing_leaves_every_name_of_a_shared_module_its_own_tensors():
+    model = _SharedEncoding()
+    before = {name: t for name, t in model.state_dict(keep_vars=True).items()}
+    operands = matvec_operands(model, (1, 4))
+    after = model.state_dict(keep_vars=True)
+    assert {name for name, t in after.items() if t.is_meta} == set()
+    assert all(after[name] is tensor for name, tensor in before.items())
+    assert "head.weight" in operands

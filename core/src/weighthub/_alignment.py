@@ -145,18 +145,39 @@ def matvec_operands(model: nn.Module, *inputs: Any) -> frozenset[str]:
             the meta device (it computes with tensors that are not the model's, or reads values).
     """
     import torch
-    from torch.func import functional_call
 
+    # Each tensor slot of each module (once, however many names a shared module has, as CoaT's
+    # position encodings have) holds a meta copy during the call and its own tensor afterwards.
+    # torch.func.functional_call swaps by name, and with shared modules its restore of one name
+    # could put back the meta copy that another name had swapped in.
+    copies: dict[int, torch.Tensor] = {}
+    slots: list[tuple[dict[str, Any], str, Any]] = []
+    for module in model.modules():
+        tables: tuple[dict[str, Any], ...] = (module._parameters, module._buffers)
+        for table in tables:
+            for attr, tensor in table.items():
+                if tensor is None:
+                    continue
+                slots.append((table, attr, tensor))
+                if id(tensor) not in copies:
+                    copy = tensor.detach().to("meta")
+                    is_param = isinstance(tensor, torch.nn.Parameter)
+                    copies[id(tensor)] = torch.nn.Parameter(copy, False) if is_param else copy
     tensors = {**dict(model.named_parameters()), **dict(model.named_buffers())}
-    meta = {name: tensor.detach().to("meta") for name, tensor in tensors.items()}
-    names = {id(tensor): name for name, tensor in meta.items()}
+    names = {id(copies[id(tensor)]): name for name, tensor in tensors.items()}
     meta_inputs = [
         torch.empty(value, device="meta") if isinstance(value, tuple) else value.to("meta")
         for value in inputs
     ]
     found: set[str] = set()
-    with _eval_mode(model), torch.no_grad(), _recorder(names, found):
-        functional_call(model, meta, tuple(meta_inputs))
+    try:
+        for table, attr, tensor in slots:
+            table[attr] = copies[id(tensor)]
+        with _eval_mode(model), torch.no_grad(), _recorder(names, found):
+            model(*meta_inputs)
+    finally:
+        for table, attr, tensor in slots:
+            table[attr] = tensor
     return frozenset(found)
 
 
