@@ -175,6 +175,13 @@ def __getattr__(name: str) -> Any:
         if getattr(obj, "__module__", "").startswith("weighthub._"):
             obj.__module__ = "weighthub"
         return obj
+    if name == "models":
+        # `weighthub.models.resnet50` after a bare `import weighthub`, as the docs write it
+        # (torch-free: the namespace resolves builders and enums on first use).
+        # (`from . import models` would ask this __getattr__ again.)
+        import importlib
+
+        return importlib.import_module(f"{__name__}.models")
     if name == "__version__":
         from importlib.metadata import version
 
@@ -184,7 +191,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_FETCH_NAMES, "__version__"})
+    return sorted({*globals(), *_FETCH_NAMES, "__version__", "models"})
 
 
 for _name in __all__:
