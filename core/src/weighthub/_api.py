@@ -154,6 +154,8 @@ def list_models(
     Raises:
         TypeError: An argument is of the wrong type (patterns must be str), or ``module`` is
             neither a ``weighthub.models`` namespace nor patterns.
+        UnknownTaskError: ``task`` is no declared task and no model's (``"detection"``: did you
+            mean ``"object_detection"``?).
 
     Example:
         >>> weighthub.list_models("resnet*", exclude=["*50*"])  # doctest: +SKIP
@@ -174,6 +176,8 @@ def list_models(
         entries = [e for e in entries if e.namespace == namespace]
     if task is not None:
         entries = [e for e in entries if e.task == task]
+        if not entries and find_task(task) is None:
+            get_task(task)  # an unknown task is an error with close names, never a silent []
     if plugin is not None:
         entries = [e for e in entries if plugin_matches([plugin], e.plugin, e.distribution)]
     if pretrained is not None:
