@@ -289,7 +289,7 @@ def get_weight(name: str) -> WeightsEnum:
     parts = require_str(name, "get_weight()", accepted).split(".")
     if len(parts) != 2:
         msg = f"Invalid weight name provided: '{name}'. Use 'EnumName.MEMBER'."
-        raise UnknownWeightsError(msg, name=name)
+        raise UnknownWeightsError(msg + lone_name_hint(name), name=name)
     enum_name, member = parts
     found = catalogue()
     found.refuse_conflict("weights enum", enum_name, enum_name)
@@ -309,6 +309,33 @@ def get_weight(name: str) -> WeightsEnum:
         msg = f"The weights enum '{enum_name}' of {entry.origin} could not be loaded."
         raise UnknownWeightsError(msg, name=name)
     return verified
+
+
+def lone_name_hint(name: str) -> str:
+    """Say what a name without its dot is (a model, an enum, a member) and the full names."""
+
+    def shown(names: list[str]) -> str:
+        more = f" and {len(names) - 6} more" if len(names) > 6 else ""
+        return ", ".join(repr(n) for n in names[:6]) + more
+
+    found = catalogue()
+    if name.lower() in found.models and found.conflict("model", name.lower()) is None:
+        weights = list_weights(name)
+        if weights:
+            enum = weights[0].partition(".")[0]
+            return (
+                f" {name!r} is a model; its weights are {shown(weights)} ('{enum}.DEFAULT' "
+                f"is the default), and weighthub.get_model_weights({name!r}) is its enum."
+            )
+        return f" {name!r} is a model without pretrained weights."
+    every = list_weights() if "." not in name else []
+    if name in found.enums:
+        members = [w for w in every if w.partition(".")[0] == name]
+        return f" {name!r} is a weights enum: name one of its members, {shown(members)}."
+    named = [w for w in every if w.partition(".")[2] == name]
+    if named:
+        return f" Did you mean {shown(named)}?"
+    return ""
 
 
 def list_weights(
