@@ -29,6 +29,7 @@ TEST_PLUGINS = (
     "task-depth",
     "bulk",
     "weights-hub",
+    "weights-samename",
 )
 
 
