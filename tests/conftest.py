@@ -33,6 +33,7 @@ TEST_PLUGINS = (
     "ns-alpha",
     "ns-beta",
     "ns-alpha-fork",
+    "weights-samename",
 )
 
 

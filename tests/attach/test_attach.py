@@ -257,3 +257,22 @@ def test_video_and_optical_flow_builders_take_attached_weights(
         "WhMotion_Raft_Small_Weights.DRONES_V1",
         "WhMotion_S3D_Weights.GESTURES_V1",
     ]
+
+
+def test_an_attached_enum_named_like_a_first_party_enum_is_refused(use_plugins, monkeypatch):
+    with pytest.warns(weighthub.PluginWarning, match="'ResNet18_Weights'") as record:
+        use_plugins("samename", "classification")
+        weighthub.list_models()
+    (warning,) = [w for w in record if "ResNet18_Weights" in str(w.message)]
+    assert "weighthub-classification" in str(warning.message)
+    assert "weighthub-test-samename" in str(warning.message)
+    # The first-party enum keeps its name, its members and its listing.
+    assert weighthub.get_weight("ResNet18_Weights.IMAGENET1K_V1").url.startswith("https://download")
+    assert weighthub.list_weights("resnet18") == ["ResNet18_Weights.IMAGENET1K_V1"]
+    with pytest.raises(weighthub.UnknownWeightsMemberError):
+        weighthub.get_weight("ResNet18_Weights.THIRD_PARTY_V1")
+    monkeypatch.setenv("WEIGHTHUB_STRICT", "1")
+    weighthub.reload_plugins()
+    with pytest.raises(weighthub.PluginConflictError, match="weighthub-test-samename") as info:
+        weighthub.list_models()
+    assert "weighthub-classification" in str(info.value)

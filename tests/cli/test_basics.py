@@ -331,3 +331,12 @@ def test_check_suggests_a_plugin_name_missing_its_last_letter(cli, pets_example_
     result = cli("check", "example-pets-weight")
     assert result.code == 2
     assert "Did you mean 'example-pets-weights'" in result.err
+
+
+def test_an_enum_or_member_name_alone_is_recognised(cli, expect_error):
+    enum = cli("info", "TinyNet_Weights")
+    assert enum.code == 0, enum.err
+    assert "TinyNet_Weights.SYNTHETIC_V1" in enum.out
+    expect_error(
+        cli("info", "SYNTHETIC_V1"), contains="'TinyNet_Weights.SYNTHETIC_V1', 'TinySeg_Weights"
+    )

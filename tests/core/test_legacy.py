@@ -163,3 +163,16 @@ def test_a_weights_ref_default_resolves_only_when_pretrained_is_true():
 def test_an_explicit_weights_ref_is_a_weights_value_not_a_legacy_flag():
     ref = weighthub.WeightsRef("Some_Weights.V1")
     assert builder(weights=ref) is ref
+
+
+@pytest.mark.parametrize("through", ["get_model", "builder"])
+def test_legacy_warnings_point_at_the_callers_line(through):
+    # pretrained=False: the warnings are the same, and nothing is downloaded.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if through == "get_model":
+            weighthub.get_model("resnet18", pretrained=False)
+        else:
+            weighthub.models.resnet18(False)
+    assert len(caught) == 2, [str(w.message) for w in caught]
+    assert {w.filename for w in caught} == {__file__}, "the user's line, not weighthub's"

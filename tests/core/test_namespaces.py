@@ -245,3 +245,17 @@ def test_star_import_gives_the_real_objects(first_party_only):
     exec("from weighthub.models import *", scope)
     assert scope["resnet50"] is models.get_model_builder("resnet50")
     assert {"get_model", "list_models", "Weights", "WeightsEnum"} <= set(scope)
+
+
+def test_weighthub_models_after_a_bare_import_weighthub():
+    _run(
+        """
+        import sys
+        import weighthub
+        assert "models" in dir(weighthub)
+        assert "fasterrcnn_resnet50_fpn" in dir(weighthub.models.detection)
+        assert "torch" not in sys.modules, "weighthub.models imported torch"
+        assert weighthub.models.resnet18 is weighthub.get_model_builder("resnet18")
+        """,
+        WEIGHTHUB_PLUGINS=FIRST_PARTY,
+    )

@@ -100,3 +100,11 @@ def test_a_third_party_task_lists_without_torch_and_predict_refuses_it(test_plug
 def test_a_task_declared_differently_by_another_source_is_refused():
     with pytest.raises(ValueError, match="already has a schema"):
         meta.register_task(meta.TaskSchema("object_detection"))
+
+
+def test_list_models_of_an_unknown_task_is_an_error_not_an_empty_list():
+    assert "fasterrcnn_resnet50_fpn" in weighthub.list_models(task="object_detection")
+    with pytest.raises(weighthub.UnknownTaskError, match="'object_detection'") as info:
+        weighthub.list_models(task="detection")
+    assert info.value.name == "detection"
+    assert isinstance(info.value, ValueError)

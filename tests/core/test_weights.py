@@ -141,3 +141,17 @@ def test_a_foreign_member_is_not_mistaken_for_a_legacy_flag():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert builder(weights=TorchvisionWeights.IMAGENET1K_V2) is TorchvisionWeights.IMAGENET1K_V2
+
+
+@pytest.mark.parametrize(
+    ("name", "needle"),
+    [
+        ("resnet50", "'resnet50' is a model; its weights are 'ResNet50_Weights.IMAGENET1K_V1'"),
+        ("ResNet50_Weights", "name one of its members, 'ResNet50_Weights.IMAGENET1K_V1'"),
+        ("IMAGENET1K_V2", "Did you mean 'EfficientNet_B1_Weights.IMAGENET1K_V2'"),
+    ],
+)
+def test_get_weight_says_what_a_name_without_its_dot_is(name, needle):
+    with pytest.raises(weighthub.UnknownWeightsError) as info:
+        weighthub.get_weight(name)
+    assert needle in str(info.value)

@@ -10,7 +10,12 @@ import pytest
 import torch
 from _server import sha
 
-from weighthub import UnsafeCheckpointError, load_checkpoint, load_state_dict_from_url
+from weighthub import (
+    CheckpointFormatError,
+    UnsafeCheckpointError,
+    load_checkpoint,
+    load_state_dict_from_url,
+)
 
 
 def _sd():
@@ -77,6 +82,36 @@ def test_malicious_pickle_is_refused_and_never_runs(tmp_path, legacy):
     with pytest.raises(UnsafeCheckpointError):
         load_state_dict_from_url(f.as_uri())
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("protocol", range(2, pickle.HIGHEST_PROTOCOL + 1))
+@pytest.mark.parametrize("writer", ["pickle", "torch.save"])
+def test_a_malicious_pickle_of_any_protocol_is_unsafe(tmp_path, protocol, writer):
+    # torch's weights-only unpickler stops at protocol 4/5's first FRAME opcode, before it sees
+    # the import: the refusal must still say "unsafe" and name what the pickle imports.
+    marker = tmp_path / "PWNED"
+    f = tmp_path / "evil.pth"
+    payload = {"a": torch.zeros(2), "evil": _Payload(marker)}
+    if writer == "pickle":
+        f.write_bytes(pickle.dumps({"evil": _Payload(marker)}, protocol=protocol))
+    else:
+        torch.save(payload, f, _use_new_zipfile_serialization=False, pickle_protocol=protocol)
+    with pytest.raises(UnsafeCheckpointError) as info:
+        load_checkpoint(f)
+    assert str(f) in str(info.value) and "system" in str(info.value)
+    assert not marker.exists()
+
+
+def test_a_harmless_legacy_file_of_protocol_5_is_not_called_unsafe(tmp_path):
+    f = tmp_path / "old.pth"
+    torch.save(_sd(), f, _use_new_zipfile_serialization=False, pickle_protocol=5)
+    try:
+        loaded = load_checkpoint(f)
+    except CheckpointFormatError as exc:  # torch's weights-only reader stops at protocol 5
+        assert not isinstance(exc, UnsafeCheckpointError)
+        assert "old.pth" in str(exc)
+    else:
+        assert _equal(loaded, _sd())
 
 
 def test_weights_only_false_warns_naming_the_file(tmp_path):

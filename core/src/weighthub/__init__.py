@@ -184,7 +184,10 @@ def __getattr__(name: str) -> Any:
         if getattr(obj, "__module__", "").startswith("weighthub._"):
             obj.__module__ = "weighthub"
         return obj
-    if name == "models":  # as `import torchvision; torchvision.models` works
+    if name == "models":
+        # `weighthub.models.resnet50` after a bare `import weighthub`, as the docs write it
+        # (torch-free: the namespace resolves builders and enums on first use).
+        # (`from . import models` would ask this __getattr__ again.)
         import importlib
 
         return importlib.import_module(f"{__name__}.models")

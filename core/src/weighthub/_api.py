@@ -157,6 +157,8 @@ def list_models(
     Raises:
         TypeError: An argument is of the wrong type (patterns must be str), or ``module`` is
             neither a ``weighthub.models`` namespace nor patterns.
+        UnknownTaskError: ``task`` is no declared task and no model's (``"detection"``: did you
+            mean ``"object_detection"``?).
 
     Example:
         >>> weighthub.list_models("resnet*", exclude=["*50*"])  # doctest: +SKIP
@@ -174,6 +176,8 @@ def list_models(
         entries = [e for e in entries if e.namespace == namespace]
     if task is not None:
         entries = [e for e in entries if e.task == task]
+        if not entries and find_task(task) is None:
+            get_task(task)  # an unknown task is an error with close names, never a silent []
     if plugin is not None:
         entries = [e for e in entries if plugin_matches([plugin], e.plugin, e.distribution)]
     if pretrained is not None:
@@ -330,7 +334,7 @@ def get_weight(name: str) -> WeightsEnum:
     parts = require_str(name, "get_weight()", accepted).split(".")
     if len(parts) != 2:
         msg = f"Invalid weight name provided: '{name}'. Use 'EnumName.MEMBER' or 'model.tag'."
-        raise UnknownWeightsError(msg, name=name)
+        raise UnknownWeightsError(msg + lone_name_hint(name), name=name)
     enum_name, member = parts
     found = catalogue()
     entry = found.enum(enum_name)
@@ -397,6 +401,33 @@ def _provides(provider: EnumProvider, enum: type[WeightsEnum]) -> bool:
         return provider.load_weights() is enum
     except Exception:  # another plugin's broken enum is not this call's error
         return False
+
+
+def lone_name_hint(name: str) -> str:
+    """Say what a name without its dot is (a model, an enum, a member) and the full names."""
+
+    def shown(names: list[str]) -> str:
+        more = f" and {len(names) - 6} more" if len(names) > 6 else ""
+        return ", ".join(repr(n) for n in names[:6]) + more
+
+    found = catalogue()
+    if name.lower() in found.models and found.conflict("model", name.lower()) is None:
+        weights = list_weights(name)
+        if weights:
+            enum = weights[0].partition(".")[0]
+            return (
+                f" {name!r} is a model; its weights are {shown(weights)} ('{enum}.DEFAULT' "
+                f"is the default), and weighthub.get_model_weights({name!r}) is its enum."
+            )
+        return f" {name!r} is a model without pretrained weights."
+    every = list_weights() if "." not in name else []
+    if name in found.enums:
+        members = [w for w in every if w.partition(".")[0] == name]
+        return f" {name!r} is a weights enum: name one of its members, {shown(members)}."
+    named = [w for w in every if w.partition(".")[2] == name]
+    if named:
+        return f" Did you mean {shown(named)}?"
+    return ""
 
 
 def list_weights(

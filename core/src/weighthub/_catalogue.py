@@ -216,6 +216,8 @@ class Catalogue:
                     )
                 warnings.warn(message, PluginWarning, stacklevel=5)
                 continue
+            if self._claims_a_models_enum(attachment):
+                continue
             self._attach(attachment, target)
             self.add_enum(attachment)
 
@@ -240,6 +242,28 @@ class Catalogue:
             self.namespaces[namespace] = winner
             for registry in by_distribution[normalise(winner.distribution or winner.plugin)]:
                 self._merge_contents(registry)
+
+    def _claims_a_models_enum(self, attachment: WeightsAttachment) -> bool:
+        """Refuse an attached enum named like a model's own enum (a third party's
+        ``ResNet18_Weights``): the model's enum keeps its name, the attachment is not made.
+
+        Raises:
+            PluginConflictError: Under ``WEIGHTHUB_STRICT=1``; otherwise a warning says the same.
+        """
+        own = self.enums.get(attachment.enum_key)
+        if not isinstance(own, ModelEntry) or own.weights_ref == attachment.weights_ref:
+            return False
+        msg = (
+            f"{conflict_message('weights enum', attachment.weights_name, [own, attachment])} "
+            f"The attached enum is ignored and {own.origin}'s stays usable; the attaching "
+            f"plugin should give its enum a name of its own."
+        )
+        if strict_mode():
+            raise PluginConflictError(
+                msg, name=attachment.weights_name, plugins=[own.plugin, attachment.plugin]
+            )
+        warnings.warn(msg, PluginWarning, stacklevel=5)
+        return True
 
     def _attach(self, attachment: WeightsAttachment, target: ModelEntry) -> None:
         attachment.target = target

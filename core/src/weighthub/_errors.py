@@ -480,6 +480,8 @@ class RankMismatchError(WeighthubError, ValueError):
         rank0_url: The URL rank 0 fetches.
     """
 
+    exit_code = 2
+
     def __init__(
         self,
         *args: object,

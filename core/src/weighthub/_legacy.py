@@ -161,7 +161,7 @@ def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F
                     warn(
                         f"The parameter '{pretrained_param}' is deprecated since 0.13 and may be "
                         f"removed in the future, please use '{weights_param}' instead.",
-                        stacklevel=3,
+                        stacklevel=_callers_level(),
                     )
                 message = (
                     f"Arguments other than a weight enum or `None` for '{weights_param}' are "
@@ -174,7 +174,7 @@ def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F
                         f"{type(default_weights).__name__}.DEFAULT` to get the most up-to-date "
                         f"weights."
                     )
-                warn(message, stacklevel=3)
+                warn(message, stacklevel=_callers_level())
                 del kwargs[pretrained_param]
                 kwargs[weights_param] = default_weights
             return builder(*args, **kwargs)
@@ -182,6 +182,22 @@ def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def _callers_level() -> int:
+    """The ``stacklevel`` that makes a warning of the legacy wrapper name its caller's line.
+
+    That is the first frame outside weighthub's core, so that ``weighthub.get_model(name,
+    pretrained=True)`` points at the user's line, not at ``get_model`` itself.
+    """
+    frame = sys._getframe(2)  # 0: here, 1: the wrapper that warns, 2: its caller
+    level = 2
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(".")[0] == (
+        "weighthub"
+    ):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def overwrite_named_param(kwargs: dict[str, Any], param: str, new_value: Any) -> None:

@@ -96,12 +96,23 @@ def resolve(name: str) -> Resolved:
         UnknownModelError, UnknownWeightsError, UnknownWeightsMemberError: The name is unknown
             (their messages already suggest close matches).
     """
-    from .._api import get_model_entry, get_weight
+    from .._api import get_model_entry, get_weight, list_models, lone_name_hint
+    from .._errors import UnknownModelError
 
     if "." in name:
         member = get_weight(name)
         return Resolved(name, _models_of_enum(type(member)), [member], explicit=True)
-    entry = get_model_entry(name)
+    try:
+        entry = get_model_entry(name)
+    except UnknownModelError as exc:
+        # A weights enum's name alone: the weights of the models that use it.
+        users = [get_model_entry(m) for m in list_models()]
+        users = [e for e in users if e.weights_name == name]
+        if not users:
+            msg = f"{exc}{lone_name_hint(name)}"
+            raise UnknownModelError(msg, name=name) from None
+        enum = users[0].load_weights()
+        return Resolved(name, users, list(enum) if enum is not None else [])
     enum = entry.load_weights()
     return Resolved(name, [entry], list(enum) if enum is not None else [])
 

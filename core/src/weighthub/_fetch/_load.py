@@ -145,6 +145,11 @@ def load_checkpoint(
     except pickle.UnpicklingError as exc:
         lines = str(exc).strip().splitlines()
         detail = next((line for line in lines if "GLOBAL" in line or "global" in line), "")
+        if weights_only and not detail and kind == "a pickle":
+            # torch's weights-only unpickler stops at protocol 4/5's first FRAME, before it sees
+            # what the pickle imports; read the imports without unpickling anything.
+            unsafe = [name for name in _pickled_globals(file) if not _is_torch_global(name)]
+            detail = f"It imports {', '.join(unsafe[:3])}." if unsafe else ""
         if not weights_only or not detail:
             raise _not_a_checkpoint(file, head, f"; torch.load says: {_first_line(exc)}") from exc
         msg = (
@@ -176,6 +181,58 @@ _DAMAGE_ERRORS = (
     MemoryError,
     OSError,
 )
+
+
+_STRING_OPS = frozenset(
+    [
+        "STRING",
+        "BINSTRING",
+        "SHORT_BINSTRING",
+        "UNICODE",
+        "BINUNICODE",
+        "SHORT_BINUNICODE",
+        "BINUNICODE8",
+    ]
+)
+
+
+def _pickled_globals(file: Path, *, pickles: int = 4) -> list[str]:
+    """The ``module.name`` globals that the first pickles of a file import, never unpickled.
+
+    A legacy ``torch.save`` file is a few pickles in a row, then raw storage bytes; reading stops
+    at the first thing that is no pickle opcode.
+    """
+    import pickletools
+
+    found: list[str] = []
+    with file.open("rb") as f:
+        for _ in range(pickles):
+            pushed: list[str | None] = []  # what each op pushed, for STACK_GLOBAL's two strings
+            memo: dict[int, str | None] = {}
+            try:
+                for op, arg, _ in pickletools.genops(f):
+                    last = pushed[-1] if pushed else None
+                    if op.name in ("GLOBAL", "INST"):
+                        found.append(str(arg).replace(" ", "."))
+                    elif op.name == "STACK_GLOBAL" and len(pushed) >= 2:
+                        found.append(f"{pushed[-2]}.{pushed[-1]}")
+                    elif op.name == "MEMOIZE":
+                        memo[len(memo)] = last
+                    elif op.name in ("PUT", "BINPUT", "LONG_BINPUT"):
+                        memo[int(str(arg))] = last
+                    elif op.name in ("GET", "BINGET", "LONG_BINGET"):
+                        pushed.append(memo.get(int(str(arg))))
+                    else:
+                        pushed.append(str(arg) if op.name in _STRING_OPS else None)
+            except Exception:  # anything that is no pickle ends the reading
+                break
+    return found
+
+
+def _is_torch_global(name: str) -> bool:
+    """Whether a pickle's global is one that ``torch.save`` itself writes."""
+    module = name.rpartition(".")[0]
+    return module.split(".")[0] == "torch" or name in ("collections.OrderedDict", "_codecs.encode")
 
 
 def _first_line(exc: BaseException) -> str:
