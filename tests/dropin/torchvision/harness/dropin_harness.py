@@ -12,7 +12,11 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _stub_pretrained_deprecation(request):
-    if os.getenv("DROPIN_STUB_PRETRAINED") == "1" and request.node.originalname == "test_pretrained_deprecation":
-        import test_models
+    if (
+        os.getenv("DROPIN_STUB_PRETRAINED") == "1"
+        and request.node.originalname == "test_pretrained_deprecation"
+    ):
+        import test_models  # torchvision's, copied into the run's folder
 
-        test_models.disable_weight_loading._get_wrapped_function()(request.getfixturevalue("mocker"))
+        stub = test_models.disable_weight_loading._get_wrapped_function()
+        stub(request.getfixturevalue("mocker"))
