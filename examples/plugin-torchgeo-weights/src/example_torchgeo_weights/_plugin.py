@@ -29,6 +29,8 @@ def register_models(registry: weighthub.Registry) -> None:
         ssl_method=str,
         # torchgeo's Satlas band lists are tuples, the others lists.
         bands=list[str] | tuple[str, ...],
+        # weighthub's addition: torchgeo says the sensor in member names and docs, not in meta.
+        sensor=str,
     )
     registry.add_weights("timm/resnet50", "example_torchgeo_weights._weights:ResNet50_Weights")
     registry.add_weights(
