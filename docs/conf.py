@@ -79,5 +79,5 @@ weights_tables_output = "generated"
 weights_tables_listed_elsewhere = ["weighthub-timm"]
 # Weights attached to other plugins' models show these domain meta keys on the third-party page.
 weights_tables_meta_columns = {
-    "example-torchgeo-weights": ["sensor", "bands", "dataset", "ssl_method"],
+    "example-torchgeo-weights": ["sensor", "bands"],
 }

@@ -109,6 +109,16 @@ def _recipe(meta: dict[str, Any]) -> str:
     return f"[link](<{url}>)"
 
 
+def _facts(meta: dict[str, Any]) -> list[str]:
+    """The cells every weights table ends with: parameters, operations, file size, recipe."""
+    return [
+        _params(meta),
+        _number(meta.get("_ops"), ".2f"),
+        _number(meta.get("_file_size"), ".1f"),
+        _recipe(meta),
+    ]
+
+
 def _weights_cell(row: Row) -> str:
     text = f"`{type(row.weights).__name__}.{row.weights.name}`"
     return f"{text} (default)" if row.is_default else text
@@ -148,10 +158,7 @@ def _task_table(spec: TaskSpec, rows: Sequence[Row]) -> str:
             f"`{row.model}`",
             _weights_cell(row),
             *(_number(row.metric(m)) for m in metrics),
-            _params(row.meta),
-            _number(row.meta.get("_ops"), ".2f"),
-            _number(row.meta.get("_file_size"), ".1f"),
-            _recipe(row.meta),
+            *_facts(row.meta),
         ]
         for row in rows
     ]
@@ -255,10 +262,7 @@ def _generic_table(task: str, rows: Sequence[Row]) -> str:
                 f"`{row.model}`",
                 _weights_cell(row),
                 metrics or NONE,
-                _params(row.meta),
-                _number(row.meta.get("_ops"), ".2f"),
-                _number(row.meta.get("_file_size"), ".1f"),
-                _recipe(row.meta),
+                *_facts(row.meta),
             ]
         )
     return list_table(header, body)
@@ -286,25 +290,25 @@ def _attached_rows(plugin: str) -> list[Row]:
     return rows
 
 
-def _attached_table(rows: Sequence[Row], columns: Sequence[str]) -> str:
-    """Attached weights: their model, full name, the domain ``columns`` of their meta, and the
-    facts every table shows."""
+def _attached_tables(rows: Sequence[Row], columns: Sequence[str]) -> list[str]:
+    """Attached weights, one table per model: their full names, the domain ``columns`` of their
+    meta, and the facts every table shows."""
     import weighthub
 
-    header = ["Model", "Weights", *columns, "Params", "GFLOPS", "Size (MiB)", "Recipe"]
-    body = [
-        [
-            f"`{row.model}`",
-            f"`{weighthub.get_weight_name(row.weights)}`",
-            *(_meta_cell(row.meta.get(column)) for column in columns),
-            _params(row.meta),
-            _number(row.meta.get("_ops"), ".2f"),
-            _number(row.meta.get("_file_size"), ".1f"),
-            _recipe(row.meta),
+    header = ["Weights", *columns, "Params", "GFLOPS", "Size (MiB)", "Recipe"]
+    parts = []
+    for model in dict.fromkeys(row.model for row in rows):
+        body = [
+            [
+                f"`{weighthub.get_weight_name(row.weights)}`",
+                *(_meta_cell(row.meta.get(column)) for column in columns),
+                *_facts(row.meta),
+            ]
+            for row in rows
+            if row.model == model
         ]
-        for row in rows
-    ]
-    return list_table(header, body)
+        parts += [f"On `{model}`:\n", list_table(header, body)]
+    return parts
 
 
 def _third_party_page(
@@ -364,7 +368,7 @@ def _third_party_page(
                 )
                 + ":\n"
             )
-            parts.append(_attached_table(attached, columns))
+            parts.extend(_attached_tables(attached, columns))
     return "\n".join(parts)
 
 
