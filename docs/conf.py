@@ -77,3 +77,7 @@ html_show_sourcelink = False
 weights_tables_output = "generated"
 # timm's 1,826 weights have a catalogue of their own (_ext/timm_catalogue.py, models/timm.md).
 weights_tables_listed_elsewhere = ["weighthub-timm"]
+# Weights attached to other plugins' models show these domain meta keys on the third-party page.
+weights_tables_meta_columns = {
+    "example-torchgeo-weights": ["sensor", "bands"],
+}

@@ -43,6 +43,7 @@ PLUGINS = [
 EXAMPLES = [
     ROOT / "examples" / "plugin-efficientnet-lite",
     ROOT / "examples" / "plugin-weights-pets",
+    ROOT / "examples" / "plugin-torchgeo-weights",
 ]
 PHOTO_CODE = (
     "import matplotlib.cbook as c; print(c.get_sample_data('grace_hopper.jpg', asfileobj=False))"

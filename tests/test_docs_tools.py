@@ -261,6 +261,22 @@ def test_the_third_party_page_leaves_timm_to_its_own_page(tmp_path, only_plugins
     assert "weighthub-timm" not in text and "resnet50d" not in text
 
 
+def test_the_third_party_page_lists_attached_weights_with_their_domain_meta(tmp_path, only_plugins):
+    only_plugins("timm", "example-torchgeo-weights")
+    columns = {"example-torchgeo-weights": ["sensor", "bands"]}
+    tables.generate(tmp_path, listed_elsewhere=["weighthub-timm"], meta_columns=columns)
+    text = (tmp_path / "third-party.md").read_text(encoding="utf-8")
+    assert "48 weights attached to other plugins' models, with their `meta` keys `sensor`" in text
+    bands = "B1, B2, B3, B4, B5, B6, B7, B8, B8a, B9, B10, B11, B12"
+    row = "* - `torchgeo/ResNet50_Weights.SENTINEL2_ALL_MOCO`\n  - Sentinel-2 MSI\n"
+    assert f"{row}  - {bands}\n" in text
+    assert text.index("On `timm/resnet50`:") < text.index(row)
+    assert text.index("On `timm/vit_small_patch16_224`:") > text.index(row)
+    assert (
+        "`torchgeo/ViTSmall16_Weights.SENTINEL1_GRD_MAE`\n  - Sentinel-1 SAR\n  - VV, VH\n" in text
+    )
+
+
 _GROUPS = """<!doctype html><html><head><script src="{script}" defer></script></head><body>
 <div class="content"><input type="search" class="catalogue-filter">
 <span class="catalogue-count" data-total="3">3 weights</span>

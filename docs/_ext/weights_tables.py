@@ -12,7 +12,9 @@ writes, into ``docs/generated/`` (git-ignored):
   models), drawn by :mod:`weights_charts`.
 * ``third-party.md``: the models of every installed plugin that is not first-party, but those
   another page lists (``weights_tables_listed_elsewhere``: weighthub-timm's catalogue, which
-  :mod:`timm_catalogue` writes).
+  :mod:`timm_catalogue` writes), and the weights each attaches to other plugins' models, with
+  the domain meta keys ``weights_tables_meta_columns`` names for its distribution (torchgeo's
+  port: ``sensor``, ``bands`` ...).
 * ``meta-schema.md``: the meta schema of every declared task.
 
 Plugin load failures, name conflicts and meta-schema problems found while reading the meta are
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,6 +109,16 @@ def _recipe(meta: dict[str, Any]) -> str:
     return f"[link](<{url}>)"
 
 
+def _facts(meta: dict[str, Any]) -> list[str]:
+    """The cells every weights table ends with: parameters, operations, file size, recipe."""
+    return [
+        _params(meta),
+        _number(meta.get("_ops"), ".2f"),
+        _number(meta.get("_file_size"), ".1f"),
+        _recipe(meta),
+    ]
+
+
 def _weights_cell(row: Row) -> str:
     text = f"`{type(row.weights).__name__}.{row.weights.name}`"
     return f"{text} (default)" if row.is_default else text
@@ -146,10 +158,7 @@ def _task_table(spec: TaskSpec, rows: Sequence[Row]) -> str:
             f"`{row.model}`",
             _weights_cell(row),
             *(_number(row.metric(m)) for m in metrics),
-            _params(row.meta),
-            _number(row.meta.get("_ops"), ".2f"),
-            _number(row.meta.get("_file_size"), ".1f"),
-            _recipe(row.meta),
+            *_facts(row.meta),
         ]
         for row in rows
     ]
@@ -253,17 +262,60 @@ def _generic_table(task: str, rows: Sequence[Row]) -> str:
                 f"`{row.model}`",
                 _weights_cell(row),
                 metrics or NONE,
-                _params(row.meta),
-                _number(row.meta.get("_ops"), ".2f"),
-                _number(row.meta.get("_file_size"), ".1f"),
-                _recipe(row.meta),
+                *_facts(row.meta),
             ]
         )
     return list_table(header, body)
 
 
+def _meta_cell(value: Any) -> str:
+    """A domain meta value in a table cell: a list or tuple as its items, plain text."""
+    if value is None:
+        return NONE
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value) or NONE
+    return str(value)
+
+
+def _attached_rows(plugin: str) -> list[Row]:
+    """The weights ``plugin`` attaches to other plugins' models, one row per member."""
+    import weighthub
+
+    rows = []
+    for model in weighthub.list_models():
+        if weighthub.get_model_entry(model).plugin == plugin:
+            continue  # its own models' weights are in its models table
+        for name in weighthub.list_weights(model, plugin=plugin):
+            rows.append(Row(model, weighthub.get_weight(name), False))
+    return rows
+
+
+def _attached_tables(rows: Sequence[Row], columns: Sequence[str]) -> list[str]:
+    """Attached weights, one table per model: their full names, the domain ``columns`` of their
+    meta, and the facts every table shows."""
+    import weighthub
+
+    header = ["Weights", *columns, "Params", "GFLOPS", "Size (MiB)", "Recipe"]
+    parts = []
+    for model in dict.fromkeys(row.model for row in rows):
+        body = [
+            [
+                f"`{weighthub.get_weight_name(row.weights)}`",
+                *(_meta_cell(row.meta.get(column)) for column in columns),
+                *_facts(row.meta),
+            ]
+            for row in rows
+            if row.model == model
+        ]
+        parts += [f"On `{model}`:\n", list_table(header, body)]
+    return parts
+
+
 def _third_party_page(
-    found: Sequence[Any], first_party: Iterable[TaskSpec], elsewhere: Iterable[str] = ()
+    found: Sequence[Any],
+    first_party: Iterable[TaskSpec],
+    elsewhere: Iterable[str] = (),
+    meta_columns: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     import weighthub
 
@@ -304,6 +356,19 @@ def _third_party_page(
                 parts.append(
                     "Without pretrained weights: " + ", ".join(f"`{n}`" for n in plain) + ".\n"
                 )
+        attached = _attached_rows(plugin.name)
+        if attached:
+            columns = (meta_columns or {}).get(plugin.distribution or plugin.name, ())
+            parts.append(
+                f"{len(attached)} weights attached to other plugins' models"
+                + (
+                    f", with their `meta` keys {', '.join(f'`{c}`' for c in columns)}"
+                    if columns
+                    else ""
+                )
+                + ":\n"
+            )
+            parts.extend(_attached_tables(attached, columns))
     return "\n".join(parts)
 
 
@@ -348,12 +413,18 @@ def write(path: Path, content: bytes, report: Report) -> None:
     report.written.append(path.name)
 
 
-def generate(outdir: Path, listed_elsewhere: Iterable[str] = ()) -> Report:
+def generate(
+    outdir: Path,
+    listed_elsewhere: Iterable[str] = (),
+    meta_columns: Mapping[str, Sequence[str]] | None = None,
+) -> Report:
     """Write every generated fragment and chart into ``outdir``; return what changed.
 
     Args:
         outdir: The folder of the generated fragments.
         listed_elsewhere: Distributions the third-party page leaves out: another page lists them.
+        meta_columns: Per distribution, the domain ``meta`` keys its attached weights' table shows
+            as columns (``{"example-torchgeo-weights": ["sensor", "bands"]}``).
     """
     outdir.mkdir(parents=True, exist_ok=True)
     report = Report()
@@ -370,7 +441,7 @@ def generate(outdir: Path, listed_elsewhere: Iterable[str] = ()) -> Report:
         if png is not None:
             write(outdir / chart_name, png, report)
             expected.add(chart_name)
-    third_party = _third_party_page(found, specs, listed_elsewhere)
+    third_party = _third_party_page(found, specs, listed_elsewhere, meta_columns)
     write(outdir / "third-party.md", third_party.encode(), report)
     for stale in outdir.iterdir():
         if stale.is_file() and stale.name not in expected:
@@ -380,7 +451,11 @@ def generate(outdir: Path, listed_elsewhere: Iterable[str] = ()) -> Report:
 
 def _on_builder_inited(app: Sphinx) -> None:
     outdir = Path(app.srcdir) / app.config.weights_tables_output
-    report = generate(outdir, app.config.weights_tables_listed_elsewhere)
+    report = generate(
+        outdir,
+        app.config.weights_tables_listed_elsewhere,
+        app.config.weights_tables_meta_columns,
+    )
     logger.info(
         "weights_tables: wrote %d file(s), %d unchanged, in %s",
         len(report.written),
@@ -425,6 +500,7 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("weights_tables_output", "generated", "env", types=[str])
     app.add_config_value("weights_tables_listed_elsewhere", [], "env", types=[list])
+    app.add_config_value("weights_tables_meta_columns", {}, "env", types=[dict])
     app.connect("builder-inited", _on_builder_inited)
     app.connect("doctree-resolved", _on_doctree_resolved)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

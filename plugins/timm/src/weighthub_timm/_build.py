@@ -7,9 +7,12 @@ module makes it when first asked for (module ``__getattr__``), with
 checks of every weighthub builder. With weights, the member's verified checkpoint is built into
 the model by :func:`~weighthub_timm.build_model` (timm's own loader, meta parameters, the
 memory-mapped file assigned); without, it is ``timm.create_model(arch, pretrained=False,
-**kwargs)``. Keyword arguments go to ``timm.create_model``: ``num_classes=`` works as in timm (a
-number other than the weights' gives a new classifier, ``0`` a headless model), and so do
-``in_chans=``, ``features_only=`` ...
+**kwargs)``. Weights another plugin attaches with ``model_kwargs`` or a ``missing_head``
+(torchgeo's multispectral backbones) load as every weighthub model loads them
+(:func:`weighthub.building.load`): ``timm.create_model(arch, **model_kwargs)``, the declared head
+freshly initialised, every other key loaded strictly. Keyword arguments go to
+``timm.create_model``: ``num_classes=`` works as in timm (a number other than the weights' gives a
+new classifier, ``0`` a headless model), and so do ``in_chans=``, ``features_only=`` ...
 
 Nothing here depends on how the catalogue names the models: a builder is made for any
 architecture the manifest lists, whatever name it is registered under.
@@ -21,7 +24,7 @@ import functools
 from typing import Any
 
 from weighthub import UnknownModelError, WeightsEnum
-from weighthub.building import checkpoint_file, close_matches_hint, make_builder
+from weighthub.building import checkpoint_file, close_matches_hint, load, make_builder
 
 from ._create import build_model, create_timm_model
 from ._manifest import manifest
@@ -34,6 +37,12 @@ def _build_function(arch: str) -> Any:
     def build(weights: WeightsEnum | None, progress: bool, kwargs: dict[str, Any]) -> Any:
         if weights is None:
             return create_timm_model(arch, **kwargs)
+        if weights.missing_head or weights.model_kwargs:
+            # Weights that change the architecture (in_chans=13) or lack its head, as another
+            # plugin declares them (torchgeo's backbones): the architecture built with those
+            # arguments, every key outside the declared head loaded strictly. timm's loader would
+            # adapt a first layer of another width and drop a head silently instead.
+            return load(lambda: create_timm_model(arch, **kwargs), weights, progress)
         # timm's own name of the tag selects its pretrained config (the checkpoint filter,
         # num_classes, input size); weights of another plugin use the architecture's default.
         name = str(weights.meta.get("x_timm_name") or arch)
