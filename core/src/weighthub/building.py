@@ -463,19 +463,8 @@ def checkpoint_file(
     """
     if loads_skipped():
         return None
-    from ._fetch import fetch
-
     notify_load(weights)
-    value = weights.value
-    return fetch(
-        value.url,
-        model_dir=model_dir,
-        progress=progress,
-        check_hash=check_hash,
-        file_name=value.file_name,
-        sha256=value.sha256,
-        file_size=value.file_size,
-    )
+    return weights.fetch(model_dir=model_dir, progress=progress, check_hash=check_hash)
 
 
 def load_backbone(
