@@ -158,7 +158,7 @@ def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F
                         msg = f"No weights available for model {builder.__name__}"
                         raise ValueError(msg)
                 if not pretrained_positional:
-                    warn(
+                    warnings.warn(
                         f"The parameter '{pretrained_param}' is deprecated since 0.13 and may be "
                         f"removed in the future, please use '{weights_param}' instead.",
                         stacklevel=_callers_level(),
@@ -174,7 +174,7 @@ def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F
                         f"{type(default_weights).__name__}.DEFAULT` to get the most up-to-date "
                         f"weights."
                     )
-                warn(message, stacklevel=_callers_level())
+                warnings.warn(message, stacklevel=_callers_level())
                 del kwargs[pretrained_param]
                 kwargs[weights_param] = default_weights
             return builder(*args, **kwargs)
