@@ -103,7 +103,8 @@ def test_list_models_is_sorted_and_filters_by_task_plugin_and_weights(toy_models
     assert weighthub.list_models(pretrained=True) == ["resnet50"]
     assert "resnet50" not in weighthub.list_models(pretrained=False)
     assert weighthub.list_models(task="toy") == sorted(NAMES)
-    assert weighthub.list_models(task="other") == []
+    with pytest.raises(weighthub.UnknownTaskError, match="other"):
+        weighthub.list_models(task="other")
     assert weighthub.list_models(plugin="<runtime>") == sorted(NAMES)
 
 
