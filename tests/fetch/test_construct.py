@@ -14,6 +14,7 @@ from torchvision.models.vision_transformer import VisionTransformer
 
 from weighthub import Weights, WeightsEnum, construct_model
 from weighthub._construct import meta_parameters
+from weighthub.testing import tensors_of
 
 
 def _weights_for(path):
@@ -41,16 +42,6 @@ def _save(factory, tmp_path):
     path = tmp_path / "ckpt.pth"
     torch.save(model.state_dict(), path)
     return path
-
-
-def _flatten(out):
-    if isinstance(out, torch.Tensor):
-        return [out]
-    if isinstance(out, dict):
-        return [t for k in sorted(out) for t in _flatten(out[k])]
-    if isinstance(out, (list, tuple)):
-        return [t for item in out for t in _flatten(item)]
-    return []
 
 
 def _small_vit():
@@ -106,7 +97,7 @@ def test_fast_path_is_bit_identical(name, tmp_path, caplog):
     inputs = [x] if name.startswith("fasterrcnn") else x
     with torch.no_grad():
         expected, got = reference(inputs), fast(inputs)
-    for a, b in zip(_flatten(expected), _flatten(got), strict=True):
+    for a, b in zip(tensors_of(expected), tensors_of(got), strict=True):
         assert torch.equal(a, b)
 
 
