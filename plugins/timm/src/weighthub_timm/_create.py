@@ -157,7 +157,7 @@ def build_model(
     if model is not None:
         _check_fresh_names(model, fresh_names)
         _initialise_leftovers(model, path)
-        unresolved = _recreate_buffers(model) or _still_on_meta(model)
+        unresolved = _recreate_buffers(model)
         if not unresolved:
             if path.suffix != ".npz":  # the .npz loader copied everything into fresh memory
                 names = frozenset(align) if align is not None else _traced_operands(model)
@@ -300,14 +300,6 @@ def _check_fresh_names(model: nn.Module, fresh: tuple[str, ...]) -> None:
                 "Pass names as model.named_modules() gives them, e.g. 'fc' or 'head'."
             )
             raise CheckpointMismatchError(msg)
-
-
-def _still_on_meta(model: nn.Module) -> list[str]:
-    """The tensors of the state still on the meta device, under every name (shared modules too).
-
-    A last guard: a model that the fast path left with any meta tensor is built the plain way.
-    """
-    return [key for key, tensor in model.state_dict(keep_vars=True).items() if tensor.is_meta]
 
 
 def _initialise_leftovers(model: nn.Module, path: Path) -> None:
