@@ -82,11 +82,16 @@ class Resolved:
     explicit: bool = False
 
 
-def _models_of_enum(enum: type[WeightsEnum]) -> list[ModelEntry]:
+def _models_using(enum_name: str) -> list[ModelEntry]:
+    """The models whose own weights enum has this class name (none is imported)."""
     from .._api import get_model_entry, list_models
 
     entries = [get_model_entry(name) for name in list_models()]
-    return [e for e in entries if e.weights_name == enum.__name__ and e.load_weights() is enum]
+    return [e for e in entries if e.weights_name == enum_name]
+
+
+def _models_of_enum(enum: type[WeightsEnum]) -> list[ModelEntry]:
+    return [e for e in _models_using(enum.__name__) if e.load_weights() is enum]
 
 
 def resolve(name: str) -> Resolved:
@@ -96,7 +101,7 @@ def resolve(name: str) -> Resolved:
         UnknownModelError, UnknownWeightsError, UnknownWeightsMemberError: The name is unknown
             (their messages already suggest close matches).
     """
-    from .._api import get_model_entry, get_weight, list_models, lone_name_hint
+    from .._api import get_model_entry, get_weight, lone_name_hint
     from .._errors import UnknownModelError
 
     if "." in name:
@@ -106,8 +111,7 @@ def resolve(name: str) -> Resolved:
         entry = get_model_entry(name)
     except UnknownModelError as exc:
         # A weights enum's name alone: the weights of the models that use it.
-        users = [get_model_entry(m) for m in list_models()]
-        users = [e for e in users if e.weights_name == name]
+        users = _models_using(name)
         if not users:
             msg = f"{exc}{lone_name_hint(name)}"
             raise UnknownModelError(msg, name=name) from None
