@@ -13,13 +13,12 @@ Torch-free: importing this module, and building any enum, imports neither torch 
 
 from __future__ import annotations
 
-import difflib
 import functools
 import threading
-from collections.abc import Iterable
 from typing import Any
 
 from weighthub import UnknownModelError, UnknownWeightsMemberError, Weights, WeightsEnum
+from weighthub.building import close_matches_hint
 from weighthub.transforms import PresetFactory, preset
 
 from ._labels import label_names
@@ -140,12 +139,6 @@ def _meta(arch: str, entry: dict[str, Any], default: bool) -> dict[str, Any]:
     return meta
 
 
-def _close(name: str, names: Iterable[str]) -> str:
-    # core's close_matches_hint is private to core; the same wording, for timm's names.
-    matches = difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
-    return " Did you mean " + " or ".join(map(repr, matches)) + "?" if matches else ""
-
-
 def _regenerate_hint() -> str:
     return (
         f" weighthub-timm lists the tags of timm {manifest().timm_version}; for a newer timm's, "
@@ -166,7 +159,7 @@ def weights_enum(arch: str) -> type[WeightsEnum]:
             return cached
         entries = manifest().architectures.get(arch)
         if entries is None:
-            hint = _close(arch, manifest().architectures)
+            hint = close_matches_hint(arch, manifest().architectures)
             msg = f"timm has no pretrained architecture {arch!r}.{hint}{_regenerate_hint()}"
             raise UnknownModelError(msg, name=arch)
         members = [
@@ -210,7 +203,7 @@ def weights_of(name: str) -> WeightsEnum:
         tags = [f"{arch}.{tag_of(m.name)}" for m in enum]
         msg = (
             f"timm's {arch} has no pretrained tag {tag!r}; its tags are {', '.join(tags)}."
-            f"{_close(name, tags)}{_regenerate_hint()}"
+            f"{close_matches_hint(name, tags)}{_regenerate_hint()}"
         )
         raise UnknownWeightsMemberError(msg, name=name, enum=enum.__name__)
     return member
