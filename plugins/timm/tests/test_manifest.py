@@ -22,6 +22,7 @@ import weighthub_timm
 from weighthub_timm import generate
 
 DATA = files("weighthub_timm") / "_data"
+RESULTS = Path(__file__).resolve().parents[1] / "results"  # timm's tables, as committed
 TAGS = timm.list_pretrained()
 
 
@@ -52,6 +53,8 @@ def test_the_manifest_is_regenerated_from_timm(committed, regenerated):
     assert sorted(labels) == sorted(p.name for p in (DATA / "labels").iterdir())
     for name, text in labels.items():
         assert (DATA / "labels" / name).read_text(encoding="utf-8") == text
+    metrics = generate.build_metrics(RESULTS, regenerated)
+    assert (DATA / "metrics.json").read_text(encoding="utf-8") == generate.dumps_metrics(metrics)
 
 
 def test_one_entry_per_pretrained_tag_in_timms_order(tags, committed):
@@ -183,39 +186,60 @@ def test_the_torchvision_names_are_the_clashing_architectures(committed):
 RESULTS_HEADER = "model,img_size,top1,top1_err,top5,top5_err,param_count,crop_pct,interpolation\n"
 
 
-def test_results_tables_become_metrics(tmp_path, tags):
+def test_results_tables_become_metrics(tmp_path, regenerated):
     (tmp_path / "results-imagenet.csv").write_text(
         RESULTS_HEADER
+        # Two sizes: the one of the tag's own transforms (224) is kept.
         + "resnet50.a1_in1k,288,81.214,18.786,95.11,4.89,25.56,1.0,bicubic\n"
+        + "resnet50.a1_in1k,224,80.382,19.618,94.598,5.402,25.56,0.95,bicubic\n"
+        # Only a size other than its transforms': kept, with that size.
+        + "resnet50.a2_in1k,288,80.1,19.9,94.9,5.1,25.56,1.0,bicubic\n"
         + "vit_base_patch16_224,224,85.1,14.9,97.5,2.5,86.57,0.9,bicubic\n"  # untagged: default
+        + "resnet50.b1k_in1k,224,80.0,20.0,94.0,6.0,25.56,0.95,bicubic\n"
         + "not_a_timm_model.x,224,1.0,99.0,5.0,95.0,1.0,0.9,bicubic\n",
         encoding="utf-8",
     )
     (tmp_path / "results-imagenet-real.csv").write_text(
-        RESULTS_HEADER + "resnet50.a1_in1k,288,86.9,13.1,97.0,3.0,25.56,1.0,bicubic\n",
+        RESULTS_HEADER
+        + "resnet50.a1_in1k,224,86.9,13.1,97.0,3.0,25.56,0.95,bicubic\n"
+        # Not in results-imagenet.csv: dropped, as the schema wants ImageNet-1K first.
+        + "resnet50.c1_in1k,224,86.0,14.0,97.0,3.0,25.56,0.95,bicubic\n",
         encoding="utf-8",
     )
     # timm's benchmark tables sit in the same folder and are not results.
     (tmp_path / "results-benchmark-infer.csv").write_text(
         "model,infer_samples_per_sec\nresnet50.a1_in1k,2000\n", encoding="utf-8"
     )
-    data = generate.build_manifest(
-        results=tmp_path, num_params=lambda name: tags[name]["num_params"]
-    )
-    found = {
-        f"{arch}.{e['tag']}": e.get("metrics")
-        for arch, entries in data["architectures"].items()
-        for e in entries
-    }
+    found = generate.build_metrics(tmp_path, regenerated)
     assert found["resnet50.a1_in1k"] == {
-        "ImageNet-1K": {"acc@1": 81.214, "acc@5": 95.11},
-        "ImageNet-ReaL": {"acc@1": 86.9, "acc@5": 97.0},
+        "input_size": 224,
+        "metrics": {
+            "ImageNet-1K": {"acc@1": 80.382, "acc@5": 94.598},
+            "ImageNet-ReaL": {"acc@1": 86.9, "acc@5": 97.0},
+        },
     }
+    assert found["resnet50.a2_in1k"]["input_size"] == 288
     default = f"vit_base_patch16_224.{get_pretrained_cfg('vit_base_patch16_224').tag}"
-    assert found[default] == {"ImageNet-1K": {"acc@1": 85.1, "acc@5": 97.5}}
-    assert sum(value is not None for value in found.values()) == 2
-    # The committed manifest has none: timm's wheel ships no results tables.
-    assert not any("metrics" in entry for entry in tags.values())
+    assert found[default]["metrics"] == {"ImageNet-1K": {"acc@1": 85.1, "acc@5": 97.5}}
+    assert sorted(found) == sorted(
+        ["resnet50.a1_in1k", "resnet50.a2_in1k", "resnet50.b1k_in1k", default]
+    )
+
+
+def test_the_committed_tables_give_most_classifiers_their_metrics(tags, committed):
+    metrics = json.loads((DATA / "metrics.json").read_text(encoding="utf-8"))
+    assert len(metrics) == 1266
+    assert all("ImageNet-1K" in value["metrics"] for value in metrics.values())
+    assert set(metrics) <= set(tags)
+    # timm evaluates ImageNet-1k classifiers only.
+    assert all(tags[name].get("labels") == "imagenet-1k" for name in metrics)
+    # The size kept is the tag's own transforms' whenever timm evaluated at it.
+    configs = committed["configs"]
+    own = sum(
+        value["input_size"] == configs[tags[name]["config"]]["input_size"][-1]
+        for name, value in metrics.items()
+    )
+    assert own >= 1200, own
 
 
 def test_the_command_refuses_a_results_path_that_is_no_folder(tmp_path, capsys):

@@ -86,6 +86,19 @@ def test_meta_carries_timms_facts(members):
     assert members["botnet26t_256.c1_in1k"].meta["min_size"] == (224, 224)
 
 
+def test_metrics_are_timms_results_at_the_weights_own_size(members):
+    # plugins/timm/results/results-imagenet.csv has this tag at 288 and at 224, its
+    # transforms' size; results-imagenet-real.csv likewise.
+    meta = members["resnet50.a1_in1k"].meta
+    assert meta["x_metrics_input_size"] == 224 == meta["x_input_size"][-1]
+    assert meta["_metrics"]["ImageNet-1K"] == {"acc@1": 80.382, "acc@5": 94.598}
+    assert len(meta["_metrics"]) == 8
+    assert meta["_metrics"]["ImageNet-ReaL"]["acc@1"] > meta["_metrics"]["ImageNet-1K"]["acc@1"]
+    # Tags timm's tables do not list (here a headless one) have none, rather than a placeholder.
+    headless = members["vit_base_patch16_224.augreg_in21k"].meta
+    assert "_metrics" not in headless and "x_metrics_input_size" not in headless
+
+
 def test_categories_follow_the_classifier(members):
     for name, member in members.items():
         meta = member.meta

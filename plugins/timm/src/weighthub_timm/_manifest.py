@@ -34,9 +34,12 @@ architecture's tags are in timm's order, so the first is the one
 ``test_input_size``, ``test_crop_pct``, ``min_input_size``, ``license``, ``origin_url``,
 ``paper_ids``, ``paper_name``, ``description``, ``notes``
     timm's pretrained config fields of those names.
-``metrics``
-    ``{"ImageNet-1K": {"acc@1": ..., "acc@5": ...}, ...}`` from timm's results tables, when the
-    generator was given them.
+
+Metrics live apart, in ``_data/metrics.json``, so that listing never parses them; :func:`metrics`
+reads them when a weights enum is first built. From timm's results tables, one line a tag::
+
+    "resnet50.a1_in1k": {"input_size": 288,   # the image size timm evaluated at
+                         "metrics": {"ImageNet-1K": {"acc@1": 81.2, "acc@5": 95.1}, ...}}
 """
 
 from __future__ import annotations
@@ -47,12 +50,14 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
-__all__ = ["FORMAT", "MANIFEST", "Manifest", "manifest"]
+__all__ = ["FORMAT", "MANIFEST", "METRICS", "Manifest", "manifest", "metrics"]
 
 FORMAT = 1
 _PACKAGE = __name__.rpartition(".")[0]
 MANIFEST = "manifest.json"
 """The manifest's file name in the package's ``_data`` folder."""
+METRICS = "metrics.json"
+"""The metrics' file name in the package's ``_data`` folder."""
 
 
 @dataclass(frozen=True)
@@ -105,3 +110,11 @@ def manifest() -> Manifest:
     """The plugin's manifest, parsed on first use."""
     text = (files(_PACKAGE) / "_data" / MANIFEST).read_text(encoding="utf-8")
     return Manifest.from_json(text)
+
+
+@functools.cache
+def metrics() -> dict[str, dict[str, Any]]:
+    """The published metrics of each tag that has any (the format is in the module's docs)."""
+    text = (files(_PACKAGE) / "_data" / METRICS).read_text(encoding="utf-8")
+    found: dict[str, dict[str, Any]] = json.loads(text)
+    return found

@@ -22,7 +22,7 @@ from weighthub.building import close_matches_hint
 from weighthub.transforms import PresetFactory, preset
 
 from ._labels import label_names
-from ._manifest import manifest
+from ._manifest import manifest, metrics
 from ._names import arch_of, enum_name, member_name, tag_of
 
 __all__ = ["HUB", "hub_url", "source_url", "transforms_of", "weights_enum", "weights_of"]
@@ -98,6 +98,7 @@ def _meta(arch: str, entry: dict[str, Any], default: bool) -> dict[str, Any]:
     config = found.configs[entry["config"]]
     labels = entry.get("labels")
     hub_card = f"{HUB}/{entry['hub']}" if "hub" in entry else None
+    published = metrics().get(name, {})
     meta: dict[str, Any] = {
         "categories": None if labels is None else label_names(labels),
         "num_params": entry["num_params"],
@@ -128,7 +129,8 @@ def _meta(arch: str, entry: dict[str, Any], default: bool) -> dict[str, Any]:
         "x_custom_load": entry.get("custom_load"),
         "x_torchvision_url": entry.get("torchvision", {}).get("url"),
         "x_torchvision_weights": entry.get("torchvision", {}).get("weights"),
-        "_metrics": entry.get("metrics"),
+        "_metrics": published.get("metrics"),
+        "x_metrics_input_size": published.get("input_size"),
     }
     meta.update({key: value for key, value in optional.items() if value is not None})
     for key in ("x_test_input_size", "x_paper_ids", "x_hf_hub_files"):

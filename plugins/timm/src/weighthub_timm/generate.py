@@ -4,14 +4,16 @@
 
     python -m weighthub_timm.generate                 # rewrite _data/ in place
     python -m weighthub_timm.generate --check         # exit 1 when _data/ differs from timm's
-    python -m weighthub_timm.generate --results DIR   # metrics from timm's results CSVs
+    python -m weighthub_timm.generate --results DIR   # metrics from other results CSVs
     python -m weighthub_timm.generate --output DIR    # write elsewhere
 
 Every tag of ``timm.list_pretrained()`` becomes one entry (see :mod:`weighthub_timm._manifest`
 for the format); the label sets timm ships beyond ImageNet-1k are written to ``_data/labels``.
 Parameters are counted by building each tag's model on the meta device, which takes minutes.
 timm's wheel ships no results tables: metrics come from ``--results DIR``, a folder of timm's
-``results-*.csv`` files (``model``, ``top1``, ``top5`` columns), and are null otherwise.
+``results-*.csv`` files (``model``, ``top1``, ``top5`` columns), by default the copy committed
+next to the plugin (``plugins/timm/results``), and go to ``_data/metrics.json``, which listing
+never reads. A tag the tables do not list has no metrics.
 
 This module imports timm, torch and torchvision; the plugin's listing path never imports it.
 """
@@ -27,18 +29,22 @@ from pathlib import Path
 from typing import Any
 
 from ._labels import IMAGENET1K
-from ._manifest import FORMAT, MANIFEST
+from ._manifest import FORMAT, MANIFEST, METRICS
 
 __all__ = [
     "build_manifest",
+    "build_metrics",
     "count_params",
     "dumps",
+    "dumps_metrics",
     "label_files",
     "main",
     "read_results",
 ]
 
 DATA = Path(__file__).resolve().parent / "_data"
+RESULTS = Path(__file__).resolve().parents[2] / "results"
+"""timm's results tables as committed next to the plugin's sources (absent from its wheel)."""
 
 # timm's results files and the dataset names weighthub's meta uses for them.
 _DATASETS = {
@@ -51,6 +57,7 @@ _DATASETS = {
     "imagenet-a": "ImageNet-A",
     "imagenet-a-clean": "ImageNet-A-clean",
 }
+_TOP = _DATASETS["imagenet"]
 _TORCHVISION_HOST = "https://download.pytorch.org/models/"
 # Pretrained config fields copied as they are, when set.
 _COPIED = ("license", "origin_url", "paper_name", "description", "notes", "test_crop_pct")
@@ -71,23 +78,25 @@ def count_params(name: str) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-def read_results(folder: Path) -> dict[str, dict[str, dict[str, float]]]:
-    """Read timm's ``results-*.csv`` tables: ``{"arch.tag": {dataset: {"acc@1", "acc@5"}}}``.
+def read_results(folder: Path) -> dict[str, dict[int, dict[str, dict[str, float]]]]:
+    """Read timm's ``results-*.csv`` tables: ``{model: {img_size: {dataset: {"acc@1", "acc@5"}}}}``.
 
-    Files without ``model``, ``top1`` and ``top5`` columns (timm's benchmark tables) are skipped;
-    a dataset timm adds later keeps its file's name (``results-foo.csv`` -> ``foo``).
+    timm evaluates some tags at two sizes (its train and its test size), one row each. Files
+    without ``model``, ``img_size``, ``top1`` and ``top5`` columns (timm's benchmark tables) are
+    skipped; a dataset timm adds later keeps its file's name (``results-foo.csv`` -> ``foo``).
     """
-    metrics: dict[str, dict[str, dict[str, float]]] = {}
+    metrics: dict[str, dict[int, dict[str, dict[str, float]]]] = {}
     for path in sorted(folder.glob("results-*.csv")):
         with path.open(newline="", encoding="utf-8") as stream:
             reader = csv.DictReader(stream)
-            if not {"model", "top1", "top5"} <= set(reader.fieldnames or ()):
+            if not {"model", "img_size", "top1", "top5"} <= set(reader.fieldnames or ()):
                 continue
             stem = path.stem.removeprefix("results-")
             dataset = _DATASETS.get(stem, stem)
             for row in reader:
                 values = {"acc@1": float(row["top1"]), "acc@5": float(row["top5"])}
-                metrics.setdefault(row["model"], {})[dataset] = values
+                sizes = metrics.setdefault(row["model"], {})
+                sizes.setdefault(int(row["img_size"]), {})[dataset] = values
     return metrics
 
 
@@ -157,14 +166,12 @@ def _labels(cfg: dict[str, Any], sizes: dict[str, int]) -> str | None:
 
 def build_manifest(
     *,
-    results: Path | None = None,
     num_params: Callable[[str], int] = count_params,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Collect the manifest of every pretrained tag of the installed timm.
 
     Args:
-        results: A folder of timm's ``results-*.csv`` files, or None for no metrics.
         num_params: Counts a tag's parameters, given ``"arch.tag"``.
         progress: Called with each tag's name before it is collected.
 
@@ -176,7 +183,6 @@ def build_manifest(
     from timm.data.config import resolve_data_config
     from timm.models import get_arch_pretrained_cfgs
 
-    metrics = {} if results is None else read_results(results)
     published = _torchvision_urls()
     pretrained = timm.list_pretrained()
     available = set(pretrained)
@@ -207,7 +213,6 @@ def build_manifest(
                 "min_input_size": cfg.get("min_input_size"),
                 "paper_ids": _paper_ids(cfg.get("paper_ids")),
                 **{key: cfg.get(key) for key in _COPIED},
-                "metrics": metrics.get(name) or (metrics.get(arch) if name == default else None),
             }
             entries.append({k: list(v) if isinstance(v, tuple) else v for k, v in entry.items()})
     taken = set(torchvision.models.list_models())
@@ -219,6 +224,38 @@ def build_manifest(
         "families": _families(architectures),
         "architectures": architectures,
     }
+
+
+def build_metrics(results: Path, data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The metrics of the manifest's tags, from timm's results tables.
+
+    timm's tables name most models ``arch.tag`` and a few by the bare architecture, which stands
+    for its default tag (the first), as in ``timm.create_model``. Of a tag evaluated at several
+    sizes, the row at the size of its own transforms is kept, so ``weights.transforms()``
+    reproduces it; otherwise the largest size. Tags without an ImageNet-1K row (timm's other
+    tables compare against it; one stray row of ``results-imagenet-a.csv`` has none) and tags the
+    tables do not list are left out.
+
+    Args:
+        results: A folder of timm's ``results-*.csv`` files.
+        data: The manifest, as :func:`build_manifest` returns it.
+
+    Returns:
+        ``{"arch.tag": {"input_size": size, "metrics": {dataset: {"acc@1", "acc@5"}}}}``.
+    """
+    found = read_results(results)
+    metrics = {}
+    for arch, entries in data["architectures"].items():
+        for position, entry in enumerate(entries):
+            name = f"{arch}.{entry['tag']}"
+            sizes = found.get(name) or (found.get(arch) if position == 0 else None)
+            sizes = {size: values for size, values in (sizes or {}).items() if _TOP in values}
+            if not sizes:
+                continue
+            own = data["configs"][entry["config"]]["input_size"][-1]
+            size = own if own in sizes else max(sizes)
+            metrics[name] = {"input_size": size, "metrics": sizes[size]}
+    return metrics
 
 
 def _families(architectures: Iterable[str]) -> dict[str, list[str]]:
@@ -279,6 +316,12 @@ def dumps(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def dumps_metrics(metrics: dict[str, dict[str, Any]]) -> str:
+    """The metrics as committed: JSON, one tag a line."""
+    lines = [f"{json.dumps(name)}:{json.dumps(values)}" for name, values in metrics.items()]
+    return "{\n" + ",\n".join(lines) + "}\n"
+
+
 def label_files(data: dict[str, Any]) -> dict[str, str]:
     """The label sets the manifest names, other than ImageNet-1k: ``{file name: text}``.
 
@@ -298,9 +341,9 @@ def label_files(data: dict[str, Any]) -> dict[str, str]:
     return texts
 
 
-def _outputs(data: dict[str, Any]) -> dict[Path, str]:
+def _outputs(data: dict[str, Any], metrics: dict[str, Any]) -> dict[Path, str]:
     labels = {Path("labels") / name: text for name, text in label_files(data).items()}
-    return {Path(MANIFEST): dumps(data), **labels}
+    return {Path(MANIFEST): dumps(data), Path(METRICS): dumps_metrics(metrics), **labels}
 
 
 def _differences(outputs: dict[Path, str], folder: Path) -> Iterable[str]:
@@ -321,12 +364,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m weighthub_timm.generate", description=__doc__.split("\n\n")[0]
     )
-    parser.add_argument("--results", type=Path, help="a folder of timm's results-*.csv files")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS,
+        help=f"a folder of timm's results-*.csv files (default: {RESULTS})",
+    )
     parser.add_argument("--output", type=Path, default=DATA, help=f"default: {DATA}")
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
-    if args.results is not None and not args.results.is_dir():
-        parser.error(f"--results {args.results}: not a folder of timm's results-*.csv files")
+    if not args.results.is_dir() or not any(args.results.glob("results-*.csv")):
+        parser.error(
+            f"--results {args.results}: not a folder of timm's results-*.csv files; give the "
+            "results folder of a timm checkout (github.com/huggingface/pytorch-image-models)"
+        )
     count = [0]
 
     def progress(name: str) -> None:
@@ -334,8 +385,8 @@ def main(argv: list[str] | None = None) -> int:
         if count[0] % 100 == 0:
             print(f"{count[0]} tags ({name})", file=sys.stderr, flush=True)
 
-    data = build_manifest(results=args.results, progress=progress)
-    outputs = _outputs(data)
+    data = build_manifest(progress=progress)
+    outputs = _outputs(data, build_metrics(args.results, data))
     if args.check:
         problems = list(_differences(outputs, args.output))
         for problem in problems:
