@@ -132,3 +132,17 @@ def test_the_threshold_must_be_a_number(server, large, monkeypatch):
     url = server.add("/m/large.pth", large)
     with pytest.raises(ValueError, match="WEIGHTHUB_PARALLEL_BELOW='fast'"):
         fetch(url, sha256=sha(large), progress=False)
+
+
+@pytest.mark.parametrize(("n", "hands_over"), [(2_097_152, True), (2_090_000, False)])
+def test_the_default_threshold_is_8_mib(server, n, hands_over, monkeypatch):
+    # No WEIGHTHUB_PARALLEL_MIN: a file just over 8 MiB (most torchvision files are 14-100 MB)
+    # hands a slow stream over; one just under stays one stream however slow.
+    monkeypatch.delenv("WEIGHTHUB_PARALLEL_MIN", raising=False)
+    data = make_checkpoint(n=n)
+    assert (len(data) >= 8 << 20) is hands_over
+    url = server.add("/m/default.pth", data)
+    server.fault("/m/default.pth", _slow())
+    assert fetch(url, sha256=sha(data), progress=False).read_bytes() == data
+    ranges = server.ranges_of("/m/default.pth")
+    assert (len(ranges) > 1) is hands_over, ranges
