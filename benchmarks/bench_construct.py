@@ -8,7 +8,8 @@ Usage::
 For each model a random-weight checkpoint is saved once into the folder. Every measurement runs in
 a fresh child process; the time is measured inside the child from the call to the first output of a
 forward pass on a 1x3x224x224 input (the interpreter and ``import torch`` are excluded), and the
-peak RSS is the child's ``ru_maxrss`` minus that of a child that only imports the libraries.
+peak RSS is the child's ``VmHWM`` (not ``ru_maxrss``, which Linux keeps across exec) minus that of
+a child that only imports the libraries.
 
 (a) torchvision: ``torchvision.models.X()`` + ``load_state_dict(torch.load(f, weights_only=True))``
 (b) weighthub: ``construct_model(lambda: torchvision.models.X(), <Weights with a file:// URL>)``
@@ -41,7 +42,17 @@ from weighthub._weights import Weights, WeightsEnum
 mode, name, ckpt, cache = sys.argv[1:5]
 torch.set_num_threads(2)
 
+
 def rss_mib():
+    # Not ru_maxrss: Linux keeps it across exec, so a child of a parent that held a checkpoint
+    # would report the parent's peak. VmHWM belongs to this process image alone.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 result = {}
