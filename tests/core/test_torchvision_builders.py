@@ -143,6 +143,12 @@ def test_timm_members_point_at_their_own_model(torch_home, use_plugins):
     assert 'weighthub.get_model("timm/resnet50.a1_in1k")' in message
     assert "load_state_dict" not in message  # another library's architecture
     assert error.weights == "timm/resnet50_Weights.A1_IN1K"
+    # Weights of another architecture: the message cannot name a model, it says how to find it.
+    vit = weighthub.get_weight("timm/vit_base_patch16_224.augreg2_in21k_ft_in1k")
+    message = str(_raised(lambda: torchvision.models.resnet50(weights=vit)))
+    name = "timm/vit_base_patch16_224_Weights.AUGREG2_IN21K_FT_IN1K"
+    assert f"(weighthub info {name} names it)" in message
+    assert f'weighthub.get_model(<that model>, weights="{name}")' in message
 
 
 def test_members_are_true_everywhere_else():
