@@ -43,7 +43,7 @@ def test_a_first_party_member_raises_and_names_the_fixes(torch_home):
     error = _raised(lambda: torchvision.models.resnet50(weights=member))
     message = str(error)
     assert message.startswith(
-        "torchvision's torchvision.models.resnet50 was given weighthub's "
+        "torchvision.models.resnet50 was given weighthub's "
         "ResNet50_Weights.IMAGENET1K_V2 as weights=."
     )
     assert "it would have loaded its legacy ResNet50_Weights.IMAGENET1K_V1 instead" in message
@@ -97,7 +97,7 @@ def test_backbone_weights_name_their_parameter_and_legacy_default(torch_home):
     )
     message = str(error)
     assert message.startswith(
-        "torchvision's torchvision.models.detection.fasterrcnn_resnet50_fpn was given weighthub's "
+        "torchvision.models.detection.fasterrcnn_resnet50_fpn was given weighthub's "
         "ResNet50_Weights.IMAGENET1K_V2 as weights_backbone=."
     )
     assert "its legacy ResNet50_Weights.IMAGENET1K_V1 instead" in message

@@ -81,7 +81,7 @@ def _legacy_error(weights: Any, wrapper: Mapping[str, Any]) -> TorchvisionLegacy
             f'weighthub.get_weight("{name}")'
         )
     msg = (
-        f"torchvision's {path} was given weighthub's {shown} as {given_as}=. torchvision's "
+        f"{path} was given weighthub's {shown} as {given_as}=. torchvision's "
         f"builders take only torchvision's own weights enums and read any other value as the "
         f"legacy pretrained=True flag: {outcome}. Instead, {'; or '.join(fixes)}."
     )
