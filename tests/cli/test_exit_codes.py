@@ -348,11 +348,13 @@ SCENARIOS: dict[str, Scenario] = {
 }
 # Raised only where no input reaches (RankMismatchError: under torchrun only): by the raiser plugin.
 # CheckpointMismatchError and UnsupportedModelKwargsError are raised for real by the tests of
-# weights with a missing head or builder options (tests/attach/test_bands.py, the torchgeo port).
+# weights with a missing head or builder options (tests/attach/test_bands.py, the torchgeo port);
+# TorchvisionLegacyWeightsError by torchvision's builders (tests/core/test_torchvision_builders.py).
 PLUGIN_ONLY = {
     "CheckpointMismatchError",
     "InvalidFileNameError",
     "RankMismatchError",
+    "TorchvisionLegacyWeightsError",
     "UnknownTaskError",
     "UnsupportedModelKwargsError",
     "WeighthubError",

@@ -555,6 +555,9 @@ class _CatalogueLookups:
     def attached(self, enum: type[WeightsEnum]) -> Sequence[WeightsAttachment]:
         return catalogue().attached_to(enum)
 
+    def weight_name(self, member: WeightsEnum) -> str:
+        return get_weight_name(member)
+
     def task(self, name: str) -> Task | None:
         return find_task(name)
 

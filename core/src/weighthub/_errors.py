@@ -25,6 +25,7 @@ and ``except weighthub.WeighthubError`` both catch an :class:`UnknownModelError`
     ├── UnknownWeightsError          ValueError: unknown or malformed weights enum name
     ├── UnknownWeightsMemberError    KeyError: unknown member of a weights enum
     ├── UnsafeCheckpointError        pickle.UnpicklingError: a checkpoint needs unsafe unpickling
+    ├── TorchvisionLegacyWeightsError TypeError: a torchvision builder given weighthub's weights
     ├── UnsupportedModelKwargsError  TypeError: a model cannot take an option its weights declare
     └── WeightsDownloadError         OSError: a download failed for good (4xx, retries exhausted)
 
@@ -72,6 +73,7 @@ __all__ = [
     "PluginLoadError",
     "PluginWarning",
     "RankMismatchError",
+    "TorchvisionLegacyWeightsError",
     "UnknownModelError",
     "UnknownTaskError",
     "UnknownWeightsError",
@@ -493,6 +495,30 @@ class RankMismatchError(WeighthubError, ValueError):
         self.rank = rank
         self.url = url
         self.rank0_url = rank0_url
+
+
+class TorchvisionLegacyWeightsError(WeighthubError, TypeError):
+    """One of torchvision's own builders was given weighthub's weights (a member or reference).
+
+    torchvision's builders take only torchvision's weights enums; any other true value passes
+    its legacy ``pretrained=True`` test and loads torchvision's legacy weights (``*_V1``), not the
+    ones given. weighthub raises this instead, before anything is downloaded. The message names
+    the builder, the weights and the fixes: ``weighthub.get_model``, torchvision's own member
+    when it holds the same file, or ``model.load_state_dict(weights.get_state_dict())``.
+
+    Attributes:
+        weights: The weights given, ``"Enum.MEMBER"``.
+        builder: torchvision's builder, e.g. ``"torchvision.models.resnet50"``.
+    """
+
+    exit_code = 2
+
+    def __init__(
+        self, *args: object, weights: str | None = None, builder: str | None = None
+    ) -> None:
+        super().__init__(*args)
+        self.weights = weights
+        self.builder = builder
 
 
 class UnknownWeightsMemberError(WeighthubError, KeyError):

@@ -3,9 +3,10 @@
 Values (:class:`~weighthub.WeightsEnum`, :class:`~weighthub.WeightsRef`, the meta schema, model
 entries) sit below the catalogue and never import it. The few lookups they need are handed to
 them here when :mod:`weighthub._api` is imported, the way pluggy's ``PluginManager`` hands each
-``HookCaller`` the function that runs its hooks: a member by its ``"Enum.MEMBER"`` name, the
-enums attached to the models that use an enum, and a task by its name. Until lookups are
-installed, nothing is attached, no task is declared and no member can be looked up by name.
+``HookCaller`` the function that runs its hooks: a member by its ``"Enum.MEMBER"`` name, a
+member's name, the enums attached to the models that use an enum, and a task by its name. Until
+lookups are installed, nothing is attached, no task is declared and no member can be looked up by
+name.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ class Lookups(Protocol):
         """The usable enums attached to the models whose own weights enum is ``enum``."""
         ...
 
+    def weight_name(self, member: WeightsEnum) -> str:
+        """The name :func:`weighthub.get_weight` takes for ``member`` (namespace included)."""
+        ...
+
     def task(self, name: str) -> Task | None:
         """The declared task ``name``, or None."""
         ...
@@ -60,6 +65,9 @@ class _NoCatalogue:
 
     def attached(self, enum: type[WeightsEnum]) -> Sequence[AttachedEnum]:
         return ()
+
+    def weight_name(self, member: WeightsEnum) -> str:
+        return repr(member)
 
     def task(self, name: str) -> Task | None:
         return None

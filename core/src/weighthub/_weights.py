@@ -26,6 +26,7 @@ from ._errors import (
 )
 from ._loads import loads_skipped, notify_load, url_loader
 from ._lookups import installed
+from ._torchvision_guard import refuse_torchvision_legacy_test
 
 if TYPE_CHECKING:
     import torch
@@ -324,6 +325,11 @@ class WeightsEnum(Enum):
 
     __str__ = __repr__
 
+    def __bool__(self) -> bool:
+        # True, except where torchvision's builders would take it for pretrained=True.
+        refuse_torchvision_legacy_test(self, sys._getframe(1))
+        return True
+
     def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
         # Pickle by name, as Python 3.12 does: unpickling by value would compare meta dicts, and
         # a NaN metric would make a member unequal to itself.
@@ -471,6 +477,10 @@ class WeightsRef:
     def __hash__(self) -> int:
         # As a member's (Enum hashes its name), so a reference and its member are one dict key.
         return hash(self.name)
+
+    def __bool__(self) -> bool:
+        refuse_torchvision_legacy_test(self, sys._getframe(1))
+        return True
 
     def __repr__(self) -> str:
         return self.reference
