@@ -10,6 +10,7 @@ from weighthub import Weights, WeightsEnum, building
 
 class ModelWeights(WeightsEnum):
     Sentinel = Weights(url="https://pytorch.org", transforms=lambda x: x, meta=dict())
+    Other = Weights(url="https://pytorch.org/other", transforms=lambda x: x, meta=dict())
 
 
 @building.handle_legacy_interface(weights=("pretrained", ModelWeights.Sentinel))
@@ -74,6 +75,14 @@ def test_equivalent_behavior_weights(pretrained, positional):
     args = (pretrained,) if positional else ()
     _, texts = calls(builder, *args, **kwargs)
     assert f"weights={ModelWeights.Sentinel if pretrained else None}" in texts[-1]
+
+
+def test_a_member_given_as_pretrained_is_the_weights_loaded_not_the_legacy_default():
+    # torchvision's wrapper would test it for truth and load its *_V1 instead.
+    result, texts = calls(builder, pretrained=ModelWeights.Other)
+    assert result is ModelWeights.Other
+    assert texts[0].startswith("The parameter 'pretrained' is deprecated")
+    assert texts[1].endswith("equivalent to passing `weights=ModelWeights.Other`.")
 
 
 def test_multi_params():

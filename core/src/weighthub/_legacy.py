@@ -148,8 +148,12 @@ def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F
                 if pretrained_positional:
                     kwargs[pretrained_param] = kwargs.pop(weights_param)
                 pretrained_arg = kwargs[pretrained_param]
-                default_weights: WeightsEnum | None = None
-                if pretrained_arg:
+                default_weights: WeightsEnum | WeightsRef | None = None
+                if isinstance(pretrained_arg, Enum | WeightsRef):
+                    # pretrained=<a member>: those weights, never the legacy default that a
+                    # truth test would pick (torchvision's wrapper loads *_V1 for it).
+                    default_weights = pretrained_arg  # type: ignore[assignment]
+                elif pretrained_arg:
                     chosen = default(kwargs) if callable(default) else default
                     if isinstance(chosen, WeightsRef):
                         chosen = chosen.resolve()
@@ -168,7 +172,7 @@ def handle_legacy_interface(**weights: tuple[str, LegacyDefault]) -> Callable[[F
                     f"deprecated since 0.13 and may be removed in the future. The current behavior "
                     f"is equivalent to passing `{weights_param}={default_weights}`."
                 )
-                if pretrained_arg:
+                if pretrained_arg and default_weights is not pretrained_arg:
                     message += (
                         f" You can also use `{weights_param}="
                         f"{type(default_weights).__name__}.DEFAULT` to get the most up-to-date "
