@@ -34,6 +34,7 @@ TEST_PLUGINS = (
     "ns-beta",
     "ns-alpha-fork",
     "weights-samename",
+    "weights-contradict",
 )
 
 
