@@ -35,6 +35,9 @@ TEST_PLUGINS = (
     "ns-alpha-fork",
     "weights-samename",
     "weights-contradict",
+    "borrow-builder",
+    "cycle-a",
+    "cycle-b",
 )
 
 

@@ -7,6 +7,11 @@ tests serve a 3-class checkpoint for from a loopback server).
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 import torch
 from torchvision.models import resnet18
@@ -151,3 +156,40 @@ def test_check_plugin_refuses_checkpoints_for_unknown_weights(contradict, tmp_pa
     (failure,) = _failures(report, "WhContradict_ResNet18_Weights.REMOTE_V2")
     assert "not among the weights 'weighthub-test-contradict' attaches" in failure.message
     assert REMOTE in failure.message  # the close match
+
+
+def test_cli_check_takes_local_copies(contradict, test_plugins_site, tmp_path):
+    contradicting = tmp_path / "three.pth"
+    torch.save(_three_classes(), contradicting)
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path / "user-home"),
+        "PYTHONPATH": str(test_plugins_site),
+        "WEIGHTHUB_HOME": str(tmp_path / "weighthub-home"),
+        "WEIGHTHUB_OFFLINE": "1",
+        "WEIGHTHUB_PLUGINS": "contradict,classification",
+    }
+    skips = [arg for check in ALL_BUT_CHECKPOINT for arg in ("--skip", check)]
+    command = [sys.executable, "-m", "weighthub", "check", "weighthub-test-contradict", *skips]
+    run = subprocess.run(
+        [*command, "--checkpoint", f"{REMOTE}={contradicting}", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert run.returncode == 1, run.stderr
+    failures = json.loads(run.stdout)["failures"]
+    assert any(REMOTE in f and "declares 5 categories" in f for f in failures), failures
+    assert any(LOCAL in f and "declares 3 categories" in f for f in failures), failures
+    bad = subprocess.run(
+        [*command, "--checkpoint", str(contradicting)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert bad.returncode == 2, bad.stderr
+    assert "--checkpoint takes ENUM.MEMBER=PATH" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    assert not (tmp_path / "user-home").exists()

@@ -184,7 +184,7 @@ def namespace_contents(namespace: str) -> dict[str, LazyObject]:
 
 _lock = threading.RLock()
 # module name -> (the catalogue it was filled from, its size then, the names it filled in)
-_filled: dict[str, tuple[Catalogue, tuple[int, int], frozenset[str]]] = {}
+_filled: dict[str, tuple[Catalogue, tuple[int, int, int], frozenset[str]]] = {}
 
 
 def _real_dict(module: ModuleType) -> dict[str, Any]:
@@ -195,7 +195,9 @@ def _sync(module: ModuleType) -> None:
     """Make the module's ``__dict__`` hold the current catalogue's objects for its namespace."""
     name = ModuleType.__getattribute__(module, "__name__")
     found = catalogue()
-    size = (len(found.models), len(found.exports))
+    # The enums count too: a namespace filled while discovery runs (a plugin importing another's
+    # builder) is filled again once the attachments are settled into the same catalogue.
+    size = (len(found.models), len(found.exports), len(found.enums))
     with _lock:
         previous = _filled.get(name)
         if previous is not None and previous[0] is found and previous[1] == size:
@@ -280,11 +282,11 @@ def _waiting_on_each_other(module: str, name: str, importing: list[tuple[str, st
     each other (plugin A imports B's builder while B imports A's)."""
     *waited_on, looking = [origin for _, origin in importing]
     others = " and ".join(waited_on)
-    verb = "provides" if len(waited_on) == 1 else "provide"
+    names = " or ".join(repr(plugin) for plugin, _ in importing[:-1])
     msg = (
         f"{module}.{name} is not provided by any plugin loaded so far: {looking} looked it up "
         f"while importing, and its import was started by {others}, still importing too (it looked "
-        f"up a name of a plugin loaded after it). If {others} {verb} "
+        f"up a name of a plugin loaded after it). If plugin {names} provides "
         f"{name!r}, these plugins import each other's builders at import time, which cannot "
         "work: import the builder inside the function that uses it, or refer to weights by name "
         "(weighthub.WeightsRef)."
