@@ -34,6 +34,10 @@ TEST_PLUGINS = (
     "ns-beta",
     "ns-alpha-fork",
     "weights-samename",
+    "weights-contradict",
+    "borrow-builder",
+    "cycle-a",
+    "cycle-b",
 )
 
 

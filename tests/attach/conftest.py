@@ -60,3 +60,19 @@ def pets(use_plugins, pets_checkpoints, monkeypatch, tmp_path):
     monkeypatch.setenv("WEIGHTHUB_HOME", str(tmp_path / "home"))
     use_plugins("pets", "classification", "detection", "segmentation")
     return pets_checkpoints
+
+
+@pytest.fixture(scope="session")
+def contradict_checkpoints(test_plugins_site: Path) -> dict[str, Path]:
+    """The contradicting plugin's local 5-class checkpoint, next to its installed module."""
+    torch.manual_seed(0)
+    path = test_plugins_site / "wh_test_contradict" / "resnet18_five_classes.pth"
+    torch.save(resnet18(num_classes=5).state_dict(), path)
+    return {"LOCAL_V1": path}
+
+
+@pytest.fixture
+def contradict(isolated_weighthub, use_plugins, contradict_checkpoints):
+    """Discover the contradicting plugin and the classification plugin, with a fresh cache."""
+    use_plugins("contradict", "classification")
+    return contradict_checkpoints

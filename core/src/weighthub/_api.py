@@ -561,5 +561,9 @@ class _CatalogueLookups:
     def task(self, name: str) -> Task | None:
         return find_task(name)
 
+    def provider(self, enum: type[WeightsEnum]) -> str | None:
+        found = catalogue().provider_of(enum)
+        return None if found is None else found.origin
+
 
 _lookups.install(_CatalogueLookups())

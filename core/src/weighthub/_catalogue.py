@@ -310,6 +310,25 @@ class Catalogue:
         )
         return found
 
+    def provider_of(self, enum: type[WeightsEnum]) -> EnumProvider | None:
+        """What provides the enum class ``enum`` (a model's entry or an attachment), or None.
+
+        Matched by the class or ``"module:attr"`` reference it was registered under, or else (a
+        reference to a re-export) by importing the entries of that name: only those are looked at.
+        """
+        candidates = [p for p in self.enums.values() if p.weights_name == enum.__name__]
+        reference = f"{enum.__module__}:{enum.__qualname__}"
+        for provider in candidates:
+            if provider.weights_ref is enum or provider.weights_ref == reference:
+                return provider
+        for provider in candidates:
+            try:
+                if provider.load_weights() is enum:
+                    return provider
+            except Exception:  # another plugin's broken enum is not this lookup's error
+                continue
+        return None
+
     def _find(
         self,
         table: dict[str, Any],

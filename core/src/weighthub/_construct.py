@@ -32,6 +32,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from . import _lookups
 from ._errors import CheckpointMismatchError
 from ._loads import loads_skipped, notify_load, skipping_loads
 from ._weights import WeightsEnum
@@ -42,17 +43,24 @@ if TYPE_CHECKING:
     from torch.utils.hooks import RemovableHandle
 
 __all__ = [
+    "Mismatch",
     "build_empty",
+    "categories_contradiction",
+    "check_shapes",
     "construct_model",
     "head_patterns",
     "load_fitted",
     "meta_parameters",
     "no_weight_loading",
+    "shape_mismatches",
 ]
 
 logger = logging.getLogger("weighthub")
 
 M = TypeVar("M")
+
+Mismatch = tuple[str, tuple[int, ...], tuple[int, ...]]
+"""A key whose tensor differs in shape: (key, the checkpoint's shape, the model's shape)."""
 
 _meta_parameters = contextvars.ContextVar("weighthub_meta_parameters", default=False)
 # Inside no_weight_loading: the modules built there and their load hooks, by module id (the
@@ -194,6 +202,101 @@ def _suggested_head(keys: list[str]) -> str:
     return f"missing_head=({', '.join(repr(p) for p in patterns)},)"
 
 
+def shape_mismatches(state_dict: Mapping[str, Any], expected: Mapping[str, Any]) -> list[Mismatch]:
+    """The keys of ``state_dict`` that ``expected`` (a model's state dict) has in another shape."""
+    return [
+        (key, tuple(value.shape), tuple(expected[key].shape))
+        for key, value in state_dict.items()
+        if key in expected
+        and hasattr(value, "shape")
+        and hasattr(expected[key], "shape")
+        and tuple(value.shape) != tuple(expected[key].shape)
+    ]
+
+
+def _declared_categories(weights: Any) -> int | None:
+    meta = getattr(weights, "meta", None)
+    categories = meta.get("categories") if isinstance(meta, Mapping) else None
+    return len(categories) if isinstance(categories, (list, tuple)) and categories else None
+
+
+def _provided_by(weights: Any) -> str:
+    """``" (provided by plugin 'x' (distribution 'y'))"``, or ``""`` when no plugin is known."""
+    if not isinstance(weights, WeightsEnum):
+        return ""
+    provider = _lookups.installed().provider(type(weights))
+    return f" (provided by {provider})" if provider else ""
+
+
+def categories_contradiction(mismatches: list[Mismatch], weights: Any) -> str | None:
+    """Explain ``mismatches`` when they are all the classifier's: the checkpoint was trained for
+    another number of categories than ``weights``' meta declares. None when they are not.
+
+    A key counts as the classifier's when the model's first dimension is a multiple ``k`` of the
+    declared categories (``k`` is 1 for a classifier, 4 for a detector's box regressor), the
+    checkpoint's is ``k`` times one other number, and the other dimensions agree.
+    """
+    declared = _declared_categories(weights)
+    if declared is None or not mismatches:
+        return None
+    trained: set[int] = set()
+    for _, checkpoint, model in mismatches:
+        if not checkpoint or not model or checkpoint[1:] != model[1:] or model[0] % declared:
+            return None
+        per_category = model[0] // declared
+        if per_category == 0 or checkpoint[0] % per_category:
+            return None
+        trained.add(checkpoint[0] // per_category)
+    if len(trained) != 1:
+        return None
+    (count,) = trained
+    shown = [
+        f"{key} is {ckpt} in the checkpoint, {model} in the model"
+        for key, ckpt, model in mismatches
+    ]
+    shapes = "; ".join(shown[:5]) + (f"; and {len(shown) - 5} more" if len(shown) > 5 else "")
+    return (
+        f"its meta declares {declared} categor{'y' if declared == 1 else 'ies'}, so the model is "
+        f"built with {declared} outputs, but the checkpoint was trained for {count}: {shapes}. "
+        f"Declare the checkpoint's {count} categories in the weights' meta['categories'] (one "
+        f"name per output), or point the weights at a checkpoint trained for these {declared}."
+    )
+
+
+def check_shapes(model: nn.Module, state_dict: Mapping[str, Any], weights: Any) -> None:
+    """Refuse a checkpoint whose tensors differ in shape from ``model``'s, naming the weights,
+    the plugin that provides them, the keys and both shapes, and the fix.
+
+    Raises:
+        CheckpointMismatchError: A shape differs. When the classifier's do, for a number of
+            categories other than the weights' meta declares, the message says so.
+    """
+    mismatches = shape_mismatches(state_dict, model.state_dict())
+    if not mismatches:
+        return
+    name = repr(weights)
+    keys = [key for key, _, _ in mismatches]
+    contradiction = categories_contradiction(mismatches, weights)
+    if contradiction is not None:
+        msg = (
+            f"The checkpoint of {name}{_provided_by(weights)} contradicts its categories: "
+            f"{contradiction}"
+        )
+        raise CheckpointMismatchError(msg, name=name, keys=keys)
+    kwargs = getattr(weights, "model_kwargs", None)
+    built = f" built with the weights' model_kwargs {kwargs!r}" if kwargs else ""
+    shapes = _listed(
+        [f"{key} (checkpoint {ckpt}, model {shape})" for key, ckpt, shape in mismatches]
+    )
+    msg = (
+        f"The checkpoint of {name}{_provided_by(weights)} does not fit {type(model).__name__}"
+        f"{built}: shape mismatches: {shapes}. Make model_kwargs describe the checkpoint (a first "
+        f"layer's input channels are its in_chans), or point the weights at a checkpoint of this "
+        f"architecture."
+    )
+    raise CheckpointMismatchError(msg, name=name, keys=keys)
+
+
 def load_fitted(
     model: nn.Module, state_dict: Mapping[str, Any], weights: Any, *, assign: bool = False
 ) -> None:
@@ -215,20 +318,7 @@ def load_fitted(
     def in_head(key: str) -> bool:
         return any(fnmatch.fnmatchcase(key, pattern) for pattern in head)
 
-    shapes = [
-        f"{key} (checkpoint {tuple(value.shape)}, model {tuple(expected[key].shape)})"
-        for key, value in state_dict.items()
-        if key in expected and tuple(value.shape) != tuple(expected[key].shape)
-    ]
-    if shapes:
-        kwargs = getattr(weights, "model_kwargs", None)
-        built = f" built with the weights' model_kwargs {kwargs!r}" if kwargs else ""
-        msg = (
-            f"The checkpoint of {name} does not fit {type(model).__name__}{built}: shape "
-            f"mismatches: {_listed(shapes)}. Make model_kwargs describe the checkpoint (a first "
-            f"layer's input channels are its in_chans)."
-        )
-        raise CheckpointMismatchError(msg, name=name, keys=[s.partition(" ")[0] for s in shapes])
+    check_shapes(model, state_dict, weights)
     unmatched = [p for p in head if not any(fnmatch.fnmatchcase(k, p) for k in expected)]
     carried = [key for key in state_dict if in_head(key)]
     result = model.load_state_dict(state_dict, strict=False, assign=assign)
@@ -288,6 +378,7 @@ def _fast_path(
     if _fitted(weights):
         load_fitted(model, state_dict, weights, assign=True)
     else:
+        check_shapes(model, state_dict, weights)
         model.load_state_dict(state_dict, strict=True, assign=True)
     for names in tied:
         first = model.get_parameter(names[0])
@@ -335,8 +426,11 @@ def construct_model(
         The model, with the weights loaded (``strict=True`` outside a declared missing head).
 
     Raises:
-        CheckpointMismatchError: The checkpoint does not fit weights with ``model_kwargs`` or a
-            ``missing_head`` (see :func:`load_fitted`).
+        CheckpointMismatchError: A tensor of the checkpoint differs in shape from the model's
+            (:func:`check_shapes`: the message names the weights, their plugin, the keys, both
+            shapes, and the categories the weights declare when the classifier's differ), or the
+            checkpoint does not fit weights with ``model_kwargs`` or a ``missing_head`` (see
+            :func:`load_fitted`).
     """
     if weights is None or loads_skipped():
         return factory()
@@ -362,10 +456,12 @@ def construct_model(
         )
     logger.debug("Building %s the ordinary way: %s.", weights, reason)
     model = factory()
+    state_dict = load()
     if _fitted(weights):
-        load_fitted(model, load(), weights)  # type: ignore[arg-type]
+        load_fitted(model, state_dict, weights)  # type: ignore[arg-type]
     else:
-        model.load_state_dict(load())  # type: ignore[attr-defined]
+        check_shapes(model, state_dict, weights)  # type: ignore[arg-type]
+        model.load_state_dict(state_dict)  # type: ignore[attr-defined]
     return model
 
 

@@ -406,13 +406,16 @@ class PluginConflictError(WeighthubError, ValueError):
 
 
 class PluginLoadError(WeighthubError, ImportError):
-    """A plugin failed to import or its hook raised (raised only in strict mode).
+    """A plugin failed to import or its hook raised (raised only in strict mode), or plugins
+    import each other's builders at import time (raised into their imports: each is skipped).
 
     Attributes:
         name: As :class:`ImportError`'s: the module (or ``module:attribute`` reference) that
             failed to import.
         plugin: The plugin (entry point name).
         distribution: The distribution that installed the plugin.
+        cycle: The plugins (entry point names) whose imports wait on each other, outermost
+            first; empty for any other failure.
     """
 
     def __init__(
@@ -422,10 +425,12 @@ class PluginLoadError(WeighthubError, ImportError):
         path: str | None = None,
         plugin: str | None = None,
         distribution: str | None = None,
+        cycle: Iterable[str] | None = None,
     ) -> None:
         super().__init__(*args, name=name, path=path)
         self.plugin = plugin
         self.distribution = distribution
+        self.cycle = tuple(cycle or ())
 
 
 class UnknownModelError(WeighthubError, ValueError):

@@ -4,9 +4,9 @@ Values (:class:`~weighthub.WeightsEnum`, :class:`~weighthub.WeightsRef`, the met
 entries) sit below the catalogue and never import it. The few lookups they need are handed to
 them here when :mod:`weighthub._api` is imported, the way pluggy's ``PluginManager`` hands each
 ``HookCaller`` the function that runs its hooks: a member by its ``"Enum.MEMBER"`` name, a
-member's name, the enums attached to the models that use an enum, and a task by its name. Until
-lookups are installed, nothing is attached, no task is declared and no member can be looked up by
-name.
+member's name, the enums attached to the models that use an enum, a task by its name, and the
+plugin that provides an enum (for messages). Until lookups are installed, nothing is attached, no
+task is declared and no member can be looked up by name.
 """
 
 from __future__ import annotations
@@ -55,6 +55,10 @@ class Lookups(Protocol):
         """The declared task ``name``, or None."""
         ...
 
+    def provider(self, enum: type[WeightsEnum]) -> str | None:
+        """Who provides ``enum``: ``"plugin 'x' (distribution 'y')"``, or None if unknown."""
+        ...
+
 
 class _NoCatalogue:
     """The lookups before any are installed: an empty catalogue."""
@@ -70,6 +74,9 @@ class _NoCatalogue:
         return repr(member)
 
     def task(self, name: str) -> Task | None:
+        return None
+
+    def provider(self, enum: type[WeightsEnum]) -> str | None:
         return None
 
 

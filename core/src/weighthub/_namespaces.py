@@ -26,9 +26,9 @@ from typing import Any
 
 from ._catalogue import Catalogue
 from ._distributions import missing_plugin_hint
-from ._errors import close_matches_hint
+from ._errors import PluginLoadError, close_matches_hint
 from ._legacy import call_transparently
-from ._plugins import catalogue
+from ._plugins import catalogue, load_remaining_plugins, plugins_importing
 from ._registry import ModelEntry
 
 __all__ = [
@@ -184,7 +184,7 @@ def namespace_contents(namespace: str) -> dict[str, LazyObject]:
 
 _lock = threading.RLock()
 # module name -> (the catalogue it was filled from, its size then, the names it filled in)
-_filled: dict[str, tuple[Catalogue, tuple[int, int], frozenset[str]]] = {}
+_filled: dict[str, tuple[Catalogue, tuple[int, int, int], frozenset[str]]] = {}
 
 
 def _real_dict(module: ModuleType) -> dict[str, Any]:
@@ -195,7 +195,9 @@ def _sync(module: ModuleType) -> None:
     """Make the module's ``__dict__`` hold the current catalogue's objects for its namespace."""
     name = ModuleType.__getattribute__(module, "__name__")
     found = catalogue()
-    size = (len(found.models), len(found.exports))
+    # The enums count too: a namespace filled while discovery runs (a plugin importing another's
+    # builder) is filled again once the attachments are settled into the same catalogue.
+    size = (len(found.models), len(found.exports), len(found.enums))
     with _lock:
         previous = _filled.get(name)
         if previous is not None and previous[0] is found and previous[1] == size:
@@ -246,6 +248,12 @@ class Namespace(ModuleType):
         except ModuleNotFoundError as exc:
             if exc.name != submodule:
                 raise
+        if load_remaining_plugins():
+            # A plugin's import asked for a name of a plugin later in the discovery order.
+            return getattr(self, name)
+        importing = plugins_importing()
+        if len(importing) > 1:
+            raise _waiting_on_each_other(own, name, importing)
         raise AttributeError(_missing_message(found, own, namespace, name), name=name)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -267,6 +275,26 @@ class Namespace(ModuleType):
             if child.rpartition(".")[0] == namespace
         }
         return sorted({*self.__dict__, *children})
+
+
+def _waiting_on_each_other(module: str, name: str, importing: list[tuple[str, str]]) -> Exception:
+    """The error for a name that plugins still importing may provide: their imports wait on
+    each other (plugin A imports B's builder while B imports A's)."""
+    *waited_on, looking = [origin for _, origin in importing]
+    others = " and ".join(waited_on)
+    names = " or ".join(repr(plugin) for plugin, _ in importing[:-1])
+    msg = (
+        f"{module}.{name} is not provided by any plugin loaded so far: {looking} looked it up "
+        f"while importing, and its import was started by {others}, still importing too (it looked "
+        f"up a name of a plugin loaded after it). If plugin {names} provides "
+        f"{name!r}, these plugins import each other's builders at import time, which cannot "
+        "work: import the builder inside the function that uses it, or refer to weights by name "
+        "(weighthub.WeightsRef)."
+    )
+    plugin, _ = importing[-1]
+    return PluginLoadError(
+        msg, name=f"{module}.{name}", plugin=plugin, cycle=[p for p, _ in importing]
+    )
 
 
 def _anywhere(found: Catalogue, name: str) -> Any:
@@ -317,7 +345,10 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     ) -> importlib.machinery.ModuleSpec | None:
         if not fullname.startswith(ROOT + "."):
             return None
-        if fullname[len(ROOT) + 1 :] not in declared_namespaces(catalogue()):
+        namespace = fullname[len(ROOT) + 1 :]
+        if namespace not in declared_namespaces(catalogue()) and not (
+            load_remaining_plugins() and namespace in declared_namespaces(catalogue())
+        ):
             return None
         return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
 

@@ -46,7 +46,9 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "RUNTIME_PLUGIN",
     "catalogue",
+    "load_remaining_plugins",
     "plugins",
+    "plugins_importing",
     "prefer_plugins",
     "register_model",
     "register_task",
@@ -103,35 +105,72 @@ def _load_one(manager: pluggy.PluginManager, ep: EntryPoint, registry: Registry)
         raise
 
 
-def _discover(found: Catalogue) -> Catalogue:
-    manager = pluggy.PluginManager(PROJECT_NAME)
-    manager.add_hookspecs(hookspecs)
-    allow, block = env_list("WEIGHTHUB_PLUGINS"), env_list("WEIGHTHUB_DISABLE_PLUGINS") or []
-    for ep in _unique_entry_points():
+class _Discovery:
+    """One scan of the entry points, filling a catalogue.
+
+    Plugins load in a fixed order (by distribution, then entry-point name). A plugin whose import
+    (or hook) looks up a name that the plugins loaded so far lack, such as another plugin's builder
+    in ``from weighthub.models import resnet50``, makes the scan load every plugin not loaded yet
+    first (:func:`load_remaining_plugins`); ``importing`` is the stack of the plugins being loaded.
+    """
+
+    def __init__(self, found: Catalogue) -> None:
+        self.found = found
+        self.manager = pluggy.PluginManager(PROJECT_NAME)
+        self.manager.add_hookspecs(hookspecs)
+        self.allow = env_list("WEIGHTHUB_PLUGINS")
+        self.block = env_list("WEIGHTHUB_DISABLE_PLUGINS") or []
+        self.pending = _unique_entry_points()
+        self.importing: list[Registry] = []
+
+    def run(self) -> Catalogue:
+        """Load every plugin, then the runtime registrations; settle the catalogue."""
+        self.load_remaining()
+        self.found.merge(_runtime)
+        self.found.settle()
+        return self.found
+
+    def load_remaining(self) -> bool:
+        """Load the plugins not loaded yet; return whether there were any."""
+        loaded = bool(self.pending)
+        while self.pending:
+            self._load_next()
+        return loaded
+
+    def _load_next(self) -> None:
+        ep = self.pending.pop(0)
         dist = ep.dist.name if ep.dist is not None else None
         version = ep.dist.version if ep.dist is not None else None
-        if plugin_matches(block, ep.name, dist) or (
-            allow is not None and not plugin_matches(allow, ep.name, dist)
+        if plugin_matches(self.block, ep.name, dist) or (
+            self.allow is not None and not plugin_matches(self.allow, ep.name, dist)
         ):
-            found.record(PluginInfo(ep.name, dist, version, "disabled", None, 0, ep.value))
-            continue
+            self.found.record(PluginInfo(ep.name, dist, version, "disabled", None, 0, ep.value))
+            return
         registry = Registry(ep.name, dist)
+        self.importing.append(registry)
         try:
-            _load_one(manager, ep, registry)
+            _load_one(self.manager, ep, registry)
         except (Exception, SystemExit) as exc:
             error = f"{type(exc).__name__}: {exc}"
             if isinstance(exc, SystemExit):
                 error += " (the plugin called sys.exit())"
-            found.record(PluginInfo(ep.name, dist, version, "failed", error, 0, ep.value))
+            self.found.record(PluginInfo(ep.name, dist, version, "failed", error, 0, ep.value))
             message = f"Skipping weighthub plugin {ep.name!r} from distribution {dist!r}: {error}"
+            waiting = isinstance(exc, PluginLoadError) and any(
+                outer.plugin in exc.cycle for outer in self.importing[:-1]
+            )
             if strict_mode():
                 raise PluginLoadError(
                     message, name=ep.value, plugin=ep.name, distribution=dist
                 ) from exc
-            warnings.warn(message, PluginWarning, stacklevel=4)
-            continue
-        found.merge(registry)
-        found.record(
+            warnings.warn(message, PluginWarning, stacklevel=6)
+            if waiting:
+                raise  # the plugin whose import waited on this one cannot load either
+            return
+        finally:
+            self.importing.pop()
+        self.found.merge(registry)
+        self.found.record(
             PluginInfo(
                 ep.name,
                 dist,
@@ -143,14 +182,32 @@ def _discover(found: Catalogue) -> Catalogue:
                 len(registry.attachments),
             )
         )
-    found.merge(_runtime)
-    found.settle()
-    return found
+
+
+_discovery: _Discovery | None = None
+
+
+def load_remaining_plugins() -> bool:
+    """While discovery runs in this thread, load the plugins not loaded yet.
+
+    For a lookup that the plugins loaded so far cannot answer, made while a plugin imports: the
+    name may be another plugin's, later in the order. Returns whether any plugin was loaded (then
+    look again); False outside discovery, or when every plugin has been loaded or is loading.
+    """
+    with _lock:
+        return _discovery is not None and _discovery.load_remaining()
+
+
+def plugins_importing() -> list[tuple[str, str]]:
+    """The plugins being loaded in this thread, outermost first, as (entry-point name, ``"plugin
+    'x' (distribution 'y')"``); empty outside discovery."""
+    with _lock:
+        return [] if _discovery is None else [(r.plugin, r.origin) for r in _discovery.importing]
 
 
 def catalogue() -> Catalogue:
     """Return the live catalogue, discovering the plugins on first use."""
-    global _catalogue, _discovering
+    global _catalogue, _discovering, _discovery
     with _lock:
         if _catalogue is not None:
             return _catalogue
@@ -160,10 +217,12 @@ def catalogue() -> Catalogue:
             return _discovering
         prefer = _preferred if _preferred is not None else env_list("WEIGHTHUB_PREFER") or []
         _discovering = Catalogue(prefer=prefer)
+        _discovery = _Discovery(_discovering)
         try:
-            _catalogue = _discover(_discovering)
+            _catalogue = _discovery.run()
         finally:
             _discovering = None
+            _discovery = None
         return _catalogue
 
 

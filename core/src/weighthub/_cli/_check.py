@@ -37,8 +37,27 @@ def add_parser(subparsers: Any) -> None:
         metavar="CHECK",
         help="leave out a check (repeatable), e.g. legacy for builders that never had 'pretrained'",
     )
+    p.add_argument(
+        "--checkpoint",
+        action="append",
+        default=[],
+        metavar="ENUM.MEMBER=PATH",
+        help="compare this local copy instead of fetching the weights' remote checkpoint "
+        "(repeatable)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=run)
+
+
+def _checkpoints(values: list[str]) -> dict[str, str]:
+    checkpoints = {}
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not name or not path:
+            msg = f"--checkpoint takes ENUM.MEMBER=PATH, got {value!r}"
+            raise CLIError(msg)
+        checkpoints[name] = path
+    return checkpoints
 
 
 def _as_json(report: Any) -> dict[str, Any]:
@@ -64,7 +83,11 @@ def run(args: argparse.Namespace) -> int:
         msg = f"unknown check(s) for --skip: {', '.join(unknown)} (checks: {', '.join(CHECKS)})"
         raise CLIError(msg)
     report = check_plugin(
-        args.plugin, ops_sample=args.ops_sample, build=not args.no_build, skip=args.skip
+        args.plugin,
+        ops_sample=args.ops_sample,
+        build=not args.no_build,
+        skip=args.skip,
+        checkpoints=_checkpoints(args.checkpoint),
     )
     if args.json:
         dump_json(_as_json(report))

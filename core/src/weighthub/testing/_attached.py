@@ -7,11 +7,13 @@ run on attached enums unchanged, through the model's builder; these are the ones
 from __future__ import annotations
 
 import fnmatch
+import os
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from .._api import find_task
-from .._construct import build_empty
+from .._construct import build_empty, categories_contradiction, shape_mismatches
 from .._meta import validate_meta
 from .._registry import WeightsAttachment
 from .._weights import WeightsEnum
@@ -82,11 +84,7 @@ def state_dict_misfit(
 
     missing = [k for k in expected if k not in state and not optional(k)]
     unexpected = [k for k in state if k not in expected]
-    shapes = [
-        f"{k} (checkpoint {tuple(state[k].shape)}, model {tuple(expected[k].shape)})"
-        for k in state
-        if k in expected and tuple(state[k].shape) != tuple(expected[k].shape)
-    ]
+    shapes = [f"{k} (checkpoint {c}, model {m})" for k, c, m in shape_mismatches(state, expected)]
     carried = [k for k in state if in_head(k)]
     unmatched = [p for p in missing_head if not any(fnmatch.fnmatchcase(k, p) for k in expected)]
     problems = []
@@ -103,27 +101,73 @@ def state_dict_misfit(
     return problems
 
 
+def _local_checkpoint(
+    member: WeightsEnum, checkpoints: Mapping[str, str | os.PathLike[str]], notes: list[str]
+) -> Path | None:
+    """The file to compare for ``member``: the one given, the local one, or the fetched one.
+
+    Fetched as a load would (mirrors, the cache, ``WEIGHTHUB_OFFLINE``, the declared hash); None,
+    with a note saying why and how to supply it, when offline without a cached copy.
+    """
+    from .._errors import OfflineModeError
+    from .._fetch._sources import resolve_source
+
+    given = checkpoints.get(_name(member))
+    if given is not None:
+        return Path(given)
+    source = resolve_source(member.url)
+    if source.kind == "local" and source.path is not None:
+        return Path(source.path)
+    try:
+        return member.fetch(progress=False)
+    except OfflineModeError:
+        notes.append(
+            f"checkpoint of {_name(member)} not compared: it is at {member.url}, WEIGHTHUB_OFFLINE "
+            "is set and the cache holds no copy; fetch it (unset WEIGHTHUB_OFFLINE), or pass "
+            f"checkpoints={{{_name(member)!r}: <path of a local copy>}}"
+        )
+        return None
+
+
 def check_checkpoint(
     attachment: WeightsAttachment,
     builder: Callable[..., Any],
     enum: type[WeightsEnum],
     notes: list[str],
+    checkpoints: Mapping[str, str | os.PathLike[str]] | None = None,
 ) -> Iterator[Problem]:
-    """A local (file or ``pkg://``) checkpoint fits the architecture its meta and
-    ``model_kwargs`` make the builder build: same keys, same shapes. Remote ones are noted."""
+    """Each member's checkpoint fits the architecture its meta and ``model_kwargs`` make the
+    builder build: same keys, same shapes, a classifier for the categories the meta declares.
+
+    Args:
+        attachment: The attachment of ``enum``.
+        builder: The model's builder.
+        enum: The attached enum.
+        notes: The report's notes: a checkpoint that cannot be fetched (offline, not cached) is
+            noted there.
+        checkpoints: Local copies by ``"Enum.MEMBER"``, compared instead of fetching the member's
+            URL. Other remote checkpoints are fetched as a load fetches them (mirrors, cache,
+            ``WEIGHTHUB_OFFLINE``); a failed download is a failure.
+    """
     from .._fetch import load_checkpoint
-    from .._fetch._sources import resolve_source
 
     for member in enum:
-        source = resolve_source(member.url)
-        if source.kind != "local" or source.path is None:
-            notes.append(f"checkpoint of {_name(member)} not compared: it is remote")
+        try:
+            path = _local_checkpoint(member, checkpoints or {}, notes)
+        except Exception as exc:
+            yield _name(member), f"fetching the checkpoint failed: {type(exc).__name__}: {exc}"
             continue
-        state = load_checkpoint(source.path)
+        if path is None:
+            continue
+        state = load_checkpoint(path)
         try:
             expected = build_empty(builder, weights=member).state_dict()
         except Exception as exc:
             yield _name(member), f"building for these weights failed: {type(exc).__name__}: {exc}"
+            continue
+        contradiction = categories_contradiction(shape_mismatches(state, expected), member)
+        if contradiction is not None:
+            yield _name(member), f"the checkpoint contradicts the categories: {contradiction}"
             continue
         problems = state_dict_misfit(
             state, expected, task=attachment.task, missing_head=member.missing_head

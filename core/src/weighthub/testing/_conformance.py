@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import warnings
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, overload
 
 from .._catalogue import conflict_message
 from .._distributions import plugin_matches
-from .._errors import MetaValidationError, MetaValidationWarning
+from .._errors import MetaValidationError, MetaValidationWarning, close_matches_hint
 from .._imports import resolve_reference
 from .._plugins import catalogue
 from .._registry import ModelEntry, WeightsAttachment
@@ -33,7 +34,8 @@ CHECKS: tuple[str, ...] = (
 )
 """The names of the checks, in the order they run; pass some as ``skip=`` to leave them out.
 
-``checkpoint`` applies to attached enums only: their local checkpoints must fit the architecture.
+``checkpoint`` applies to attached enums only: their checkpoints (local, fetched, or given with
+``check_plugin(..., checkpoints=...)``) must fit the architecture and the categories they declare.
 """
 
 _BUILDING_CHECKS = frozenset({"num_params", "ops", "legacy", "checkpoint"})
@@ -73,7 +75,14 @@ def _plugin_attachments(name: str) -> list[WeightsAttachment]:
 class _Run:
     """State shared by the checks of one report: the report itself and caches."""
 
-    def __init__(self, report: ConformanceReport, *, build: bool, skip: Collection[str]) -> None:
+    def __init__(
+        self,
+        report: ConformanceReport,
+        *,
+        build: bool,
+        skip: Collection[str],
+        checkpoints: Mapping[str, str | os.PathLike[str]] | None = None,
+    ) -> None:
         unknown = set(skip) - set(CHECKS)
         if unknown:
             msg = f"Unknown check(s) {sorted(unknown)}; the checks are {', '.join(CHECKS)}."
@@ -81,6 +90,7 @@ class _Run:
         self.report = report
         self.skip = set(skip) | (set() if build else set(_BUILDING_CHECKS))
         self.transforms_cache: dict[Any, str | None] = {}
+        self.checkpoints = dict(checkpoints or {})
 
     def run(
         self,
@@ -133,7 +143,7 @@ class _Run:
         self.run(
             attachment,
             "checkpoint",
-            lambda: _attached.check_checkpoint(attachment, builder, enum, notes),
+            lambda: _attached.check_checkpoint(attachment, builder, enum, notes, self.checkpoints),
         )
 
     def load(self, entry: ModelEntry) -> tuple[Callable[..., Any] | None, type[WeightsEnum] | None]:
@@ -223,6 +233,7 @@ def check_plugin(
     ops_sample: int | None = 2,
     build: bool = True,
     skip: Collection[str] = (),
+    checkpoints: Mapping[str, str | os.PathLike[str]] | None = None,
 ) -> ConformanceReport:
     """Check every model and weights of an installed plugin against weighthub's conventions.
 
@@ -235,16 +246,28 @@ def check_plugin(
         build: Run the checks that build models (``num_params``, ``ops``, ``legacy``). Models are
             built on the meta device, except the ``ops`` sample.
         skip: Names of checks to leave out (see :data:`CHECKS`).
+        checkpoints: For the ``checkpoint`` check of attached weights: local copies of their
+            checkpoints by ``"Enum.MEMBER"``, compared instead of the member's URL. Without one,
+            a remote checkpoint is fetched as loading it would (``WEIGHTHUB_MIRROR``, the cache,
+            the declared hash); offline without a cached copy it is noted "not compared". A name
+            that is not one of the plugin's attached weights is a failure.
 
     Returns:
         The report; ``report.ok`` is True when nothing failed.
     """
     report = ConformanceReport(plugin_or_distribution)
-    run = _Run(report, build=build, skip=skip)
+    run = _Run(report, build=build, skip=skip, checkpoints=checkpoints)
     entries = _plugin_entries(plugin_or_distribution)
     attachments = _plugin_attachments(plugin_or_distribution)
     for attachment in attachments:
         run.check_attached(attachment, ops=ops_sample is None or ops_sample > 0)
+    for name in sorted(set(run.checkpoints) - set(report.checked_weights)):
+        message = (
+            f"checkpoints= names {name!r}, which is not among the weights "
+            f"{plugin_or_distribution!r} attaches."
+            f"{close_matches_hint(name, report.checked_weights)}"
+        )
+        report.failures.append(Failure(plugin_or_distribution, name, "checkpoint", message))
     if not entries and attachments:
         return report
     if not entries:
