@@ -30,10 +30,6 @@ Problem = tuple[str | None, str]
 _SHOWN = 5
 
 
-def _name(member: WeightsEnum) -> str:
-    return f"{type(member).__name__}.{member.name}"
-
-
 def check_attached_meta_schema(
     attachment: WeightsAttachment, enum: type[WeightsEnum]
 ) -> Iterator[Problem]:
@@ -46,7 +42,7 @@ def check_attached_meta_schema(
             headless=bool(member.missing_head),
             domain_keys=attachment.meta_keys,
         ):
-            yield _name(member), f"meta field {field!r}: {problem}"
+            yield str(member), f"meta field {field!r}: {problem}"
 
 
 def check_attached_naming(enum: type[WeightsEnum]) -> Iterator[Problem]:
@@ -112,7 +108,7 @@ def _local_checkpoint(
     from .._errors import OfflineModeError
     from .._fetch._sources import resolve_source
 
-    given = checkpoints.get(_name(member))
+    given = checkpoints.get(str(member))
     if given is not None:
         return Path(given)
     source = resolve_source(member.url)
@@ -122,9 +118,9 @@ def _local_checkpoint(
         return member.fetch(progress=False)
     except OfflineModeError:
         notes.append(
-            f"checkpoint of {_name(member)} not compared: it is at {member.url}, WEIGHTHUB_OFFLINE "
+            f"checkpoint of {member} not compared: it is at {member.url}, WEIGHTHUB_OFFLINE "
             "is set and the cache holds no copy; fetch it (unset WEIGHTHUB_OFFLINE), or pass "
-            f"checkpoints={{{_name(member)!r}: <path of a local copy>}}"
+            f"checkpoints={{{str(member)!r}: <path of a local copy>}}"
         )
         return None
 
@@ -155,7 +151,7 @@ def check_checkpoint(
         try:
             path = _local_checkpoint(member, checkpoints or {}, notes)
         except Exception as exc:
-            yield _name(member), f"fetching the checkpoint failed: {type(exc).__name__}: {exc}"
+            yield str(member), f"fetching the checkpoint failed: {type(exc).__name__}: {exc}"
             continue
         if path is None:
             continue
@@ -163,17 +159,17 @@ def check_checkpoint(
         try:
             expected = build_empty(builder, weights=member).state_dict()
         except Exception as exc:
-            yield _name(member), f"building for these weights failed: {type(exc).__name__}: {exc}"
+            yield str(member), f"building for these weights failed: {type(exc).__name__}: {exc}"
             continue
         contradiction = categories_contradiction(shape_mismatches(state, expected), member)
         if contradiction is not None:
-            yield _name(member), f"the checkpoint contradicts the categories: {contradiction}"
+            yield str(member), f"the checkpoint contradicts the categories: {contradiction}"
             continue
         problems = state_dict_misfit(
             state, expected, task=attachment.task, missing_head=member.missing_head
         )
         if problems:
             yield (
-                _name(member),
+                str(member),
                 f"the checkpoint does not fit {attachment.model}: " + "; ".join(problems),
             )

@@ -41,10 +41,6 @@ Problem = tuple[str | None, str]
 """``(weights name or None, message)``."""
 
 
-def _name(member: WeightsEnum) -> str:
-    return f"{type(member).__name__}.{member.name}"
-
-
 def expected_enum_name(model: str, task: str) -> str:
     """The lower-cased enum name a model's enum must have (its task's naming rule).
 
@@ -61,12 +57,12 @@ def _counts_from(entry: ModelEntry) -> str | None:
 def _resolve_counted(member: WeightsEnum, key: str) -> tuple[Any, str | None]:
     reference = member.meta.get(key)
     if reference is None:
-        return None, f"{_name(member)} has no {key!r} meta"
+        return None, f"{member} has no {key!r} meta"
     resolve = getattr(reference, "resolve", None)
     try:
         return (resolve() if callable(resolve) else reference), None
     except Exception as exc:
-        return None, f"{_name(member)}: {key} {reference!r} not resolvable ({exc})"
+        return None, f"{member}: {key} {reference!r} not resolvable ({exc})"
 
 
 def check_meta_schema(entry: ModelEntry, enum: type[WeightsEnum]) -> Iterator[Problem]:
@@ -78,7 +74,7 @@ def check_meta_schema(entry: ModelEntry, enum: type[WeightsEnum]) -> Iterator[Pr
             headless=bool(member.missing_head),
             domain_keys=entry.meta_keys,
         ):
-            yield _name(member), f"meta field {field!r}: {problem}"
+            yield str(member), f"meta field {field!r}: {problem}"
 
 
 def check_naming(entry: ModelEntry, enum: type[WeightsEnum]) -> Iterator[Problem]:
@@ -183,10 +179,10 @@ def check_num_params(
         if counts_from is not None:
             source, why = _resolve_counted(member, counts_from)
             if source is None:
-                notes.append(f"num_params of {_name(member)} not compared: {why}")
+                notes.append(f"num_params of {member} not compared: {why}")
             elif source.meta.get("num_params") != expected:
                 yield (
-                    _name(member),
+                    str(member),
                     (
                         f"num_params {expected} differs from the {counts_from} "
                         f"{source!r}'s {source.meta.get('num_params')}"
@@ -199,7 +195,7 @@ def check_num_params(
             actual = parameter_count(build_empty(builder, weights=member))
         except Exception as exc:
             yield (
-                _name(member),
+                str(member),
                 (
                     f"meta num_params is {expected}, weights=None gives {count}, and building "
                     f"with these weights (loading disabled) failed: {type(exc).__name__}: {exc}"
@@ -207,7 +203,7 @@ def check_num_params(
             )
             continue
         if actual != expected:
-            yield _name(member), f"meta num_params is {expected}, the architecture has {actual}"
+            yield str(member), f"meta num_params is {expected}, the architecture has {actual}"
 
 
 def check_ops(
@@ -228,10 +224,10 @@ def check_ops(
         for member in enum:
             source, why = _resolve_counted(member, counts_from)
             if source is None:
-                notes.append(f"_ops of {_name(member)} not compared: {why}")
+                notes.append(f"_ops of {member} not compared: {why}")
             elif source.meta.get("_ops") != member.meta.get("_ops"):
                 yield (
-                    _name(member),
+                    str(member),
                     (
                         f"_ops {member.meta.get('_ops')} differs from the {counts_from} "
                         f"{source!r}'s {source.meta.get('_ops')}"
@@ -263,13 +259,13 @@ def check_ops(
             args, as_list = with_channels(make_input, member)(entry.short_name, member.transforms())
             gmacs = round(count_gmacs(model, args, as_list=as_list), 3)
         except Exception as exc:
-            yield _name(member), f"counting the ops failed: {type(exc).__name__}: {exc}"
+            yield str(member), f"counting the ops failed: {type(exc).__name__}: {exc}"
             continue
         if member.meta.get("_ops") is None:
             # Not published (the schema allows it): a measurement to report, not a mismatch.
-            notes.append(f"{_name(member)}: _ops not published; counted {gmacs} GMACs")
+            notes.append(f"{member}: _ops not published; counted {gmacs} GMACs")
         elif gmacs != member.meta.get("_ops"):
-            yield _name(member), f"meta _ops is {member.meta.get('_ops')}, counted {gmacs} GMACs"
+            yield str(member), f"meta _ops is {member.meta.get('_ops')}, counted {gmacs} GMACs"
 
 
 class _BandMismatch(Exception):
@@ -300,7 +296,7 @@ def check_in_chans(enum: type[WeightsEnum]) -> Iterator[Problem]:
         said, built = member.meta.get("in_chans"), member.model_kwargs.get("in_chans")
         if said is not None and built is not None and said != built:
             yield (
-                _name(member),
+                str(member),
                 f"meta in_chans is {said!r} but model_kwargs build in_chans={built!r}: make them "
                 f"the checkpoint's number of input bands",
             )
@@ -366,7 +362,7 @@ def check_transforms(
             if key is not None:
                 cache[key] = problem
         if problem is not None:
-            yield _name(member), problem
+            yield str(member), problem
 
 
 def check_get_weight(enum: type[WeightsEnum]) -> Iterator[Problem]:
@@ -399,10 +395,10 @@ def check_copy_pickle(enum: type[WeightsEnum]) -> Iterator[Problem]:
             try:
                 ok = fn(member) is member
             except Exception as exc:
-                yield _name(member), f"{how} failed: {type(exc).__name__}: {exc}"
+                yield str(member), f"{how} failed: {type(exc).__name__}: {exc}"
                 continue
             if not ok:
-                yield _name(member), f"{how} does not return the member itself"
+                yield str(member), f"{how} does not return the member itself"
 
 
 class _Built(Exception):
