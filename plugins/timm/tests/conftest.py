@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
+from pathlib import Path
 
 import pytest
 
 import weighthub
 from weighthub_timm import manifest, tag_of, weights_enum
+
+# The test modules share test_build's checkpoint and comparison helpers (import-mode=importlib
+# puts no test folder on sys.path).
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from weighthub import CheckpointMismatchError, UnknownModelError
 from weighthub.building import align_tensors, close_matches_hint, matvec_operands
 
+from ._alignment_names import alignment_names
 from ._construction import Construction
 
 if TYPE_CHECKING:
@@ -119,8 +120,9 @@ def build_model(
             freshly instead of loading them: the checkpoint may lack them, and what it holds under
             them is ignored (a module's buffers too). Everything else is loaded strictly.
         align: The names ``weighthub.building.matvec_operands(model, (1, *input_size))`` gives
-            for this architecture, e.g. computed once and stored; by default they are found by a
-            forward pass on the meta device (as long as building the model again).
+            for this architecture. By default they are found by a forward pass on the meta device
+            once per configuration (name, arguments, timm and torch versions) and kept in the
+            cache folder (``weighthub.cache_dir()/.weighthub-timm``) for later builds.
         pretrained_cfg_overlay: Further overrides of timm's pretrained config (``input_size``
             ...); ``file`` is the checkpoint.
         **kwargs: Passed to ``timm.create_model`` (``global_pool``, ``drop_path_rate`` ...).
@@ -160,7 +162,16 @@ def build_model(
         unresolved = _recreate_buffers(model)
         if not unresolved:
             if path.suffix != ".npz":  # the .npz loader copied everything into fresh memory
-                names = frozenset(align) if align is not None else _traced_operands(model)
+                shaping = {
+                    "kwargs": kwargs,
+                    "overlay": {k: v for k, v in overlay.items() if k != "file"},
+                    "fresh": fresh_names,
+                }
+                names = (
+                    frozenset(align)
+                    if align is not None
+                    else alignment_names(name, shaping, lambda: _traced_operands(model))
+                )
                 logger.debug("%s: aligned %s", name, align_tensors(model, names))
             return model
         why = f"it computes {', '.join(unresolved[:3])} from meta parameters"
