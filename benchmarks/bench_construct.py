@@ -30,6 +30,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _peak import HERE
+
 MODELS = ["resnet50", "vit_b_16", "vit_l_16"]
 
 _CHILD = r"""
@@ -41,19 +43,7 @@ from weighthub._weights import Weights, WeightsEnum
 
 mode, name, ckpt, cache = sys.argv[1:5]
 torch.set_num_threads(2)
-
-
-def rss_mib():
-    # Not ru_maxrss: Linux keeps it across exec, so a child of a parent that held a checkpoint
-    # would report the parent's peak. VmHWM belongs to this process image alone.
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from _peak import peak_mib
 
 result = {}
 if mode == "baseline":
@@ -94,13 +84,13 @@ elif mode == "load":
         del sd
     result["bare"] = sorted(bare)[len(bare) // 2]
     result["ours"] = sorted(ours)[len(ours) // 2]
-result["rss"] = rss_mib()
+result["rss"] = peak_mib()
 print(json.dumps(result))
 """
 
 
 def _run(args: list[str]) -> dict[str, float]:
-    env = {**os.environ, "WEIGHTHUB_OFFLINE": "1"}  # (c) must not touch the network
+    env = {**os.environ, "WEIGHTHUB_OFFLINE": "1", "PYTHONPATH": HERE}  # (c): no network
     out = subprocess.run(
         [sys.executable, "-c", _CHILD, *args], check=True, capture_output=True, text=True, env=env
     )

@@ -43,6 +43,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _peak import HERE
+
 MODELS = ["resnet50", "vit_base_patch16_224", "vit_large_patch16_224"]
 
 _CHILD = r"""
@@ -52,18 +54,7 @@ import torch, timm
 from weighthub_timm import build_model
 
 mode, arch, path = sys.argv[1:4]
-
-def peak_mib():
-    # Not ru_maxrss: Linux keeps it across exec, so a child of a parent that held a checkpoint
-    # would report the parent's peak. VmHWM belongs to this process image alone.
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from _peak import peak_mib
 torch.set_num_threads(2)
 x = torch.randn(1, 3, 224, 224, generator=torch.Generator().manual_seed(0))
 result = {}
@@ -91,7 +82,7 @@ print(json.dumps(result))
 
 
 def _run(*args: str, home: Path) -> dict:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "WEIGHTHUB_HOME": str(home)}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "WEIGHTHUB_HOME": str(home), "PYTHONPATH": HERE}
     out = subprocess.run(
         [sys.executable, "-c", _CHILD, *args], check=True, capture_output=True, text=True, env=env
     )
