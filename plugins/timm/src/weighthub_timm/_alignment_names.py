@@ -23,8 +23,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from weighthub import cache_dir
-
 __all__ = ["alignment_names"]
 
 logger = logging.getLogger("weighthub.timm")
@@ -66,6 +64,9 @@ def _key(name: str, kwargs: Mapping[str, Any]) -> str | None:
 def _entry(key: str) -> Path:
     import timm
     import torch
+
+    # Here, not at the top: weighthub's fetch layer is no part of listing, which imports this.
+    from weighthub import cache_dir
 
     versions = f"{timm.__version__}+{torch.__version__}".replace(os.sep, "_")
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
