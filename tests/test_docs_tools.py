@@ -234,6 +234,7 @@ def test_rows_say_size_classes_licence_and_source(fragment):
         return [cell.strip() for cell in found.group(0).split("\n  - ")]
 
     assert row("resnet50.a1_in1k")[1:] == [
+        "80.38",  # timm's published ImageNet-1K top-1, at the weights' own 224
         "25.6M",
         "224 (test 288)",
         "imagenet-1k",
@@ -242,7 +243,9 @@ def test_rows_say_size_classes_licence_and_source(fragment):
     ]
     tv = row("resnet50.tv2_in1k")
     assert tv[-1] == "[torchvision](<https://download.pytorch.org/models/resnet50-11ad3fa6.pth>)"
-    assert row("vit_base_patch14_dinov2.lvd142m")[3] == "headless"
+    headless = row("vit_base_patch14_dinov2.lvd142m")
+    assert headless[4] == "headless"
+    assert headless[1] == catalogue.NONE  # no published metric, no placeholder number
     assert row("gcvit_tiny.in1k")[-1].startswith("[URL](<https://github.com/")
 
 
