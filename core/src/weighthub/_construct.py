@@ -263,15 +263,26 @@ def categories_contradiction(mismatches: list[Mismatch], weights: Any) -> str | 
     )
 
 
-def check_shapes(model: nn.Module, state_dict: Mapping[str, Any], weights: Any) -> None:
+def check_shapes(
+    model: nn.Module,
+    state_dict: Mapping[str, Any],
+    weights: Any,
+    expected: Mapping[str, Any] | None = None,
+) -> None:
     """Refuse a checkpoint whose tensors differ in shape from ``model``'s, naming the weights,
     the plugin that provides them, the keys and both shapes, and the fix.
+
+    Args:
+        model: The model built for the weights.
+        state_dict: The checkpoint's tensors.
+        weights: The weights member (named in the message).
+        expected: ``model.state_dict()``, when the caller has it already.
 
     Raises:
         CheckpointMismatchError: A shape differs. When the classifier's do, for a number of
             categories other than the weights' meta declares, the message says so.
     """
-    mismatches = shape_mismatches(state_dict, model.state_dict())
+    mismatches = shape_mismatches(state_dict, model.state_dict() if expected is None else expected)
     if not mismatches:
         return
     name = repr(weights)
@@ -318,7 +329,7 @@ def load_fitted(
     def in_head(key: str) -> bool:
         return any(fnmatch.fnmatchcase(key, pattern) for pattern in head)
 
-    check_shapes(model, state_dict, weights)
+    check_shapes(model, state_dict, weights, expected)
     unmatched = [p for p in head if not any(fnmatch.fnmatchcase(k, p) for k in expected)]
     carried = [key for key in state_dict if in_head(key)]
     result = model.load_state_dict(state_dict, strict=False, assign=assign)
