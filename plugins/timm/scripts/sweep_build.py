@@ -4,7 +4,7 @@ Usage::
 
     .venv/bin/python plugins/timm/scripts/sweep_build.py RESULTS.jsonl [--archs GLOB ...]
         [--max-gb 4] [--timeout 1800] [--threads 1] [--batches 1 2] [--workdir DIR]
-        [--retry skipped error different] [--summary]
+        [--retry skipped error different] [--shard I/N] [--summary]
 
 For each architecture (its default tag, as ``timm.create_model(arch)`` picks it) a checkpoint of
 random weights is generated and written with its tensors off the 64-byte boundaries; then
@@ -17,8 +17,11 @@ times out is replaced.
 Resumable: RESULTS.jsonl gets one line per architecture as it finishes, and architectures already
 in it are skipped, unless ``--retry`` names their status (the newest line of an architecture
 counts). Checkpoints larger than ``--max-gb``
-are skipped and listed. The summary line is ``identical N / M``, followed by every architecture
-that is not identical, with the reason, and by how many were built without the fast path.
+are skipped and listed. ``--shard 1/2`` and ``--shard 2/2``, each with its own results file and
+workdir, split the architectures between two sweeps that run side by side; ``--summary`` reads
+several results files at once. The summary line is ``identical N / M``, followed by every
+architecture that is not identical, with the reason, and by how many were built without the fast
+path.
 """
 
 from __future__ import annotations
@@ -183,7 +186,9 @@ def _summary(results: dict[str, dict], archs: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("results", nargs="?", help="the JSON-lines file to append to")
+    parser.add_argument(
+        "results", nargs="*", help="the JSON-lines file to append to (several with --summary)"
+    )
     parser.add_argument("--archs", nargs="+", default=["*"], help="glob patterns (default: all)")
     parser.add_argument("--max-gb", type=float, default=4.0, help="skip larger checkpoints")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per architecture")
@@ -191,6 +196,7 @@ def main() -> None:
     parser.add_argument("--batches", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--workdir", default=tempfile.gettempdir(), help="for the checkpoints")
     parser.add_argument("--summary", action="store_true", help="only print the summary")
+    parser.add_argument("--shard", default="1/1", help="I/N: check every N-th architecture from I")
     parser.add_argument(
         "--retry",
         nargs="+",
@@ -205,6 +211,14 @@ def main() -> None:
         return
     if not opts.results:
         parser.error("the results file is required")
+    if len(opts.results) > 1 and not opts.summary:
+        parser.error("several results files are only read, with --summary")
+    try:
+        shard, shards = (int(part) for part in opts.shard.split("/"))
+        if not 1 <= shard <= shards:
+            raise ValueError
+    except ValueError:
+        parser.error(f"--shard {opts.shard!r}: expected I/N with 1 <= I <= N, e.g. 1/2")
     # A terminated sweep stops its worker too (SIGTERM otherwise skips the finally below).
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
@@ -212,18 +226,19 @@ def main() -> None:
 
     every = list(dict.fromkeys(tag.split(".")[0] for tag in timm.list_pretrained()))
     archs = [a for a in every if any(fnmatch.fnmatch(a, g) for g in opts.archs)]
-    results_file = Path(opts.results)
     results: dict[str, dict] = {}
-    if results_file.exists():
-        for line in results_file.read_text().splitlines():
-            if line.strip():
-                record = json.loads(line)
-                if record["status"] not in opts.retry:
+    for name in opts.results:
+        if Path(name).exists():
+            for line in Path(name).read_text().splitlines():
+                if line.strip():
+                    record = json.loads(line)
                     results[record["arch"]] = record
+    results = {a: r for a, r in results.items() if r["status"] not in opts.retry}
     if opts.summary:
         _summary(results, archs)
         return
-    todo = [a for a in archs if a not in results]
+    results_file = Path(opts.results[0])
+    todo = [a for a in archs[shard - 1 :: shards] if a not in results]
     print(f"{len(archs)} architectures, {len(todo)} to check (timm {timm.__version__})", flush=True)
     worker: _Worker | None = None
     try:
