@@ -13,7 +13,7 @@ import torchvision
 from torch import nn
 
 import weighthub
-from weighthub.building import ALIGNMENT, align_tensors, is_aligned, matvec_operands
+from weighthub.building import ALIGNMENT, MATVEC_RULE, align_tensors, is_aligned, matvec_operands
 from weighthub.testing import build_empty, random_state_dict, write_unaligned_safetensors
 
 
@@ -139,3 +139,38 @@ def test_tracing_leaves_every_name_of_a_shared_module_its_own_tensors():
     assert {name for name, t in after.items() if t.is_meta} == set()
     assert all(after[name] is tensor for name, tensor in before.items())
     assert "head.weight" in operands
+
+
+class _RelativePositionMlp(nn.Module):
+    """maxvit_rmlp's position bias: a two-layer MLP over every relative offset, one output per
+    head (here one head), so the last layer multiplies many rows by one weight vector."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc1 = nn.Linear(2, 512)
+        self.fc2 = nn.Linear(512, 1)
+
+    def forward(self, coords: torch.Tensor) -> torch.Tensor:
+        return self.fc2(torch.relu(self.fc1(coords)))
+
+
+def test_a_linear_layer_with_one_output_feature_is_a_matvec_operand():
+    torch.manual_seed(0)
+    model = _RelativePositionMlp().eval()
+    assert MATVEC_RULE >= 2
+    operands = matvec_operands(model, (15, 15, 2))
+    assert {"fc2.weight", "fc2.bias"} <= operands
+    assert "fc1.weight" not in operands  # 225 rows into 512 features: matrix-matrix
+
+    copied = {name: tensor.clone() for name, tensor in model.state_dict().items()}
+    storage = torch.zeros(512 + 64)
+    storage[3:515] = copied["fc2.weight"].flatten()
+    model.fc2.weight = nn.Parameter(storage[3:515].view(1, 512))  # 12 bytes past a boundary
+    assert not is_aligned(model.fc2.weight)
+    assert align_tensors(model, operands) == ["fc2.weight"]
+
+    reference = _RelativePositionMlp().eval()
+    reference.load_state_dict(copied)
+    coords = torch.randn(15, 15, 2, generator=torch.Generator().manual_seed(1))
+    with torch.inference_mode():
+        assert torch.equal(model(coords), reference(coords))

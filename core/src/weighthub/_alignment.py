@@ -5,7 +5,8 @@ each tensor where the file put it: at the file offset modulo the page size, whic
 the 64-byte alignment PyTorch's allocator gives every tensor it creates. Almost every kernel
 computes the same bits either way. The exception, measured on x86 with MKL, is the
 matrix-vector path: a linear layer applied to a single row (a batch-1 classifier head, an
-attention-pooling query, a class-attention block) and a convolution producing a single output
+attention-pooling query, a class-attention block), a linear layer with a single output feature
+(each row of the input times one weight vector) and a convolution producing a single output
 position (squeeze-and-excitation on pooled features) take kernels whose summation order depends
 on the weight's alignment, and their last bits then differ (about 1e-6 relative) from a model
 whose weights were copied. Matrix-matrix products, other convolutions, normalisations,
@@ -29,10 +30,17 @@ if TYPE_CHECKING:
     import torch
     from torch import nn
 
-__all__ = ["ALIGNMENT", "align_tensors", "is_aligned", "matvec_operands"]
+__all__ = ["ALIGNMENT", "MATVEC_RULE", "align_tensors", "is_aligned", "matvec_operands"]
 
 ALIGNMENT = 64
 """Bytes: the alignment PyTorch's CPU allocator gives every tensor it allocates."""
+
+MATVEC_RULE = 2
+"""The revision of the rule :func:`matvec_operands` applies; it grows whenever the rule finds
+other tensors for some model, so that names kept from an earlier run (a cache) can be told apart.
+
+2: a linear layer with a single output feature counts, whatever its input's rows.
+"""
 
 _MATMULS = frozenset(
     {"matmul", "__matmul__", "__rmatmul__", "mm", "bmm", "addmm", "baddbmm", "addmv", "mv"}
@@ -60,7 +68,12 @@ def _single_row_product(name: str, args: Sequence[Any], out: Any) -> bool:
 
     if name == "linear":
         x = args[0] if args else None
-        return isinstance(x, torch.Tensor) and (x.ndim <= 1 or x.numel() == x.shape[-1])
+        weight = args[1] if len(args) > 1 else None
+        one_row = isinstance(x, torch.Tensor) and (x.ndim <= 1 or x.numel() == x.shape[-1])
+        # One output feature (a relative-position MLP's last layer with one head): each output is
+        # a row of x times the same weight vector, the matrix-vector kernel with the roles swapped.
+        one_column = isinstance(weight, torch.Tensor) and weight.ndim == 2 and weight.shape[0] == 1
+        return one_row or one_column
     if not isinstance(out, torch.Tensor):
         return False
     return out.ndim <= 1 or out.shape[-1] == 1 or out.shape[-2] == 1

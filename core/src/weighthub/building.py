@@ -35,7 +35,7 @@ import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
-from ._alignment import ALIGNMENT, align_tensors, is_aligned, matvec_operands
+from ._alignment import ALIGNMENT, MATVEC_RULE, align_tensors, is_aligned, matvec_operands
 from ._construct import construct_model
 from ._errors import UnsupportedModelKwargsError, close_matches_hint
 from ._legacy import (
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALIGNMENT",
+    "MATVEC_RULE",
     "TORCHVISION_SHAPED",
     "BackboneWeights",
     "BuildFn",

@@ -169,21 +169,9 @@ def assert_same_outputs(ours, theirs, batches=(1, 2)):
                 assert same_bits(a, b), f"outputs differ at batch size {batch}"
 
 
-# Open: state equal bit for bit, outputs ~1.5e-6 apart even with every tensor aligned, so the
-# cause is not the alignment rule (found while finishing issue 23, point 5; see the sweep).
-KNOWN_DIFFERENT = {"maxvit_rmlp_pico_rw_256"}
-
-
-def _sample_param(arch: str, *marks: pytest.MarkDecorator) -> object:
-    if arch in KNOWN_DIFFERENT:
-        reason = "outputs differ in the last bits with identical state; cause not found yet"
-        marks = (*marks, pytest.mark.xfail(reason=reason, strict=False))
-    return pytest.param(arch, marks=marks)
-
-
 @pytest.mark.parametrize(
     "arch",
-    [_sample_param(a) for a in SAMPLE] + [_sample_param(a, pytest.mark.slow) for a in SLOW_SAMPLE],
+    [*SAMPLE, *(pytest.param(a, marks=pytest.mark.slow) for a in SLOW_SAMPLE)],
 )
 def test_model_is_bit_identical_to_timms(arch, tmp_path):
     path = _checkpoint(arch, tmp_path)

@@ -3,8 +3,10 @@
 Finding them takes a forward pass on the meta device (:func:`weighthub.building.matvec_operands`),
 which costs more than the rest of a fast build of a large model (0.3-0.4 s for vit_large, whose
 build is otherwise 0.14 s). The names depend only on the architecture, its pretrained config and
-keyword arguments, and the timm and torch versions, so they are kept next to the checkpoints
-(``<cache>/.weighthub-timm/alignment/<timm>+<torch>/<digest>.json``) and read on later builds.
+keyword arguments, the timm and torch versions and the revision of weighthub's rule
+(:data:`weighthub.building.MATVEC_RULE`), so they are kept next to the checkpoints
+(``<cache>/.weighthub-timm/alignment/<timm>+<torch>+r<rule>/<digest>.json``) and read on later
+builds.
 
 Nothing here can make a model wrong: a missing, unreadable or foreign file is traced again, and a
 name the model does not have is ignored by ``align_tensors``. Writes are atomic (a fresh
@@ -67,8 +69,9 @@ def _entry(key: str) -> Path:
 
     # Here, not at the top: weighthub's fetch layer is no part of listing, which imports this.
     from weighthub import cache_dir
+    from weighthub.building import MATVEC_RULE
 
-    versions = f"{timm.__version__}+{torch.__version__}".replace(os.sep, "_")
+    versions = f"{timm.__version__}+{torch.__version__}+r{MATVEC_RULE}".replace(os.sep, "_")
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return cache_dir().joinpath(*_FOLDER, versions, f"{digest}.json")
 
