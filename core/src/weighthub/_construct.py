@@ -389,8 +389,7 @@ def _fast_path(
     if _fitted(weights):
         load_fitted(model, state_dict, weights, assign=True)
     else:
-        check_shapes(model, state_dict, weights)
-        model.load_state_dict(state_dict, strict=True, assign=True)
+        _load_strictly(model, state_dict, weights, assign=True)
     for names in tied:
         first = model.get_parameter(names[0])
         for other in names[1:]:
@@ -471,9 +470,20 @@ def construct_model(
     if _fitted(weights):
         load_fitted(model, state_dict, weights)  # type: ignore[arg-type]
     else:
-        check_shapes(model, state_dict, weights)  # type: ignore[arg-type]
-        model.load_state_dict(state_dict)  # type: ignore[attr-defined]
+        _load_strictly(model, state_dict, weights)  # type: ignore[arg-type]
     return model
+
+
+def _load_strictly(
+    model: nn.Module, state_dict: Mapping[str, Any], weights: Any, *, assign: bool = False
+) -> None:
+    """``model.load_state_dict(strict=True)``; a refusal caused by shapes is explained by
+    :func:`check_shapes`, which only runs then (a fitting load skips its state-dict walk)."""
+    try:
+        model.load_state_dict(state_dict, strict=True, assign=assign)
+    except RuntimeError:
+        check_shapes(model, state_dict, weights)
+        raise
 
 
 @contextlib.contextmanager
