@@ -18,8 +18,9 @@ Resumable: RESULTS.jsonl gets one line per architecture as it finishes, and arch
 in it are skipped, unless ``--retry`` names their status (the newest line of an architecture
 counts). Checkpoints larger than ``--max-gb``
 are skipped and listed. ``--shard 1/2`` and ``--shard 2/2``, each with its own results file and
-workdir, split the architectures between two sweeps that run side by side; ``--summary`` reads
-several results files at once. The summary line is ``identical N / M``, followed by every
+workdir, split the architectures between two sweeps that run side by side. Results files after
+the first are only read: an architecture another sweep has checked is not checked again, and
+``--summary`` reports them all. The summary line is ``identical N / M``, followed by every
 architecture that is not identical, with the reason, and by how many were built without the fast
 path.
 """
@@ -187,7 +188,9 @@ def _summary(results: dict[str, dict], archs: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "results", nargs="*", help="the JSON-lines file to append to (several with --summary)"
+        "results",
+        nargs="*",
+        help="the JSON-lines file to append to, then others only read (what another shard did)",
     )
     parser.add_argument("--archs", nargs="+", default=["*"], help="glob patterns (default: all)")
     parser.add_argument("--max-gb", type=float, default=4.0, help="skip larger checkpoints")
@@ -211,8 +214,6 @@ def main() -> None:
         return
     if not opts.results:
         parser.error("the results file is required")
-    if len(opts.results) > 1 and not opts.summary:
-        parser.error("several results files are only read, with --summary")
     try:
         shard, shards = (int(part) for part in opts.shard.split("/"))
         if not 1 <= shard <= shards:
