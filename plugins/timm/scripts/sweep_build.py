@@ -227,6 +227,7 @@ def main() -> None:
 
     every = list(dict.fromkeys(tag.split(".")[0] for tag in timm.list_pretrained()))
     archs = [a for a in every if any(fnmatch.fnmatch(a, g) for g in opts.archs)]
+    Path(opts.workdir).mkdir(parents=True, exist_ok=True)
     results: dict[str, dict] = {}
     for name in opts.results:
         if Path(name).exists():
