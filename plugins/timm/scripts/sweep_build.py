@@ -16,13 +16,13 @@ times out is replaced.
 
 Resumable: RESULTS.jsonl gets one line per architecture as it finishes, and architectures already
 in it are skipped, unless ``--retry`` names their status (the newest line of an architecture
-counts). Checkpoints larger than ``--max-gb``
-are skipped and listed. ``--shard 1/2`` and ``--shard 2/2``, each with its own results file and
-workdir, split the architectures between two sweeps that run side by side. Results files after
-the first are only read: an architecture another sweep has checked is not checked again, and
-``--summary`` reports them all. The summary line is ``identical N / M``, followed by every
-architecture that is not identical, with the reason, and by how many were built without the fast
-path.
+counts). Checkpoints larger than ``--max-gb`` are skipped and listed. ``--shard 1/2`` and
+``--shard 2/2``, each with its own results file and workdir, split the architectures between two
+sweeps that run side by side. Results files after the first are only read: an architecture
+another sweep has checked is not checked again, and ``--summary`` reports them all (a comparison
+counts over an error or a skip in another file). The summary line is ``identical N / M``,
+followed by every architecture that is not identical, with the reason, and by how many were
+built without the fast path.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     pass
 
 RESTART_EVERY = 20  # architectures per worker, to bound memory growth
+_RANK = {"skipped": 0, "error": 1, "different": 2, "identical": 2}
 
 
 def _check(arch: str, opts: argparse.Namespace) -> dict:
@@ -230,11 +231,16 @@ def main() -> None:
     Path(opts.workdir).mkdir(parents=True, exist_ok=True)
     results: dict[str, dict] = {}
     for name in opts.results:
+        newest: dict[str, dict] = {}  # within a file, the newest line of an architecture counts
         if Path(name).exists():
             for line in Path(name).read_text().splitlines():
                 if line.strip():
                     record = json.loads(line)
-                    results[record["arch"]] = record
+                    newest[record["arch"]] = record
+        # Across files, a comparison beats an error, which beats a skip; otherwise the later file.
+        for arch, record in newest.items():
+            if arch not in results or _RANK[record["status"]] >= _RANK[results[arch]["status"]]:
+                results[arch] = record
     results = {a: r for a, r in results.items() if r["status"] not in opts.retry}
     if opts.summary:
         _summary(results, archs)
