@@ -27,6 +27,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -178,22 +179,28 @@ def find_browser() -> str | None:
 
 
 def _chromium(browser: str, width: int, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",  # root in containers; the pages are our own local files
-            "--disable-gpu",
-            "--hide-scrollbars",
-            f"--window-size={width},900",
-            "--virtual-time-budget=2000",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    # Chromium keeps a profile and caches under ~/.cache and ~/.config; a throwaway folder holds
+    # them instead, so that checking the docs leaves nothing in the user's home.
+    with tempfile.TemporaryDirectory(prefix="weighthub-chromium-") as profile:
+        env = {**os.environ, "XDG_CACHE_HOME": profile, "XDG_CONFIG_HOME": profile}
+        return subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",  # root in containers; the pages are our own local files
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--user-data-dir={profile}",
+                f"--window-size={width},900",
+                "--virtual-time-budget=2000",
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=env,
+        )
 
 
 def measure(browser: str, page: Path, width: int, screenshot: Path | None = None) -> Fit | None:
